@@ -1,0 +1,48 @@
+# Talus: `make run` runs the clinic (web, worker, beat); `make test` runs the tests.
+# Both create or update the virtualenv first. Configuration comes from the environment.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint format migrate schema clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded default: SQLite under var/, kombu's filesystem broker, debug on, demo data.
+# Set DATABASE_URL and REDIS_URL to run the same on PostgreSQL and Redis.
+run: $(STAMP)
+	@mkdir -p var
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-on}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	if $(BIN)/python -c 'import django,os;os.environ.setdefault("DJANGO_SETTINGS_MODULE","clinic.settings");django.setup();from django.conf import settings;raise SystemExit(0 if settings.DEBUG else 1)'; then \
+	  $(BIN)/python manage.py seed_demo; \
+	else \
+	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0; \
+	fi && \
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile
+
+# SQLite in memory without DATABASE_URL; PostgreSQL with DATABASE_URL=postgres://…
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: $(STAMP)
+	DJANGO_DEBUG=on $(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/schema.yaml
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,234 @@
+"""API for patients and cases (``/api/v1/patients/``, ``/api/v1/cases/``)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from clinic import roles, selectors, services
+from clinic.exceptions import Conflict
+from clinic.models import Case, CaseStatus, Patient, Side, Urgency
+from clinic.permissions import READ, READ_WRITE
+from clinic.viewsets import TalusViewSet
+
+User = get_user_model()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class DuplicatePatientErrorSerializer(ErrorSerializer):
+    match = serializers.IntegerField(help_text="The id of the existing patient.")
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    age = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "mrn",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "age",
+            "sex",
+            "email",
+            "phone",
+            "preferred_channel",
+            "reminder_consent",
+            "reminder_consent_at",
+            "created_at",
+        ]
+        read_only_fields = ["id", "mrn", "age", "reminder_consent_at", "created_at"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_age(self, patient: Patient) -> int:
+        return patient.age
+
+    def validate_date_of_birth(self, value):
+        from django.utils import timezone
+
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The date of birth cannot be in the future.")
+        return value
+
+    def validate(self, attrs):
+        channel = attrs.get("preferred_channel", getattr(self.instance, "preferred_channel", None))
+        email = attrs.get("email", getattr(self.instance, "email", ""))
+        phone = attrs.get("phone", getattr(self.instance, "phone", ""))
+        if channel == "email" and not email:
+            raise serializers.ValidationError({"email": ["Needed for reminders by email."]})
+        if channel == "sms" and not phone:
+            raise serializers.ValidationError({"phone": ["Needed for reminders by text message."]})
+        return attrs
+
+
+class PatientCreateSerializer(PatientSerializer):
+    allow_duplicate = serializers.BooleanField(
+        default=False,
+        write_only=True,
+        help_text="Register even though a patient with the same names and date of birth exists.",
+    )
+
+    class Meta(PatientSerializer.Meta):
+        fields = [*PatientSerializer.Meta.fields, "allow_duplicate"]
+
+
+class PatientFilter(django_filters.FilterSet):
+    class Meta:
+        model = Patient
+        fields = {"date_of_birth": ["exact"], "mrn": ["exact"], "family_name": ["iexact"]}
+
+
+def raise_duplicate(exc: services.DuplicatePatient):
+    raise Conflict(
+        "A patient with the same names and date of birth already exists. "
+        "Check it is not the same person, or send allow_duplicate: true.",
+        code="duplicate_patient",
+        match=exc.match.pk,
+    )
+
+
+@extend_schema(tags=["patients"])
+class PatientViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TalusViewSet,
+):
+    """Patients (demographics). Reception registers and edits; clinicians read."""
+
+    role_actions = {
+        roles.RECEPTION: READ_WRITE,
+        roles.DOCTOR: READ,
+        roles.PHYSIO: READ,
+        roles.ADMIN: READ_WRITE,
+    }
+    filterset_class = PatientFilter
+    search_fields = ["given_name", "family_name", "=mrn"]
+    ordering_fields = ["id", "family_name", "created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.patients_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        return PatientCreateSerializer if self.action == "create" else PatientSerializer
+
+    @extend_schema(
+        responses={
+            201: PatientSerializer,
+            409: OpenApiResponse(DuplicatePatientErrorSerializer, "A likely duplicate exists."),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            patient = services.patient_create(**serializer.validated_data)
+        except services.DuplicatePatient as exc:
+            raise_duplicate(exc)
+        self.audit_created(patient)
+        return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.patient_update(
+            patient=serializer.instance, **serializer.validated_data
+        )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as any role sees it: no clinical notes here."""
+
+    patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())
+    assigned_physio = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(groups__name=roles.PHYSIO, is_active=True),
+        allow_null=True,
+        required=False,
+    )
+    side = serializers.ChoiceField(choices=Side.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "patient",
+            "side",
+            "status",
+            "urgency",
+            "assigned_physio",
+            "opened_at",
+            "discharged_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "status", "urgency", "opened_at", "discharged_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A patient outside the user's reach cannot be named (it reads as "does not exist").
+            self.fields["patient"].queryset = selectors.patients_visible_to(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["patient"].read_only = True
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices)
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
+    opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
+    opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+
+    class Meta:
+        model = Case
+        fields = ["status", "urgency", "patient", "assigned_physio", "side"]
+
+
+@extend_schema(tags=["cases"])
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TalusViewSet,
+):
+    """Cases (episodes of care), scoped to the caller's role."""
+
+    role_actions = {
+        roles.RECEPTION: READ_WRITE,
+        roles.DOCTOR: READ | {"update", "partial_update"},
+        roles.PHYSIO: READ,
+        roles.ADMIN: READ_WRITE,
+    }
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+    search_fields = ["patient__given_name", "patient__family_name", "=patient__mrn"]
+    ordering_fields = ["id", "opened_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.cases_visible_to(self.request.user).select_related("patient")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.case_create(**serializer.validated_data)
+        self.audit_created(serializer.instance)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if roles.role_of(self.request.user) == roles.DOCTOR:
+            # Doctors assign the physio; the rest of the case is reception's.
+            unexpected = set(data) - {"assigned_physio"}
+            if unexpected:
+                raise serializers.ValidationError(
+                    {name: ["Doctors may only change the assigned physio."] for name in unexpected}
+                )
+        serializer.instance = services.case_update(case=serializer.instance, **data)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ClinicConfig(AppConfig):
+    name = "clinic"
+    verbose_name = "Clinic"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from clinic import roles
+
+        # New models bring new permissions: keep the role groups in step after every migrate.
+        post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="talus-sync-roles")

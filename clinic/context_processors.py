@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from clinic import roles
+
+
+def clinic(request):
+    """The clinic's name and the user's role, for the base layout."""
+    return {
+        "clinic_name": settings.CLINIC_NAME,
+        "user_role": roles.role_of(getattr(request, "user", None)),
+    }

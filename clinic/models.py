@@ -1,0 +1,213 @@
+"""The clinic core: patients, their cases (episodes of care) and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message (SMS)"
+    NONE = "none", "No reminders"
+
+
+class Patient(models.Model):
+    # Assigned by clinic.services.patient_create from the never-reused primary key; NULL
+    # (not "") for the instant between INSERT and UPDATE, so that uniqueness holds.
+    mrn = models.CharField(  # noqa: DJ001
+        "MRN", max_length=16, unique=True, null=True, editable=False
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    preferred_channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.NONE
+    )
+    reminder_consent = models.BooleanField(default=False)
+    reminder_consent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When consent was last given or withdrawn."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            # Serves the duplicate-patient check and the search by name + date of birth.
+            models.Index(
+                Lower("family_name"), Lower("given_name"), "date_of_birth", name="patient_identity"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(given_name="") & ~models.Q(family_name=""),
+                name="patient_names_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name} ({self.mrn or 'new'})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day: date) -> int:
+        """Completed years of age on the given day."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.pk
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BOTH = "both", "Both"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    TRIAGED = "triaged", "Triaged"
+    DIAGNOSED = "diagnosed", "Diagnosed"
+    IN_REHAB = "in_rehab", "In rehabilitation"
+    DISCHARGED = "discharged", "Discharged"
+    CLOSED = "closed", "Closed"
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", "Urgent — see a doctor today"
+    SOON = "soon", "Soon — see a doctor this week"
+    ROUTINE = "routine", "Routine — book an appointment"
+
+
+# Sort key: urgent first. Used by the case lists.
+URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+
+
+class Case(models.Model):
+    """An episode of care: one painful ankle, from intake to discharge."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    side = models.CharField(max_length=8, choices=Side.choices, blank=True)
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    urgency = models.CharField(max_length=8, choices=Urgency.choices, blank=True)
+    # Denormalised from urgency so that "urgent first" is an index scan, not a CASE sort.
+    urgency_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+    assigned_physio = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="physio_cases",
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["urgency_rank", "-opened_at", "-id"]
+        indexes = [
+            # The doctors' case list: filtered by status, urgent first, newest first.
+            models.Index(fields=["status", "urgency_rank", "-opened_at"], name="case_worklist"),
+            # A physio's caseload.
+            models.Index(fields=["assigned_physio", "status"], name="case_physio"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discharged_at__isnull=True)
+                | models.Q(status__in=["discharged", "closed"]),
+                name="case_discharged_at_only_when_discharged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case #{self.pk} ({self.get_status_display()})"
+
+    def set_urgency(self, urgency: str) -> None:
+        self.urgency = urgency
+        self.urgency_rank = URGENCY_RANK.get(urgency, 3)
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.patient_id
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "View"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    EXPORT = "export", "Export"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who touched which patient's record, when and from where — never the data itself."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=16, blank=True)
+    action = models.CharField(max_length=8, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    # No foreign key constraint: the trail must outlive any change to the records it describes.
+    patient = models.ForeignKey(
+        Patient,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # "Who looked at this patient?" in admin and the access report.
+            models.Index(fields=["patient", "-at"], name="audit_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

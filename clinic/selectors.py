@@ -1,0 +1,83 @@
+"""Reads of the clinic core. Every queryset that reaches a user is scoped here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from clinic import roles
+from clinic.models import Case, Patient
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases a user may see: physios only their assigned cases; nobody else's role sees any."""
+    role = roles.role_of(user)
+    queryset = Case.objects.all()
+    if role in (roles.DOCTOR, roles.RECEPTION, roles.ADMIN):
+        return queryset
+    if role == roles.PHYSIO:
+        return queryset.filter(assigned_physio=user)
+    return queryset.none()
+
+
+def patients_visible_to(user) -> QuerySet[Patient]:
+    """The patients a user may see: a physio only those with a case assigned to them."""
+    role = roles.role_of(user)
+    queryset = Patient.objects.all()
+    if role in (roles.DOCTOR, roles.RECEPTION, roles.ADMIN):
+        return queryset
+    if role == roles.PHYSIO:
+        return queryset.filter(
+            Exists(Case.objects.filter(patient=OuterRef("pk"), assigned_physio=user))
+        )
+    return queryset.none()
+
+
+def sees_clinical_notes(user) -> bool:
+    """Clinical notes never reach a receptionist (nor anyone without a clinical role)."""
+    return roles.role_of(user) in (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
+
+
+def patient_find_duplicate(
+    *, given_name: str, family_name: str, date_of_birth: date
+) -> Patient | None:
+    """An existing patient with the same names (any letter case) and date of birth."""
+    return (
+        Patient.objects.filter(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def patient_search(queryset: QuerySet[Patient], term: str) -> QuerySet[Patient]:
+    """Patients matching a name, an MRN or a date of birth (YYYY-MM-DD or DD/MM/YYYY)."""
+    term = term.strip()
+    if not term:
+        return queryset.none()
+    condition = Q(mrn__iexact=term)
+    born = _parse_date(term)
+    if born is not None:
+        condition |= Q(date_of_birth=born)
+    words = term.split()
+    if words and born is None:
+        name_match = Q()
+        for word in words:
+            name_match &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+        condition |= name_match
+    return queryset.filter(condition)
+
+
+def _parse_date(text: str) -> date | None:
+    from datetime import datetime
+
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,131 @@
+"""Writes to the clinic core. Every function is atomic and keyword-only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from clinic import roles
+from clinic.models import Case, CaseStatus, Patient
+from clinic.selectors import patient_find_duplicate
+
+
+class DuplicatePatient(Exception):
+    """A patient with the same names and date of birth already exists."""
+
+    def __init__(self, match: Patient):
+        super().__init__(f"A patient with these names and date of birth exists ({match.mrn}).")
+        self.match = match
+
+
+class InvalidPhysio(ValueError):
+    """The user named as the case's physio does not hold the physio role."""
+
+
+def mrn_for(pk: int) -> str:
+    """The MRN of a patient id: 'T', seven digits and a Luhn check digit (typos are caught).
+
+    Derived from the primary key, which neither PostgreSQL nor SQLite (AUTOINCREMENT)
+    ever hands out twice, so an MRN is never reused.
+    """
+    digits = f"{pk:07d}"
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return f"T{digits}{(10 - total % 10) % 10}"
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    sex: str = "unknown",
+    email: str = "",
+    phone: str = "",
+    preferred_channel: str = "none",
+    reminder_consent: bool = False,
+    allow_duplicate: bool = False,
+) -> Patient:
+    """Register a patient and give them an MRN; refuse a likely duplicate unless allowed."""
+    if not allow_duplicate:
+        match = patient_find_duplicate(
+            given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
+        )
+        if match is not None:
+            raise DuplicatePatient(match)
+    patient = Patient.objects.create(
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        sex=sex,
+        email=email,
+        phone=phone,
+        preferred_channel=preferred_channel,
+        reminder_consent=reminder_consent,
+        reminder_consent_at=timezone.now() if reminder_consent else None,
+    )
+    patient.mrn = mrn_for(patient.pk)
+    Patient.objects.filter(pk=patient.pk).update(mrn=patient.mrn)
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, patient: Patient, **fields) -> Patient:
+    """Change a patient's demographics; a change of consent is timestamped."""
+    if "reminder_consent" in fields and fields["reminder_consent"] != patient.reminder_consent:
+        patient.reminder_consent_at = timezone.now()
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    patient.save()
+    return patient
+
+
+def _check_physio(user) -> None:
+    if user is not None and roles.role_of(user) != roles.PHYSIO:
+        raise InvalidPhysio("The assigned physio must be a physiotherapist.")
+
+
+@transaction.atomic
+def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Case:
+    """Open a new case (episode of care) for a patient."""
+    _check_physio(assigned_physio)
+    return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
+
+
+@transaction.atomic
+def case_update(*, case: Case, **fields) -> Case:
+    """Change a case's side or assigned physio (status moves only through the workflows)."""
+    if "assigned_physio" in fields:
+        _check_physio(fields["assigned_physio"])
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save()
+    return case
+
+
+def case_advance(*, case: Case, to: str) -> Case:
+    """Move a case forward in open → triaged → diagnosed → in_rehab; never backwards."""
+    order = [CaseStatus.OPEN, CaseStatus.TRIAGED, CaseStatus.DIAGNOSED, CaseStatus.IN_REHAB]
+    if case.status in order and to in order and order.index(to) > order.index(case.status):
+        case.status = to
+        case.save(update_fields=["status", "updated_at"])
+    return case
+
+
+def physios():
+    """Users who hold the physio role (for choosing a case's physio)."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )

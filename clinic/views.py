@@ -1,0 +1,67 @@
+"""Pages of the clinic core: the role's home, patient search and the patient page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from clinic import audit, roles, selectors
+
+
+def role_required(*allowed: str):
+    """Page decorator: log in first, then only the listed roles (others get 403)."""
+
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if roles.role_of(request.user) not in allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
+
+# Each role lands on its own home page; later apps register theirs here.
+ROLE_HOMES: dict[str, str] = {
+    roles.RECEPTION: "patient-list",
+    roles.DOCTOR: "patient-list",
+    roles.PHYSIO: "patient-list",
+    roles.ADMIN: "admin:index",
+}
+
+
+@login_required
+def home(request):
+    """Send each role to its own landing page."""
+    role = roles.role_of(request.user)
+    if role is None:
+        raise PermissionDenied("Your account has no clinic role yet. Ask an administrator.")
+    return redirect(ROLE_HOMES[role])
+
+
+@role_required(*STAFF)
+def patient_list(request):
+    """Find a patient by name, MRN or date of birth."""
+    term = request.GET.get("q", "")
+    patients = []
+    if term.strip():
+        visible = selectors.patients_visible_to(request.user)
+        patients = list(selectors.patient_search(visible, term).order_by("family_name")[:50])
+        audit.touch_many(request, patients)
+    return render(request, "clinic/patient_list.html", {"term": term, "patients": patients})
+
+
+@role_required(*STAFF)
+def patient_detail(request, pk: int):
+    """A patient's header and their cases."""
+    patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=pk)
+    cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("-opened_at")
+    audit.touch(request, patient)
+    return render(request, "clinic/patient_detail.html", {"patient": patient, "cases": cases})

@@ -1,0 +1,47 @@
+"""Shared base for every Talus API viewset: scoped, role-checked and audited."""
+
+from __future__ import annotations
+
+from rest_framework import viewsets
+
+from clinic import audit
+from clinic.models import AuditAction
+
+
+class AuditedViewSetMixin:
+    """Records an audit event for every record a successful request reads or writes.
+
+    Works for the standard actions and for any custom action that fetches its
+    record with ``get_object()``: no per-view code.
+    """
+
+    def _audit_action(self) -> str:
+        method = self.request.method
+        if method in ("GET", "HEAD", "OPTIONS"):
+            return AuditAction.VIEW
+        if method == "DELETE":
+            return AuditAction.DELETE
+        if method == "POST" and not self.detail:
+            return AuditAction.CREATE
+        return AuditAction.UPDATE
+
+    def get_object(self):
+        obj = super().get_object()
+        audit.touch(self.request, obj, self._audit_action())
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            audit.touch_many(self.request, page, AuditAction.VIEW)
+        return page
+
+    def audit_created(self, obj) -> None:
+        """Record a record created by a service (call from perform_create)."""
+        audit.touch(self.request, obj, AuditAction.CREATE)
+
+
+class TalusViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
+    """Base viewset: subclasses set ``role_actions`` and a scoped ``get_queryset``."""
+
+    role_actions: dict[str, frozenset[str]] = {}

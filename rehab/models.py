@@ -1,0 +1,1 @@
+"""Treatment plans, physiotherapy sessions, outcome measures and reminders."""

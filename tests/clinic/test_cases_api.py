@@ -1,0 +1,104 @@
+"""/api/v1/cases/: scoping, role checks and validation."""
+
+from __future__ import annotations
+
+from clinic.models import Case
+from tests.factories import CaseFactory
+
+URL = "/api/v1/cases/"
+
+
+def test_it_opens_a_case_for_reception(rita, api_as, patient, paula):
+    response = api_as(rita).post(
+        URL, {"patient": patient.pk, "side": "right", "assigned_physio": paula.pk}
+    )
+
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get(pk=response.json()["id"])
+    assert (case.status, case.side, case.assigned_physio) == ("open", "right", paula)
+
+
+def test_it_answers_400_with_field_messages_and_writes_nothing(rita, dan, api_as, patient):
+    response = api_as(rita).post(
+        URL, {"patient": 999999, "side": "middle", "assigned_physio": dan.pk}
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) >= {"patient", "side", "assigned_physio"}
+    assert Case.objects.count() == 0
+
+
+def test_it_ignores_a_status_sent_by_the_client(rita, api_as, patient):
+    response = api_as(rita).post(URL, {"patient": patient.pk, "status": "discharged"})
+
+    assert response.status_code == 201
+    assert Case.objects.get().status == "open"
+
+
+def test_it_hides_a_case_from_a_physio_who_is_not_assigned(oscar, api_as, case):
+    assert api_as(oscar).get(f"{URL}{case.pk}/").status_code == 404
+    assert api_as(oscar).get(URL).json()["results"] == []
+
+
+def test_it_answers_404_not_403_for_a_forbidden_write_outside_reach(oscar, api_as, case):
+    response = api_as(oscar).patch(f"{URL}{case.pk}/", {"side": "right"})
+
+    assert response.status_code == 404
+
+
+def test_it_answers_403_to_the_assigned_physio_who_tries_to_edit(paula, api_as, case):
+    response = api_as(paula).patch(f"{URL}{case.pk}/", {"side": "right"})
+
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.side == "left"
+
+
+def test_it_shows_the_assigned_physio_their_case(paula, api_as, case):
+    CaseFactory()  # someone else's
+
+    listed = api_as(paula).get(URL).json()["results"]
+
+    assert [c["id"] for c in listed] == [case.pk]
+    assert api_as(paula).get(f"{URL}{case.pk}/").status_code == 200
+
+
+def test_it_lets_a_doctor_assign_the_physio_and_nothing_else(dan, oscar, api_as, case):
+    ok = api_as(dan).patch(f"{URL}{case.pk}/", {"assigned_physio": oscar.pk})
+    refused = api_as(dan).patch(f"{URL}{case.pk}/", {"side": "right"})
+
+    assert ok.status_code == 200
+    assert refused.status_code == 400
+    assert "side" in refused.json()
+    case.refresh_from_db()
+    assert (case.assigned_physio, case.side) == (oscar, "left")
+
+
+def test_it_refuses_a_physio_assignment_to_a_non_physio(rita, dan, api_as, case):
+    response = api_as(rita).patch(f"{URL}{case.pk}/", {"assigned_physio": dan.pk})
+
+    assert response.status_code == 400
+    assert "assigned_physio" in response.json()
+
+
+def test_it_filters_cases_by_status(dan, api_as):
+    open_case = CaseFactory()
+    triaged = CaseFactory(status="triaged")
+
+    listed = api_as(dan).get(URL, {"status": "triaged"}).json()["results"]
+
+    assert [c["id"] for c in listed] == [triaged.pk]
+    assert open_case.pk not in [c["id"] for c in listed]
+
+
+def test_it_keeps_the_case_list_to_a_constant_number_of_queries(
+    dan, api_as, django_assert_max_num_queries
+):
+    client = api_as(dan)
+    CaseFactory()
+    with django_assert_max_num_queries(6):
+        client.get(URL)
+    for _ in range(30):
+        CaseFactory()
+    with django_assert_max_num_queries(6):
+        assert len(client.get(URL).json()["results"]) == 31

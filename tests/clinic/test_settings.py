@@ -1,0 +1,103 @@
+"""Settings are read strictly from the environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    """Import clinic.settings in a fresh interpreter with exactly this environment."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "CLINIC_", "REMINDER_"))
+    }
+    clean.update(env)
+    clean["TALUS_VAR_DIR"] = str(ROOT / "var" / "test-settings")
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import clinic.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_starts_with_no_environment_at_all_in_debug():
+    result = load_settings(DJANGO_DEBUG="on")
+    assert result.returncode == 0, result.stderr
+    assert "sqlite3" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://db/talus"),
+        ("DATABASE_URL", "postgres://host:notaport/talus"),
+        ("REDIS_URL", "http://localhost:6379"),
+        ("CLINIC_TIME_ZONE", "Mars/Olympus_Mons"),
+        ("REMINDER_QUIET_HOURS", "9pm-8am"),
+        ("REMINDER_QUIET_HOURS", "21-25"),
+        ("EMAIL_URL", "pigeon://loft"),
+        ("SESSION_IDLE_MINUTES", "soon"),
+    ],
+)
+def test_it_refuses_a_malformed_value_and_names_the_variable(variable, value):
+    result = load_settings(**{"DJANGO_DEBUG": "on", variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr
+
+
+def test_it_refuses_the_development_key_in_production():
+    from clinic.settings import DEV_SECRET_KEY
+
+    result = load_settings(
+        DJANGO_DEBUG="off", DJANGO_SECRET_KEY=DEV_SECRET_KEY, DJANGO_ALLOWED_HOSTS="clinic.example"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_production_without_a_secret_key():
+    result = load_settings(DJANGO_ALLOWED_HOSTS="clinic.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_production_without_allowed_hosts():
+    result = load_settings(DJANGO_SECRET_KEY="a-long-private-value-for-this-test-only-123456")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_it_accepts_a_complete_production_environment():
+    result = load_settings(
+        DJANGO_SECRET_KEY="a-long-private-value-for-this-test-only-123456",
+        DJANGO_ALLOWED_HOSTS="clinic.example",
+        DATABASE_URL="postgres://talus@db.example:5432/talus",
+        REDIS_URL="redis://redis.example:6379/0",
+        CLINIC_TIME_ZONE="Europe/Paris",
+        REMINDER_QUIET_HOURS="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout
+
+
+def test_it_runs_the_suite_with_atomic_requests_and_big_ids(settings):
+    assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
+    assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
+    assert settings.DEBUG is False

@@ -1,0 +1,864 @@
+"""Triage policy, questionnaire validation and Ottawa/Thompson imaging rules: pure, no database."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from triage.rules import (
+    ABILITIES,
+    BOOL_INVALID,
+    CONDITION_CODES,
+    COUNT_INVALID,
+    DISTANCE_INVALID,
+    MECHANISM_REFUSED,
+    MECHANISM_REQUIRED,
+    MECHANISMS,
+    NPRS_INVALID,
+    ONSETS,
+    PAIN_LOCATIONS,
+    QUESTIONNAIRE_FIELDS,
+    REQUIRED,
+    SIDES,
+    SWELLINGS,
+    ExamFindings,
+    ImagingRecommendation,
+    Questionnaire,
+    TriageResult,
+    age_in_years,
+    imaging_recommendation,
+    pathway_for,
+    questionnaire_from_dict,
+    stop_running_for,
+    suspected_conditions_for,
+    triage,
+    urgency_for,
+    validate_questionnaire,
+)
+
+# --- Builders: a quiet case by default, so each test names only what it is about -------------
+
+
+def intake(**overrides: Any) -> dict[str, Any]:
+    """Raw answers of a runner with a mild, gradual lateral ankle pain."""
+    answers: dict[str, Any] = {
+        "onset": "gradual",
+        "mechanism": None,
+        "swelling": "none",
+        "hematoma": False,
+        "mobility": "normal",
+        "weight_bearing": "normal",
+        "pain_location": "lateral",
+        "side": "left",
+        "pain_at_rest": 0,
+        "pain_after_running": 3,
+        "pain_duration_days": 30,
+        "still_running": True,
+        "weekly_distance_km": 25.0,
+        "recent_training_change": False,
+        "recent_shoe_change": False,
+        "known_flat_feet": False,
+        "previous_sprains": 0,
+    }
+    answers.update(overrides)
+    return answers
+
+
+def gradual(*, age: int | None = 35, **overrides: Any) -> Questionnaire:
+    """A gradual (overuse) pain with nothing remarkable unless told."""
+    return Questionnaire(**intake(**overrides), age=age)
+
+
+def trauma(*, age: int | None = 35, **overrides: Any) -> Questionnaire:
+    """A twist with mild swelling and no warning sign unless told."""
+    answers = {"onset": "trauma", "mechanism": "twist", "swelling": "mild", **overrides}
+    return Questionnaire(**intake(**answers), age=age)
+
+
+def exam(**overrides: Any) -> ExamFindings:
+    """An adult's exam with every Ottawa finding negative and no Thompson test."""
+    findings: dict[str, Any] = {
+        "malleolar_zone_pain": False,
+        "midfoot_zone_pain": False,
+        "lateral_malleolus_tenderness": False,
+        "medial_malleolus_tenderness": False,
+        "fifth_metatarsal_base_tenderness": False,
+        "navicular_tenderness": False,
+        "unable_to_bear_weight_immediately": False,
+        "unable_to_bear_weight_at_exam": False,
+        "thompson_test": "not_done",
+        "age": 30,
+    }
+    findings.update(overrides)
+    return ExamFindings(**findings)
+
+
+def ankle_exam(**overrides: Any) -> ExamFindings:
+    """An exam with pain in the malleolar zone."""
+    return exam(malleolar_zone_pain=True, **overrides)
+
+
+def foot_exam(**overrides: Any) -> ExamFindings:
+    """An exam with pain in the midfoot zone."""
+    return exam(midfoot_zone_pain=True, **overrides)
+
+
+UNABLE_TO_BEAR_WEIGHT = {
+    "unable_to_bear_weight_immediately": True,
+    "unable_to_bear_weight_at_exam": True,
+}
+OTTAWA_NEGATIVE = "Ottawa rules negative: no X-ray needed."
+
+
+# --- Vocabulary -------------------------------------------------------------------------------
+
+
+def test_it_exposes_the_design_vocabulary() -> None:
+    assert ONSETS == ("trauma", "gradual")
+    assert MECHANISMS == ("fall", "twist", "change_of_direction", "other")
+    assert SWELLINGS == ("none", "mild", "moderate", "severe")
+    assert ABILITIES == ("normal", "difficult", "impossible")
+    assert PAIN_LOCATIONS == ("lateral", "medial", "posterior", "anterior", "diffuse")
+    assert SIDES == ("left", "right", "both")
+    assert CONDITION_CODES == (
+        "ankle_sprain",
+        "ankle_fracture",
+        "achilles_rupture",
+        "achilles_tendinitis",
+        "flat_foot",
+        "muscular_imbalance",
+        "ankle_osteoarthritis",
+        "poor_running_technique",
+    )
+
+
+# --- Pathway ----------------------------------------------------------------------------------
+
+
+def test_it_puts_a_trauma_on_the_trauma_pathway() -> None:
+    assert pathway_for(trauma())[0] == "trauma"
+
+
+def test_it_puts_a_gradual_pain_on_the_overuse_pathway() -> None:
+    assert pathway_for(gradual()) == (
+        "overuse",
+        ("The pain came on gradually, for no clear reason: overuse pathway.",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "words"),
+    [
+        ("fall", "a fall"),
+        ("twist", "a twist of the ankle"),
+        ("change_of_direction", "a sudden change of direction"),
+        ("other", "an injury"),
+    ],
+)
+def test_it_names_the_mechanism_in_the_pathway_sentence(mechanism: str, words: str) -> None:
+    assert pathway_for(trauma(mechanism=mechanism))[1] == (
+        f"The pain started with {words}: trauma pathway.",
+    )
+
+
+# --- Urgency ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sign", "words"),
+    [
+        ({"weight_bearing": "impossible"}, "inability to put weight on the foot"),
+        ({"mobility": "impossible"}, "inability to move the ankle"),
+        ({"hematoma": True}, "a bruise (hematoma)"),
+        ({"swelling": "severe"}, "severe swelling"),
+    ],
+    ids=["weight_bearing", "mobility", "hematoma", "severe_swelling"],
+)
+def test_it_makes_a_trauma_urgent_on_each_warning_sign_alone(
+    sign: dict[str, Any], words: str
+) -> None:
+    assert urgency_for(trauma(**sign)) == (
+        "urgent",
+        (f"Trauma with {words}: a doctor should see the patient today.",),
+    )
+
+
+def test_it_reads_the_hematoma_example_aloud() -> None:
+    assert triage(trauma(hematoma=True)).rationale[1] == (
+        "Trauma with a bruise (hematoma): a doctor should see the patient today."
+    )
+
+
+def test_it_names_every_warning_sign_in_one_urgency_sentence() -> None:
+    q = trauma(weight_bearing="impossible", mobility="impossible", hematoma=True, swelling="severe")
+    assert urgency_for(q) == (
+        "urgent",
+        (
+            "Trauma with inability to put weight on the foot, inability to move the ankle, "
+            "a bruise (hematoma) and severe swelling: a doctor should see the patient today.",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "short_of_urgent",
+    [
+        {"weight_bearing": "difficult"},
+        {"mobility": "difficult"},
+        {"swelling": "moderate"},
+        {"swelling": "none"},
+    ],
+    ids=["difficult_weight_bearing", "difficult_mobility", "moderate_swelling", "no_swelling"],
+)
+def test_it_makes_a_trauma_without_warning_sign_soon(short_of_urgent: dict[str, Any]) -> None:
+    urgency, why = urgency_for(trauma(**short_of_urgent))
+    assert urgency == "soon"
+    assert why == (
+        "Trauma without a bruise, severe swelling or inability to move or stand on the ankle: "
+        "a doctor should see the patient within the week.",
+    )
+
+
+def test_it_makes_a_trauma_soon_even_without_pain_at_rest() -> None:
+    assert urgency_for(trauma(pain_at_rest=0))[0] == "soon"
+
+
+def test_it_makes_a_gradual_pain_of_5_at_rest_soon() -> None:
+    assert urgency_for(gradual(pain_at_rest=5)) == (
+        "soon",
+        ("Gradual pain rated 5/10 at rest: a doctor should see the patient within the week.",),
+    )
+
+
+def test_it_makes_a_gradual_pain_of_4_at_rest_routine() -> None:
+    assert urgency_for(gradual(pain_at_rest=4)) == (
+        "routine",
+        ("Gradual pain rated 4/10 at rest: a routine appointment is enough.",),
+    )
+
+
+def test_it_ignores_trauma_warning_signs_on_a_gradual_pain() -> None:
+    q = gradual(weight_bearing="impossible", mobility="impossible", hematoma=True)
+    assert urgency_for(q)[0] == "routine"
+
+
+def test_it_ignores_pain_after_running_for_urgency() -> None:
+    assert urgency_for(gradual(pain_after_running=10))[0] == "routine"
+
+
+# --- Stop running -----------------------------------------------------------------------------
+
+
+def test_it_stops_running_after_every_trauma() -> None:
+    assert stop_running_for(trauma(pain_at_rest=0, pain_after_running=0)) == (
+        True,
+        ("After an injury, the patient should stop running until a doctor has seen the ankle.",),
+    )
+
+
+def test_it_stops_running_when_a_gradual_pain_is_1_at_rest() -> None:
+    assert stop_running_for(gradual(pain_at_rest=1, pain_after_running=0)) == (
+        True,
+        ("The ankle hurts even at rest (1/10): the patient should stop running for now.",),
+    )
+
+
+def test_it_lets_running_go_on_when_a_gradual_pain_is_0_at_rest_and_4_after() -> None:
+    assert stop_running_for(gradual(pain_at_rest=0, pain_after_running=4)) == (
+        False,
+        (
+            "The pain settles (0/10 at rest, 4/10 after running): "
+            "no need to stop running before the appointment.",
+        ),
+    )
+
+
+def test_it_stops_running_when_a_gradual_pain_is_5_after_running() -> None:
+    assert stop_running_for(gradual(pain_at_rest=0, pain_after_running=5)) == (
+        True,
+        (
+            "Running leaves a pain of 5/10 afterwards: the patient should stop running for now.",
+        ),
+    )
+
+
+def test_it_gives_both_reasons_to_stop_running_when_both_fire() -> None:
+    stop, why = stop_running_for(gradual(pain_at_rest=2, pain_after_running=7))
+    assert stop is True
+    assert len(why) == 2
+    assert "(2/10)" in why[0]
+    assert "7/10" in why[1]
+
+
+# --- Suspected conditions: trauma -------------------------------------------------------------
+
+
+def test_it_suspects_only_a_sprain_after_a_plain_twist() -> None:
+    assert suspected_conditions_for(trauma()) == (
+        ("ankle_sprain",),
+        ("An injury of the ankle: suspect a sprain.",),
+    )
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [{"weight_bearing": "impossible"}, {"mobility": "impossible"}, {"hematoma": True}],
+    ids=["weight_bearing", "mobility", "hematoma"],
+)
+def test_it_suspects_a_fracture_on_each_sign_alone(sign: dict[str, Any]) -> None:
+    codes, why = suspected_conditions_for(trauma(**sign))
+    assert codes == ("ankle_sprain", "ankle_fracture")
+    assert why[1].endswith(": a fracture must be ruled out.")
+
+
+def test_it_does_not_suspect_a_fracture_for_severe_swelling_alone() -> None:
+    assert suspected_conditions_for(trauma(swelling="severe"))[0] == ("ankle_sprain",)
+
+
+def test_it_does_not_suspect_a_fracture_when_weight_bearing_is_only_difficult() -> None:
+    codes, _ = suspected_conditions_for(trauma(weight_bearing="difficult", mobility="difficult"))
+    assert codes == ("ankle_sprain",)
+
+
+def test_it_suspects_an_achilles_rupture_after_a_posterior_trauma() -> None:
+    codes, why = suspected_conditions_for(trauma(pain_location="posterior"))
+    assert codes == ("ankle_sprain", "achilles_rupture")
+    assert why[1] == (
+        "Pain at the back of the ankle after an injury: the Achilles tendon may be torn."
+    )
+
+
+def test_it_orders_trauma_conditions_sprain_fracture_rupture() -> None:
+    q = trauma(pain_location="posterior", hematoma=True, weight_bearing="impossible")
+    codes, why = suspected_conditions_for(q)
+    assert codes == ("ankle_sprain", "ankle_fracture", "achilles_rupture")
+    assert len(why) == 3
+
+
+def test_it_ignores_overuse_causes_after_a_trauma() -> None:
+    q = trauma(
+        age=70,
+        known_flat_feet=True,
+        previous_sprains=5,
+        recent_training_change=True,
+        recent_shoe_change=True,
+    )
+    assert suspected_conditions_for(q)[0] == ("ankle_sprain",)
+
+
+# --- Suspected conditions: overuse ------------------------------------------------------------
+
+
+def test_it_suspects_achilles_tendinitis_for_a_posterior_gradual_pain() -> None:
+    codes, why = suspected_conditions_for(gradual(pain_location="posterior"))
+    assert codes == ("achilles_tendinitis",)
+    assert why == ("Gradual pain at the back of the ankle: suspect Achilles tendinitis.",)
+
+
+def test_it_suspects_flat_foot_when_flat_feet_are_known() -> None:
+    assert suspected_conditions_for(gradual(known_flat_feet=True)) == (
+        ("flat_foot",),
+        ("Known flat feet overload the ankle: suspect flat foot as a cause.",),
+    )
+
+
+def test_it_suspects_a_muscular_imbalance_after_2_previous_sprains() -> None:
+    assert suspected_conditions_for(gradual(previous_sprains=2)) == (
+        ("muscular_imbalance",),
+        ("2 previous ankle sprains: suspect a muscular imbalance around the ankle.",),
+    )
+
+
+def test_it_does_not_suspect_a_muscular_imbalance_after_1_previous_sprain() -> None:
+    assert "muscular_imbalance" not in suspected_conditions_for(gradual(previous_sprains=1))[0]
+
+
+def test_it_suspects_osteoarthritis_at_50() -> None:
+    assert suspected_conditions_for(gradual(age=50)) == (
+        ("ankle_osteoarthritis",),
+        ("The patient is 50 (50 or older): suspect osteoarthritis of the ankle.",),
+    )
+
+
+def test_it_does_not_suspect_osteoarthritis_at_49() -> None:
+    assert "ankle_osteoarthritis" not in suspected_conditions_for(gradual(age=49))[0]
+
+
+def test_it_does_not_suspect_osteoarthritis_when_the_age_is_unknown() -> None:
+    assert "ankle_osteoarthritis" not in suspected_conditions_for(gradual(age=None))[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"recent_training_change": True}, "training"),
+        ({"recent_shoe_change": True}, "shoes"),
+        ({"recent_training_change": True, "recent_shoe_change": True}, "training and shoes"),
+    ],
+    ids=["training", "shoes", "both"],
+)
+def test_it_suspects_poor_technique_once_after_a_recent_change(
+    change: dict[str, Any], words: str
+) -> None:
+    assert suspected_conditions_for(gradual(**change)) == (
+        ("poor_running_technique",),
+        (f"A recent change in {words}: suspect running technique, shoes or training load.",),
+    )
+
+
+def test_it_falls_back_to_poor_technique_when_nothing_else_is_suspected() -> None:
+    assert suspected_conditions_for(gradual()) == (
+        ("poor_running_technique",),
+        ("No specific cause stands out: suspect running technique, shoes or training load.",),
+    )
+
+
+def test_it_does_not_add_the_fallback_when_another_cause_is_suspected() -> None:
+    assert suspected_conditions_for(gradual(known_flat_feet=True))[0] == ("flat_foot",)
+
+
+def test_it_lists_every_overuse_cause_in_catalogue_order_without_duplicates() -> None:
+    q = gradual(
+        age=62,
+        pain_location="posterior",
+        known_flat_feet=True,
+        previous_sprains=3,
+        recent_training_change=True,
+        recent_shoe_change=True,
+    )
+    codes, why = suspected_conditions_for(q)
+    assert codes == (
+        "achilles_tendinitis",
+        "flat_foot",
+        "muscular_imbalance",
+        "ankle_osteoarthritis",
+        "poor_running_technique",
+    )
+    assert len(set(codes)) == len(codes)
+    assert len(why) == len(codes)
+
+
+# --- Whole triage -----------------------------------------------------------------------------
+
+
+def test_it_triages_an_urgent_posterior_trauma() -> None:
+    result = triage(trauma(mechanism="fall", pain_location="posterior", hematoma=True))
+    assert result == TriageResult(
+        pathway="trauma",
+        urgency="urgent",
+        stop_running=True,
+        suspected_conditions=("ankle_sprain", "ankle_fracture", "achilles_rupture"),
+        rationale=(
+            "The pain started with a fall: trauma pathway.",
+            "Trauma with a bruise (hematoma): a doctor should see the patient today.",
+            "After an injury, the patient should stop running until a doctor has seen the ankle.",
+            "An injury of the ankle: suspect a sprain.",
+            "Injury with a bruise (hematoma): a fracture must be ruled out.",
+            "Pain at the back of the ankle after an injury: the Achilles tendon may be torn.",
+        ),
+    )
+
+
+def test_it_triages_a_quiet_overuse_pain_as_routine_and_keeps_running() -> None:
+    result = triage(gradual())
+    assert result.pathway == "overuse"
+    assert result.urgency == "routine"
+    assert result.stop_running is False
+    assert result.suspected_conditions == ("poor_running_technique",)
+    assert len(result.rationale) == 4
+
+
+def test_it_gives_one_sentence_per_rule_that_fired() -> None:
+    result = triage(gradual(pain_at_rest=6, pain_after_running=8, known_flat_feet=True, age=55))
+    # pathway, urgency, two stop-running reasons, flat foot, osteoarthritis
+    assert len(result.rationale) == 6
+    assert all(sentence.endswith(".") for sentence in result.rationale)
+
+
+def test_it_returns_a_json_able_dict() -> None:
+    data = triage(trauma(hematoma=True)).as_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["suspected_conditions"] == ["ankle_sprain", "ankle_fracture"]
+    assert isinstance(data["rationale"], list)
+
+
+def test_it_freezes_the_questionnaire_and_the_result() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        gradual().pain_at_rest = 9  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        triage(gradual()).urgency = "urgent"  # type: ignore[misc]
+
+
+def test_it_builds_a_questionnaire_from_validated_answers() -> None:
+    answers = intake(onset="trauma", mechanism="fall", unknown_key="ignored")
+    q = questionnaire_from_dict(answers, age=51)
+    assert q.mechanism == "fall"
+    assert q.age == 51
+    assert questionnaire_from_dict(intake(), age=None).mechanism is None
+
+
+@pytest.mark.parametrize(
+    ("born", "on", "age"),
+    [
+        (date(1975, 6, 15), date(2025, 6, 14), 49),
+        (date(1975, 6, 15), date(2025, 6, 15), 50),
+        (date(2000, 2, 29), date(2018, 2, 28), 17),
+        (date(2000, 2, 29), date(2018, 3, 1), 18),
+    ],
+)
+def test_it_counts_completed_years(born: date, on: date, age: int) -> None:
+    assert age_in_years(born, on) == age
+
+
+def test_it_refuses_an_age_before_birth() -> None:
+    with pytest.raises(ValueError):
+        age_in_years(date(2000, 1, 2), date(2000, 1, 1))
+
+
+# --- Questionnaire validation -----------------------------------------------------------------
+
+
+def test_it_accepts_a_valid_gradual_intake() -> None:
+    assert validate_questionnaire(intake()) == {}
+
+
+def test_it_accepts_a_valid_trauma_intake() -> None:
+    assert validate_questionnaire(intake(onset="trauma", mechanism="twist")) == {}
+
+
+def test_it_accepts_a_gradual_intake_without_a_mechanism_key() -> None:
+    answers = intake()
+    del answers["mechanism"]
+    assert validate_questionnaire(answers) == {}
+
+
+def test_it_ignores_keys_that_are_not_questionnaire_fields() -> None:
+    assert validate_questionnaire(intake(age=40, notes="x")) == {}
+
+
+@pytest.mark.parametrize("field", [f for f in QUESTIONNAIRE_FIELDS if f != "mechanism"])
+def test_it_requires_every_answer(field: str) -> None:
+    missing = intake()
+    del missing[field]
+    assert validate_questionnaire(missing)[field] == [REQUIRED]
+    assert validate_questionnaire(intake(**{field: None}))[field] == [REQUIRED]
+
+
+def test_it_requires_a_mechanism_for_a_trauma() -> None:
+    assert validate_questionnaire(intake(onset="trauma", mechanism=None)) == {
+        "mechanism": [MECHANISM_REQUIRED]
+    }
+
+
+def test_it_refuses_a_mechanism_for_a_gradual_pain() -> None:
+    assert validate_questionnaire(intake(onset="gradual", mechanism="fall")) == {
+        "mechanism": [MECHANISM_REFUSED]
+    }
+
+
+def test_it_refuses_an_unknown_mechanism() -> None:
+    errors = validate_questionnaire(intake(onset="trauma", mechanism="kick"))
+    assert errors == {
+        "mechanism": [
+            "'kick' is not a valid choice; expected one of: fall, twist, change_of_direction, "
+            "other."
+        ]
+    }
+
+
+def test_it_still_checks_the_mechanism_when_the_onset_is_invalid() -> None:
+    errors = validate_questionnaire(intake(onset="sudden", mechanism="kick"))
+    assert set(errors) == {"onset", "mechanism"}
+
+
+@pytest.mark.parametrize(
+    ("field", "choices"),
+    [
+        ("onset", "trauma, gradual"),
+        ("swelling", "none, mild, moderate, severe"),
+        ("mobility", "normal, difficult, impossible"),
+        ("weight_bearing", "normal, difficult, impossible"),
+        ("pain_location", "lateral, medial, posterior, anterior, diffuse"),
+        ("side", "left, right, both"),
+    ],
+)
+def test_it_refuses_a_value_outside_each_choice_list(field: str, choices: str) -> None:
+    errors = validate_questionnaire(intake(**{field: "wrong"}))
+    assert errors[field] == [f"'wrong' is not a valid choice; expected one of: {choices}."]
+
+
+def test_it_refuses_a_choice_that_is_not_a_string() -> None:
+    assert "side" in validate_questionnaire(intake(side=1))
+
+
+@pytest.mark.parametrize("field", ["pain_at_rest", "pain_after_running"])
+@pytest.mark.parametrize("value", [-1, 11, 5.5, 5.0, "5", True])
+def test_it_refuses_an_nprs_outside_whole_0_to_10(field: str, value: Any) -> None:
+    assert validate_questionnaire(intake(**{field: value})) == {field: [NPRS_INVALID]}
+
+
+@pytest.mark.parametrize("field", ["pain_at_rest", "pain_after_running"])
+@pytest.mark.parametrize("value", [0, 10])
+def test_it_accepts_an_nprs_at_its_bounds(field: str, value: int) -> None:
+    assert validate_questionnaire(intake(**{field: value})) == {}
+
+
+@pytest.mark.parametrize("field", ["pain_duration_days", "previous_sprains"])
+@pytest.mark.parametrize("value", [-1, 1.5, "2", False])
+def test_it_refuses_a_count_that_is_not_a_whole_number_from_0(field: str, value: Any) -> None:
+    assert validate_questionnaire(intake(**{field: value})) == {field: [COUNT_INVALID]}
+
+
+@pytest.mark.parametrize("field", ["pain_duration_days", "previous_sprains"])
+def test_it_accepts_a_count_of_0(field: str) -> None:
+    assert validate_questionnaire(intake(**{field: 0})) == {}
+
+
+@pytest.mark.parametrize(
+    "value", [-0.1, "10", True, float("nan"), float("inf"), Decimal("NaN"), [10]]
+)
+def test_it_refuses_a_weekly_distance_that_is_not_a_number_from_0(value: Any) -> None:
+    assert validate_questionnaire(intake(weekly_distance_km=value)) == {
+        "weekly_distance_km": [DISTANCE_INVALID]
+    }
+
+
+@pytest.mark.parametrize("value", [0, 12.5, 40, Decimal("21.1")])
+def test_it_accepts_a_weekly_distance_from_0(value: Any) -> None:
+    assert validate_questionnaire(intake(weekly_distance_km=value)) == {}
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["hematoma", "still_running", "recent_training_change", "recent_shoe_change", "known_flat_feet"],
+)
+@pytest.mark.parametrize("value", ["true", 1, 0, "no"])
+def test_it_refuses_a_yes_no_answer_that_is_not_a_bool(field: str, value: Any) -> None:
+    assert validate_questionnaire(intake(**{field: value})) == {field: [BOOL_INVALID]}
+
+
+def test_it_reports_every_bad_field_at_once() -> None:
+    errors = validate_questionnaire(
+        intake(onset="trauma", swelling="huge", pain_at_rest=12, hematoma="yes")
+    )
+    assert errors == {
+        "mechanism": [MECHANISM_REQUIRED],
+        "swelling": [
+            "'huge' is not a valid choice; expected one of: none, mild, moderate, severe."
+        ],
+        "hematoma": [BOOL_INVALID],
+        "pain_at_rest": [NPRS_INVALID],
+    }
+
+
+# --- Ottawa ankle rule (Stiell 1993, refined) -------------------------------------------------
+
+
+def test_it_orders_an_ankle_xray_for_lateral_malleolus_tenderness() -> None:
+    rec = imaging_recommendation(ankle_exam(lateral_malleolus_tenderness=True))
+    assert rec == ImagingRecommendation(
+        studies=("ankle_xray",),
+        rationale=(
+            "Ottawa ankle rule: pain in the malleolar zone with tenderness at the posterior "
+            "edge or tip of the lateral malleolus — ankle X-ray recommended.",
+        ),
+    )
+
+
+def test_it_orders_an_ankle_xray_for_medial_malleolus_tenderness() -> None:
+    rec = imaging_recommendation(ankle_exam(medial_malleolus_tenderness=True))
+    assert rec.studies == ("ankle_xray",)
+    assert rec.rationale == (
+        "Ottawa ankle rule: pain in the malleolar zone with tenderness at the posterior "
+        "edge or tip of the medial malleolus — ankle X-ray recommended.",
+    )
+
+
+def test_it_orders_an_ankle_xray_when_unable_to_bear_weight_then_and_at_exam() -> None:
+    rec = imaging_recommendation(ankle_exam(**UNABLE_TO_BEAR_WEIGHT))
+    assert rec.studies == ("ankle_xray",)
+    assert rec.rationale == (
+        "Ottawa ankle rule: pain in the malleolar zone with inability to bear weight (four "
+        "steps) both immediately after the injury and at the exam — ankle X-ray recommended.",
+    )
+
+
+@pytest.mark.parametrize(
+    "only_once",
+    [{"unable_to_bear_weight_immediately": True}, {"unable_to_bear_weight_at_exam": True}],
+    ids=["only_immediately", "only_at_exam"],
+)
+def test_it_does_not_count_inability_to_bear_weight_only_once(
+    only_once: dict[str, bool],
+) -> None:
+    rec = imaging_recommendation(ankle_exam(**only_once))
+    assert rec.studies == ()
+    assert rec.rationale == (OTTAWA_NEGATIVE,)
+
+
+@pytest.mark.parametrize(
+    "tenderness",
+    [
+        {"lateral_malleolus_tenderness": True},
+        {"medial_malleolus_tenderness": True},
+        UNABLE_TO_BEAR_WEIGHT,
+    ],
+    ids=["lateral", "medial", "weight_bearing"],
+)
+def test_it_orders_no_ankle_xray_without_malleolar_zone_pain(tenderness: dict[str, bool]) -> None:
+    rec = imaging_recommendation(exam(**tenderness))
+    assert rec.studies == ()
+    assert rec.rationale == (OTTAWA_NEGATIVE,)
+
+
+def test_it_orders_no_xray_for_malleolar_zone_pain_alone() -> None:
+    rec = imaging_recommendation(ankle_exam())
+    assert rec.studies == ()
+    assert rec.primary is None
+    assert rec.rationale == (OTTAWA_NEGATIVE,)
+
+
+def test_it_has_no_age_criterion() -> None:
+    # The 1992 derivation rule had "age 55 or over"; the refined 1993 rule dropped it.
+    assert imaging_recommendation(ankle_exam(age=80)).studies == ()
+
+
+def test_it_gives_one_sentence_per_ankle_criterion_met() -> None:
+    rec = imaging_recommendation(
+        ankle_exam(
+            lateral_malleolus_tenderness=True,
+            medial_malleolus_tenderness=True,
+            **UNABLE_TO_BEAR_WEIGHT,
+        )
+    )
+    assert rec.studies == ("ankle_xray",)
+    assert len(rec.rationale) == 3
+    assert all(s.startswith("Ottawa ankle rule:") for s in rec.rationale)
+
+
+# --- Ottawa foot rule -------------------------------------------------------------------------
+
+
+def test_it_orders_a_foot_xray_for_fifth_metatarsal_base_tenderness() -> None:
+    rec = imaging_recommendation(foot_exam(fifth_metatarsal_base_tenderness=True))
+    assert rec.studies == ("foot_xray",)
+    assert rec.rationale == (
+        "Ottawa foot rule: pain in the midfoot zone with tenderness at the base of the fifth "
+        "metatarsal — foot X-ray recommended.",
+    )
+
+
+def test_it_orders_a_foot_xray_for_navicular_tenderness() -> None:
+    rec = imaging_recommendation(foot_exam(navicular_tenderness=True))
+    assert rec.studies == ("foot_xray",)
+    assert rec.rationale == (
+        "Ottawa foot rule: pain in the midfoot zone with tenderness at the navicular — "
+        "foot X-ray recommended.",
+    )
+
+
+def test_it_orders_a_foot_xray_when_unable_to_bear_weight_then_and_at_exam() -> None:
+    rec = imaging_recommendation(foot_exam(**UNABLE_TO_BEAR_WEIGHT))
+    assert rec.studies == ("foot_xray",)
+
+
+def test_it_does_not_count_foot_inability_to_bear_weight_only_immediately() -> None:
+    rec = imaging_recommendation(foot_exam(unable_to_bear_weight_immediately=True))
+    assert rec.studies == ()
+
+
+@pytest.mark.parametrize(
+    "tenderness",
+    [{"fifth_metatarsal_base_tenderness": True}, {"navicular_tenderness": True}],
+    ids=["fifth_metatarsal", "navicular"],
+)
+def test_it_orders_no_foot_xray_without_midfoot_zone_pain(tenderness: dict[str, bool]) -> None:
+    assert imaging_recommendation(ankle_exam(**tenderness)).studies == ()
+
+
+def test_it_orders_no_xray_for_midfoot_zone_pain_alone() -> None:
+    assert imaging_recommendation(foot_exam()).rationale == (OTTAWA_NEGATIVE,)
+
+
+def test_it_does_not_cross_malleolar_tenderness_into_the_foot_rule() -> None:
+    rec = imaging_recommendation(foot_exam(lateral_malleolus_tenderness=True))
+    assert rec.studies == ()
+
+
+def test_it_orders_ankle_and_foot_xrays_together() -> None:
+    rec = imaging_recommendation(
+        exam(malleolar_zone_pain=True, midfoot_zone_pain=True, **UNABLE_TO_BEAR_WEIGHT)
+    )
+    assert rec.studies == ("ankle_xray", "foot_xray")
+    assert rec.primary == "ankle_xray"
+    assert rec.rationale[0].startswith("Ottawa ankle rule:")
+    assert rec.rationale[1].startswith("Ottawa foot rule:")
+
+
+# --- Thompson test ----------------------------------------------------------------------------
+
+
+def test_it_orders_an_ultrasound_for_a_positive_thompson_test() -> None:
+    rec = imaging_recommendation(exam(thompson_test="positive"))
+    assert rec.studies == ("ultrasound",)
+    assert rec.primary == "ultrasound"
+    assert rec.rationale == (
+        OTTAWA_NEGATIVE,
+        "Positive Thompson test (Thompson & Doherty 1962: no plantar flexion when the calf is "
+        "squeezed): suspected Achilles tendon rupture — ultrasound recommended.",
+    )
+
+
+@pytest.mark.parametrize("result", ["negative", "not_done"])
+def test_it_orders_no_ultrasound_otherwise(result: str) -> None:
+    assert imaging_recommendation(exam(thompson_test=result)).studies == ()
+
+
+def test_it_keeps_the_study_order_ankle_foot_ultrasound() -> None:
+    rec = imaging_recommendation(
+        exam(
+            malleolar_zone_pain=True,
+            midfoot_zone_pain=True,
+            lateral_malleolus_tenderness=True,
+            navicular_tenderness=True,
+            thompson_test="positive",
+        )
+    )
+    assert rec.studies == ("ankle_xray", "foot_xray", "ultrasound")
+    assert OTTAWA_NEGATIVE not in rec.rationale
+
+
+# --- Age caution ------------------------------------------------------------------------------
+
+
+def test_it_cautions_under_18_but_still_recommends() -> None:
+    rec = imaging_recommendation(ankle_exam(lateral_malleolus_tenderness=True, age=17))
+    assert rec.studies == ("ankle_xray",)
+    assert rec.rationale[-1] == (
+        "Caution: the patient is 17; the Ottawa rules were validated in adults (Stiell 1993). "
+        "In children, see the Dowling 2009 meta-analysis."
+    )
+
+
+def test_it_cautions_a_child_even_when_the_rules_are_negative() -> None:
+    rec = imaging_recommendation(exam(age=9))
+    assert rec.rationale[0] == OTTAWA_NEGATIVE
+    assert rec.rationale[1].startswith("Caution: the patient is 9;")
+
+
+@pytest.mark.parametrize("age", [18, None])
+def test_it_does_not_caution_adults_or_unknown_ages(age: int | None) -> None:
+    rec = imaging_recommendation(exam(age=age))
+    assert not any(s.startswith("Caution") for s in rec.rationale)
+
+
+def test_it_returns_a_json_able_imaging_dict() -> None:
+    data = imaging_recommendation(foot_exam(navicular_tenderness=True)).as_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert data["studies"] == ["foot_xray"]
+    assert data["primary"] == "foot_xray"

@@ -1,0 +1,1 @@
+"""Intake questionnaire, triage, examination, diagnoses and imaging referrals."""

@@ -1,0 +1,629 @@
+"""Triage and imaging rules: pure functions over plain data, shared by the API, pages and admin.
+
+No Django here on purpose: the clinic's policy must read, and test, on its own.
+
+- Triage follows the clinic's article "Ankle pain after running" (DESIGN.md, "The article's
+  questionnaire"): trauma versus gradual onset, the warning signs that need a doctor, the
+  overuse causes, and the advice to stop running.
+- Imaging follows the refined Ottawa ankle and foot rules (Stiell et al., JAMA 1993;269:1127-32)
+  and the Thompson test (Thompson & Doherty, J Trauma 1962;2:126-9).
+
+The policy table and full references are in docs/triage.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal, get_args
+
+# --- Vocabulary ---------------------------------------------------------------------------------
+
+Onset = Literal["trauma", "gradual"]
+Mechanism = Literal["fall", "twist", "change_of_direction", "other"]
+Swelling = Literal["none", "mild", "moderate", "severe"]
+Ability = Literal["normal", "difficult", "impossible"]
+PainLocation = Literal["lateral", "medial", "posterior", "anterior", "diffuse"]
+Side = Literal["left", "right", "both"]
+Pathway = Literal["trauma", "overuse"]
+Urgency = Literal["urgent", "soon", "routine"]
+ConditionCode = Literal[
+    "ankle_sprain",
+    "ankle_fracture",
+    "achilles_rupture",
+    "achilles_tendinitis",
+    "flat_foot",
+    "muscular_imbalance",
+    "ankle_osteoarthritis",
+    "poor_running_technique",
+]
+ThompsonResult = Literal["positive", "negative", "not_done"]
+ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound"]
+
+ONSETS: tuple[str, ...] = get_args(Onset)
+MECHANISMS: tuple[str, ...] = get_args(Mechanism)
+SWELLINGS: tuple[str, ...] = get_args(Swelling)
+ABILITIES: tuple[str, ...] = get_args(Ability)
+PAIN_LOCATIONS: tuple[str, ...] = get_args(PainLocation)
+SIDES: tuple[str, ...] = get_args(Side)
+PATHWAYS: tuple[str, ...] = get_args(Pathway)
+URGENCIES: tuple[str, ...] = get_args(Urgency)
+CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
+THOMPSON_RESULTS: tuple[str, ...] = get_args(ThompsonResult)
+IMAGING_STUDIES: tuple[str, ...] = get_args(ImagingStudy)
+
+# --- Thresholds (the clinic's policy; change them here and in docs/triage.md) -------------------
+
+NPRS_MAX = 10
+SOON_PAIN_AT_REST = 5
+STOP_PAIN_AT_REST = 1
+STOP_PAIN_AFTER_RUNNING = 5
+IMBALANCE_PREVIOUS_SPRAINS = 2
+OSTEOARTHRITIS_AGE = 50
+# The Ottawa rules were derived and validated in adults (Stiell 1992, 1993).
+OTTAWA_ADULT_AGE = 18
+
+
+# --- Triage ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Questionnaire:
+    """The article's intake questionnaire as the patient answered it, plus their age."""
+
+    onset: Onset
+    mechanism: Mechanism | None
+    swelling: Swelling
+    hematoma: bool
+    mobility: Ability
+    weight_bearing: Ability
+    pain_location: PainLocation
+    side: Side
+    pain_at_rest: int
+    pain_after_running: int
+    pain_duration_days: int
+    still_running: bool
+    weekly_distance_km: float | Decimal
+    recent_training_change: bool
+    recent_shoe_change: bool
+    known_flat_feet: bool
+    previous_sprains: int
+    # Completed years at intake (see age_in_years); None when the date of birth is unknown.
+    age: int | None
+
+
+QUESTIONNAIRE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Questionnaire) if f.name != "age"
+)
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """What triage answers: pathway, urgency, running advice, suspected conditions and why."""
+
+    pathway: Pathway
+    urgency: Urgency
+    stop_running: bool
+    suspected_conditions: tuple[ConditionCode, ...]
+    rationale: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict (tuples become lists)."""
+        return {
+            "pathway": self.pathway,
+            "urgency": self.urgency,
+            "stop_running": self.stop_running,
+            "suspected_conditions": list(self.suspected_conditions),
+            "rationale": list(self.rationale),
+        }
+
+
+_MECHANISM_WORDS: dict[str | None, str] = {
+    "fall": "a fall",
+    "twist": "a twist of the ankle",
+    "change_of_direction": "a sudden change of direction",
+    "other": "an injury",
+    None: "an injury",
+}
+
+
+def _join(items: Iterable[str]) -> str:
+    """Join phrases as a sentence would: 'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _is_trauma(q: Questionnaire) -> bool:
+    """Tell whether the pain started with an injury."""
+    return q.onset == "trauma"
+
+
+def pathway_for(q: Questionnaire) -> tuple[Pathway, tuple[str, ...]]:
+    """Trauma pathway when the pain started with an injury, overuse pathway otherwise.
+
+    Article: pain after a fall, a twist or a sudden change of direction is a trauma; pain that
+    appears progressively, for no apparent reason, is an overuse injury.
+    """
+    if _is_trauma(q):
+        words = _MECHANISM_WORDS.get(q.mechanism, "an injury")
+        return "trauma", (f"The pain started with {words}: trauma pathway.",)
+    return "overuse", ("The pain came on gradually, for no clear reason: overuse pathway.",)
+
+
+def _fracture_signs(q: Questionnaire) -> list[str]:
+    """Name the signs after a trauma that mean more than a sprain: no weight, no motion, bleeding.
+
+    Article: a hematoma (a sign of bleeding) and trouble moving the ankle or putting weight on
+    it after a trauma mean a doctor must see it.
+    """
+    signs = []
+    if q.weight_bearing == "impossible":
+        signs.append("inability to put weight on the foot")
+    if q.mobility == "impossible":
+        signs.append("inability to move the ankle")
+    if q.hematoma:
+        signs.append("a bruise (hematoma)")
+    return signs
+
+
+def _trauma_warning_signs(q: Questionnaire) -> list[str]:
+    """Name the signs after a trauma that send the patient to a doctor today.
+
+    Article: after a trauma, swelling, a hematoma (bleeding) or trouble moving the ankle or
+    bearing weight mean a doctor must see it; the clinic counts severe swelling as urgent.
+    """
+    signs = _fracture_signs(q)
+    if q.swelling == "severe":
+        signs.append("severe swelling")
+    return signs
+
+
+def urgency_for(q: Questionnaire) -> tuple[Urgency, tuple[str, ...]]:
+    """Urgent for trauma with a warning sign, soon for other trauma or strong rest pain.
+
+    Article: a trauma with swelling, a hematoma (bleeding) or trouble moving or bearing weight
+    needs a doctor; a gradual pain is an overuse injury, which only needs a doctor quickly when
+    it hurts even at rest.
+    """
+    if _is_trauma(q):
+        signs = _trauma_warning_signs(q)
+        if signs:
+            return "urgent", (
+                f"Trauma with {_join(signs)}: a doctor should see the patient today.",
+            )
+        return "soon", (
+            "Trauma without a bruise, severe swelling or inability to move or stand on the ankle: "
+            "a doctor should see the patient within the week.",
+        )
+    if q.pain_at_rest >= SOON_PAIN_AT_REST:
+        return "soon", (
+            f"Gradual pain rated {q.pain_at_rest}/10 at rest: "
+            "a doctor should see the patient within the week.",
+        )
+    return "routine", (
+        f"Gradual pain rated {q.pain_at_rest}/10 at rest: a routine appointment is enough.",
+    )
+
+
+def stop_running_for(q: Questionnaire) -> tuple[bool, tuple[str, ...]]:
+    """Stop running after any trauma, and when a gradual pain does not settle.
+
+    Article: the advice is to stop running when the ankle hurts; after a trauma until a doctor
+    has seen it, and for an overuse pain that is there at rest or strong after running.
+    """
+    if _is_trauma(q):
+        return True, (
+            "After an injury, the patient should stop running until a doctor has seen the ankle.",
+        )
+    reasons = []
+    if q.pain_at_rest >= STOP_PAIN_AT_REST:
+        reasons.append(
+            f"The ankle hurts even at rest ({q.pain_at_rest}/10): "
+            "the patient should stop running for now."
+        )
+    if q.pain_after_running >= STOP_PAIN_AFTER_RUNNING:
+        reasons.append(
+            f"Running leaves a pain of {q.pain_after_running}/10 afterwards: "
+            "the patient should stop running for now."
+        )
+    if reasons:
+        return True, tuple(reasons)
+    return False, (
+        f"The pain settles ({q.pain_at_rest}/10 at rest, {q.pain_after_running}/10 after "
+        "running): no need to stop running before the appointment.",
+    )
+
+
+# Each condition rule returns the sentence to read aloud when it fires, None otherwise.
+ConditionRule = Callable[[Questionnaire], str | None]
+
+
+def _sprain_rule(q: Questionnaire) -> str | None:
+    """Every ankle trauma is a suspected sprain.
+
+    Article: a fall, a twist or a sudden change of direction sprains the ankle.
+    """
+    return "An injury of the ankle: suspect a sprain."
+
+
+def _fracture_rule(q: Questionnaire) -> str | None:
+    """Suspect a fracture when the ankle cannot bear weight or move, or bleeds into a bruise.
+
+    Article: a hematoma (bleeding) and trouble moving or bearing weight after a trauma mean the
+    injury may be more than a sprain, and a doctor must see it.
+    """
+    signs = _fracture_signs(q)
+    if not signs:
+        return None
+    return f"Injury with {_join(signs)}: a fracture must be ruled out."
+
+
+def _rupture_rule(q: Questionnaire) -> str | None:
+    """Suspect an Achilles rupture when a trauma hurts at the back of the ankle.
+
+    Article: the Achilles tendon runs at the back of the ankle; a sudden injury there can tear it.
+    """
+    if q.pain_location != "posterior":
+        return None
+    return "Pain at the back of the ankle after an injury: the Achilles tendon may be torn."
+
+
+def _tendinitis_rule(q: Questionnaire) -> str | None:
+    """Suspect Achilles tendinitis when a gradual pain sits at the back of the ankle.
+
+    Article: Achilles tendinitis is a common overuse cause of ankle pain in runners.
+    """
+    if q.pain_location != "posterior":
+        return None
+    return "Gradual pain at the back of the ankle: suspect Achilles tendinitis."
+
+
+def _flat_foot_rule(q: Questionnaire) -> str | None:
+    """Suspect flat foot when the patient knows they have flat feet.
+
+    Article: flat feet overload the ankle of a runner.
+    """
+    if not q.known_flat_feet:
+        return None
+    return "Known flat feet overload the ankle: suspect flat foot as a cause."
+
+
+def _imbalance_rule(q: Questionnaire) -> str | None:
+    """Suspect a muscular imbalance after two or more previous sprains.
+
+    Article: repeated sprains leave a muscular imbalance that keeps hurting the ankle.
+    """
+    if q.previous_sprains < IMBALANCE_PREVIOUS_SPRAINS:
+        return None
+    return (
+        f"{q.previous_sprains} previous ankle sprains: "
+        "suspect a muscular imbalance around the ankle."
+    )
+
+
+def _osteoarthritis_rule(q: Questionnaire) -> str | None:
+    """Suspect ankle osteoarthritis from age 50; an unknown age does not fire.
+
+    Article: osteoarthritis of the ankle becomes a cause of pain with age.
+    """
+    if q.age is None or q.age < OSTEOARTHRITIS_AGE:
+        return None
+    return f"The patient is {q.age} (50 or older): suspect osteoarthritis of the ankle."
+
+
+def _technique_rule(q: Questionnaire) -> str | None:
+    """Suspect technique, shoes or training when training or shoes changed recently.
+
+    Article: poor running technique, unsuitable shoes and sudden training changes cause overuse
+    pain.
+    """
+    changes = []
+    if q.recent_training_change:
+        changes.append("training")
+    if q.recent_shoe_change:
+        changes.append("shoes")
+    if not changes:
+        return None
+    return (
+        f"A recent change in {_join(changes)}: suspect running technique, shoes or training load."
+    )
+
+
+_TRAUMA_RULES: tuple[tuple[ConditionCode, ConditionRule], ...] = (
+    ("ankle_sprain", _sprain_rule),
+    ("ankle_fracture", _fracture_rule),
+    ("achilles_rupture", _rupture_rule),
+)
+_OVERUSE_RULES: tuple[tuple[ConditionCode, ConditionRule], ...] = (
+    ("achilles_tendinitis", _tendinitis_rule),
+    ("flat_foot", _flat_foot_rule),
+    ("muscular_imbalance", _imbalance_rule),
+    ("ankle_osteoarthritis", _osteoarthritis_rule),
+    ("poor_running_technique", _technique_rule),
+)
+_OVERUSE_FALLBACK: ConditionCode = "poor_running_technique"
+
+
+def suspected_conditions_for(
+    q: Questionnaire,
+) -> tuple[tuple[ConditionCode, ...], tuple[str, ...]]:
+    """Suspected catalogue codes in a stable order, without duplicates, with their reasons.
+
+    Article: trauma points to a sprain, a fracture or an Achilles rupture; a gradual pain to
+    Achilles tendinitis, flat feet, a muscular imbalance after sprains, osteoarthritis with age,
+    or poor technique, shoes or training changes — the last being the usual cause when nothing
+    else stands out.
+    """
+    rules = _TRAUMA_RULES if _is_trauma(q) else _OVERUSE_RULES
+    codes: list[ConditionCode] = []
+    rationale: list[str] = []
+    for code, rule in rules:
+        sentence = rule(q)
+        if sentence is not None and code not in codes:
+            codes.append(code)
+            rationale.append(sentence)
+    if not codes and not _is_trauma(q):
+        codes.append(_OVERUSE_FALLBACK)
+        rationale.append(
+            "No specific cause stands out: suspect running technique, shoes or training load."
+        )
+    return tuple(codes), tuple(rationale)
+
+
+def triage(q: Questionnaire) -> TriageResult:
+    """Apply the clinic's triage policy to one questionnaire."""
+    pathway, pathway_why = pathway_for(q)
+    urgency, urgency_why = urgency_for(q)
+    stop_running, stop_why = stop_running_for(q)
+    conditions, conditions_why = suspected_conditions_for(q)
+    return TriageResult(
+        pathway=pathway,
+        urgency=urgency,
+        stop_running=stop_running,
+        suspected_conditions=conditions,
+        rationale=pathway_why + urgency_why + stop_why + conditions_why,
+    )
+
+
+def questionnaire_from_dict(data: Mapping[str, Any], *, age: int | None) -> Questionnaire:
+    """Build a Questionnaire from validated answers (extra keys ignored, mechanism optional)."""
+    answers = {name: data[name] for name in QUESTIONNAIRE_FIELDS if name != "mechanism"}
+    return Questionnaire(**answers, mechanism=data.get("mechanism"), age=age)
+
+
+def age_in_years(date_of_birth: date, on: date) -> int:
+    """Completed years on a date; a 29 February birthday is reached on 1 March."""
+    if on < date_of_birth:
+        raise ValueError("The date is before the date of birth.")
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - int(before_birthday)
+
+
+# --- Questionnaire validation ------------------------------------------------------------------
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "onset": ONSETS,
+    "swelling": SWELLINGS,
+    "mobility": ABILITIES,
+    "weight_bearing": ABILITIES,
+    "pain_location": PAIN_LOCATIONS,
+    "side": SIDES,
+}
+_NPRS_FIELDS = ("pain_at_rest", "pain_after_running")
+_COUNT_FIELDS = ("pain_duration_days", "previous_sprains")
+_DISTANCE_FIELDS = ("weekly_distance_km",)
+_BOOL_FIELDS = (
+    "hematoma",
+    "still_running",
+    "recent_training_change",
+    "recent_shoe_change",
+    "known_flat_feet",
+)
+
+REQUIRED = "This field is required."
+MECHANISM_REQUIRED = "Required when the onset is trauma."
+MECHANISM_REFUSED = "Must be empty when the onset is gradual."
+NPRS_INVALID = "Must be a whole number from 0 to 10."
+COUNT_INVALID = "Must be a whole number, 0 or more."
+DISTANCE_INVALID = "Must be a number, 0 or more."
+BOOL_INVALID = "Must be true or false."
+
+
+def _choice_error(value: Any, choices: tuple[str, ...]) -> str | None:
+    """Name the allowed values when value is not one of them."""
+    if isinstance(value, str) and value in choices:
+        return None
+    return f"{value!r} is not a valid choice; expected one of: {', '.join(choices)}."
+
+
+def _is_int(value: Any) -> bool:
+    """Tell whether value is an int (JSON true/false are not numbers)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    """Tell whether value is a finite int, float or Decimal, not a bool."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
+
+
+def _field_error(name: str, value: Any) -> str | None:
+    """Check one present, non-null answer against its field's type and range."""
+    if name in _CHOICES:
+        return _choice_error(value, _CHOICES[name])
+    if name in _NPRS_FIELDS:
+        return None if _is_int(value) and 0 <= value <= NPRS_MAX else NPRS_INVALID
+    if name in _COUNT_FIELDS:
+        return None if _is_int(value) and value >= 0 else COUNT_INVALID
+    if name in _DISTANCE_FIELDS:
+        return None if _is_number(value) and value >= 0 else DISTANCE_INVALID
+    if name in _BOOL_FIELDS:
+        return None if isinstance(value, bool) else BOOL_INVALID
+    raise AssertionError(f"No validation rule for {name}.")  # pragma: no cover
+
+
+def _mechanism_error(onset: Any, mechanism: Any) -> str | None:
+    """Require a mechanism for trauma, refuse one for gradual pain."""
+    if onset == "trauma" and mechanism is None:
+        return MECHANISM_REQUIRED
+    if onset == "gradual" and mechanism is not None:
+        return MECHANISM_REFUSED
+    if mechanism is None:
+        return None
+    return _choice_error(mechanism, MECHANISMS)
+
+
+def validate_questionnaire(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Field-level error messages for raw questionnaire answers; empty when valid.
+
+    Values must already have their JSON types (a bool is true/false, not "yes"); keys that are
+    not questionnaire fields are ignored. A missing key and null both count as missing.
+    """
+    errors: dict[str, list[str]] = {}
+    for name in QUESTIONNAIRE_FIELDS:
+        value = data.get(name)
+        if name == "mechanism":
+            message = _mechanism_error(data.get("onset"), value)
+        elif value is None:
+            message = REQUIRED
+        else:
+            message = _field_error(name, value)
+        if message is not None:
+            errors[name] = [message]
+    return errors
+
+
+# --- Examination: imaging ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExamFindings:
+    """The doctor's Ottawa findings and Thompson test, plus the patient's age."""
+
+    malleolar_zone_pain: bool
+    midfoot_zone_pain: bool
+    # Bone tenderness at the posterior edge or tip of the malleolus (distal 6 cm).
+    lateral_malleolus_tenderness: bool
+    medial_malleolus_tenderness: bool
+    fifth_metatarsal_base_tenderness: bool
+    navicular_tenderness: bool
+    # Inability to take four steps (two on each foot, limping allowed).
+    unable_to_bear_weight_immediately: bool
+    unable_to_bear_weight_at_exam: bool
+    thompson_test: ThompsonResult
+    age: int | None
+
+
+@dataclass(frozen=True)
+class ImagingRecommendation:
+    """The studies the published rules indicate, in a fixed order, and why."""
+
+    studies: tuple[ImagingStudy, ...]
+    rationale: tuple[str, ...]
+
+    @property
+    def primary(self) -> ImagingStudy | None:
+        """Return the first recommended study, or None when no imaging is indicated."""
+        return self.studies[0] if self.studies else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-able dict (tuples become lists)."""
+        return {
+            "studies": list(self.studies),
+            "primary": self.primary,
+            "rationale": list(self.rationale),
+        }
+
+
+_WEIGHT_BEARING_CRITERION = (
+    "inability to bear weight (four steps) both immediately after the injury and at the exam"
+)
+
+
+def _unable_to_bear_weight(f: ExamFindings) -> bool:
+    """Ottawa weight-bearing criterion: it counts only when true both then and now."""
+    return f.unable_to_bear_weight_immediately and f.unable_to_bear_weight_at_exam
+
+
+def _ottawa_ankle(f: ExamFindings) -> tuple[str, ...]:
+    """Refined Ottawa ankle rule (Stiell et al., JAMA 1993): one sentence per criterion met.
+
+    Ankle X-ray only if pain in the malleolar zone AND any of: bone tenderness at the posterior
+    edge or tip of the lateral or the medial malleolus, or inability to bear weight both
+    immediately and at the exam. No age criterion.
+    """
+    if not f.malleolar_zone_pain:
+        return ()
+    criteria = []
+    if f.lateral_malleolus_tenderness:
+        criteria.append("tenderness at the posterior edge or tip of the lateral malleolus")
+    if f.medial_malleolus_tenderness:
+        criteria.append("tenderness at the posterior edge or tip of the medial malleolus")
+    if _unable_to_bear_weight(f):
+        criteria.append(_WEIGHT_BEARING_CRITERION)
+    return tuple(
+        f"Ottawa ankle rule: pain in the malleolar zone with {c} — ankle X-ray recommended."
+        for c in criteria
+    )
+
+
+def _ottawa_foot(f: ExamFindings) -> tuple[str, ...]:
+    """Ottawa foot rule (Stiell et al., JAMA 1993): one sentence per criterion met.
+
+    Foot X-ray only if pain in the midfoot zone AND any of: bone tenderness at the base of the
+    fifth metatarsal or at the navicular, or inability to bear weight both immediately and at
+    the exam.
+    """
+    if not f.midfoot_zone_pain:
+        return ()
+    criteria = []
+    if f.fifth_metatarsal_base_tenderness:
+        criteria.append("tenderness at the base of the fifth metatarsal")
+    if f.navicular_tenderness:
+        criteria.append("tenderness at the navicular")
+    if _unable_to_bear_weight(f):
+        criteria.append(_WEIGHT_BEARING_CRITERION)
+    return tuple(
+        f"Ottawa foot rule: pain in the midfoot zone with {c} — foot X-ray recommended."
+        for c in criteria
+    )
+
+
+def _thompson(f: ExamFindings) -> tuple[str, ...]:
+    """Thompson test (Thompson & Doherty, J Trauma 1962): positive suggests Achilles rupture."""
+    if f.thompson_test != "positive":
+        return ()
+    return (
+        "Positive Thompson test (Thompson & Doherty 1962: no plantar flexion when the calf is "
+        "squeezed): suspected Achilles tendon rupture — ultrasound recommended.",
+    )
+
+
+def imaging_recommendation(f: ExamFindings) -> ImagingRecommendation:
+    """Recommend imaging from the Ottawa ankle and foot rules and the Thompson test."""
+    ankle, foot, thompson = _ottawa_ankle(f), _ottawa_foot(f), _thompson(f)
+    studies: list[ImagingStudy] = []
+    rationale: list[str] = [*ankle, *foot]
+    if ankle:
+        studies.append("ankle_xray")
+    if foot:
+        studies.append("foot_xray")
+    if not (ankle or foot):
+        rationale.append("Ottawa rules negative: no X-ray needed.")
+    if thompson:
+        studies.append("ultrasound")
+        rationale.extend(thompson)
+    if f.age is not None and f.age < OTTAWA_ADULT_AGE:
+        rationale.append(
+            f"Caution: the patient is {f.age}; the Ottawa rules were validated in adults "
+            "(Stiell 1993). In children, see the Dowling 2009 meta-analysis."
+        )
+    return ImagingRecommendation(studies=tuple(studies), rationale=tuple(rationale))
