@@ -10,10 +10,14 @@ from clinic import api as clinic_api
 from clinic import views
 from clinic.auth_api import TokenView
 from clinic.health import healthz
+from rehab.api_urls import ROUTES as REHAB_ROUTES
+from triage.api_urls import ROUTES as TRIAGE_ROUTES
 
 router = DefaultRouter()
 router.register("patients", clinic_api.PatientViewSet, basename="patient")
 router.register("cases", clinic_api.CaseViewSet, basename="case")
+for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES):
+    router.register(prefix, viewset, basename=basename)
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -28,8 +32,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("patients/", views.patient_list, name="patient-list"),
-    path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
+    path("patients/", views.patient_list, name="patient-search"),
+    path("patients/<int:pk>/", views.patient_detail, name="patient-record"),
+    path("", include("triage.urls")),
+    path("", include("rehab.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -30,9 +30,9 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 
 # Each role lands on its own home page; later apps register theirs here.
 ROLE_HOMES: dict[str, str] = {
-    roles.RECEPTION: "patient-list",
-    roles.DOCTOR: "patient-list",
-    roles.PHYSIO: "patient-list",
+    roles.RECEPTION: "patient-search",
+    roles.DOCTOR: "patient-search",
+    roles.PHYSIO: "patient-search",
     roles.ADMIN: "admin:index",
 }
 

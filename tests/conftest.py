@@ -6,6 +6,9 @@ case, Oscar is a physio who must see nothing of it, Ada administers the clinic.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -65,3 +68,60 @@ def api_as():
         return client
 
     return make
+
+
+# --- Browser tests ---------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(live_server, tmp_path, request):
+    """A Playwright page in headless Chromium, pointed at live_server.
+
+    Skips when Chromium is missing, except in CI (CI=true), where that is a failure.
+    The last screen of each flow is saved as ``<tmp_path>/last-page.png``.
+    """
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run should have installed it.")
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test itself are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        browser_page = context.new_page()
+        try:
+            yield browser_page
+        finally:
+            shot = tmp_path / "last-page.png"
+            browser_page.screenshot(path=str(shot), full_page=True)
+            request.node.user_properties.append(("screenshot", str(shot)))
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def log_in(page, username: str, password: str = "correct horse battery") -> None:
+    """Log in through the login page, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

@@ -281,9 +281,7 @@ def test_it_lets_running_go_on_when_a_gradual_pain_is_0_at_rest_and_4_after() ->
 def test_it_stops_running_when_a_gradual_pain_is_5_after_running() -> None:
     assert stop_running_for(gradual(pain_at_rest=0, pain_after_running=5)) == (
         True,
-        (
-            "Running leaves a pain of 5/10 afterwards: the patient should stop running for now.",
-        ),
+        ("Running leaves a pain of 5/10 afterwards: the patient should stop running for now.",),
     )
 
 
@@ -635,7 +633,13 @@ def test_it_accepts_a_weekly_distance_from_0(value: Any) -> None:
 
 @pytest.mark.parametrize(
     "field",
-    ["hematoma", "still_running", "recent_training_change", "recent_shoe_change", "known_flat_feet"],
+    [
+        "hematoma",
+        "still_running",
+        "recent_training_change",
+        "recent_shoe_change",
+        "known_flat_feet",
+    ],
 )
 @pytest.mark.parametrize("value", ["true", 1, 0, "no"])
 def test_it_refuses_a_yes_no_answer_that_is_not_a_bool(field: str, value: Any) -> None:

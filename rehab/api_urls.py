@@ -1,0 +1,3 @@
+"""API routes of the rehab app: (prefix, viewset, basename), registered by clinic.urls."""
+
+ROUTES: list[tuple] = []

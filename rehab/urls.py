@@ -1,0 +1,6 @@
+"""Pages of the rehab app (physiotherapists)."""
+
+
+app_name = "rehab"
+
+urlpatterns: list = []
