@@ -1,0 +1,1 @@
+"""api of the rehab app, one module per feature."""

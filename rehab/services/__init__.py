@@ -1,0 +1,1 @@
+"""services of the rehab app, one module per feature."""

@@ -1,0 +1,1 @@
+"""views of the rehab app, one module per feature."""

@@ -1,0 +1,1 @@
+"""api of the triage app, one module per feature."""

@@ -1,0 +1,1 @@
+"""services of the triage app, one module per feature."""

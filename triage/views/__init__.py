@@ -1,0 +1,1 @@
+"""views of the triage app, one module per feature."""
