@@ -237,6 +237,8 @@ TIME_ZONE = CLINIC_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 CLINIC_NAME = env_str("CLINIC_NAME", "Talus Sports Physiotherapy")
+# The clinic's booking tool, linked from the triage result; {mrn} is replaced. Empty: no link.
+CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", "")
 
 # --- Static files -------------------------------------------------------------
 

@@ -21,3 +21,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 CELERY_TASK_ALWAYS_EAGER = False
+# live_server answers each request in a new thread: don't keep those threads' connections.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

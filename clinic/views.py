@@ -30,7 +30,7 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 
 # Each role lands on its own home page; later apps register theirs here.
 ROLE_HOMES: dict[str, str] = {
-    roles.RECEPTION: "patient-search",
+    roles.RECEPTION: "triage:reception-home",
     roles.DOCTOR: "patient-search",
     roles.PHYSIO: "patient-search",
     roles.ADMIN: "admin:index",

@@ -6,6 +6,7 @@ case, Oscar is a physio who must see nothing of it, Ada administers the clinic.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 
@@ -43,7 +44,9 @@ def ada(db):
 
 @pytest.fixture
 def patient(db):
-    return PatientFactory(given_name="Emma", family_name="Martin")
+    return PatientFactory(
+        given_name="Emma", family_name="Martin", date_of_birth=datetime.date(1991, 3, 14)
+    )
 
 
 @pytest.fixture

@@ -1,3 +1,7 @@
 """API routes of the triage app: (prefix, viewset, basename), registered by clinic.urls."""
 
-ROUTES: list[tuple] = []
+from triage.api.intake import IntakeViewSet
+
+ROUTES: list[tuple] = [
+    ("intakes", IntakeViewSet, "intake"),
+]

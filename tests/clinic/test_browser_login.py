@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_it_logs_a_receptionist_in_and_out(page, rita):
     log_in(page, "rita")
 
-    page.get_by_role("heading", name="Find a patient").wait_for()
+    page.get_by_role("heading", name="Today's intakes").wait_for()
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("heading", name="Log in").wait_for()
 

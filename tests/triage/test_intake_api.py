@@ -1,0 +1,236 @@
+"""POST/GET /api/v1/intakes/: one transaction for patient, case and questionnaire."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinic.models import AuditEvent, Case, Patient
+from tests.factories import PatientFactory
+from triage.models import Intake
+
+URL = "/api/v1/intakes/"
+
+NEW_PATIENT = {
+    "given_name": "Emma",
+    "family_name": "Martin",
+    "date_of_birth": "1991-03-14",
+    "sex": "female",
+    "email": "emma@example.org",
+    "preferred_channel": "email",
+    "reminder_consent": True,
+}
+
+TWISTED_ANKLE = {
+    "onset": "trauma",
+    "mechanism": "twist",
+    "swelling": "moderate",
+    "hematoma": True,
+    "mobility": "difficult",
+    "weight_bearing": "difficult",
+    "pain_location": "lateral",
+    "side": "left",
+    "pain_at_rest": 4,
+    "pain_after_running": 7,
+    "pain_duration_days": 1,
+    "still_running": False,
+    "weekly_distance_km": "35.5",
+    "recent_training_change": False,
+    "recent_shoe_change": False,
+    "known_flat_feet": False,
+    "previous_sprains": 1,
+}
+
+ACHING_ACHILLES = {
+    **TWISTED_ANKLE,
+    "onset": "gradual",
+    "mechanism": None,
+    "swelling": "none",
+    "hematoma": False,
+    "mobility": "normal",
+    "weight_bearing": "normal",
+    "pain_location": "posterior",
+    "pain_at_rest": 2,
+    "pain_after_running": 6,
+    "pain_duration_days": 30,
+    "still_running": True,
+    "recent_training_change": True,
+}
+
+
+def nothing_written() -> bool:
+    return not (Patient.objects.exists() or Case.objects.exists() or Intake.objects.exists())
+
+
+def test_it_registers_the_patient_opens_the_case_and_triages_at_once(rita, api_as):
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE})
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["triage"] == {
+        "pathway": "trauma",
+        "urgency": "urgent",
+        "stop_running": True,
+        "suspected_conditions": ["ankle_sprain", "ankle_fracture"],
+        "rationale": body["triage"]["rationale"],
+    }
+    assert body["triage"]["rationale"] and all(s.endswith(".") for s in body["triage"]["rationale"])
+    case = Case.objects.get(pk=body["case"])
+    assert (case.status, case.urgency, case.side) == ("triaged", "urgent", "left")
+    assert case.patient_id == body["patient"] == Patient.objects.get().pk
+    intake = Intake.objects.get(pk=body["id"])
+    assert (intake.recorded_by, intake.mechanism, intake.hematoma) == (rita, "twist", True)
+    assert str(intake.weekly_distance_km) == "35.5"
+
+
+def test_it_takes_an_existing_patient(rita, api_as, patient):
+    response = api_as(rita).post(URL, {"patient": patient.pk, "questionnaire": ACHING_ACHILLES})
+
+    assert response.status_code == 201, response.json()
+    triage = response.json()["triage"]
+    assert (triage["pathway"], triage["urgency"], triage["stop_running"]) == (
+        "overuse",
+        "routine",
+        True,
+    )
+    assert triage["suspected_conditions"] == ["achilles_tendinitis", "poor_running_technique"]
+    assert Patient.objects.count() == 1
+    assert Case.objects.get().status == "triaged"
+
+
+def test_it_refuses_a_duplicate_new_patient_with_409_and_writes_nothing_more(rita, api_as):
+    emma = PatientFactory(given_name="Emma", family_name="Martin", date_of_birth="1991-03-14")
+
+    response = api_as(rita).post(
+        URL,
+        {"new_patient": {**NEW_PATIENT, "family_name": "MARTIN"}, "questionnaire": TWISTED_ANKLE},
+    )
+
+    assert response.status_code == 409
+    assert response.json()["match"] == emma.pk
+    assert Patient.objects.count() == 1
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["top", "new_patient"])
+def test_it_registers_the_duplicate_when_asked_to(rita, api_as, where):
+    PatientFactory(given_name="Emma", family_name="Martin", date_of_birth="1991-03-14")
+    body = {"new_patient": dict(NEW_PATIENT), "questionnaire": TWISTED_ANKLE}
+    if where == "top":
+        body["allow_duplicate"] = True
+    else:
+        body["new_patient"]["allow_duplicate"] = True
+
+    response = api_as(rita).post(URL, body)
+
+    assert response.status_code == 201
+    assert Patient.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"onset": "slow"}, "onset"),
+        ({"mechanism": None}, "mechanism"),  # trauma needs a mechanism
+        ({"mechanism": "kick"}, "mechanism"),
+        ({"swelling": "huge"}, "swelling"),
+        ({"hematoma": "maybe"}, "hematoma"),
+        ({"mobility": "bad"}, "mobility"),
+        ({"weight_bearing": None}, "weight_bearing"),
+        ({"pain_location": "heel"}, "pain_location"),
+        ({"side": "middle"}, "side"),
+        ({"pain_at_rest": 11}, "pain_at_rest"),
+        ({"pain_at_rest": -1}, "pain_at_rest"),
+        ({"pain_after_running": "a lot"}, "pain_after_running"),
+        ({"pain_duration_days": -2}, "pain_duration_days"),
+        ({"weekly_distance_km": "-5"}, "weekly_distance_km"),
+        ({"previous_sprains": -1}, "previous_sprains"),
+        ({"known_flat_feet": None}, "known_flat_feet"),
+    ],
+)
+def test_it_answers_400_naming_the_bad_field_and_writes_nothing(rita, api_as, change, field):
+    response = api_as(rita).post(
+        URL, {"new_patient": NEW_PATIENT, "questionnaire": {**TWISTED_ANKLE, **change}}
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()["questionnaire"]
+    assert nothing_written()
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_refuses_a_mechanism_for_a_gradual_onset(rita, api_as):
+    response = api_as(rita).post(
+        URL, {"new_patient": NEW_PATIENT, "questionnaire": {**ACHING_ACHILLES, "mechanism": "fall"}}
+    )
+
+    assert response.status_code == 400
+    assert "mechanism" in response.json()["questionnaire"]
+    assert nothing_written()
+
+
+def test_it_answers_400_for_a_bad_new_patient_and_writes_nothing(rita, api_as):
+    response = api_as(rita).post(
+        URL,
+        {
+            "new_patient": {**NEW_PATIENT, "date_of_birth": "tomorrow"},
+            "questionnaire": TWISTED_ANKLE,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()["new_patient"]
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("body", [{}, {"patient": 1, "new_patient": NEW_PATIENT}])
+def test_it_needs_exactly_one_of_patient_and_new_patient(rita, api_as, patient, body):
+    response = api_as(rita).post(URL, {**body, "questionnaire": TWISTED_ANKLE})
+
+    assert response.status_code == 400
+    assert "patient" in response.json()
+    assert Case.objects.count() == 0
+
+
+def test_it_does_not_let_a_physio_take_an_intake(paula, api_as, patient):
+    response = api_as(paula).post(URL, {"patient": patient.pk, "questionnaire": TWISTED_ANKLE})
+
+    assert response.status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_it_lets_clinicians_read_intakes_within_their_reach(rita, dan, paula, oscar, api_as):
+    created = (
+        api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE}).json()
+    )
+    Case.objects.filter(pk=created["case"]).update(assigned_physio=paula)
+    detail = f"{URL}{created['id']}/"
+
+    assert api_as(dan).get(detail).json()["triage"]["urgency"] == "urgent"
+    assert api_as(paula).get(detail).json()["questionnaire"]["mechanism"] == "twist"
+    assert api_as(oscar).get(detail).status_code == 404
+    assert api_as(oscar).get(URL).json()["results"] == []
+    assert [i["id"] for i in api_as(rita).get(URL).json()["results"]] == [created["id"]]
+
+
+def test_it_audits_the_creation_of_patient_case_and_intake(rita, api_as):
+    body = (
+        api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE}).json()
+    )
+
+    created = set(AuditEvent.objects.filter(action="create").values_list("object_type", flat=True))
+
+    assert created == {"clinic.patient", "clinic.case", "triage.intake"}
+    assert set(AuditEvent.objects.values_list("patient_id", flat=True)) == {body["patient"]}
+
+
+def test_it_keeps_the_intake_list_to_a_constant_number_of_queries(
+    rita, api_as, patient, django_assert_max_num_queries
+):
+    client = api_as(rita)
+    client.post(URL, {"patient": patient.pk, "questionnaire": TWISTED_ANKLE})
+    with django_assert_max_num_queries(6):
+        client.get(URL)
+    for _ in range(20):
+        client.post(URL, {"patient": patient.pk, "questionnaire": ACHING_ACHILLES})
+    with django_assert_max_num_queries(6):
+        assert len(client.get(URL).json()["results"]) == 21

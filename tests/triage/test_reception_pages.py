@@ -1,0 +1,142 @@
+"""Reception pages: register, duplicate warning, the questionnaire, the result, today's list."""
+
+from __future__ import annotations
+
+import re
+
+from clinic.models import AuditEvent, Case, Patient
+from tests.factories import PatientFactory
+from triage.models import Intake
+
+NEW_PATIENT = {
+    "given_name": "Emma",
+    "family_name": "Martin",
+    "date_of_birth": "1991-03-14",
+    "sex": "female",
+    "email": "emma@example.org",
+    "phone": "",
+    "preferred_channel": "email",
+    "reminder_consent": "on",
+}
+
+GRADUAL = {
+    "onset": "gradual",
+    "swelling": "none",
+    "hematoma": "no",
+    "mobility": "normal",
+    "weight_bearing": "normal",
+    "pain_location": "posterior",
+    "side": "right",
+    "pain_at_rest": "0",
+    "pain_after_running": "3",
+    "pain_duration_days": "20",
+    "still_running": "yes",
+    "weekly_distance_km": "40",
+    "recent_training_change": "no",
+    "recent_shoe_change": "no",
+    "known_flat_feet": "no",
+    "previous_sprains": "0",
+}
+
+
+def test_it_registers_a_patient_then_opens_the_questionnaire(client, rita):
+    client.force_login(rita)
+
+    response = client.post("/reception/patients/new/", NEW_PATIENT)
+
+    patient = Patient.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reception/patients/{patient.pk}/intake/"
+    assert patient.mrn and patient.reminder_consent
+    assert AuditEvent.objects.filter(action="create", patient_id=patient.pk).exists()
+
+
+def test_it_warns_of_a_duplicate_and_lets_reception_continue(client, rita):
+    emma = PatientFactory(given_name="Emma", family_name="Martin", date_of_birth="1991-03-14")
+    client.force_login(rita)
+
+    warned = client.post("/reception/patients/new/", {**NEW_PATIENT, "given_name": "emma"})
+    continued = client.post("/reception/patients/new/", {**NEW_PATIENT, "allow_duplicate": "on"})
+
+    assert warned.status_code == 200
+    assert b"may already be registered" in warned.content
+    assert emma.mrn.encode() in warned.content
+    assert continued.status_code == 302
+    assert Patient.objects.count() == 2
+
+
+def test_it_keeps_what_was_typed_and_shows_errors_beside_the_field(client, rita):
+    client.force_login(rita)
+
+    response = client.post(
+        "/reception/patients/new/", {**NEW_PATIENT, "email": "", "date_of_birth": ""}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Martin"' in html
+    assert "Needed for reminders by email." in html
+    assert 'class="error-summary"' in html
+    assert not Patient.objects.exists()
+
+
+def test_it_triages_the_questionnaire_and_shows_the_result(client, rita, patient):
+    client.force_login(rita)
+    answers = {**GRADUAL, "pain_at_rest": "6"}
+
+    response = client.post(f"/reception/patients/{patient.pk}/intake/", answers, follow=True)
+
+    intake = Intake.objects.get()
+    assert response.redirect_chain[-1][0] == f"/reception/intakes/{intake.pk}/"
+    assert (intake.urgency, intake.stop_running, intake.case.status) == ("soon", True, "triaged")
+    assert intake.mechanism == "" and intake.hematoma is False
+    html = response.content.decode()
+    assert "SOON — SEE A DOCTOR THIS WEEK" in html
+    assert "Stop running" in html
+    for sentence in intake.rationale:
+        assert sentence.replace("'", "&#x27;") in html
+
+
+def test_it_refuses_a_trauma_without_a_mechanism_and_keeps_the_answers(client, rita, patient):
+    client.force_login(rita)
+
+    response = client.post(
+        f"/reception/patients/{patient.pk}/intake/", {**GRADUAL, "onset": "trauma"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Required when the onset is trauma." in html
+    assert 'value="40"' in html
+    assert re.search(r'value="posterior"[^>]*checked', html)
+    assert not Case.objects.exists()
+
+
+def test_it_lists_todays_intakes_most_urgent_first(client, rita):
+    routine = PatientFactory(family_name="Routine")
+    urgent = PatientFactory(family_name="Urgent")
+    client.force_login(rita)
+    client.post(f"/reception/patients/{routine.pk}/intake/", GRADUAL)
+    client.post(
+        f"/reception/patients/{urgent.pk}/intake/",
+        {**GRADUAL, "onset": "trauma", "mechanism": "fall", "weight_bearing": "impossible"},
+    )
+
+    html = client.get("/reception/").content.decode()
+
+    assert html.index("URGENT") < html.index("ROUTINE")
+
+
+def test_it_finds_a_known_patient_to_start_an_intake(client, rita, patient):
+    client.force_login(rita)
+
+    response = client.get("/reception/", {"q": patient.mrn})
+
+    assert f"/reception/patients/{patient.pk}/intake/".encode() in response.content
+
+
+def test_it_keeps_physios_out_of_reception_pages(client, paula, patient):
+    client.force_login(paula)
+
+    assert client.get("/reception/").status_code == 403
+    assert client.get(f"/reception/patients/{patient.pk}/intake/").status_code == 403

@@ -1,0 +1,171 @@
+"""``/api/v1/intakes/``: reception's questionnaire, triaged, in one transaction."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from clinic import roles, selectors, services
+from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer, raise_duplicate
+from clinic.models import Patient
+from clinic.permissions import READ
+from clinic.viewsets import TalusViewSet
+from triage import rules
+from triage.models import Intake
+from triage.services import intake as intake_services
+
+
+class QuestionnaireSerializer(serializers.Serializer):
+    """The article's questionnaire, in the patient's words (DESIGN.md)."""
+
+    onset = serializers.ChoiceField(choices=rules.ONSETS)
+    mechanism = serializers.ChoiceField(
+        choices=rules.MECHANISMS,
+        required=False,
+        allow_null=True,
+        help_text="Required for a trauma; must be absent or null for a gradual onset.",
+    )
+    swelling = serializers.ChoiceField(choices=rules.SWELLINGS)
+    hematoma = serializers.BooleanField(help_text="Bruising: a sign of bleeding.")
+    mobility = serializers.ChoiceField(choices=rules.ABILITIES, help_text="Moving the ankle.")
+    weight_bearing = serializers.ChoiceField(
+        choices=rules.ABILITIES, help_text="Standing on the foot."
+    )
+    pain_location = serializers.ChoiceField(choices=rules.PAIN_LOCATIONS)
+    side = serializers.ChoiceField(choices=rules.SIDES)
+    pain_at_rest = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
+    pain_after_running = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
+    pain_duration_days = serializers.IntegerField(min_value=0)
+    still_running = serializers.BooleanField()
+    weekly_distance_km = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
+    recent_training_change = serializers.BooleanField()
+    recent_shoe_change = serializers.BooleanField()
+    known_flat_feet = serializers.BooleanField()
+    previous_sprains = serializers.IntegerField(min_value=0, max_value=1000)
+
+    def validate(self, attrs):
+        # The cross-field rules (mechanism with the onset) live in triage.rules, once.
+        errors = rules.validate_questionnaire(attrs)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TriageSerializer(serializers.Serializer):
+    pathway = serializers.ChoiceField(choices=rules.PATHWAYS)
+    urgency = serializers.ChoiceField(choices=rules.URGENCIES)
+    stop_running = serializers.BooleanField()
+    suspected_conditions = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.CONDITION_CODES)
+    )
+    rationale = serializers.ListField(
+        child=serializers.CharField(), help_text="Sentences to read to the patient."
+    )
+
+
+class IntakeCreateSerializer(serializers.Serializer):
+    patient = serializers.PrimaryKeyRelatedField(
+        queryset=Patient.objects.all(), required=False, help_text="An existing patient's id."
+    )
+    new_patient = PatientCreateSerializer(
+        required=False, help_text="A patient to register with this intake."
+    )
+    allow_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Register new_patient even if one with the same names and birth date exists.",
+    )
+    questionnaire = QuestionnaireSerializer()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["patient"].queryset = selectors.patients_visible_to(request.user)
+
+    def validate(self, attrs):
+        if ("patient" in attrs) == ("new_patient" in attrs):
+            raise serializers.ValidationError(
+                {"patient": ["Give either patient (an id) or new_patient, not both."]}
+            )
+        return attrs
+
+
+class IntakeSerializer(serializers.ModelSerializer):
+    patient = serializers.IntegerField(source="case.patient_id", read_only=True)
+    questionnaire = serializers.SerializerMethodField()
+    triage = TriageSerializer(read_only=True)
+
+    class Meta:
+        model = Intake
+        fields = ["id", "case", "patient", "recorded_by", "recorded_at", "questionnaire", "triage"]
+        read_only_fields = fields
+
+    @extend_schema_field(QuestionnaireSerializer)
+    def get_questionnaire(self, intake: Intake) -> dict:
+        data = {name: getattr(intake, name) for name in rules.QUESTIONNAIRE_FIELDS}
+        data["mechanism"] = data["mechanism"] or None
+        return QuestionnaireSerializer(data).data
+
+
+class IntakeFilter(django_filters.FilterSet):
+    recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
+    urgency = django_filters.MultipleChoiceFilter(choices=[(u, u) for u in rules.URGENCIES])
+    patient = django_filters.NumberFilter(field_name="case__patient")
+
+    class Meta:
+        model = Intake
+        fields = ["case", "patient", "urgency", "pathway"]
+
+
+@extend_schema(tags=["intakes"])
+class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusViewSet):
+    """Intakes: the questionnaire and its triage. Reception creates; every role reads."""
+
+    role_actions = {
+        roles.RECEPTION: READ | {"create"},
+        roles.DOCTOR: READ,
+        roles.PHYSIO: READ,
+        roles.ADMIN: READ,
+    }
+    serializer_class = IntakeSerializer
+    filterset_class = IntakeFilter
+    ordering_fields = ["id", "recorded_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        cases = selectors.cases_visible_to(self.request.user)
+        return Intake.objects.filter(case__in=cases).select_related("case")
+
+    @extend_schema(
+        request=IntakeCreateSerializer,
+        responses={
+            201: IntakeSerializer,
+            409: OpenApiResponse(DuplicatePatientErrorSerializer, "A likely duplicate exists."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = IntakeCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        new_patient = dict(data["new_patient"]) if "new_patient" in data else None
+        allow_duplicate = data["allow_duplicate"]
+        if new_patient is not None:
+            allow_duplicate = new_patient.pop("allow_duplicate", False) or allow_duplicate
+        try:
+            intake = intake_services.intake_create(
+                recorded_by=request.user,
+                patient=data.get("patient"),
+                new_patient=new_patient,
+                allow_duplicate=allow_duplicate,
+                questionnaire=dict(data["questionnaire"]),
+            )
+        except services.DuplicatePatient as exc:
+            raise_duplicate(exc)
+        self.audit_created(intake)
+        self.audit_created(intake.case)
+        if new_patient is not None:
+            self.audit_created(intake.case.patient)
+        return Response(IntakeSerializer(intake).data, status=status.HTTP_201_CREATED)

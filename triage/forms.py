@@ -1,0 +1,180 @@
+"""Reception forms: register a patient, and the article's questionnaire in plain words."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from clinic.models import Channel, Patient, Sex
+from triage import rules
+from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+def _radios(label: str, choices, help_text: str = "", required: bool = True):
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=required,
+    )
+
+
+def _nprs(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text="0 = no pain, 10 = the worst pain imaginable.",
+        min_value=0,
+        max_value=rules.NPRS_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class PatientForm(forms.ModelForm):
+    """A new patient's demographics and reminder preferences."""
+
+    allow_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "preferred_channel",
+            "reminder_consent",
+        ]
+        labels = {
+            "given_name": "First name",
+            "family_name": "Last name",
+            "date_of_birth": "Date of birth",
+            "email": "Email address",
+            "phone": "Mobile phone",
+            "preferred_channel": "Reminders by",
+            "reminder_consent": "The patient agrees to receive reminders",
+        }
+        help_texts = {"phone": "With the country code for text messages, e.g. +33 6 12 34 56 78."}
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "sex": forms.RadioSelect(choices=Sex.choices),
+            "preferred_channel": forms.RadioSelect(choices=Channel.choices),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return born
+
+    def clean(self):
+        data = super().clean()
+        channel = data.get("preferred_channel")
+        if channel == Channel.EMAIL and not data.get("email"):
+            self.add_error("email", "Needed for reminders by email.")
+        if channel == Channel.SMS and not data.get("phone"):
+            self.add_error("phone", "Needed for reminders by text message.")
+        return data
+
+
+class IntakeForm(forms.Form):
+    """The questionnaire, grouped as the article groups it."""
+
+    # What happened
+    onset = _radios("How did the pain start?", Onset.choices)
+    mechanism = _radios(
+        "If it was an injury: what happened?",
+        Mechanism.choices,
+        help_text="Only for an injury. Leave empty if the pain came on gradually.",
+        required=False,
+    )
+    # What you feel
+    swelling = _radios("Is the ankle swollen?", Swelling.choices)
+    hematoma = _yes_no("Is there bruising?", "Bruising is a sign of bleeding under the skin.")
+    mobility = _radios("Can you move your ankle?", Ability.choices)
+    weight_bearing = _radios("Can you stand on the foot?", Ability.choices)
+    pain_location = _radios("Where does it hurt?", PainLocation.choices)
+    side = _radios("Which ankle?", [(s, s.capitalize()) for s in rules.SIDES])
+    pain_at_rest = _nprs("Pain at rest, from 0 to 10")
+    pain_after_running = _nprs("Pain after running, from 0 to 10")
+    pain_duration_days = forms.IntegerField(
+        label="How many days has it hurt?", min_value=0, widget=forms.NumberInput
+    )
+    # Your running
+    still_running = _yes_no("Are you still running?")
+    weekly_distance_km = forms.DecimalField(
+        label="How many kilometres do you run in a week?",
+        min_value=0,
+        max_digits=6,
+        decimal_places=1,
+        help_text="Your usual week, before the pain. 0 if you don't run yet.",
+    )
+    recent_training_change = _yes_no(
+        "Have you changed your training recently?", "More distance, speed, hills or sessions."
+    )
+    recent_shoe_change = _yes_no("Have you changed your running shoes recently?")
+    known_flat_feet = _yes_no("Have you been told you have flat feet?")
+    previous_sprains = forms.IntegerField(
+        label="How many times have you sprained this ankle before?", min_value=0
+    )
+
+    GROUPS = (
+        ("What happened", ("onset", "mechanism")),
+        (
+            "What you feel",
+            (
+                "swelling",
+                "hematoma",
+                "mobility",
+                "weight_bearing",
+                "pain_location",
+                "side",
+                "pain_at_rest",
+                "pain_after_running",
+                "pain_duration_days",
+            ),
+        ),
+        (
+            "Your running",
+            (
+                "still_running",
+                "weekly_distance_km",
+                "recent_training_change",
+                "recent_shoe_change",
+                "known_flat_feet",
+                "previous_sprains",
+            ),
+        ),
+    )
+
+    def groups(self):
+        """The fields by heading, for the template."""
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mechanism") == "":
+            data["mechanism"] = None
+        # The cross-field rules live in triage.rules; add what they find about fields that
+        # have no error yet (the mechanism, chiefly).
+        for field, messages in rules.validate_questionnaire(data).items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return data

@@ -1,0 +1,67 @@
+"""Reception intake: register (or find) the patient, open the case, record and triage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic import services as clinic_services
+from clinic.models import Case, CaseStatus, Patient
+from triage import rules
+from triage.models import Intake
+
+
+class QuestionnaireInvalid(ValueError):
+    """The answers break the questionnaire's rules; ``errors`` maps field -> messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("The questionnaire has invalid answers.")
+        self.errors = errors
+
+
+def intake_triage(*, patient: Patient, questionnaire: dict[str, Any]) -> rules.TriageResult:
+    """Triage answers for this patient (their age today) without writing anything."""
+    errors = rules.validate_questionnaire(questionnaire)
+    if errors:
+        raise QuestionnaireInvalid(errors)
+    age = rules.age_in_years(patient.date_of_birth, timezone.localdate())
+    return rules.triage(rules.questionnaire_from_dict(questionnaire, age=age))
+
+
+@transaction.atomic
+def intake_create(
+    *,
+    recorded_by,
+    questionnaire: dict[str, Any],
+    patient: Patient | None = None,
+    new_patient: dict[str, Any] | None = None,
+    allow_duplicate: bool = False,
+) -> Intake:
+    """Record an intake: patient (existing or new), a new triaged case and the answers, at once.
+
+    Raises ``clinic.services.DuplicatePatient`` for a likely duplicate new patient and
+    ``QuestionnaireInvalid`` for bad answers; either way nothing is written.
+    """
+    if (patient is None) == (new_patient is None):
+        raise ValueError("Give either an existing patient or a new patient, not both.")
+    if patient is None:
+        patient = clinic_services.patient_create(**new_patient, allow_duplicate=allow_duplicate)
+    result = intake_triage(patient=patient, questionnaire=questionnaire)
+
+    case = Case(patient=patient, side=questionnaire["side"], status=CaseStatus.TRIAGED)
+    case.set_urgency(result.urgency)
+    case.save()
+    answers = {name: questionnaire[name] for name in rules.QUESTIONNAIRE_FIELDS}
+    answers["mechanism"] = answers.get("mechanism") or ""
+    return Intake.objects.create(
+        case=case,
+        recorded_by=recorded_by,
+        pathway=result.pathway,
+        urgency=result.urgency,
+        stop_running=result.stop_running,
+        suspected_conditions=list(result.suspected_conditions),
+        rationale=list(result.rationale),
+        **answers,
+    )

@@ -1,0 +1,116 @@
+"""Reception pages: today's intakes, find or register a patient, the questionnaire, the result."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from clinic import audit, roles, selectors
+from clinic import services as clinic_services
+from clinic.views import role_required
+from triage.forms import IntakeForm, PatientForm
+from triage.models import Intake
+from triage.services import intake as intake_services
+
+RECEPTION = (roles.RECEPTION, roles.ADMIN)
+
+NEXT_STEPS = {
+    "urgent": ("A doctor must see the patient today.", "Book a doctor's appointment for today"),
+    "soon": ("A doctor should see the patient this week.", "Book a doctor's appointment this week"),
+    "routine": ("No rush: book a routine appointment.", "Book a routine appointment"),
+}
+
+
+def _today_intakes(user):
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Intake.objects.filter(case__in=selectors.cases_visible_to(user), recorded_at__gte=start)
+        .select_related("case__patient")
+        .order_by("case__urgency_rank", "recorded_at")
+    )
+
+
+@role_required(*RECEPTION)
+def reception_home(request):
+    """Today's intakes, most urgent first, and the way to start a new one."""
+    term = request.GET.get("q", "")
+    patients = []
+    if term.strip():
+        visible = selectors.patients_visible_to(request.user)
+        patients = list(selectors.patient_search(visible, term).order_by("family_name")[:25])
+        audit.touch_many(request, patients)
+    intakes = list(_today_intakes(request.user))
+    audit.touch_many(request, intakes)
+    return render(
+        request,
+        "triage/reception_home.html",
+        {"intakes": intakes, "term": term, "patients": patients},
+    )
+
+
+@role_required(*RECEPTION)
+def patient_register(request):
+    """Register a new patient; warn about a likely duplicate and let reception choose."""
+    duplicate = None
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        allow_duplicate = data.pop("allow_duplicate", False)
+        try:
+            patient = clinic_services.patient_create(**data, allow_duplicate=allow_duplicate)
+        except clinic_services.DuplicatePatient as exc:
+            duplicate = exc.match
+            audit.touch(request, duplicate, "view")
+        else:
+            audit.touch(request, patient, "create")
+            messages.success(request, f"{patient.full_name} is registered as {patient.mrn}.")
+            return redirect("triage:intake-new", patient_pk=patient.pk)
+    return render(request, "triage/patient_register.html", {"form": form, "duplicate": duplicate})
+
+
+@role_required(*RECEPTION)
+def intake_new(request, patient_pk: int):
+    """The questionnaire for one patient; saving it opens a triaged case."""
+    patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=patient_pk)
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        intake = intake_services.intake_create(
+            recorded_by=request.user, patient=patient, questionnaire=form.cleaned_data
+        )
+        audit.touch(request, intake, "create")
+        audit.touch(request, intake.case, "create")
+        return redirect("triage:intake-result", pk=intake.pk)
+    audit.touch(request, patient, "view")
+    return render(request, "triage/intake_form.html", {"form": form, "patient": patient})
+
+
+@role_required(*RECEPTION, roles.DOCTOR)
+def intake_result(request, pk: int):
+    """The triage: urgency, the running advice, what to tell the patient, the next step."""
+    intake = get_object_or_404(
+        Intake.objects.filter(case__in=selectors.cases_visible_to(request.user)).select_related(
+            "case__patient"
+        ),
+        pk=pk,
+    )
+    audit.touch(request, intake, "view")
+    patient = intake.case.patient
+    explanation, booking_label = NEXT_STEPS[intake.urgency]
+    booking_url = (
+        settings.CLINIC_BOOKING_URL.format(mrn=patient.mrn)
+        if (settings.CLINIC_BOOKING_URL)
+        else None
+    )
+    return render(
+        request,
+        "triage/intake_result.html",
+        {
+            "intake": intake,
+            "patient": patient,
+            "explanation": explanation,
+            "booking_label": booking_label,
+            "booking_url": booking_url,
+        },
+    )
