@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles, selectors, services
+from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
@@ -99,6 +100,7 @@ def raise_duplicate(exc: services.DuplicatePatient):
 
 @extend_schema(tags=["patients"])
 class PatientViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -195,6 +197,7 @@ class CaseFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["cases"])
 class CaseViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
