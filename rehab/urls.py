@@ -1,6 +1,5 @@
 """Pages of the rehab app (physiotherapists)."""
 
-
 app_name = "rehab"
 
 urlpatterns: list = []
