@@ -32,7 +32,7 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 ROLE_HOMES: dict[str, str] = {
     roles.RECEPTION: "patient-search",
     roles.DOCTOR: "patient-search",
-    roles.PHYSIO: "patient-search",
+    roles.PHYSIO: "rehab:caseload",
     roles.ADMIN: "admin:index",
 }
 
