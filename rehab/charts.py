@@ -182,15 +182,20 @@ def line_chart(
     # The threshold: dashed and labelled in words, above the line.
     if threshold is not None and y_min <= threshold.value <= y_max:
         ty = y(threshold.value)
-        label_y = ty - 6 if ty - 6 > TOP + 12 else ty + 16
+        # The label sits on the side of the line where the first points are not: above it
+        # when higher is better (early scores are low), below it when lower is better.
+        below = better.startswith("Lower")
+        label_y = ty + 18 if below else ty - 7
+        if label_y < TOP + 14:
+            label_y = ty + 18
         out.append(
             f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{LEFT + plot_w}" y2="{ty:.1f}" '
             f'stroke="{THRESHOLD}" stroke-width="2" stroke-dasharray="8 5" class="threshold"/>'
-            f'<text x="{LEFT + plot_w - 6}" y="{label_y:.1f}" text-anchor="end" '
+            f'<text x="{LEFT + 8}" y="{label_y:.1f}" '
             f'fill="{THRESHOLD}" font-weight="600">{escape(threshold.label)}</text>'
         )
     # Series: line, markers, values.
-    legend_x = LEFT + plot_w
+    legend_x = LEFT + 150
     for index, one in enumerate(series):
         style = STYLES[index % len(STYLES)]
         points = sorted(one.points, key=lambda p: _as_datetime(p.at))
@@ -209,15 +214,13 @@ def line_chart(
                 f'<text x="{cx:.1f}" y="{cy + offset:.1f}" text-anchor="middle" '
                 f'fill="{style["colour"]}" font-weight="700">{_fmt(value)}</text>'
             )
-        # Legend entries, right-aligned above the plot.
+        # Legend entries, left to right above the plot, after the "better" hint.
         if len(series) > 1 or one.name:
-            text_w = 8 * len(one.name) + 28
-            legend_x -= text_w
             out.append(_marker(style, legend_x + 6, TOP - 15))
             out.append(
                 f'<text x="{legend_x + 16}" y="{TOP - 10}" fill="{INK}">{escape(one.name)}</text>'
             )
-            legend_x -= 12
+            legend_x += 8 * len(one.name) + 40
     if not all_points:
         out.append(
             f'<text x="{LEFT + plot_w / 2}" y="{mid_y}" text-anchor="middle" fill="{MUTED}">'
