@@ -36,7 +36,7 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 ROLE_HOMES: dict[str, str] = {
     roles.RECEPTION: "triage:reception-home",
     roles.DOCTOR: "patient-search",
-    roles.PHYSIO: "patient-search",
+    roles.PHYSIO: "rehab:caseload",
     roles.ADMIN: "admin:index",
 }
 
