@@ -13,6 +13,7 @@ from clinic import roles, selectors, services
 from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
+from clinic.timeline_api import CaseTimelineMixin
 from clinic.viewsets import TalusViewSet
 
 User = get_user_model()
@@ -195,6 +196,7 @@ class CaseFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["cases"])
 class CaseViewSet(
+    CaseTimelineMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
