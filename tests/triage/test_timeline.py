@@ -66,7 +66,7 @@ def story(case, rita, dan):
             notes="Clinical note: grade II.",
         )
     with time_machine.travel(start + datetime.timedelta(hours=4), tick=False):
-        referral = referral_for(case, dan, examination=exam, status="scheduled")
+        referral_for(case, dan, examination=exam, status="scheduled")
     with time_machine.travel(start + datetime.timedelta(days=1), tick=False):
         diagnosis_set_status(diagnosis=diagnosis, status="confirmed", by=dan)
     return case
