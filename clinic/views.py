@@ -31,7 +31,7 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 # Each role lands on its own home page; later apps register theirs here.
 ROLE_HOMES: dict[str, str] = {
     roles.RECEPTION: "patient-search",
-    roles.DOCTOR: "patient-search",
+    roles.DOCTOR: "triage:case-list",
     roles.PHYSIO: "patient-search",
     roles.ADMIN: "admin:index",
 }

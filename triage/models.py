@@ -149,6 +149,14 @@ class FootPosture(models.TextChoices):
 DORSIFLEXION_MIN = -30
 DORSIFLEXION_MAX = 60
 
+# How the studies of triage.rules.imaging_recommendation read on a page.
+STUDY_LABELS = {"ankle_xray": "ankle X-ray", "foot_xray": "foot X-ray", "ultrasound": "ultrasound"}
+
+
+def study_labels(studies) -> list[str]:
+    return [STUDY_LABELS.get(study, study) for study in studies]
+
+
 OTTAWA_FIELDS = (
     "malleolar_zone_pain",
     "midfoot_zone_pain",
@@ -236,6 +244,10 @@ class Examination(models.Model):
     @property
     def recommended_studies(self) -> list[str]:
         return list(self.imaging_recommendation.get("studies", []))
+
+    @property
+    def recommended_labels(self) -> list[str]:
+        return study_labels(self.recommended_studies)
 
 
 class Condition(models.Model):
@@ -435,6 +447,10 @@ class ImagingReferral(models.Model):
     @property
     def audit_patient_id(self) -> int:
         return self.case.patient_id
+
+    @property
+    def recommended_labels(self) -> list[str]:
+        return study_labels((self.recommendation or {}).get("studies", []))
 
     @property
     def against_recommendation(self) -> bool:

@@ -15,8 +15,6 @@ from clinic.selectors import sees_clinical_notes
 from clinic.timeline import TimelineEntry, register_source
 from triage.models import Diagnosis, Examination, ImagingReferral, Intake
 
-STUDY_LABELS = {"ankle_xray": "ankle X-ray", "foot_xray": "foot X-ray", "ultrasound": "ultrasound"}
-
 
 def _name(user) -> str:
     if user is None:
@@ -48,7 +46,7 @@ def examinations(case, user) -> Iterator[TimelineEntry]:
     if not sees_clinical_notes(user):
         return
     for exam in Examination.objects.filter(case=case).select_related("examined_by"):
-        studies = [STUDY_LABELS.get(s, s) for s in exam.recommended_studies]
+        studies = exam.recommended_labels
         recommended = ", ".join(studies) if studies else "no imaging"
         yield TimelineEntry(
             at=exam.examined_at,

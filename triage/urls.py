@@ -1,5 +1,24 @@
 """Pages of the triage app (reception intake; doctors' pages)."""
 
+from django.urls import path
+
+from triage.views import doctor
+
 app_name = "triage"
 
 urlpatterns: list = []
+
+# Doctors' pages (issue 4).
+urlpatterns += [
+    path("cases/", doctor.case_list, name="case-list"),
+    path("cases/<int:pk>/", doctor.case_detail, name="case-detail"),
+    path("cases/<int:pk>/examinations/new/", doctor.exam_new, name="exam-new"),
+    path("cases/<int:pk>/diagnoses/new/", doctor.diagnosis_new, name="diagnosis-new"),
+    path("cases/<int:pk>/imaging/new/", doctor.referral_new, name="referral-new"),
+    path("examinations/<int:pk>/", doctor.exam_detail, name="exam-detail"),
+    path("examinations/<int:pk>/order/", doctor.exam_order, name="exam-order"),
+    path("diagnoses/<int:pk>/<str:status>/", doctor.diagnosis_status, name="diagnosis-status"),
+    path("imaging/<int:pk>/", doctor.referral_detail, name="referral-detail"),
+    path("imaging/<int:pk>/<str:step>/", doctor.referral_step, name="referral-step"),
+    path("imaging/reports-to-review/", doctor.reports_to_review, name="reports-to-review"),
+]
