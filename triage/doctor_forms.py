@@ -127,7 +127,11 @@ class PerformForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    report = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Radiologist's report")
+    report = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Radiologist's report",
+        error_messages={"required": "Enter the radiologist's report."},
+    )
 
 
 class ReviewForm(forms.Form):
