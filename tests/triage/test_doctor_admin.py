@@ -1,8 +1,9 @@
-"""Django admin for the doctors' records."""
+"""Django admin for the doctors' records: every page opens."""
 
 import pytest
 
 from tests.factories import examination_for, referral_for
+from triage.models import Condition
 
 
 @pytest.mark.parametrize(
@@ -12,13 +13,17 @@ from tests.factories import examination_for, referral_for
         "/admin/triage/examination/",
         "/admin/triage/diagnosis/",
         "/admin/triage/imagingreferral/",
-        "/admin/triage/condition/1/change/",
-        "/admin/triage/imagingreferral/1/change/",
-        "/admin/triage/examination/1/change/",
+        "/admin/triage/condition/{condition}/change/",
+        "/admin/triage/imagingreferral/{referral}/change/",
+        "/admin/triage/examination/{exam}/change/",
     ],
 )
 def test_it_opens_the_triage_admin(client, ada, dan, case, url):
-    examination_for(case, dan)
-    referral_for(case, dan, status="reported")
+    exam = examination_for(case, dan)
+    referral = referral_for(case, dan, status="reported")
+    condition = Condition.objects.get(code="ankle_sprain")
     client.force_login(ada)
-    assert client.get(url).status_code == 200
+
+    response = client.get(url.format(condition=condition.pk, referral=referral.pk, exam=exam.pk))
+
+    assert response.status_code == 200
