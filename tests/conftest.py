@@ -142,3 +142,18 @@ def log_in(page, username: str, password: str = "correct horse battery") -> None
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The condition catalogue, as its data migration seeds it.
+
+    Transactional tests (live_server, threads) flush the tables afterwards, data migrations'
+    rows included; this puts the rows back for the tests that need them.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("triage.migrations.0003_condition_catalogue")
+    migration.seed(apps, None)
