@@ -25,10 +25,10 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
-def patch_with_etag(client, url: str, data: dict):
+def patch_with_etag(client, url: str, data: dict, **extra):
     """PATCH as a careful client does: read the ETag, send it back in If-Match."""
     etag = client.get(url)["ETag"]
-    return client.patch(url, data, HTTP_IF_MATCH=etag)
+    return client.patch(url, data, HTTP_IF_MATCH=etag, **extra)
 
 
 @pytest.fixture

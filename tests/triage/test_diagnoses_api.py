@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clinic.models import CaseStatus
+from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 from triage.models import Condition, Diagnosis
 from triage.services.doctor import diagnosis_create
@@ -84,7 +85,9 @@ def test_it_moves_the_case_when_a_diagnosis_is_recorded_as_confirmed(dan, case, 
 def test_it_confirms_through_a_status_patch_too(dan, case, api_as):
     diagnosis_id = _post(api_as(dan), case).json()["id"]
 
-    response = api_as(dan).patch(f"{URL}{diagnosis_id}/", {"status": "confirmed"}, format="json")
+    response = patch_with_etag(
+        api_as(dan), f"{URL}{diagnosis_id}/", {"status": "confirmed"}, format="json"
+    )
 
     assert response.status_code == 200
     assert Diagnosis.objects.get(pk=diagnosis_id).status == "confirmed"
@@ -112,7 +115,9 @@ def test_it_refuses_any_change_from_a_settled_status(dan, case, api_as, start, s
     assert before.status == start
 
     response = client.post(f"{URL}{diagnosis_id}/{step}/")
-    patched = client.patch(f"{URL}{diagnosis_id}/", {"status": "provisional"}, format="json")
+    patched = patch_with_etag(
+        client, f"{URL}{diagnosis_id}/", {"status": "provisional"}, format="json"
+    )
 
     assert response.status_code == 409
     assert response.json()["status"] == start

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic.api import ErrorSerializer
+from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
@@ -227,6 +228,7 @@ class DiagnosisFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["diagnoses"])
 class DiagnosisViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

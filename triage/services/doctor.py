@@ -172,7 +172,7 @@ def diagnosis_update(*, diagnosis: Diagnosis, by, **fields) -> Diagnosis:
     if fields:
         for name, value in fields.items():
             setattr(diagnosis, name, value)
-        diagnosis.save(update_fields=list(fields))
+        diagnosis.save(update_fields=[*fields, "updated_at"])
     return diagnosis
 
 
