@@ -42,6 +42,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 schema: $(STAMP)
+	@mkdir -p var
 	DJANGO_DEBUG=on $(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/schema.yaml
 
 clean:
