@@ -208,3 +208,16 @@ def test_it_refuses_a_step_out_of_order_on_the_page_and_changes_nothing(doctor_c
     assert "cannot be reviewed" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == "requested"
+
+
+def test_it_names_the_suspected_conditions_in_words(client, dan, rita, patient, catalogue, api_as):
+    from tests.triage.test_intake_api import TWISTED_ANKLE
+
+    case_id = api_as(rita).post(
+        "/api/v1/intakes/", {"patient": patient.pk, "questionnaire": TWISTED_ANKLE}
+    ).json()["case"]
+    client.force_login(dan)
+
+    html = client.get(f"/cases/{case_id}/").content.decode()
+
+    assert "Sprain and strain of ankle; Fractures of other parts of lower leg (ankle)" in html

@@ -20,7 +20,7 @@ from clinic.timeline import case_timeline
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
-from triage.models import DiagnosisStatus, ReferralStatus
+from triage.models import Condition, DiagnosisStatus, ReferralStatus
 from triage.services import doctor as services
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
@@ -84,6 +84,14 @@ def case_detail(request, pk: int):
     referrals = list(selectors.referrals_visible_to(request.user).filter(case=case))
     audit.touch_many(request, [case, *exams, *diagnoses, *referrals], AuditAction.VIEW)
     intake = getattr(case, "intake", None)  # RelatedObjectDoesNotExist is an AttributeError
+    suspected = []
+    if intake is not None and intake.suspected_conditions:
+        titles = dict(
+            Condition.objects.filter(code__in=intake.suspected_conditions).values_list(
+                "code", "title"
+            )
+        )
+        suspected = [titles.get(code, code) for code in intake.suspected_conditions]
     return render(
         request,
         "cases/case_detail.html",
@@ -91,6 +99,7 @@ def case_detail(request, pk: int):
             "case": case,
             "patient": case.patient,
             "intake": intake,
+            "suspected": suspected,
             "exams": exams,
             "diagnoses": diagnoses,
             "referrals": referrals,
