@@ -67,7 +67,11 @@ def sessions_day(request):
 @role_required(*BOOKERS)
 def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
-    form = BookingForm(request.POST or None, cases=selectors.bookable_cases(request.user))
+    # ?case=<id> (from the triage result) chooses the case in advance.
+    initial = {"case": request.GET.get("case")} if request.GET.get("case", "").isdigit() else {}
+    form = BookingForm(
+        request.POST or None, cases=selectors.bookable_cases(request.user), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

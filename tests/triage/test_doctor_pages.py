@@ -213,9 +213,11 @@ def test_it_refuses_a_step_out_of_order_on_the_page_and_changes_nothing(doctor_c
 def test_it_names_the_suspected_conditions_in_words(client, dan, rita, patient, catalogue, api_as):
     from tests.triage.test_intake_api import TWISTED_ANKLE
 
-    case_id = api_as(rita).post(
-        "/api/v1/intakes/", {"patient": patient.pk, "questionnaire": TWISTED_ANKLE}
-    ).json()["case"]
+    case_id = (
+        api_as(rita)
+        .post("/api/v1/intakes/", {"patient": patient.pk, "questionnaire": TWISTED_ANKLE})
+        .json()["case"]
+    )
     client.force_login(dan)
 
     html = client.get(f"/cases/{case_id}/").content.decode()

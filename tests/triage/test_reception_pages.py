@@ -140,3 +140,23 @@ def test_it_keeps_physios_out_of_reception_pages(client, paula, patient):
 
     assert client.get("/reception/").status_code == 403
     assert client.get(f"/reception/patients/{patient.pk}/intake/").status_code == 403
+
+
+def test_it_links_a_routine_result_to_booking_a_physio_session(client, rita, patient):
+    client.force_login(rita)
+
+    result = client.post(f"/reception/patients/{patient.pk}/intake/", GRADUAL, follow=True)
+    case_id = Intake.objects.get().case_id
+    booking = client.get(f"/rehab/sessions/book/?case={case_id}")
+
+    assert f'href="/rehab/sessions/book/?case={case_id}"' in result.content.decode()
+    assert re.search(rf'<option value="{case_id}" selected>', booking.content.decode())
+
+
+def test_it_links_to_the_clinics_booking_tool_when_there_is_one(client, rita, patient, settings):
+    settings.CLINIC_BOOKING_URL = "https://booking.example/new?mrn={mrn}"
+    client.force_login(rita)
+
+    result = client.post(f"/reception/patients/{patient.pk}/intake/", GRADUAL, follow=True)
+
+    assert f"https://booking.example/new?mrn={patient.mrn}" in result.content.decode()

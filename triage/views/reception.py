@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic import audit, roles, selectors
@@ -19,7 +20,10 @@ RECEPTION = (roles.RECEPTION, roles.ADMIN)
 NEXT_STEPS = {
     "urgent": ("A doctor must see the patient today.", "Book a doctor's appointment for today"),
     "soon": ("A doctor should see the patient this week.", "Book a doctor's appointment this week"),
-    "routine": ("No rush: book a routine appointment.", "Book a routine appointment"),
+    "routine": (
+        "No rush: book a routine physiotherapy appointment.",
+        "Book a physiotherapy session",
+    ),
 }
 
 
@@ -98,11 +102,13 @@ def intake_result(request, pk: int):
     audit.touch(request, intake, "view")
     patient = intake.case.patient
     explanation, booking_label = NEXT_STEPS[intake.urgency]
-    booking_url = (
-        settings.CLINIC_BOOKING_URL.format(mrn=patient.mrn)
-        if (settings.CLINIC_BOOKING_URL)
-        else None
-    )
+    if settings.CLINIC_BOOKING_URL:
+        # The clinic's own booking tool, when it has one.
+        booking_url = settings.CLINIC_BOOKING_URL.format(mrn=patient.mrn)
+    elif intake.urgency == "routine":
+        booking_url = reverse("rehab:session-book") + f"?case={intake.case_id}"
+    else:
+        booking_url = None  # the case heads the doctors' list, most urgent first
     return render(
         request,
         "triage/intake_result.html",
