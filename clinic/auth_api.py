@@ -1,18 +1,84 @@
-"""``POST /api/v1/auth/token/``: username and password in, an API token out."""
+"""``POST /api/v1/auth/token/``: username and password in, an API token out.
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+The password goes through ``django.contrib.auth.authenticate`` with the Django request,
+so django-axes counts failures and refuses a locked-out username+IP pair (a JSON 429).
+An account with two-factor on must also send ``otp_token``, the code from its app.
+"""
+
+from __future__ import annotations
+
+import django_otp
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clinic.security import lockout, two_factor
+
+_BAD_CREDENTIALS = "Unable to log in with provided credentials."
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+def _refused(errors: dict) -> Response:
+    """A 400 returned, not raised: raising would roll back (ATOMIC_REQUESTS) the failure
+    that django-axes and the device's throttle just recorded."""
+    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The current code from the authenticator app; only for two-factor accounts.",
+    )
+
+
+class TokenView(APIView):
+    """Exchange a username and password (and a two-factor code if set up) for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
 
     @extend_schema(
         tags=["auth"],
-        request=AuthTokenSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description="Wrong credentials or two-factor code."),
+            429: OpenApiResponse(description="Locked out after repeated failures."),
+        },
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        django_request = request._request
+        user = authenticate(django_request, username=data["username"], password=data["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            return lockout.locked_out_response(django_request)
+        if user is None or not user.is_active:
+            return _refused({"non_field_errors": [_BAD_CREDENTIALS]})
+        device = two_factor.confirmed_device(user)
+        if device is not None:
+            token = data.get("otp_token", "").replace(" ", "")
+            if not token:
+                return _refused(
+                    {"otp_token": ["This account uses two-factor sign-in: send the current code."]}
+                )
+            if not (token.isdigit() and django_otp.verify_token(user, device.persistent_id, token)):
+                # A wrong code counts towards the lockout like a wrong password.
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": data["username"]},
+                    request=django_request,
+                )
+                if getattr(django_request, "axes_locked_out", False):
+                    return lockout.locked_out_response(django_request)
+                return _refused({"otp_token": ["That code did not match."]})
+        api_token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": api_token.key})

@@ -32,6 +32,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("clinic.security.urls")),
     path("patients/", views.patient_list, name="patient-search"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-record"),
     path("", include("triage.urls")),

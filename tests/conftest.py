@@ -11,6 +11,10 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from clinic import roles
@@ -39,7 +43,24 @@ def oscar(db):
 
 @pytest.fixture
 def ada(db):
-    return UserFactory(username="ada", role=roles.ADMIN, is_staff=True, is_superuser=True)
+    """The administrator, with a confirmed TOTP device as every admin must have.
+
+    She carries ``otp_device`` like a user fresh from django-otp's login form, so
+    ``client.force_login(ada)`` gives a verified session (see the receiver below). A login
+    through the pages still asks her for a code: that login loads a fresh user object.
+    """
+    user = UserFactory(username="ada", role=roles.ADMIN, is_staff=True, is_superuser=True)
+    user.otp_device = TOTPDevice.objects.create(user=user, name="Ada's phone", confirmed=True)
+    return user
+
+
+@receiver(user_logged_in, dispatch_uid="tests-carry-otp-device")
+def _verified_force_login(sender, request, user, **kwargs):
+    """django-otp persists ``user.otp_device`` only when ``request.user`` exists, which the
+    test client's force_login request lacks; do the same for it."""
+    device = getattr(user, "otp_device", None)
+    if device is not None and not hasattr(request, "user"):
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 
 
 @pytest.fixture
