@@ -7,11 +7,13 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic import roles, selectors, services
+from clinic import audit, fhir, roles, selectors, services
+from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
-from clinic.models import Case, CaseStatus, Patient, Side, Urgency
+from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 
@@ -99,6 +101,7 @@ def raise_duplicate(exc: services.DuplicatePatient):
 
 @extend_schema(tags=["patients"])
 class PatientViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -108,10 +111,10 @@ class PatientViewSet(
     """Patients (demographics). Reception registers and edits; clinicians read."""
 
     role_actions = {
-        roles.RECEPTION: READ_WRITE,
-        roles.DOCTOR: READ,
-        roles.PHYSIO: READ,
-        roles.ADMIN: READ_WRITE,
+        roles.RECEPTION: READ_WRITE,  # demographics only: no FHIR export (clinical content)
+        roles.DOCTOR: READ | {"fhir"},
+        roles.PHYSIO: READ | {"fhir"},
+        roles.ADMIN: READ_WRITE | {"fhir"},
     }
     filterset_class = PatientFilter
     search_fields = ["given_name", "family_name", "=mrn"]
@@ -139,6 +142,18 @@ class PatientViewSet(
             raise_duplicate(exc)
         self.audit_created(patient)
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The patient's record as a FHIR R4 Bundle",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "A FHIR R4 Bundle (collection).")},
+    )
+    @action(detail=True, methods=["get"], url_path="fhir")
+    def fhir(self, request, pk=None):
+        """Export everything the caller may see of this patient (audited as an export)."""
+        patient = self.get_object()
+        audit.touch(request, patient, AuditAction.EXPORT)
+        cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("pk")
+        return Response(fhir.patient_bundle(patient, cases), content_type="application/fhir+json")
 
     def perform_update(self, serializer):
         serializer.instance = services.patient_update(
@@ -195,6 +210,7 @@ class CaseFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["cases"])
 class CaseViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

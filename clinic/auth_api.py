@@ -1,4 +1,4 @@
-"""``POST /api/v1/auth/token/``: username and password in, an API token out.
+"""``/api/v1/auth/token/``: POST a username and password for a token; DELETE to revoke it.
 
 The password goes through ``django.contrib.auth.authenticate`` with the Django request,
 so django-axes counts failures and refuses a locked-out username+IP pair (a JSON 429).
@@ -10,22 +10,22 @@ from __future__ import annotations
 import django_otp
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
+from clinic.authentication import token_expires_at, token_is_expired
 from clinic.security import lockout, two_factor
 
+TokenResponse = inline_serializer(
+    "Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+)
 _BAD_CREDENTIALS = "Unable to log in with provided credentials."
-
-
-def _refused(errors: dict) -> Response:
-    """A 400 returned, not raised: raising would roll back (ATOMIC_REQUESTS) the failure
-    that django-axes and the device's throttle just recorded."""
-    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -38,23 +38,38 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenView(APIView):
-    """Exchange a username and password (and a two-factor code if set up) for an API token."""
+def _refused(errors: dict) -> Response:
+    """A 400 returned, not raised: raising would roll back (ATOMIC_REQUESTS) the failure
+    that django-axes and the device's throttle just recorded."""
+    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password (and a two-factor code if set up) for an API token;
+    revoke it with DELETE."""
+
+    serializer_class = TokenRequestSerializer
+    throttle_scope = "auth"
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    def get_throttles(self):
+        return [AnonRateThrottle(), ScopedRateThrottle()]
 
     @extend_schema(
         tags=["auth"],
         request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            200: TokenResponse,
             400: OpenApiResponse(description="Wrong credentials or two-factor code."),
-            429: OpenApiResponse(description="Locked out after repeated failures."),
+            429: OpenApiResponse(description="Locked out after repeated failures, or throttled."),
         },
     )
     def post(self, request, *args, **kwargs):
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         django_request = request._request
@@ -65,12 +80,12 @@ class TokenView(APIView):
             return _refused({"non_field_errors": [_BAD_CREDENTIALS]})
         device = two_factor.confirmed_device(user)
         if device is not None:
-            token = data.get("otp_token", "").replace(" ", "")
-            if not token:
+            code = data.get("otp_token", "").replace(" ", "")
+            if not code:
                 return _refused(
                     {"otp_token": ["This account uses two-factor sign-in: send the current code."]}
                 )
-            if not (token.isdigit() and django_otp.verify_token(user, device.persistent_id, token)):
+            if not (code.isdigit() and django_otp.verify_token(user, device.persistent_id, code)):
                 # A wrong code counts towards the lockout like a wrong password.
                 user_login_failed.send(
                     sender=__name__,
@@ -80,5 +95,19 @@ class TokenView(APIView):
                 if getattr(django_request, "axes_locked_out", False):
                     return lockout.locked_out_response(django_request)
                 return _refused({"otp_token": ["That code did not match."]})
-        api_token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": api_token.key})
+        return Response(_token_for(user))
+
+    @extend_schema(tags=["auth"], request=None, responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@transaction.atomic
+def _token_for(user) -> dict:
+    """The user's current token, a new one if it had expired (never revived)."""
+    token, _ = Token.objects.select_for_update().get_or_create(user=user)
+    if token_is_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
+    return {"token": token.key, "expires_at": token_expires_at(token)}

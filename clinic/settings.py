@@ -278,6 +278,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Talus clinic <no-reply@talus
 SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend")
 REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
 
+# --- Cache (API throttling counters) --------------------------------------------
+
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_redis("REDIS_URL"),
+        }
+        if env_redis("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Celery -------------------------------------------------------------------
 
 REDIS_URL = env_redis("REDIS_URL")
@@ -314,11 +327,27 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- REST framework and the schema ----------------------------------------------
 
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
+for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH"):
+    _rate = env_str(_name)
+    if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 60/min, not {_rate!r}.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous API call gets 401 with WWW-Authenticate: Token.
+        "clinic.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/min"),
+        "user": env_str("API_THROTTLE_USER", "3000/min"),
+        "auth": env_str("API_THROTTLE_AUTH", "20/min"),
+    },
     # Deny by default: every view must also pass its role check.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -343,6 +372,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema describes no patient data; Swagger UI's assets are served by Talus (no CDN).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # One name per shared choice set (the same answers serve several questions).
+    "ENUM_NAME_OVERRIDES": {"AbilityEnum": "triage.rules.ABILITIES"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("clinic.security.urls")),
     path("patients/", views.patient_list, name="patient-search"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-record"),
+    path("patients/<int:pk>/edit/", views.patient_edit, name="patient-edit"),
     path("", include("triage.urls")),
     path("", include("rehab.urls")),
     path("api/v1/", include(api_v1)),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
-from clinic import audit, roles, selectors
+from clinic import audit, roles, selectors, services
+from clinic.concurrency import etag_for
+from clinic.models import Patient
 
 
 def role_required(*allowed: str):
@@ -32,7 +36,7 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 ROLE_HOMES: dict[str, str] = {
     roles.RECEPTION: "triage:reception-home",
     roles.DOCTOR: "patient-search",
-    roles.PHYSIO: "patient-search",
+    roles.PHYSIO: "rehab:caseload",
     roles.ADMIN: "admin:index",
 }
 
@@ -65,3 +69,48 @@ def patient_detail(request, pk: int):
     cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("-opened_at")
     audit.touch(request, patient)
     return render(request, "clinic/patient_detail.html", {"patient": patient, "cases": cases})
+
+
+@role_required(roles.RECEPTION, roles.ADMIN)
+def patient_edit(request, pk: int):
+    """Edit demographics; a form saved over someone else's newer change is refused and shown."""
+    from triage.forms import PatientForm  # the registration form, without the duplicate flag
+
+    patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=pk)
+    conflict = None
+    if request.method == "POST":
+        form = PatientForm(request.POST, instance=patient)
+        with transaction.atomic():
+            current = Patient.objects.select_for_update().get(pk=patient.pk)
+            if request.POST.get("version") != etag_for(current):
+                conflict = current
+            elif form.is_valid():
+                data = {k: v for k, v in form.cleaned_data.items() if k != "allow_duplicate"}
+                services.patient_update(patient=current, **data)
+                audit.touch(request, current, "update")
+                messages.success(request, "The patient's details are saved.")
+                return redirect("patient-record", pk=current.pk)
+        if conflict is not None:
+            # Show the other person's version beside what this user typed; keep the typing.
+            form = PatientForm(request.POST)
+            form.is_valid()
+    else:
+        form = PatientForm(instance=patient)
+    audit.touch(request, patient, "view")
+    version = etag_for(conflict or patient)
+    fields = (
+        [(form[name].label, getattr(conflict, name)) for name in form.Meta.fields]
+        if conflict
+        else []
+    )
+    return render(
+        request,
+        "clinic/patient_edit.html",
+        {
+            "patient": conflict or patient,
+            "form": form,
+            "version": version,
+            "conflict": conflict,
+            "their_values": fields,
+        },
+    )

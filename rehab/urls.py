@@ -1,5 +1,22 @@
-"""Pages of the rehab app (physiotherapists)."""
+"""Pages of the rehab app (physiotherapists, and reception's session booking)."""
+
+from django.urls import path
+
+from rehab.views import physio, reception
 
 app_name = "rehab"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rehab/caseload/", physio.caseload, name="caseload"),
+    path("rehab/cases/<int:pk>/", physio.case_page, name="case"),
+    path("rehab/cases/<int:pk>/plan/", physio.plan_edit, name="plan"),
+    path("rehab/cases/<int:pk>/sessions/new/", physio.session_record, name="session-record"),
+    path("rehab/cases/<int:pk>/outcomes/new/", physio.outcome_new, name="outcome-new"),
+    path("rehab/cases/<int:pk>/return-to-run/", physio.return_to_run, name="return-to-run"),
+    path("rehab/cases/<int:pk>/discharge/", physio.discharge, name="discharge"),
+    path("rehab/sessions/", reception.sessions_day, name="sessions"),
+    path("rehab/sessions/book/", reception.session_book, name="session-book"),
+    path("rehab/sessions/<int:pk>/log/", physio.session_log, name="session-log"),
+    path("rehab/sessions/<int:pk>/move/", reception.session_move, name="session-move"),
+    path("rehab/sessions/<int:pk>/cancel/", reception.session_cancel, name="session-cancel"),
+]

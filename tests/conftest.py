@@ -21,6 +21,20 @@ from clinic import roles
 from tests.factories import CaseFactory, PatientFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def patch_with_etag(client, url: str, data: dict):
+    """PATCH as a careful client does: read the ETag, send it back in If-Match."""
+    etag = client.get(url)["ETag"]
+    return client.patch(url, data, HTTP_IF_MATCH=etag)
+
+
 @pytest.fixture
 def rita(db):
     return UserFactory(username="rita", role=roles.RECEPTION)

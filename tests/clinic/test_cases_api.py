@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clinic.models import Case
+from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 
 URL = "/api/v1/cases/"
@@ -64,8 +65,8 @@ def test_it_shows_the_assigned_physio_their_case(paula, api_as, case):
 
 
 def test_it_lets_a_doctor_assign_the_physio_and_nothing_else(dan, oscar, api_as, case):
-    ok = api_as(dan).patch(f"{URL}{case.pk}/", {"assigned_physio": oscar.pk})
-    refused = api_as(dan).patch(f"{URL}{case.pk}/", {"side": "right"})
+    ok = patch_with_etag(api_as(dan), f"{URL}{case.pk}/", {"assigned_physio": oscar.pk})
+    refused = patch_with_etag(api_as(dan), f"{URL}{case.pk}/", {"side": "right"})
 
     assert ok.status_code == 200
     assert refused.status_code == 400
@@ -75,7 +76,7 @@ def test_it_lets_a_doctor_assign_the_physio_and_nothing_else(dan, oscar, api_as,
 
 
 def test_it_refuses_a_physio_assignment_to_a_non_physio(rita, dan, api_as, case):
-    response = api_as(rita).patch(f"{URL}{case.pk}/", {"assigned_physio": dan.pk})
+    response = patch_with_etag(api_as(rita), f"{URL}{case.pk}/", {"assigned_physio": dan.pk})
 
     assert response.status_code == 400
     assert "assigned_physio" in response.json()

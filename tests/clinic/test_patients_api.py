@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clinic.models import AuditEvent, Patient
+from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory, PatientFactory
 
 URL = "/api/v1/patients/"
@@ -78,7 +79,7 @@ def test_it_answers_400_per_bad_field_and_writes_nothing(rita, api_as, change, f
 def test_it_lets_reception_update_demographics_and_timestamps_consent(rita, api_as, patient):
     patient_before = patient.reminder_consent_at
 
-    response = api_as(rita).patch(f"{URL}{patient.pk}/", {"reminder_consent": False})
+    response = patch_with_etag(api_as(rita), f"{URL}{patient.pk}/", {"reminder_consent": False})
 
     assert response.status_code == 200
     patient.refresh_from_db()

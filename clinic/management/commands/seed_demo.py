@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clinic import roles, selectors, services
+from triage.services.intake import intake_create
 
 STAFF = [
     # username, first name, last name, role
@@ -29,6 +30,30 @@ PATIENTS = [
     ("Noah", "Thomas", date(1969, 1, 21), "male", "email", False, "both"),
     ("Léa", "Petit", date(1985, 8, 9), "female", "email", True, "left"),
 ]
+
+
+def _demo_questionnaire(side: str, index: int) -> dict:
+    """A varied set of answers: a fresh sprain, a bad trauma, and aching Achilles tendons."""
+    trauma = index % 2 == 0
+    return {
+        "onset": "trauma" if trauma else "gradual",
+        "mechanism": "twist" if trauma else None,
+        "swelling": ["moderate", "severe", "mild"][index % 3] if trauma else "none",
+        "hematoma": index == 2,
+        "mobility": "difficult" if trauma else "normal",
+        "weight_bearing": "impossible" if index == 2 else ("difficult" if trauma else "normal"),
+        "pain_location": "lateral" if trauma else "posterior",
+        "side": "both" if side == "both" else side,
+        "pain_at_rest": 5 if trauma else 2,
+        "pain_after_running": 8 if trauma else 6,
+        "pain_duration_days": 1 if trauma else 40,
+        "still_running": not trauma,
+        "weekly_distance_km": 25 + 5 * index,
+        "recent_training_change": not trauma,
+        "recent_shoe_change": index == 3,
+        "known_flat_feet": index == 1,
+        "previous_sprains": index % 3,
+    }
 
 
 class Command(BaseCommand):
@@ -69,7 +94,8 @@ class Command(BaseCommand):
             user.save()
 
         physio = User.objects.get(username="physio")
-        for given, family, born, sex, channel, consent, side in PATIENTS:
+        reception = User.objects.get(username="reception")
+        for index, (given, family, born, sex, channel, consent, side) in enumerate(PATIENTS):
             if selectors.patient_find_duplicate(
                 given_name=given, family_name=family, date_of_birth=born
             ):
@@ -86,9 +112,13 @@ class Command(BaseCommand):
                 preferred_channel=channel,
                 reminder_consent=consent,
             )
-            services.case_create(
-                patient=patient, side=side, assigned_physio=physio if consent else None
+            intake = intake_create(
+                recorded_by=reception,
+                patient=patient,
+                questionnaire=_demo_questionnaire(side, index),
             )
+            if consent:
+                services.case_update(case=intake.case, assigned_physio=physio)
 
         if printed:
             self.stdout.write(

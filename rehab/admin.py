@@ -1,0 +1,64 @@
+"""Django admin for the rehab records (clinical data: changes go through the pages and API)."""
+
+from django.contrib import admin
+
+from rehab.models import (
+    Discharge,
+    OutcomeMeasure,
+    PhysioSession,
+    ReturnToRun,
+    ReturnToRunCriterion,
+    TreatmentPlan,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable by admins; written only through the services, which keep the rules."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TreatmentPlan)
+class TreatmentPlanAdmin(ReadOnlyAdmin):
+    list_display = ["case", "physio", "planned_sessions", "frequency", "started_on"]
+    list_select_related = ["case", "physio"]
+
+
+@admin.register(PhysioSession)
+class PhysioSessionAdmin(ReadOnlyAdmin):
+    list_display = ["scheduled_at", "case", "physio", "status", "pain_before", "pain_after"]
+    list_filter = ["status"]
+    list_select_related = ["case", "physio"]
+    date_hierarchy = "scheduled_at"
+
+
+@admin.register(OutcomeMeasure)
+class OutcomeMeasureAdmin(ReadOnlyAdmin):
+    list_display = ["recorded_at", "case", "instrument", "score", "score_max", "mcid_reached"]
+    list_filter = ["instrument", "mcid_reached"]
+    list_select_related = ["case"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = ReturnToRunCriterion
+    extra = 0
+    can_delete = False
+    readonly_fields = ["code", "value", "met", "recorded_by", "recorded_at"]
+
+
+@admin.register(ReturnToRun)
+class ReturnToRunAdmin(ReadOnlyAdmin):
+    list_display = ["case", "checklist", "decision", "decided_on"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Discharge)
+class DischargeAdmin(ReadOnlyAdmin):
+    list_display = ["case", "discharged_by", "discharged_at"]

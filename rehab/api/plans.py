@@ -1,0 +1,83 @@
+"""``/api/v1/treatment-plans/``: the assigned physio writes, doctors and admins read."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from clinic import roles
+from clinic.permissions import READ, READ_WRITE
+from clinic.viewsets import TalusViewSet
+from rehab import selectors
+from rehab.api.common import VisibleCaseField
+from rehab.models import TreatmentPlan
+from rehab.services import plans as plan_services
+
+
+class TreatmentPlanSerializer(serializers.ModelSerializer):
+    case = VisibleCaseField()
+    planned_sessions = serializers.IntegerField(min_value=1, max_value=200)
+    frequency = serializers.IntegerField(min_value=1, max_value=14, help_text="Sessions per week.")
+
+    class Meta:
+        model = TreatmentPlan
+        fields = [
+            "id",
+            "case",
+            "physio",
+            "goals",
+            "planned_sessions",
+            "frequency",
+            "home_exercises",
+            "started_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "physio", "created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["case"].read_only = True
+
+
+class TreatmentPlanFilter(django_filters.FilterSet):
+    started_on = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = TreatmentPlan
+        fields = ["case", "started_on"]
+
+
+@extend_schema(tags=["rehab"])
+class TreatmentPlanViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TalusViewSet,
+):
+    """Treatment plans, one per case. Creating one that starts today puts the case in rehab."""
+
+    role_actions = {roles.PHYSIO: READ_WRITE, roles.DOCTOR: READ, roles.ADMIN: READ}
+    serializer_class = TreatmentPlanSerializer
+    filterset_class = TreatmentPlanFilter
+    ordering_fields = ["id", "started_on"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.plans_visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = plan_services.plan_create(by=request.user, **serializer.validated_data)
+        self.audit_created(plan)
+        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        serializer.instance = plan_services.plan_update(
+            plan=serializer.instance, by=self.request.user, **serializer.validated_data
+        )

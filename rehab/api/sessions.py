@@ -1,0 +1,244 @@
+"""``/api/v1/sessions/``: reception books, moves and cancels; the assigned physio logs.
+
+Reception works through ``SessionBookingSerializer``, which has no clinical field at
+all: a receptionist's request that names one is a 400, and no response to them
+carries one.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from clinic import roles
+from clinic.permissions import READ, READ_WRITE
+from clinic.viewsets import TalusViewSet
+from rehab import selectors
+from rehab.api.common import VisibleCaseField
+from rehab.models import CLINICAL_SESSION_FIELDS, Intervention, PhysioSession, SessionStatus
+from rehab.services import sessions as session_services
+
+User = get_user_model()
+
+
+class SessionBookingSerializer(serializers.ModelSerializer):
+    """A session as reception sees it: when, who, how long and its status. Nothing clinical."""
+
+    case = VisibleCaseField()
+    physio = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(groups__name=roles.PHYSIO, is_active=True),
+        allow_null=True,
+        required=False,
+        help_text="Defaults to the case's assigned physio.",
+    )
+    status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
+
+    class Meta:
+        model = PhysioSession
+        fields = [
+            "id",
+            "case",
+            "physio",
+            "scheduled_at",
+            "duration_minutes",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["case"].read_only = True
+            self.fields["physio"].read_only = True
+
+
+class SessionSerializer(SessionBookingSerializer):
+    """A session as clinicians see it, with what was done and the pain before and after."""
+
+    interventions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Intervention.choices), required=False
+    )
+    pain_before = serializers.IntegerField(
+        min_value=0, max_value=10, allow_null=True, required=False, help_text="NPRS 0-10."
+    )
+    pain_after = serializers.IntegerField(
+        min_value=0, max_value=10, allow_null=True, required=False, help_text="NPRS 0-10."
+    )
+    dorsiflexion_deg = serializers.IntegerField(
+        min_value=-30, max_value=70, allow_null=True, required=False
+    )
+
+    class Meta(SessionBookingSerializer.Meta):
+        fields = [
+            *SessionBookingSerializer.Meta.fields,
+            *CLINICAL_SESSION_FIELDS,
+            "logged_at",
+            "logged_by",
+        ]
+        read_only_fields = [
+            *SessionBookingSerializer.Meta.read_only_fields,
+            "logged_at",
+            "logged_by",
+        ]
+
+    def validate_interventions(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each intervention once.")
+        return value
+
+
+class SessionFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices)
+    scheduled_at = django_filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = PhysioSession
+        fields = ["case", "physio", "status", "scheduled_at"]
+
+
+def _is_reception(request) -> bool:
+    return roles.role_of(request.user) == roles.RECEPTION
+
+
+def _refuse_clinical_fields(request) -> None:
+    """Reception may not send clinical fields: 400 naming each one."""
+    sent = set(request.data) if hasattr(request.data, "keys") else set()
+    named = [name for name in CLINICAL_SESSION_FIELDS if name in sent]
+    if named:
+        raise serializers.ValidationError(
+            {
+                name: ["Reception books sessions; clinical fields are recorded by the physio."]
+                for name in named
+            }
+        )
+
+
+def _clinical(data: dict) -> dict:
+    return {name: data[name] for name in CLINICAL_SESSION_FIELDS if name in data}
+
+
+@extend_schema(tags=["rehab"])
+class PhysioSessionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TalusViewSet,
+):
+    """Physiotherapy sessions. Status: scheduled → attended | no_show, or → cancelled.
+
+    Reception creates ``scheduled`` sessions, moves them (``scheduled_at``) and cancels
+    them (``status: cancelled``). The assigned physio also logs them
+    (``status: attended|no_show`` with the clinical fields), or creates an
+    ``attended`` one directly. Moving or logging a session in the wrong state is a 409.
+    """
+
+    role_actions = {
+        roles.RECEPTION: READ_WRITE,
+        roles.PHYSIO: READ_WRITE,
+        roles.DOCTOR: READ,
+        roles.ADMIN: READ,
+    }
+    filterset_class = SessionFilter
+    ordering_fields = ["id", "scheduled_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.sessions_visible_to(self.request.user)
+
+    def get_serializer_class(self):
+        if _is_reception(self.request):
+            return SessionBookingSerializer
+        return SessionSerializer
+
+    def create(self, request, *args, **kwargs):
+        if _is_reception(request):
+            _refuse_clinical_fields(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        wanted = data.pop("status", SessionStatus.SCHEDULED)
+        clinical = _clinical(data)
+        booking = {
+            "case": data["case"],
+            "scheduled_at": data["scheduled_at"],
+            "physio": data.get("physio"),
+            "duration_minutes": data.get("duration_minutes", 45),
+        }
+        if wanted == SessionStatus.SCHEDULED:
+            if clinical:
+                raise serializers.ValidationError(
+                    {
+                        name: ["Clinical fields are recorded when the session is logged."]
+                        for name in clinical
+                    }
+                )
+            session = session_services.session_schedule(by=request.user, **booking)
+        elif wanted in session_services.LOGGED_STATUSES and not _is_reception(request):
+            session = session_services.session_record(
+                by=request.user, status=wanted, **booking, **clinical
+            )
+        else:
+            raise serializers.ValidationError(
+                {"status": [self._status_message(request, creating=True)]}
+            )
+        self.audit_created(session)
+        return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        session = self.get_object()
+        if _is_reception(request):
+            _refuse_clinical_fields(request)
+        serializer = self.get_serializer(session, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        wanted = data.pop("status", None)
+        clinical = _clinical(data)
+        by = request.user
+
+        if wanted == SessionStatus.CANCELLED:
+            session = session_services.session_cancel(session=session, by=by)
+        else:
+            moved_to = data.get("scheduled_at", session.scheduled_at)
+            duration = data.get("duration_minutes", session.duration_minutes)
+            if (moved_to, duration) != (session.scheduled_at, session.duration_minutes):
+                session = session_services.session_move(
+                    session=session, scheduled_at=moved_to, duration_minutes=duration, by=by
+                )
+            logging = wanted in session_services.LOGGED_STATUSES or (
+                clinical and session.status == SessionStatus.ATTENDED and wanted is None
+            )
+            if logging and not _is_reception(request):
+                current = {name: getattr(session, name) for name in CLINICAL_SESSION_FIELDS}
+                session = session_services.session_log(
+                    session=session,
+                    by=by,
+                    status=wanted or session.status,
+                    **{**current, **clinical},
+                )
+            elif wanted not in (None, SessionStatus.SCHEDULED) or (
+                wanted == SessionStatus.SCHEDULED and session.status != SessionStatus.SCHEDULED
+            ):
+                raise serializers.ValidationError({"status": [self._status_message(request)]})
+            elif clinical:
+                raise serializers.ValidationError(
+                    {
+                        name: ["Log the session (status attended) to record clinical fields."]
+                        for name in clinical
+                    }
+                )
+        return Response(self.get_serializer(session).data)
+
+    @staticmethod
+    def _status_message(request, *, creating: bool = False) -> str:
+        if _is_reception(request):
+            return "Reception books (scheduled) and cancels sessions; the physio logs them."
+        if creating:
+            return "A new session is scheduled, or recorded as attended or no_show."
+        return "Change the status to attended, no_show or cancelled."

@@ -1,0 +1,322 @@
+"""Forms of the physio and reception pages. They validate input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from clinic import roles
+from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS, Instrument
+from rehab.models import Checklist, Decision, Intervention, SessionStatus
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def nprs_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=10,
+        required=False,
+        help_text="0 = no pain, 10 = worst pain imaginable.",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1}),
+    )
+
+
+class PlanForm(forms.Form):
+    goals = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the runner should be able to do at the end, e.g. run 10 km pain-free.",
+    )
+    planned_sessions = forms.IntegerField(label="Planned sessions", min_value=1, max_value=200)
+    frequency = forms.IntegerField(label="Sessions per week", min_value=1, max_value=14)
+    home_exercises = forms.CharField(
+        label="Home exercises", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    started_on = forms.DateField(label="Start date", widget=DATE_INPUT)
+
+
+class SessionLogForm(forms.Form):
+    """What the physio records about a session."""
+
+    status = forms.ChoiceField(
+        label="Did the patient attend?",
+        choices=[
+            (SessionStatus.ATTENDED, "Attended"),
+            (SessionStatus.NO_SHOW, "Did not attend (no-show)"),
+        ],
+        widget=forms.RadioSelect,
+        initial=SessionStatus.ATTENDED,
+    )
+    interventions = forms.MultipleChoiceField(
+        label="What was done",
+        choices=Intervention.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    pain_before = nprs_field("Pain before the session (0-10)")
+    pain_after = nprs_field("Pain after the session (0-10)")
+    dorsiflexion_deg = forms.IntegerField(
+        label="Dorsiflexion (degrees)",
+        required=False,
+        min_value=-30,
+        max_value=70,
+        help_text="Weight-bearing lunge test, injured side.",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    home_exercises = forms.CharField(
+        label="Home exercises", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == SessionStatus.NO_SHOW:
+            for name in ("interventions", "pain_before", "pain_after"):
+                if data.get(name) not in (None, [], ""):
+                    self.add_error(name, "Leave this empty for a session the patient missed.")
+        return data
+
+    def clinical(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "interventions": list(data.get("interventions") or []),
+            "pain_before": data.get("pain_before"),
+            "pain_after": data.get("pain_after"),
+            "dorsiflexion_deg": data.get("dorsiflexion_deg"),
+            "notes": data.get("notes", ""),
+            "home_exercises": data.get("home_exercises", ""),
+        }
+
+
+class SessionRecordForm(SessionLogForm):
+    """A session recorded after the fact by the physio: when it took place, then the log."""
+
+    scheduled_at = forms.DateTimeField(
+        label="Date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+    field_order = ["scheduled_at", "duration_minutes", "status"]
+
+
+def _case_label(case) -> str:
+    side = f", {case.get_side_display().lower()}" if case.side else ""
+    patient = case.patient
+    name = f"{patient.family_name.upper()}, {patient.given_name}"
+    return f"{name} ({patient.mrn}) — case #{case.pk}{side}"
+
+
+class BookingForm(forms.Form):
+    """Reception books a session: which case, when, how long. No clinical field."""
+
+    case = forms.ModelChoiceField(queryset=None, label="Patient and case", empty_label="Choose…")
+    scheduled_at = forms.DateTimeField(
+        label="Date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=240, initial=45
+    )
+    physio = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Physio",
+        required=False,
+        empty_label="The case's assigned physio",
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = _case_label
+        self.fields["physio"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name=roles.PHYSIO, is_active=True)
+            .order_by("last_name", "username")
+        )
+        self.fields["physio"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class MoveForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label="New date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+
+
+class DischargeForm(forms.Form):
+    summary = forms.CharField(
+        label="Discharge summary",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Diagnosis, treatment given, outcome, advice for running and when to come back.",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Questionnaires, built from rehab.instruments.INSTRUMENTS (the scorer's own data)
+# ---------------------------------------------------------------------------
+
+
+def _item_field(name: str) -> str:
+    return f"item_{name}"
+
+
+class OutcomeForm(forms.Form):
+    """One radio group per item, in the questionnaire's wording.
+
+    A radio's value is the choice's position (CAIT items 8 and 9 print two choices
+    worth the same points); ``answers()`` turns positions back into the values the
+    scorer expects. FAAM items may be left blank (the scorer decides if enough were
+    answered).
+    """
+
+    def __init__(self, *args, instrument: Instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        optional = instrument.code.startswith("faam")
+        for item in instrument.items:
+            if item.branches:
+                self.fields[_item_field(f"{item.number}_branch")] = forms.ChoiceField(
+                    label=f"{item.number}. {item.text}",
+                    choices=[(b.code, f"{b.code}. {b.text}") for b in item.branches],
+                    widget=forms.RadioSelect,
+                )
+                minutes = item.branches[0].choices
+                self.fields[_item_field(f"{item.number}_minutes")] = forms.ChoiceField(
+                    label=f"{item.number}. For how long can you train/practise?",
+                    choices=[(c.value, c.label) for c in minutes],
+                    widget=forms.RadioSelect,
+                )
+                continue
+            self.fields[_item_field(item.number)] = forms.TypedChoiceField(
+                label=f"{item.number}. {item.text}",
+                choices=[(str(i), c.label) for i, c in enumerate(item.choices)],
+                coerce=int,
+                empty_value=None,
+                required=not optional,
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> list[Any]:
+        data = self.cleaned_data
+        answers: list[Any] = []
+        for item in self.instrument.items:
+            if item.branches:
+                answers.append(
+                    {
+                        "branch": data[_item_field(f"{item.number}_branch")],
+                        "minutes": data[_item_field(f"{item.number}_minutes")],
+                    }
+                )
+                continue
+            position = data.get(_item_field(item.number))
+            answers.append(None if position is None else item.choices[position].value)
+        return answers
+
+    def add_answer_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the scorer's errors ("answers[3]", "answers[7].branch") beside their items."""
+        for key, messages in errors.items():
+            field = None
+            if key.startswith("answers["):
+                index, _, part = key[len("answers[") :].partition("]")
+                number = int(index) + 1
+                field = _item_field(f"{number}_{part.lstrip('.')}" if part else number)
+                if field not in self.fields:
+                    field = None
+            for message in messages:
+                self.add_error(field, message)
+
+
+def instrument_choices() -> list[tuple[str, str]]:
+    return [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
+
+
+# ---------------------------------------------------------------------------
+# Return to run
+# ---------------------------------------------------------------------------
+
+YES, NO = "yes", "no"
+
+
+class ReturnToRunForm(forms.Form):
+    """The checklist (one field per criterion of the chosen list) and the decision."""
+
+    checklist = forms.ChoiceField(
+        label="Checklist", choices=Checklist.choices, widget=forms.RadioSelect
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("", "No decision yet"), *Decision.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    decided_on = forms.DateField(label="Decision date", widget=DATE_INPUT, required=False)
+    reason = forms.CharField(
+        label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, checklist: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checklist_code = checklist
+        self.criteria = RETURN_TO_RUN_CHECKLISTS[checklist]
+        for criterion in self.criteria:
+            name = f"criterion_{criterion.code}"
+            if criterion.kind == "bool":
+                self.fields[name] = forms.ChoiceField(
+                    label=criterion.label,
+                    help_text=criterion.guidance,
+                    choices=[(YES, "Satisfactory"), (NO, "Not yet"), ("", "Not assessed")],
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+            else:
+                self.fields[name] = forms.IntegerField(
+                    label=f"{criterion.label} ({criterion.unit.strip('/') or 'value'})"
+                    if criterion.kind != "nprs"
+                    else f"{criterion.label} (0-10)",
+                    help_text=criterion.guidance,
+                    required=False,
+                    min_value=0 if criterion.kind == "nprs" else None,
+                    max_value=10 if criterion.kind == "nprs" else None,
+                )
+
+    def criterion_fields(self):
+        return [self[f"criterion_{c.code}"] for c in self.criteria]
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for criterion in self.criteria:
+            raw = self.cleaned_data.get(f"criterion_{criterion.code}")
+            if criterion.kind == "bool":
+                values[criterion.code] = {YES: True, NO: False}.get(raw)
+            else:
+                values[criterion.code] = raw
+        return values
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for the decision.")
+        if data.get("decision") and not data.get("decided_on"):
+            data["decided_on"] = timezone.localdate()
+        return data
+
+
+def initial_for_rtr(rtr) -> dict[str, Any]:
+    """The form's initial values from a saved ReturnToRun (or none)."""
+    if rtr is None:
+        return {}
+    initial: dict[str, Any] = {
+        "checklist": rtr.checklist,
+        "decision": rtr.decision,
+        "decided_on": rtr.decided_on,
+        "reason": rtr.reason,
+    }
+    for row in rtr.criteria.all():
+        value = row.value
+        initial[f"criterion_{row.code}"] = (
+            {True: YES, False: NO}[value] if isinstance(value, bool) else value
+        )
+    return initial

@@ -1,0 +1,30 @@
+"""Guards shared by the rehab services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from clinic.exceptions import Conflict
+from clinic.models import Case, CaseStatus
+
+CLOSED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
+
+
+def require_assigned_physio(case: Case, by) -> None:
+    """Only the case's assigned physio writes its clinical record."""
+    if by is None or case.assigned_physio_id != by.pk:
+        raise PermissionDenied("Only the physio assigned to this case may do this.")
+
+
+def lock_case(case: Case) -> Case:
+    """Re-read the case under a row lock (serialises writes that depend on its state)."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def require_active(case: Case) -> None:
+    """A discharged or closed case takes no new treatment."""
+    if case.status in CLOSED_STATUSES:
+        raise Conflict(
+            f"This case is {case.get_status_display().lower()}: it takes no new treatment.",
+            code="case_closed",
+        )

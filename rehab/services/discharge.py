@@ -1,0 +1,41 @@
+"""Discharge: the end of an episode of care, with the physio's summary."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.exceptions import Conflict
+from clinic.models import Case, CaseStatus
+from rehab.models import Discharge, PhysioSession, SessionStatus
+from rehab.services.common import CLOSED_STATUSES, lock_case, require_assigned_physio
+from rehab.services.sessions import session_cancel
+
+
+@transaction.atomic
+def case_discharge(*, case: Case, by, summary: str) -> Discharge:
+    """Discharge the case (assigned physio only); its sessions still booked are cancelled.
+
+    A case already discharged or closed is a 409. The discharge_checkin reminders
+    (14 and 42 days later) are written here by the reminders issue ("Outbox:" below).
+    """
+    case = lock_case(case)
+    require_assigned_physio(case, by)
+    if case.status in CLOSED_STATUSES:
+        raise Conflict(
+            f"This case is already {case.get_status_display().lower()}.", code="already_discharged"
+        )
+    if not summary.strip():
+        raise ValidationError({"summary": ["Write a discharge summary."]})
+    now = timezone.now()
+    for session in PhysioSession.objects.filter(case=case, status=SessionStatus.SCHEDULED):
+        session_cancel(session=session, by=by)
+    case.status = CaseStatus.DISCHARGED
+    case.discharged_at = now
+    case.save(update_fields=["status", "discharged_at", "updated_at"])
+    discharge = Discharge.objects.create(
+        case=case, summary=summary.strip(), discharged_by=by, discharged_at=now
+    )
+    # Outbox: the discharge_checkin rows (14 and 42 days after discharged_at) are written here.
+    return discharge

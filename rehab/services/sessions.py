@@ -1,0 +1,204 @@
+"""Physiotherapy sessions: reception books, moves and cancels; the assigned physio logs.
+
+Every state change runs in one transaction with the session row locked. The reminders
+issue adds its outbox rows (``Reminder``) at the place each service marks "Outbox:",
+inside that same transaction, so a reminder exists exactly when the change committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.exceptions import Conflict
+from clinic.models import Case, CaseStatus
+from clinic.services import case_advance
+from rehab.models import Intervention, PhysioSession, SessionStatus
+from rehab.services.common import lock_case, require_active, require_assigned_physio
+
+LOGGED_STATUSES = (SessionStatus.ATTENDED, SessionStatus.NO_SHOW)
+
+
+def _lock(session: PhysioSession) -> PhysioSession:
+    return PhysioSession.objects.select_for_update().select_related("case").get(pk=session.pk)
+
+
+def validate_clinical(
+    *,
+    status: str,
+    interventions: list[str] | None = None,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    dorsiflexion_deg: int | None = None,
+) -> None:
+    """Check a session log's clinical values; raise ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    if status not in LOGGED_STATUSES:
+        errors["status"] = ["A session is logged as attended or no_show."]
+    valid = set(Intervention.values)
+    if interventions is not None:
+        if not isinstance(interventions, list) or not all(
+            isinstance(code, str) and code in valid for code in interventions
+        ):
+            errors["interventions"] = [f"Choose from: {', '.join(Intervention.values)}."]
+        elif len(set(interventions)) != len(interventions):
+            errors["interventions"] = ["Each intervention once."]
+    for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
+        if value is not None and not (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
+        ):
+            errors[name] = ["Pain is a whole number from 0 to 10 (NPRS)."]
+    if dorsiflexion_deg is not None and not -30 <= dorsiflexion_deg <= 70:
+        errors["dorsiflexion_deg"] = ["Dorsiflexion is between -30 and 70 degrees."]
+    if status == SessionStatus.NO_SHOW and (
+        interventions or pain_before is not None or pain_after is not None
+    ):
+        errors["status"] = ["A session the patient missed has no interventions or pain."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    case: Case,
+    scheduled_at: datetime,
+    by,
+    physio=None,
+    duration_minutes: int = 45,
+) -> PhysioSession:
+    """Book a session (status scheduled); the physio defaults to the case's assigned physio."""
+    case = lock_case(case)
+    require_active(case)
+    session = PhysioSession.objects.create(
+        case=case,
+        physio=physio or case.assigned_physio,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        status=SessionStatus.SCHEDULED,
+        created_by=by,
+    )
+    # Outbox: the session_reminder row (24 h before scheduled_at) is written here.
+    return session
+
+
+@transaction.atomic
+def session_move(
+    *,
+    session: PhysioSession,
+    scheduled_at: datetime,
+    by,
+    duration_minutes: int | None = None,
+) -> PhysioSession:
+    """Move a scheduled session to another time; any other status is a 409."""
+    session = _lock(session)
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict(
+            f"Only a scheduled session can be moved; this one is {session.get_status_display()}.",
+            code="session_not_scheduled",
+        )
+    session.scheduled_at = scheduled_at
+    if duration_minutes is not None:
+        session.duration_minutes = duration_minutes
+    session.save(update_fields=["scheduled_at", "duration_minutes", "updated_at"])
+    # Outbox: the pending session_reminder is moved to the new time here.
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
+    """Cancel a scheduled session; any other status is a 409."""
+    session = _lock(session)
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict(
+            "Only a scheduled session can be cancelled; this one is "
+            f"{session.get_status_display()}.",
+            code="session_not_scheduled",
+        )
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status", "updated_at"])
+    # Outbox: the pending session_reminder is cancelled here.
+    return session
+
+
+@transaction.atomic
+def session_log(
+    *,
+    session: PhysioSession,
+    by,
+    status: str,
+    interventions: list[str] | None = None,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    notes: str = "",
+    dorsiflexion_deg: int | None = None,
+    home_exercises: str = "",
+) -> PhysioSession:
+    """Record what happened: attended (with what was done and pain) or no_show.
+
+    A scheduled session may be logged; an attended one may be corrected (attended again);
+    a cancelled or missed one is a 409. A session later than today cannot be logged.
+    """
+    session = _lock(session)
+    require_assigned_physio(session.case, by)
+    allowed_from = {
+        SessionStatus.SCHEDULED: LOGGED_STATUSES,
+        SessionStatus.ATTENDED: (SessionStatus.ATTENDED,),
+    }
+    if status not in allowed_from.get(session.status, ()):
+        raise Conflict(
+            f"A {session.get_status_display().lower()} session cannot be logged as "
+            f"{SessionStatus(status).label.lower() if status in SessionStatus.values else status}.",
+            code="illegal_transition",
+        )
+    validate_clinical(
+        status=status,
+        interventions=interventions,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        dorsiflexion_deg=dorsiflexion_deg,
+    )
+    if timezone.localdate(session.scheduled_at) > timezone.localdate():
+        raise ValidationError({"scheduled_at": ["A session in the future cannot be logged yet."]})
+    session.status = status
+    session.interventions = list(interventions or [])
+    session.pain_before = pain_before
+    session.pain_after = pain_after
+    session.notes = notes
+    session.dorsiflexion_deg = dorsiflexion_deg
+    session.home_exercises = home_exercises
+    session.logged_at = timezone.now()
+    session.logged_by = by
+    session.save()
+    if status == SessionStatus.ATTENDED:
+        # Treatment has begun even when no plan was written first.
+        case_advance(case=session.case, to=CaseStatus.IN_REHAB)
+    # Outbox: a no_show writes the missed_session row (the day after) here.
+    return session
+
+
+@transaction.atomic
+def session_record(
+    *,
+    case: Case,
+    by,
+    scheduled_at: datetime,
+    status: str,
+    physio=None,
+    duration_minutes: int = 45,
+    **clinical: Any,
+) -> PhysioSession:
+    """The assigned physio records a session that already took place (attended or no_show)."""
+    require_assigned_physio(case, by)
+    session = session_schedule(
+        case=case,
+        scheduled_at=scheduled_at,
+        by=by,
+        physio=physio or by,
+        duration_minutes=duration_minutes,
+    )
+    return session_log(session=session, by=by, status=status, **clinical)

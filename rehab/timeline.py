@@ -1,0 +1,119 @@
+"""The rehab app's entries for a case's timeline.
+
+Each function returns dicts with exactly the keys of ``clinic.timeline.TimelineEntry``
+(``at, kind, title, detail, object_type, object_id, clinical``); the lead registers them
+with ``register_source`` when the timeline lands. ``clinical`` entries are hidden from
+reception by the timeline itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from clinic.models import Case
+from rehab.instruments import INSTRUMENTS
+from rehab.models import Discharge, OutcomeMeasure, PhysioSession, SessionStatus, TreatmentPlan
+
+
+def _entry(*, at, kind, title, detail, obj, clinical) -> dict:
+    return {
+        "at": at,
+        "kind": kind,
+        "title": title,
+        "detail": detail,
+        "object_type": obj._meta.label_lower,
+        "object_id": obj.pk,
+        "clinical": clinical,
+    }
+
+
+def sessions_timeline(case: Case) -> list[dict]:
+    """One entry per session; booking details are not clinical, what was done is."""
+    entries = []
+    for session in PhysioSession.objects.filter(case=case).order_by("scheduled_at", "id"):
+        if session.status == SessionStatus.ATTENDED:
+            pain = ""
+            if session.pain_before is not None or session.pain_after is not None:
+                before = "-" if session.pain_before is None else session.pain_before
+                after = "-" if session.pain_after is None else session.pain_after
+                pain = f"Pain {before}/10 before, {after}/10 after. "
+            done = ", ".join(session.get_interventions_display()) or "no intervention recorded"
+            entries.append(
+                _entry(
+                    at=session.scheduled_at,
+                    kind="session",
+                    title="Physiotherapy session attended",
+                    detail=f"{pain}{done}.",
+                    obj=session,
+                    clinical=True,
+                )
+            )
+        else:
+            entries.append(
+                _entry(
+                    at=session.scheduled_at,
+                    kind="session",
+                    title=f"Physiotherapy session {session.get_status_display().lower()}",
+                    detail=f"{session.duration_minutes} minutes.",
+                    obj=session,
+                    clinical=False,
+                )
+            )
+    return entries
+
+
+def outcomes_timeline(case: Case) -> list[dict]:
+    """One clinical entry per outcome measure."""
+    entries = []
+    for measure in OutcomeMeasure.objects.filter(case=case).order_by("recorded_at", "id"):
+        mcid = {True: " MCID reached.", False: " MCID not reached.", None: ""}[measure.mcid_reached]
+        entries.append(
+            _entry(
+                at=measure.recorded_at,
+                kind="outcome",
+                title=INSTRUMENTS[measure.instrument].name,
+                detail=f"{measure.interpretation}{mcid}",
+                obj=measure,
+                clinical=True,
+            )
+        )
+    return entries
+
+
+def plan_timeline(case: Case) -> list[dict]:
+    """The treatment plan's start (clinical: its goals)."""
+    plan = TreatmentPlan.objects.filter(case=case).first()
+    if plan is None:
+        return []
+    start = timezone.make_aware(
+        datetime.combine(plan.started_on, time.min), timezone.get_current_timezone()
+    )
+    return [
+        _entry(
+            at=start,
+            kind="plan",
+            title="Treatment plan started",
+            detail=f"{plan.planned_sessions} sessions, {plan.frequency} a week. {plan.goals}",
+            obj=plan,
+            clinical=True,
+        )
+    ]
+
+
+def discharge_timeline(case: Case) -> list[dict]:
+    """The discharge and its summary."""
+    discharge = Discharge.objects.filter(case=case).first()
+    if discharge is None:
+        return []
+    return [
+        _entry(
+            at=discharge.discharged_at,
+            kind="discharge",
+            title="Discharged",
+            detail=discharge.summary,
+            obj=discharge,
+            clinical=True,
+        )
+    ]

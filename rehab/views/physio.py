@@ -1,0 +1,275 @@
+"""The physio's pages: caseload, case page, plan, session log, questionnaires, return to run
+and discharge. Each write calls the same service as the API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic import audit, roles
+from clinic.exceptions import Conflict
+from clinic.views import role_required
+from rehab import selectors
+from rehab.forms import (
+    DischargeForm,
+    OutcomeForm,
+    PlanForm,
+    ReturnToRunForm,
+    SessionLogForm,
+    SessionRecordForm,
+    initial_for_rtr,
+)
+from rehab.instruments import INSTRUMENTS, AnswerError
+from rehab.models import SessionStatus
+from rehab.services import discharge as discharge_services
+from rehab.services import outcomes as outcome_services
+from rehab.services import plans as plan_services
+from rehab.services import return_to_run as rtr_services
+from rehab.services import sessions as session_services
+from rehab.views.common import apply_service_errors, assigned_case, visible_case, visible_session
+
+CLINICIANS = (roles.PHYSIO, roles.DOCTOR, roles.ADMIN)
+
+
+def _case_url(case) -> str:
+    return f"/rehab/cases/{case.pk}/"
+
+
+def _conflict(request, case, exc: Conflict):
+    messages.error(request, str(exc.detail))
+    return redirect(_case_url(case))
+
+
+@role_required(roles.PHYSIO)
+def caseload(request):
+    """My caseload: each active case with its next session and the last pain recorded."""
+    cases = list(selectors.caseload(request.user))
+    audit.touch_many(request, cases)
+    return render(request, "rehab/caseload.html", {"cases": cases, "now": timezone.now()})
+
+
+@role_required(*CLINICIANS)
+def case_page(request, pk: int):
+    """The case as the physio works it: plan, sessions, charts, return to run, discharge."""
+    case = visible_case(request, pk)
+    audit.touch(request, case)
+    can_treat = case.assigned_physio_id == request.user.pk
+    return render(
+        request,
+        "rehab/case.html",
+        {"case": case, "patient": case.patient, "can_treat": can_treat},
+    )
+
+
+@role_required(roles.PHYSIO)
+def plan_edit(request, pk: int):
+    """Write or change the case's treatment plan."""
+    case = assigned_case(request, pk)
+    plan = selectors.case_plan(case)
+    initial = (
+        {
+            "goals": plan.goals,
+            "planned_sessions": plan.planned_sessions,
+            "frequency": plan.frequency,
+            "home_exercises": plan.home_exercises,
+            "started_on": plan.started_on,
+        }
+        if plan
+        else {"started_on": timezone.localdate()}
+    )
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if plan is None:
+                plan = plan_services.plan_create(case=case, by=request.user, **form.cleaned_data)
+            else:
+                plan = plan_services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
+        except Conflict as exc:
+            return _conflict(request, case, exc)
+        audit.touch(request, plan)
+        messages.success(request, "Treatment plan saved.")
+        return redirect(_case_url(case))
+    return render(
+        request,
+        "rehab/plan_form.html",
+        {"case": case, "patient": case.patient, "form": form, "plan": plan},
+    )
+
+
+@role_required(roles.PHYSIO)
+def session_record(request, pk: int):
+    """Record a session that took place without a booking (attended or no-show)."""
+    case = assigned_case(request, pk)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = SessionRecordForm(
+        request.POST or None, initial={"scheduled_at": now, "duration_minutes": 45}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_services.session_record(
+                case=case,
+                by=request.user,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                status=form.cleaned_data["status"],
+                **form.clinical(),
+            )
+        except Conflict as exc:
+            return _conflict(request, case, exc)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            audit.touch(request, session)
+            messages.success(request, "Session logged.")
+            return redirect(_case_url(case))
+    return render(
+        request,
+        "rehab/session_log.html",
+        {"case": case, "patient": case.patient, "form": form, "session": None},
+    )
+
+
+@role_required(roles.PHYSIO)
+def session_log(request, pk: int):
+    """Log a booked session: attended (what was done, pain) or no-show."""
+    session = visible_session(request, pk)
+    case = assigned_case(request, session.case_id)
+    initial = {"status": SessionStatus.ATTENDED}
+    if session.status == SessionStatus.ATTENDED:
+        initial.update(
+            interventions=session.interventions,
+            pain_before=session.pain_before,
+            pain_after=session.pain_after,
+            dorsiflexion_deg=session.dorsiflexion_deg,
+            notes=session.notes,
+            home_exercises=session.home_exercises,
+        )
+    form = SessionLogForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_services.session_log(
+                session=session,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                **form.clinical(),
+            )
+        except Conflict as exc:
+            return _conflict(request, case, exc)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            audit.touch(request, session)
+            messages.success(request, "Session logged.")
+            return redirect(_case_url(case))
+    audit.touch(request, session)
+    return render(
+        request,
+        "rehab/session_log.html",
+        {"case": case, "patient": case.patient, "form": form, "session": session},
+    )
+
+
+@role_required(roles.PHYSIO)
+def outcome_new(request, pk: int):
+    """Choose a questionnaire, then fill it in with the patient; scored on saving."""
+    case = assigned_case(request, pk)
+    code = request.GET.get("instrument") or request.POST.get("instrument")
+    if not code:
+        return render(
+            request,
+            "rehab/outcome_choose.html",
+            {"case": case, "patient": case.patient, "instruments": INSTRUMENTS.values()},
+        )
+    instrument = INSTRUMENTS.get(code)
+    if instrument is None:
+        raise Http404("No such questionnaire.")
+    form = OutcomeForm(request.POST or None, instrument=instrument)
+    if request.method == "POST" and form.is_valid():
+        try:
+            measure = outcome_services.outcome_record(
+                case=case, instrument=code, answers=form.answers(), by=request.user
+            )
+        except AnswerError as exc:
+            form.add_answer_errors(exc.errors)
+        else:
+            audit.touch(request, measure)
+            messages.success(request, f"{instrument.name} saved: {measure.interpretation}")
+            return redirect(_case_url(case))
+    return render(
+        request,
+        "rehab/outcome_form.html",
+        {"case": case, "patient": case.patient, "form": form, "instrument": instrument},
+    )
+
+
+@role_required(roles.PHYSIO)
+def return_to_run(request, pk: int):
+    """Tick the return-to-run checklist and record the decision."""
+    case = assigned_case(request, pk)
+    rtr = selectors.case_return_to_run(case)
+    current = (
+        request.POST.get("checklist")
+        or request.GET.get("checklist")
+        or (rtr.checklist if rtr else rtr_services.default_checklist(case))
+    )
+    if current not in dict(ReturnToRunForm.base_fields["checklist"].choices):
+        current = rtr_services.default_checklist(case)
+    initial = initial_for_rtr(rtr) if rtr and rtr.checklist == current else {}
+    initial["checklist"] = current
+    switching = request.method == "POST" and "switch" in request.POST
+    form = ReturnToRunForm(
+        None if switching else (request.POST or None), checklist=current, initial=initial
+    )
+    if request.method == "POST" and not switching and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rtr = rtr_services.return_to_run_update(
+                case=case,
+                by=request.user,
+                checklist=current,
+                values=form.values(),
+                decision=data.get("decision") or "",
+                decided_on=data.get("decided_on"),
+                reason=data.get("reason") or "",
+            )
+        except Conflict as exc:
+            return _conflict(request, case, exc)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            audit.touch(request, rtr)
+            messages.success(request, "Return-to-run check saved.")
+            return redirect(_case_url(case))
+    if rtr is not None:
+        audit.touch(request, rtr)
+    return render(
+        request,
+        "rehab/return_to_run.html",
+        {"case": case, "patient": case.patient, "form": form, "rtr": rtr},
+    )
+
+
+@role_required(roles.PHYSIO)
+def discharge(request, pk: int):
+    """Discharge the case with a summary."""
+    case = assigned_case(request, pk)
+    form = DischargeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = discharge_services.case_discharge(
+                case=case, by=request.user, summary=form.cleaned_data["summary"]
+            )
+        except Conflict as exc:
+            return _conflict(request, case, exc)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            audit.touch(request, record)
+            messages.success(request, "The case is discharged.")
+            return redirect(_case_url(case))
+    return render(
+        request, "rehab/discharge.html", {"case": case, "patient": case.patient, "form": form}
+    )

@@ -1,0 +1,161 @@
+"""Reception's session pages: the day's sessions, booking, moving and cancelling.
+
+Nothing here reads or renders a clinical field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from clinic import audit, roles
+from clinic.exceptions import Conflict
+from clinic.views import role_required
+from rehab import selectors
+from rehab.forms import BookingForm, MoveForm
+from rehab.models import SessionStatus
+from rehab.services import sessions as session_services
+from rehab.views.common import apply_service_errors, visible_session
+
+BOOKERS = (roles.RECEPTION, roles.PHYSIO)
+NON_CLINICAL = ("id", "case_id", "scheduled_at", "duration_minutes", "status", "physio_id")
+
+
+def _day(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _day_url(day: date) -> str:
+    return f"/rehab/sessions/?day={day.isoformat()}"
+
+
+@role_required(*BOOKERS)
+def sessions_day(request):
+    """One day's sessions, with a form to book another."""
+    day = _day(request)
+    sessions = list(
+        selectors.sessions_on(request.user, day).only(
+            *NON_CLINICAL,
+            "case__patient__given_name",
+            "case__patient__family_name",
+            "case__patient__mrn",
+            "case__patient_id",
+            "physio__first_name",
+            "physio__last_name",
+            "physio__username",
+        )
+    )
+    audit.touch_many(request, sessions)
+    initial = {"duration_minutes": 45}
+    if request.GET.get("case"):
+        initial["case"] = request.GET["case"]
+    form = BookingForm(cases=selectors.bookable_cases(request.user), initial=initial)
+    return render(
+        request,
+        "rehab/sessions_day.html",
+        {"day": day, "sessions": sessions, "form": form, "today": timezone.localdate()},
+    )
+
+
+@role_required(*BOOKERS)
+def session_book(request):
+    """Book a session (POST from the day page; errors shown on the same page)."""
+    form = BookingForm(request.POST or None, cases=selectors.bookable_cases(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = session_services.session_schedule(
+                case=data["case"],
+                scheduled_at=data["scheduled_at"],
+                duration_minutes=data["duration_minutes"],
+                physio=data["physio"],
+                by=request.user,
+            )
+        except Conflict as exc:
+            form.add_error("case", str(exc.detail))
+        else:
+            audit.touch(request, session)
+            messages.success(
+                request,
+                f"Session booked for {timezone.localtime(session.scheduled_at):%d %b %Y, %H:%M}.",
+            )
+            return redirect(_day_url(timezone.localdate(session.scheduled_at)))
+    day = timezone.localdate()
+    return render(
+        request,
+        "rehab/sessions_day.html",
+        {
+            "day": day,
+            "sessions": list(selectors.sessions_on(request.user, day)),
+            "form": form,
+            "today": day,
+        },
+    )
+
+
+@role_required(*BOOKERS)
+def session_move(request, pk: int):
+    """Move a booked session to another time."""
+    session = visible_session(request, pk)
+    local = timezone.localtime(session.scheduled_at)
+    form = MoveForm(
+        request.POST or None,
+        initial={"scheduled_at": local, "duration_minutes": session.duration_minutes},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_services.session_move(
+                session=session,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                by=request.user,
+            )
+        except Conflict as exc:
+            form.add_error(None, str(exc.detail))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            audit.touch(request, session)
+            messages.success(request, "Session moved.")
+            return redirect(_day_url(timezone.localdate(session.scheduled_at)))
+    audit.touch(request, session)
+    return render(
+        request,
+        "rehab/session_move.html",
+        {"session": session, "patient": session.case.patient, "form": form},
+    )
+
+
+@role_required(*BOOKERS)
+def session_cancel(request, pk: int):
+    """Cancel a booked session (asks for confirmation first)."""
+    session = visible_session(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            session = session_services.session_cancel(session=session, by=request.user)
+        except Conflict as exc:
+            error = str(exc.detail)
+        else:
+            audit.touch(request, session)
+            messages.success(request, "Session cancelled.")
+            return redirect(_day_url(timezone.localdate(session.scheduled_at)))
+    audit.touch(request, session)
+    return render(
+        request,
+        "rehab/session_cancel.html",
+        {
+            "session": session,
+            "patient": session.case.patient,
+            "error": error,
+            "scheduled": session.status == SessionStatus.SCHEDULED,
+        },
+        status=409 if error else 200,
+    )

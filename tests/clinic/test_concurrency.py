@@ -1,0 +1,71 @@
+"""Two clinicians never silently overwrite each other: ETag out, If-Match in."""
+
+from __future__ import annotations
+
+import pytest
+
+URLS = {"patient": "/api/v1/patients/{}/", "case": "/api/v1/cases/{}/"}
+CHANGES = {"patient": {"phone": "+33612345678"}, "case": {"side": "right"}}
+
+
+def url_of(kind, case):
+    return URLS[kind].format(case.patient_id if kind == "patient" else case.pk)
+
+
+@pytest.mark.parametrize("kind", ["patient", "case"])
+def test_it_gives_an_etag_with_the_detail(rita, api_as, case, kind):
+    response = api_as(rita).get(url_of(kind, case))
+
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"') and len(response["ETag"]) > 10
+
+
+@pytest.mark.parametrize("kind", ["patient", "case"])
+def test_it_answers_428_to_a_change_without_if_match(rita, api_as, case, kind):
+    response = api_as(rita).patch(url_of(kind, case), CHANGES[kind])
+
+    assert response.status_code == 428
+    assert response.json()["code"] == "precondition_required"
+    case.refresh_from_db()
+    assert case.side == "left"
+
+
+@pytest.mark.parametrize("kind", ["patient", "case"])
+def test_it_refuses_a_stale_change_with_412(rita, dan, api_as, case, kind, paula):
+    reader = api_as(rita)
+    stale = reader.get(url_of(kind, case))["ETag"]
+    # Someone else changes the record in between.
+    other = api_as(rita)
+    fresh = other.get(url_of(kind, case))["ETag"]
+    assert other.patch(url_of(kind, case), CHANGES[kind], HTTP_IF_MATCH=fresh).status_code == 200
+
+    response = reader.patch(
+        url_of(kind, case),
+        {"phone": "+33699999999"} if kind == "patient" else {"side": "both"},
+        HTTP_IF_MATCH=stale,
+    )
+
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+    case.refresh_from_db()
+    case.patient.refresh_from_db()
+    assert case.side == ("left" if kind == "patient" else "right")
+    assert case.patient.phone == ("+33612345678" if kind == "patient" else "")
+
+
+def test_it_returns_the_new_etag_after_a_change(rita, api_as, case):
+    client = api_as(rita)
+    first = client.get(url_of("case", case))["ETag"]
+
+    response = client.patch(url_of("case", case), {"side": "both"}, HTTP_IF_MATCH=first)
+
+    assert response.status_code == 200
+    assert response["ETag"] != first
+    assert response["ETag"] == client.get(url_of("case", case))["ETag"]
+
+
+def test_it_answers_304_when_nothing_changed(rita, api_as, case):
+    client = api_as(rita)
+    etag = client.get(url_of("case", case))["ETag"]
+
+    assert client.get(url_of("case", case), HTTP_IF_NONE_MATCH=etag).status_code == 304

@@ -1,0 +1,250 @@
+"""The physio's pages and reception's session pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from clinic.models import AuditEvent
+from rehab.models import Discharge, OutcomeMeasure, PhysioSession, ReturnToRun, TreatmentPlan
+from rehab.services.outcomes import outcome_record
+from rehab.services.sessions import session_log, session_schedule
+
+
+@pytest.fixture
+def logged(case, paula, rita):
+    session = session_schedule(
+        case=case, scheduled_at=timezone.now() - datetime.timedelta(hours=1), by=rita
+    )
+    return session_log(
+        session=session,
+        by=paula,
+        status="attended",
+        pain_before=6,
+        pain_after=3,
+        interventions=["taping"],
+        notes="Confidential note",
+    )
+
+
+def test_it_lands_the_physio_on_their_caseload(client, paula, case, logged, rita):
+    session_schedule(case=case, scheduled_at=timezone.now() + datetime.timedelta(days=1), by=rita)
+    client.force_login(paula)
+
+    response = client.get("/", follow=True)
+
+    assert response.redirect_chain[-1][0] == "/rehab/caseload/"
+    content = response.content.decode()
+    assert "MARTIN, Emma" in content
+    assert "3/10" in content
+
+
+def test_it_shows_the_case_page_with_charts(client, paula, case, logged):
+    outcome_record(case=case, instrument="lefs", answers=[2] * 20, by=paula)
+    client.force_login(paula)
+
+    response = client.get(f"/rehab/cases/{case.pk}/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert case.patient.mrn in content
+    assert "<svg" in content and "Pain (NPRS 0-10)" in content
+    assert "Lower Extremity Functional Scale" in content
+    assert AuditEvent.objects.filter(object_type="rehab.outcomemeasure").exists()
+
+
+def test_it_hides_the_case_page_from_an_outsider_physio(client, oscar, case):
+    client.force_login(oscar)
+
+    assert client.get(f"/rehab/cases/{case.pk}/").status_code == 404
+    assert client.get(f"/rehab/cases/{case.pk}/plan/").status_code == 404
+
+
+def test_it_lets_a_doctor_read_the_case_page_but_not_write(client, dan, case, logged):
+    client.force_login(dan)
+
+    assert client.get(f"/rehab/cases/{case.pk}/").status_code == 200
+    assert client.get(f"/rehab/cases/{case.pk}/plan/").status_code == 403
+
+
+def test_it_writes_the_plan_from_the_page(client, paula, case):
+    client.force_login(paula)
+
+    response = client.post(
+        f"/rehab/cases/{case.pk}/plan/",
+        {
+            "goals": "Run 5 km",
+            "planned_sessions": "6",
+            "frequency": "2",
+            "home_exercises": "",
+            "started_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert response.status_code == 302
+    assert TreatmentPlan.objects.get().goals == "Run 5 km"
+    case.refresh_from_db()
+    assert case.status == "in_rehab"
+
+
+def test_it_keeps_what_was_typed_and_shows_errors(client, paula, case):
+    client.force_login(paula)
+
+    response = client.post(
+        f"/rehab/cases/{case.pk}/plan/",
+        {"goals": "Run 5 km", "planned_sessions": "0", "frequency": "2", "started_on": ""},
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "error-summary" in content
+    assert "Run 5 km" in content
+    assert TreatmentPlan.objects.count() == 0
+
+
+def test_it_logs_a_session_from_the_page(client, paula, case):
+    client.force_login(paula)
+
+    response = client.post(
+        f"/rehab/cases/{case.pk}/sessions/new/",
+        {
+            "scheduled_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "45",
+            "status": "attended",
+            "interventions": ["mobilization", "education"],
+            "pain_before": "5",
+            "pain_after": "2",
+            "notes": "Better",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = PhysioSession.objects.get()
+    assert (session.status, session.interventions, session.pain_after) == (
+        "attended",
+        ["mobilization", "education"],
+        2,
+    )
+
+
+def test_it_scores_a_questionnaire_from_the_form(client, paula, case):
+    client.force_login(paula)
+    # CAIT: every radio's value is the position of its choice; position 0 is the best answer.
+    data = {"instrument": "cait", **{f"item_{n}": "0" for n in range(1, 10)}}
+
+    page = client.get(f"/rehab/cases/{case.pk}/outcomes/new/", {"instrument": "cait"})
+    response = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", data)
+
+    assert "My ankle feels UNSTABLE when standing on ONE leg" in page.content.decode()
+    assert response.status_code == 302
+    measure = OutcomeMeasure.objects.get()
+    assert (measure.score, measure.answers) == (30, [5, 4, 3, 3, 2, 3, 4, 3, 3])
+
+
+def test_it_scores_visa_a_item_8_from_the_form(client, paula, case):
+    client.force_login(paula)
+    data = {f"item_{n}": "10" for n in range(1, 7)}
+    data.update(item_7="3", item_8_branch="A", item_8_minutes="30+")
+
+    response = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=visa_a", data)
+
+    assert response.status_code == 302
+    assert OutcomeMeasure.objects.get().score == 100
+
+
+def test_it_shows_faam_errors_beside_the_form(client, paula, case):
+    client.force_login(paula)
+    na = "5"  # N/A is the sixth FAAM choice
+    data = {f"item_{n}": na for n in range(1, 9)}
+
+    response = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=faam_sports", data)
+
+    assert response.status_code == 200
+    assert "At least 7 of the 8 items" in response.content.decode()
+    assert OutcomeMeasure.objects.count() == 0
+
+
+def test_it_saves_the_return_to_run_check_from_the_page(client, paula, case):
+    client.force_login(paula)
+
+    response = client.post(
+        f"/rehab/cases/{case.pk}/return-to-run/",
+        {
+            "checklist": "ankle_sprain",
+            "criterion_pain_during_sport": "yes",
+            "criterion_ankle_strength": "no",
+            "decision": "not_yet",
+            "reason": "Strength deficit.",
+        },
+    )
+
+    assert response.status_code == 302
+    rtr = ReturnToRun.objects.get()
+    assert rtr.decision == "not_yet"
+    assert {r.code: r.met for r in rtr.criteria.all()} == {
+        "pain_during_sport": True,
+        "ankle_strength": False,
+    }
+
+
+def test_it_discharges_from_the_page_once(client, paula, case):
+    client.force_login(paula)
+
+    first = client.post(f"/rehab/cases/{case.pk}/discharge/", {"summary": "Done."})
+    second = client.post(f"/rehab/cases/{case.pk}/discharge/", {"summary": "Again."}, follow=True)
+
+    assert first.status_code == 302
+    assert Discharge.objects.count() == 1
+    assert "already discharged" in second.content.decode()
+
+
+def test_it_lets_reception_book_move_and_cancel_without_clinical_fields(client, rita, case, logged):
+    client.force_login(rita)
+    when = timezone.localtime() + datetime.timedelta(days=1)
+
+    day_page = client.get("/rehab/sessions/", {"day": timezone.localdate().isoformat()})
+    booked = client.post(
+        "/rehab/sessions/book/",
+        {"case": case.pk, "scheduled_at": when.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 30},
+    )
+    session = PhysioSession.objects.get(status="scheduled")
+    moved = client.post(
+        f"/rehab/sessions/{session.pk}/move/",
+        {
+            "scheduled_at": (when + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": 30,
+        },
+    )
+    cancelled = client.post(f"/rehab/sessions/{session.pk}/cancel/")
+
+    assert (day_page.status_code, booked.status_code) == (200, 302)
+    assert (moved.status_code, cancelled.status_code) == (302, 302)
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+    content = day_page.content.decode()
+    assert "MARTIN, Emma" in content
+    assert "Confidential note" not in content and "taping" not in content.lower()
+
+
+def test_it_shows_reception_the_panel_without_clinical_data(rf, rita, case, logged):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = rita
+    html = Template("{% include 'rehab/_case_panel.html' %}").render(
+        Context({"case": case, "user": rita, "request": request})
+    )
+
+    assert "Sessions" in html
+    assert "Confidential note" not in html
+    assert "<svg" not in html
+    assert "Treatment plan" not in html
+
+
+def test_it_refuses_reception_on_physio_pages(client, rita, case):
+    client.force_login(rita)
+
+    assert client.get("/rehab/caseload/").status_code == 403
+    assert client.get(f"/rehab/cases/{case.pk}/").status_code == 403
