@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import time
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
@@ -163,3 +165,14 @@ def log_in(page, username: str, password: str = "correct horse battery") -> None
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def totp_code(device, steps_ahead: int = 0) -> str:
+    """The code the person's authenticator app shows now (or ``steps_ahead`` windows later).
+
+    A device accepts each time window once: a second login in the same 30 seconds takes
+    the next window's code, which the device's tolerance of one step still accepts.
+    """
+    counter = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    counter.time = time.time() + steps_ahead * device.step
+    return f"{counter.token():0{device.digits}d}"
