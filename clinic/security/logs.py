@@ -35,6 +35,14 @@ class JsonFormatter(logging.Formatter):
             line["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str, ensure_ascii=False)
 
+    def formatException(self, exc_info) -> str:
+        """The traceback, less PostgreSQL's DETAIL lines: they quote the row's values
+        ("Key (mrn)=(T-000123) already exists")."""
+        text = super().formatException(exc_info)
+        return "\n".join(
+            line for line in text.splitlines() if not line.lstrip().startswith("DETAIL:")
+        )
+
 
 class RouteOnlyFilter(logging.Filter):
     """Django's request errors name ``request.path``: put the route pattern in its place.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import pytest
 from django.test import Client
@@ -109,3 +110,20 @@ def test_it_writes_one_json_object_per_line():
         "message": "a b",
         "request_id": "rid-1",
     }
+
+
+def test_it_drops_the_values_that_a_database_error_quotes():
+    try:
+        raise RuntimeError(
+            'duplicate key value violates unique constraint "uniq_mrn"\n'
+            "DETAIL:  Key (family_name)=(Martin) already exists."
+        )
+    except RuntimeError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+
+    line = json.loads(JsonFormatter().format(record))
+
+    assert "uniq_mrn" in line["exc_info"]
+    assert "Martin" not in line["exc_info"]
