@@ -15,6 +15,7 @@ from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
+from clinic.timeline_api import CaseTimelineMixin
 from clinic.viewsets import TalusViewSet
 
 User = get_user_model()
@@ -211,6 +212,7 @@ class CaseFilter(django_filters.FilterSet):
 @extend_schema(tags=["cases"])
 class CaseViewSet(
     ETagMixin,
+    CaseTimelineMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -61,6 +61,11 @@ class ETagMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         instance = getattr(self, "_etag_instance", None)
         if instance is not None and response.status_code < 300:
+            if request.method in ("PUT", "PATCH"):
+                # Services may save a fresh copy of the row: read the version that was stored.
+                instance.updated_at = (
+                    type(instance).objects.values_list("updated_at", flat=True).get(pk=instance.pk)
+                )
             response["ETag"] = etag_for(instance)
         return response
 

@@ -373,7 +373,10 @@ SPECTACULAR_SETTINGS = {
     # The schema describes no patient data; Swagger UI's assets are served by Talus (no CDN).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # One name per shared choice set (the same answers serve several questions).
-    "ENUM_NAME_OVERRIDES": {"AbilityEnum": "triage.rules.ABILITIES"},
+    "ENUM_NAME_OVERRIDES": {
+        "AbilityEnum": "triage.rules.ABILITIES",
+        "TestResultEnum": "triage.models.TestResult",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

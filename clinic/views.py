@@ -35,7 +35,7 @@ STAFF = (roles.RECEPTION, roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 # Each role lands on its own home page; later apps register theirs here.
 ROLE_HOMES: dict[str, str] = {
     roles.RECEPTION: "triage:reception-home",
-    roles.DOCTOR: "patient-search",
+    roles.DOCTOR: "triage:case-list",
     roles.PHYSIO: "rehab:caseload",
     roles.ADMIN: "admin:index",
 }

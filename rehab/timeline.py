@@ -8,11 +8,13 @@ reception by the timeline itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
 
 from django.utils import timezone
 
 from clinic.models import Case
+from clinic.timeline import TimelineEntry, register_source
 from rehab.instruments import INSTRUMENTS
 from rehab.models import Discharge, OutcomeMeasure, PhysioSession, SessionStatus, TreatmentPlan
 
@@ -117,3 +119,11 @@ def discharge_timeline(case: Case) -> list[dict]:
             clinical=True,
         )
     ]
+
+
+@register_source
+def rehab_timeline(case: Case, user) -> Iterable[TimelineEntry]:
+    """Plan, sessions, outcomes and discharge on the case timeline (four queries)."""
+    for source in (plan_timeline, sessions_timeline, outcomes_timeline, discharge_timeline):
+        for entry in source(case):
+            yield TimelineEntry(**entry)

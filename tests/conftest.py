@@ -31,10 +31,10 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
-def patch_with_etag(client, url: str, data: dict):
+def patch_with_etag(client, url: str, data: dict, **extra):
     """PATCH as a careful client does: read the ETag, send it back in If-Match."""
     etag = client.get(url)["ETag"]
-    return client.patch(url, data, HTTP_IF_MATCH=etag)
+    return client.patch(url, data, HTTP_IF_MATCH=etag, **extra)
 
 
 @pytest.fixture
@@ -165,6 +165,21 @@ def log_in(page, username: str, password: str = "correct horse battery") -> None
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The condition catalogue, as its data migration seeds it.
+
+    Transactional tests (live_server, threads) flush the tables afterwards, data migrations'
+    rows included; this puts the rows back for the tests that need them.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("triage.migrations.0003_condition_catalogue")
+    migration.seed(apps, None)
 
 
 def totp_code(device, steps_ahead: int = 0) -> str:

@@ -58,3 +58,47 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     side = "left"
+
+
+# --- Doctors' work (triage) -------------------------------------------------------------------
+
+
+def examination_for(case, doctor, **findings):
+    """An exam recorded through the service (so that its recommendation is computed)."""
+    from triage.services.doctor import examination_create
+
+    return examination_create(case=case, examined_by=doctor, findings=findings)
+
+
+def referral_for(case, doctor, *, status: str = "requested", **fields):
+    """An X-ray referral walked through the service up to the given status."""
+    from django.utils import timezone
+
+    from triage.services import doctor as services
+
+    referral = services.referral_create(
+        case=case,
+        requested_by=doctor,
+        modality=fields.pop("modality", "xray"),
+        body_site=fields.pop("body_site", "ankle"),
+        laterality=fields.pop("laterality", "left"),
+        reason=fields.pop("reason", "Ottawa ankle rule positive."),
+        **fields,
+    )
+    path = ["scheduled", "performed", "reported", "reviewed"]
+    steps = {
+        "scheduled": lambda: services.referral_schedule(
+            referral=referral, by=doctor, scheduled_for=timezone.now() + datetime.timedelta(days=1)
+        ),
+        "performed": lambda: services.referral_perform(referral=referral, by=doctor),
+        "reported": lambda: services.referral_report(
+            referral=referral, by=doctor, report="No fracture. Soft-tissue swelling laterally."
+        ),
+        "reviewed": lambda: services.referral_review(referral=referral, by=doctor),
+    }
+    if status == "cancelled":
+        services.referral_cancel(referral=referral, by=doctor, reason="Patient declined.")
+    elif status != "requested":
+        for step in path[: path.index(status) + 1]:
+            steps[step]()
+    return referral

@@ -1,14 +1,22 @@
-"""Triage's part of the FHIR export: the intake as a QuestionnaireResponse."""
+"""Triage's part of the FHIR export: intake, exams, diagnoses, referrals and reports."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
 
-from clinic.fhir import Resource, instant, reference, register_section, resource
+from clinic.fhir import (
+    ICD10_SYSTEM,
+    TALUS_SYSTEM,
+    Resource,
+    instant,
+    reference,
+    register_section,
+    resource,
+)
 from triage import rules
 from triage.forms import IntakeForm
-from triage.models import Intake
+from triage.models import Diagnosis, Examination, ImagingReferral, Intake
 
 QUESTIONNAIRE_URL = "urn:talus:questionnaire:ankle-pain-intake"
 
@@ -70,3 +78,116 @@ def intake_section(patient, cases) -> Iterable[Resource]:
 
 
 register_section(intake_section)
+
+
+# --- Examinations, diagnoses, imaging ---------------------------------------------------------
+
+VER_STATUS = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+_SIDES = {"left": "Left", "right": "Right", "bilateral": "Both"}
+_REQUEST_STATUS = {
+    "requested": "active",
+    "scheduled": "active",
+    "performed": "active",
+    "reported": "completed",
+    "reviewed": "completed",
+    "cancelled": "revoked",
+}
+_MODALITY = {"xray": "X-ray", "ultrasound": "Ultrasound", "mri": "MRI", "ct": "CT"}
+
+
+def examination_resource(exam: Examination, patient_pk: int) -> Resource:
+    """The Ottawa/Thompson imaging recommendation of an exam, as an Observation."""
+    recommendation = exam.imaging_recommendation or {}
+    studies = recommendation.get("studies") or []
+    body: Resource = {
+        "status": "final",
+        "code": {
+            "coding": [{"system": TALUS_SYSTEM, "code": "imaging-recommendation"}],
+            "text": "Imaging recommendation (Ottawa ankle and foot rules, Thompson test)",
+        },
+        "subject": reference("Patient", patient_pk),
+        "focus": [reference("EpisodeOfCare", exam.case_id)],
+        "effectiveDateTime": instant(exam.examined_at),
+        "valueString": ", ".join(studies) if studies else "no imaging indicated",
+    }
+    if recommendation.get("rationale"):
+        body["note"] = [{"text": sentence} for sentence in recommendation["rationale"]]
+    return resource("Observation", f"exam-{exam.pk}", body)
+
+
+def diagnosis_resource(diagnosis: Diagnosis, patient_pk: int) -> Resource:
+    """A diagnosis as a Condition with its ICD-10 coding and verification status."""
+    condition = diagnosis.condition
+    body: Resource = {
+        "verificationStatus": {"coding": [{"system": VER_STATUS, "code": diagnosis.status}]},
+        "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "encounter-diagnosis"}]}],
+        "code": {
+            "coding": [
+                {"system": ICD10_SYSTEM, "code": condition.icd10, "display": condition.title},
+                {"system": TALUS_SYSTEM, "code": condition.code},
+            ],
+            "text": condition.title,
+        },
+        "bodySite": [{"text": f"{_SIDES[diagnosis.laterality]} ankle"}],
+        "subject": reference("Patient", patient_pk),
+        "recordedDate": instant(diagnosis.diagnosed_at),
+    }
+    if diagnosis.status != "refuted":
+        body["clinicalStatus"] = {"coding": [{"system": CLINICAL_STATUS, "code": "active"}]}
+    if diagnosis.notes:
+        body["note"] = [{"text": diagnosis.notes}]
+    return resource("Condition", diagnosis.pk, body)
+
+
+def referral_resources(referral: ImagingReferral, patient_pk: int) -> Iterable[Resource]:
+    """A referral as a ServiceRequest, and its report as a DiagnosticReport."""
+    title = f"{_MODALITY[referral.modality]} of the {referral.body_site}"
+    request: Resource = {
+        "status": _REQUEST_STATUS[referral.status],
+        "intent": "order",
+        "code": {"coding": [{"system": TALUS_SYSTEM, "code": referral.modality}], "text": title},
+        "subject": reference("Patient", patient_pk),
+        "authoredOn": instant(referral.requested_at),
+        "reasonCode": [{"text": referral.reason}],
+        "bodySite": [{"text": f"{_SIDES[referral.laterality]} {referral.body_site}"}],
+    }
+    if referral.examination_id:
+        request["supportingInfo"] = [reference("Observation", f"exam-{referral.examination_id}")]
+    if referral.scheduled_for:
+        request["occurrenceDateTime"] = instant(referral.scheduled_for)
+    if referral.override_reason:
+        request["note"] = [
+            {"text": f"Ordered against the recommendation: {referral.override_reason}"}
+        ]
+    yield resource("ServiceRequest", referral.pk, request)
+    if referral.status in ("reported", "reviewed"):
+        yield resource(
+            "DiagnosticReport",
+            referral.pk,
+            {
+                "status": "final",
+                "code": {"text": title},
+                "basedOn": [reference("ServiceRequest", referral.pk)],
+                "subject": reference("Patient", patient_pk),
+                "issued": instant(referral.reported_at),
+                "effectiveDateTime": instant(referral.performed_at or referral.reported_at),
+                "conclusion": referral.report,
+            },
+        )
+
+
+def doctor_section(patient, cases) -> Iterable[Resource]:
+    """Exams (their imaging recommendation), diagnoses, referrals and reports."""
+    case_ids = [c.pk for c in cases]
+    for exam in Examination.objects.filter(case__in=case_ids).order_by("examined_at", "pk"):
+        yield examination_resource(exam, patient.pk)
+    diagnoses = Diagnosis.objects.filter(case__in=case_ids).select_related("condition")
+    for diagnosis in diagnoses.order_by("diagnosed_at", "pk"):
+        yield diagnosis_resource(diagnosis, patient.pk)
+    for referral in ImagingReferral.objects.filter(case__in=case_ids).order_by("requested_at"):
+        yield from referral_resources(referral, patient.pk)
+
+
+register_section(doctor_section)

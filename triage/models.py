@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -126,3 +127,332 @@ class Intake(models.Model):
             "suspected_conditions": list(self.suspected_conditions),
             "rationale": list(self.rationale),
         }
+
+
+# --- Examination, diagnoses and imaging (doctors) ----------------------------------------------
+
+
+class TestResult(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEGATIVE = "negative", "Negative"
+    NOT_DONE = "not_done", "Not done"
+
+
+class FootPosture(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    FLAT = "flat", "Flat (pes planus)"
+    HIGH_ARCH = "high_arch", "High arch (pes cavus)"
+
+
+# Ankle dorsiflexion, in degrees: plantar-flexed contractures read as negative; a weight-bearing
+# lunge rarely exceeds 50°. Outside this range the number is a typing error.
+DORSIFLEXION_MIN = -30
+DORSIFLEXION_MAX = 60
+
+# How the studies of triage.rules.imaging_recommendation read on a page.
+STUDY_LABELS = {"ankle_xray": "ankle X-ray", "foot_xray": "foot X-ray", "ultrasound": "ultrasound"}
+
+
+def study_labels(studies) -> list[str]:
+    return [STUDY_LABELS.get(study, study) for study in studies]
+
+
+OTTAWA_FIELDS = (
+    "malleolar_zone_pain",
+    "midfoot_zone_pain",
+    "lateral_malleolus_tenderness",
+    "medial_malleolus_tenderness",
+    "fifth_metatarsal_base_tenderness",
+    "navicular_tenderness",
+    "unable_to_bear_weight_immediately",
+    "unable_to_bear_weight_at_exam",
+)
+
+
+class Examination(models.Model):
+    """The doctor's ankle exam (Ottawa findings, Thompson test…) and the imaging it indicated."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="examinations")
+    examined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    examined_at = models.DateTimeField(default=timezone.now)
+
+    # Ottawa ankle and foot rules (Stiell et al., JAMA 1993).
+    malleolar_zone_pain = models.BooleanField("pain in the malleolar zone", default=False)
+    midfoot_zone_pain = models.BooleanField("pain in the midfoot zone", default=False)
+    lateral_malleolus_tenderness = models.BooleanField(
+        "tenderness, lateral malleolus (posterior edge or tip, distal 6 cm)", default=False
+    )
+    medial_malleolus_tenderness = models.BooleanField(
+        "tenderness, medial malleolus (posterior edge or tip, distal 6 cm)", default=False
+    )
+    fifth_metatarsal_base_tenderness = models.BooleanField(
+        "tenderness at the base of the 5th metatarsal", default=False
+    )
+    navicular_tenderness = models.BooleanField("tenderness at the navicular", default=False)
+    unable_to_bear_weight_immediately = models.BooleanField(
+        "unable to bear weight (four steps) immediately after the injury", default=False
+    )
+    unable_to_bear_weight_at_exam = models.BooleanField(
+        "unable to bear weight (four steps) at the exam", default=False
+    )
+    thompson_test = models.CharField(
+        max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
+    )
+    anterior_drawer = models.CharField(
+        max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
+    )
+    dorsiflexion_deg = models.SmallIntegerField(
+        "dorsiflexion (degrees)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(DORSIFLEXION_MIN), MaxValueValidator(DORSIFLEXION_MAX)],
+    )
+    foot_posture = models.CharField(
+        max_length=10, choices=FootPosture.choices, default=FootPosture.NORMAL
+    )
+    notes = models.TextField(blank=True)
+
+    # What triage.rules.imaging_recommendation answered, stored as given (the rules may change).
+    patient_age = models.PositiveSmallIntegerField(
+        null=True, editable=False, help_text="The patient's age on the day of the exam."
+    )
+    imaging_recommendation = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        ordering = ["-examined_at", "-id"]
+        indexes = [
+            # The case page and its timeline: a case's exams, newest first.
+            models.Index(fields=["case", "-examined_at"], name="exam_case"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dorsiflexion_deg__isnull=True)
+                | Q(dorsiflexion_deg__gte=DORSIFLEXION_MIN, dorsiflexion_deg__lte=DORSIFLEXION_MAX),
+                name="exam_dorsiflexion_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Examination #{self.pk} of case #{self.case_id}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+    @property
+    def recommended_studies(self) -> list[str]:
+        return list(self.imaging_recommendation.get("studies", []))
+
+    @property
+    def recommended_labels(self) -> list[str]:
+        return study_labels(self.recommended_studies)
+
+
+class Condition(models.Model):
+    """The clinic's catalogue of diagnoses (seeded by a data migration, editable in admin)."""
+
+    code = models.SlugField(max_length=40, unique=True, help_text="Stable: the API uses it.")
+    icd10 = models.CharField("ICD-10", max_length=10)
+    title = models.CharField(max_length=120)
+    pathway = models.CharField(max_length=8, choices=Pathway.choices)
+
+    class Meta:
+        ordering = ["pathway", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.icd10})"
+
+
+class Laterality(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BILATERAL = "bilateral", "Both sides"
+
+
+class DiagnosisStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    CONFIRMED = "confirmed", "Confirmed"
+    REFUTED = "refuted", "Refuted"
+
+
+class Diagnosis(models.Model):
+    """A condition from the catalogue on a case: provisional, then confirmed or refuted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="diagnoses")
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="diagnoses")
+    laterality = models.CharField(max_length=10, choices=Laterality.choices)
+    status = models.CharField(
+        max_length=12, choices=DiagnosisStatus.choices, default=DiagnosisStatus.PROVISIONAL
+    )
+    notes = models.TextField(blank=True)
+    diagnosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    diagnosed_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    refuted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refuted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-diagnosed_at", "-id"]
+        verbose_name_plural = "diagnoses"
+        indexes = [
+            # The case page and its timeline: a case's diagnoses.
+            models.Index(fields=["case", "-diagnosed_at"], name="diagnosis_case"),
+        ]
+        constraints = [
+            # Who and when go with the status, and only with it.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="provisional", confirmed_at__isnull=True, refuted_at__isnull=True)
+                    | Q(status="confirmed", confirmed_at__isnull=False, refuted_at__isnull=True)
+                    | Q(status="refuted", refuted_at__isnull=False, confirmed_at__isnull=True)
+                ),
+                name="diagnosis_status_stamps",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition.title} ({self.get_status_display()}), case #{self.case_id}"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+
+class Modality(models.TextChoices):
+    XRAY = "xray", "X-ray"
+    ULTRASOUND = "ultrasound", "Ultrasound"
+    MRI = "mri", "MRI"
+    CT = "ct", "CT"
+
+
+class ReferralStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    PERFORMED = "performed", "Performed"
+    REPORTED = "reported", "Reported — waiting for review"
+    REVIEWED = "reviewed", "Reviewed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ImagingReferral(models.Model):
+    """A request for imaging, from request to the doctor's review of the radiologist's report."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="imaging_referrals")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    modality = models.CharField(max_length=12, choices=Modality.choices)
+    body_site = models.CharField(max_length=64, help_text="e.g. ankle, foot, Achilles tendon")
+    laterality = models.CharField(max_length=10, choices=Laterality.choices)
+    reason = models.TextField()
+    # The exam it was ordered from, the recommendation that justified it (a snapshot), and why
+    # the doctor went against it, when they did.
+    examination = models.ForeignKey(
+        Examination,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imaging_referrals",
+    )
+    recommendation = models.JSONField(null=True, blank=True, editable=False)
+    override_reason = models.TextField(blank=True)
+
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
+    )
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True, help_text="When it was booked.")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    performed_at = models.DateTimeField(null=True, blank=True)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded that the study was performed.",
+    )
+    report = models.TextField(blank=True, help_text="The radiologist's report.")
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who entered the report.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            # The imaging_overdue reminder: status = performed AND performed_at < now - 7 days.
+            models.Index(fields=["status", "performed_at"], name="referral_overdue_report"),
+            # "Reports waiting for review": status = reported, oldest report first.
+            models.Index(fields=["status", "reported_at"], name="referral_to_review"),
+            # The case page and its timeline.
+            models.Index(fields=["case", "-requested_at"], name="referral_case"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["scheduled", "performed", "reported", "reviewed"])
+                | (Q(scheduled_at__isnull=False) & Q(scheduled_for__isnull=False)),
+                name="referral_scheduled_stamped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["performed", "reported", "reviewed"])
+                | Q(performed_at__isnull=False),
+                name="referral_performed_stamped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["reported", "reviewed"])
+                | (Q(reported_at__isnull=False) & ~Q(report="")),
+                name="referral_reported_has_report",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="reviewed") | Q(reviewed_at__isnull=False),
+                name="referral_reviewed_stamped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="referral_cancelled_stamped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} {self.body_site} ({self.get_status_display()})"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id
+
+    @property
+    def recommended_labels(self) -> list[str]:
+        return study_labels((self.recommendation or {}).get("studies", []))
+
+    @property
+    def against_recommendation(self) -> bool:
+        return bool(self.override_reason)

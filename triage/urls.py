@@ -1,12 +1,13 @@
-"""Pages of the triage app (reception intake; doctors' pages)."""
+"""Pages of the triage app: reception intake and the doctors' pages."""
 
 from django.urls import path
 
-from triage.views import reception
+from triage.views import doctor, reception
 
 app_name = "triage"
 
 urlpatterns: list = [
+    # Reception intake (issue 3).
     path("reception/", reception.reception_home, name="reception-home"),
     path("reception/patients/new/", reception.patient_register, name="patient-register"),
     path(
@@ -15,4 +16,16 @@ urlpatterns: list = [
         name="intake-new",
     ),
     path("reception/intakes/<int:pk>/", reception.intake_result, name="intake-result"),
+    # Doctors' pages (issue 4).
+    path("cases/", doctor.case_list, name="case-list"),
+    path("cases/<int:pk>/", doctor.case_detail, name="case-detail"),
+    path("cases/<int:pk>/examinations/new/", doctor.exam_new, name="exam-new"),
+    path("cases/<int:pk>/diagnoses/new/", doctor.diagnosis_new, name="diagnosis-new"),
+    path("cases/<int:pk>/imaging/new/", doctor.referral_new, name="referral-new"),
+    path("examinations/<int:pk>/", doctor.exam_detail, name="exam-detail"),
+    path("examinations/<int:pk>/order/", doctor.exam_order, name="exam-order"),
+    path("diagnoses/<int:pk>/<str:status>/", doctor.diagnosis_status, name="diagnosis-status"),
+    path("imaging/<int:pk>/", doctor.referral_detail, name="referral-detail"),
+    path("imaging/<int:pk>/<str:step>/", doctor.referral_step, name="referral-step"),
+    path("imaging/reports-to-review/", doctor.reports_to_review, name="reports-to-review"),
 ]

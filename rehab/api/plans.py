@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles
+from clinic.concurrency import ETagMixin
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -53,6 +54,7 @@ class TreatmentPlanFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["rehab"])
 class TreatmentPlanViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles
+from clinic.concurrency import ETagMixin
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -125,6 +126,7 @@ def _clinical(data: dict) -> dict:
 
 @extend_schema(tags=["rehab"])
 class PhysioSessionViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

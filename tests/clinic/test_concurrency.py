@@ -69,3 +69,55 @@ def test_it_answers_304_when_nothing_changed(rita, api_as, case):
     etag = client.get(url_of("case", case))["ETag"]
 
     assert client.get(url_of("case", case), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def _clinical_record(kind, case, dan, paula):
+    """(url, writer, change) for a plan, a session or a diagnosis on Emma's case."""
+    import datetime
+
+    from django.utils import timezone
+
+    from rehab.services.plans import plan_create
+    from rehab.services.sessions import session_schedule
+    from triage.models import Condition
+    from triage.services.doctor import diagnosis_create
+
+    if kind == "plan":
+        plan = plan_create(
+            case=case,
+            by=paula,
+            goals="Run 5 km pain-free.",
+            planned_sessions=6,
+            frequency=2,
+            started_on=timezone.localdate(),
+        )
+        return f"/api/v1/treatment-plans/{plan.pk}/", paula, {"planned_sessions": 8}
+    if kind == "session":
+        session = session_schedule(
+            case=case, by=paula, scheduled_at=timezone.now() + datetime.timedelta(days=2)
+        )
+        later = (session.scheduled_at + datetime.timedelta(hours=1)).isoformat()
+        return f"/api/v1/sessions/{session.pk}/", paula, {"scheduled_at": later}
+    diagnosis = diagnosis_create(
+        case=case,
+        condition=Condition.objects.get(code="ankle_sprain"),
+        laterality="left",
+        diagnosed_by=dan,
+    )
+    return f"/api/v1/diagnoses/{diagnosis.pk}/", dan, {"notes": "Grade II, lateral ligaments."}
+
+
+@pytest.mark.parametrize("kind", ["plan", "session", "diagnosis"])
+def test_it_protects_clinical_records_from_lost_updates(kind, api_as, case, dan, paula, catalogue):
+    url, writer, change = _clinical_record(kind, case, dan, paula)
+    client = api_as(writer)
+    stale = client.get(url)["ETag"]
+
+    without = client.patch(url, change)
+    first = client.patch(url, change, HTTP_IF_MATCH=stale)
+    second = client.patch(url, change, HTTP_IF_MATCH=stale)
+
+    assert without.status_code == 428
+    assert first.status_code == 200, first.json()
+    assert first["ETag"] != stale
+    assert second.status_code == 412

@@ -79,3 +79,93 @@ def test_it_audits_every_export(dan, api_as, case):
 def test_it_refuses_reception_and_outsiders(rita, oscar, api_as, case):
     assert api_as(rita).get(f"/api/v1/patients/{case.patient_id}/fhir/").status_code == 403
     assert api_as(oscar).get(f"/api/v1/patients/{case.patient_id}/fhir/").status_code == 404
+
+
+def test_it_exports_the_whole_case_as_valid_linked_resources(dan, paula, api_as, case, catalogue):
+    import datetime
+
+    from django.utils import timezone
+
+    from rehab.services.outcomes import outcome_record
+    from rehab.services.sessions import session_record
+    from tests.factories import examination_for, referral_for
+    from triage.models import Condition
+    from triage.services.doctor import diagnosis_create
+
+    exam = examination_for(case, dan, malleolar_zone_pain=True, lateral_malleolus_tenderness=True)
+    referral_for(case, dan, status="reviewed", examination=exam)
+    diagnosis_create(
+        case=case,
+        condition=Condition.objects.get(code="ankle_sprain"),
+        laterality="left",
+        diagnosed_by=dan,
+        status="confirmed",
+        notes="Grade II.",
+    )
+    session_record(
+        case=case,
+        by=paula,
+        status="attended",
+        scheduled_at=timezone.now() - datetime.timedelta(days=1),
+        interventions=["massage", "proprioception"],
+        pain_before=5,
+        pain_after=3,
+    )
+    outcome_record(case=case, instrument="nprs", answers=[4], by=paula)
+
+    body = export(api_as(dan), case.patient).json()
+
+    bundle = Bundle.model_validate(body)
+    kinds = sorted(e.resource.__resource_type__ for e in bundle.entry)
+    assert kinds == sorted(
+        [
+            "Patient",
+            "EpisodeOfCare",
+            "Observation",
+            "Condition",
+            "ServiceRequest",
+            "DiagnosticReport",
+            "Encounter",
+            "Procedure",
+            "Procedure",
+            "Observation",
+        ]
+    )
+    condition = resources_of(body, "Condition")[0]
+    assert condition["code"]["coding"][0] == {
+        "system": "http://hl7.org/fhir/sid/icd-10",
+        "code": "S93.4",
+        "display": "Sprain and strain of ankle",
+    }
+    assert condition["verificationStatus"]["coding"][0]["code"] == "confirmed"
+    request = resources_of(body, "ServiceRequest")[0]
+    recommendation = next(
+        o
+        for o in resources_of(body, "Observation")
+        if o["code"]["coding"][0]["code"] == "imaging-recommendation"
+    )
+    assert request["supportingInfo"][0]["reference"] == f"urn:uuid:{recommendation['id']}"
+    assert recommendation["valueString"] == "ankle_xray"
+    report = resources_of(body, "DiagnosticReport")[0]
+    assert report["basedOn"][0]["reference"] == f"urn:uuid:{request['id']}"
+    assert report["conclusion"].startswith("No fracture")
+    pain = next(
+        o
+        for o in resources_of(body, "Observation")
+        if o["code"]["coding"][0].get("code") == "72514-3"
+    )
+    assert pain["valueQuantity"]["value"] == 4
+    full_urls = {e["fullUrl"] for e in body["entry"]}
+    references = [r["reference"] for r in _all_references(body)]
+    assert references and set(references) <= full_urls
+
+
+def _all_references(node):
+    if isinstance(node, dict):
+        if set(node) == {"reference"}:
+            yield node
+        for value in node.values():
+            yield from _all_references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _all_references(value)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from clinic.models import AuditEvent, Case
 from rehab.models import TreatmentPlan
+from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 
 URL = "/api/v1/treatment-plans/"
@@ -70,7 +71,7 @@ def test_it_refuses_a_second_plan_with_409(paula, api_as, case):
 def test_it_lets_the_physio_change_the_plan(paula, api_as, case):
     plan_id = api_as(paula).post(URL, plan_body(case)).json()["id"]
 
-    response = api_as(paula).patch(f"{URL}{plan_id}/", {"planned_sessions": 10})
+    response = patch_with_etag(api_as(paula), f"{URL}{plan_id}/", {"planned_sessions": 10})
 
     assert response.status_code == 200
     assert TreatmentPlan.objects.get().planned_sessions == 10

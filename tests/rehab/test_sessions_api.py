@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinic.models import Case
 from rehab.models import PhysioSession
 from rehab.services.sessions import session_schedule
+from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 
 URL = "/api/v1/sessions/"
@@ -58,7 +59,7 @@ def test_it_refuses_clinical_fields_from_reception_naming_them(rita, api_as, cas
 
 
 def test_it_refuses_reception_logging_a_session(rita, api_as, booked):
-    response = api_as(rita).patch(f"{URL}{booked.pk}/", {"status": "attended"})
+    response = patch_with_etag(api_as(rita), f"{URL}{booked.pk}/", {"status": "attended"})
 
     assert response.status_code == 400
     assert "status" in response.json()
@@ -67,8 +68,10 @@ def test_it_refuses_reception_logging_a_session(rita, api_as, booked):
 
 
 def test_it_never_shows_reception_the_notes(rita, paula, api_as, booked):
-    api_as(paula).patch(
-        f"{URL}{booked.pk}/", {"status": "attended", "notes": "Secret", "pain_before": 5}
+    patch_with_etag(
+        api_as(paula),
+        f"{URL}{booked.pk}/",
+        {"status": "attended", "notes": "Secret", "pain_before": 5},
     )
 
     detail = api_as(rita).get(f"{URL}{booked.pk}/").json()
@@ -84,8 +87,10 @@ def test_it_lets_reception_move_and_cancel_a_scheduled_session(rita, api_as, cas
     session = session_schedule(case=case, scheduled_at=soon(), by=rita)
     new_time = soon(48)
 
-    moved = api_as(rita).patch(f"{URL}{session.pk}/", {"scheduled_at": new_time.isoformat()})
-    cancelled = api_as(rita).patch(f"{URL}{session.pk}/", {"status": "cancelled"})
+    moved = patch_with_etag(
+        api_as(rita), f"{URL}{session.pk}/", {"scheduled_at": new_time.isoformat()}
+    )
+    cancelled = patch_with_etag(api_as(rita), f"{URL}{session.pk}/", {"status": "cancelled"})
 
     assert (moved.status_code, cancelled.status_code) == (200, 200)
     session.refresh_from_db()
@@ -93,7 +98,8 @@ def test_it_lets_reception_move_and_cancel_a_scheduled_session(rita, api_as, cas
 
 
 def test_it_lets_the_assigned_physio_log_a_session(paula, api_as, booked):
-    response = api_as(paula).patch(
+    response = patch_with_etag(
+        api_as(paula),
         f"{URL}{booked.pk}/",
         {
             "status": "attended",
@@ -132,8 +138,10 @@ def test_it_lets_the_physio_record_an_attended_session_directly(paula, api_as, c
 
 
 def test_it_refuses_an_intervention_outside_the_list(paula, api_as, booked):
-    response = api_as(paula).patch(
-        f"{URL}{booked.pk}/", {"status": "attended", "interventions": ["acupuncture"]}
+    response = patch_with_etag(
+        api_as(paula),
+        f"{URL}{booked.pk}/",
+        {"status": "attended", "interventions": ["acupuncture"]},
     )
 
     assert response.status_code == 400
@@ -143,8 +151,10 @@ def test_it_refuses_an_intervention_outside_the_list(paula, api_as, booked):
 
 
 def test_it_refuses_pain_outside_0_to_10(paula, api_as, booked):
-    response = api_as(paula).patch(
-        f"{URL}{booked.pk}/", {"status": "attended", "pain_before": 11, "pain_after": -1}
+    response = patch_with_etag(
+        api_as(paula),
+        f"{URL}{booked.pk}/",
+        {"status": "attended", "pain_before": 11, "pain_after": -1},
     )
 
     assert response.status_code == 400
@@ -152,9 +162,9 @@ def test_it_refuses_pain_outside_0_to_10(paula, api_as, booked):
 
 
 def test_it_answers_409_for_logging_a_cancelled_session(paula, rita, api_as, booked):
-    api_as(rita).patch(f"{URL}{booked.pk}/", {"status": "cancelled"})
+    patch_with_etag(api_as(rita), f"{URL}{booked.pk}/", {"status": "cancelled"})
 
-    response = api_as(paula).patch(f"{URL}{booked.pk}/", {"status": "attended"})
+    response = patch_with_etag(api_as(paula), f"{URL}{booked.pk}/", {"status": "attended"})
 
     assert response.status_code == 409
     booked.refresh_from_db()
@@ -162,9 +172,11 @@ def test_it_answers_409_for_logging_a_cancelled_session(paula, rita, api_as, boo
 
 
 def test_it_answers_409_for_moving_an_attended_session(paula, rita, api_as, booked):
-    api_as(paula).patch(f"{URL}{booked.pk}/", {"status": "attended", "pain_before": 2})
+    patch_with_etag(api_as(paula), f"{URL}{booked.pk}/", {"status": "attended", "pain_before": 2})
 
-    response = api_as(rita).patch(f"{URL}{booked.pk}/", {"scheduled_at": soon().isoformat()})
+    response = patch_with_etag(
+        api_as(rita), f"{URL}{booked.pk}/", {"scheduled_at": soon().isoformat()}
+    )
 
     assert response.status_code == 409
     booked.refresh_from_db()
@@ -172,15 +184,18 @@ def test_it_answers_409_for_moving_an_attended_session(paula, rita, api_as, book
 
 
 def test_it_answers_409_for_cancelling_twice(rita, api_as, booked):
-    api_as(rita).patch(f"{URL}{booked.pk}/", {"status": "cancelled"})
+    patch_with_etag(api_as(rita), f"{URL}{booked.pk}/", {"status": "cancelled"})
 
-    assert api_as(rita).patch(f"{URL}{booked.pk}/", {"status": "cancelled"}).status_code == 409
+    assert (
+        patch_with_etag(api_as(rita), f"{URL}{booked.pk}/", {"status": "cancelled"}).status_code
+        == 409
+    )
 
 
 def test_it_refuses_to_log_a_session_in_the_future(paula, rita, api_as, case):
     session = session_schedule(case=case, scheduled_at=soon(72), by=rita)
 
-    response = api_as(paula).patch(f"{URL}{session.pk}/", {"status": "attended"})
+    response = patch_with_etag(api_as(paula), f"{URL}{session.pk}/", {"status": "attended"})
 
     assert response.status_code == 400
     assert "scheduled_at" in response.json()

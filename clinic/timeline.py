@@ -1,0 +1,87 @@
+"""A case's timeline: what happened, in order, gathered from every app through a registry.
+
+Each app contributes a *source*: a function ``fn(case, user) -> Iterable[TimelineEntry]``
+registered with ``@register_source``. ``case_timeline(case, user)`` merges every source's
+entries, sorts them by time and drops ``clinical=True`` entries for roles that must not see
+clinical notes (reception; see ``clinic.selectors.sees_clinical_notes``).
+
+How to add a source (e.g. rehab sessions and outcomes):
+
+1. Create ``<app>/timeline.py`` (it is imported automatically, like ``admin.py``, the first
+   time a timeline is built) with::
+
+       from clinic.timeline import TimelineEntry, register_source
+
+       @register_source
+       def sessions(case, user):
+           for s in case.physio_sessions.all():      # one query per source, never per row
+               yield TimelineEntry(at=s.scheduled_at, kind="session.scheduled", ...)
+
+2. Keep the number of queries of a source constant (``select_related``/``prefetch_related``),
+   mark anything a receptionist must not read ``clinical=True``, and keep ``title`` free of
+   clinical detail when the entry is not clinical.
+
+The user is passed so that a source may scope further; the case is already one the user may
+see (the caller fetched it through ``cases_visible_to``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.utils.module_loading import autodiscover_modules
+
+from clinic.selectors import sees_clinical_notes
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineEntry:
+    """One thing that happened on a case."""
+
+    at: datetime
+    kind: str  # dotted, e.g. "referral.reported"
+    title: str
+    detail: str = ""
+    object_type: str = ""  # app_label.model, as in the audit trail
+    object_id: int | None = None
+    clinical: bool = True  # safe default: unmarked entries never reach reception
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Source = Callable[..., Iterable[TimelineEntry]]
+_SOURCES: list[Source] = []
+_discovered = False
+
+
+def register_source(fn: Source) -> Source:
+    """Add a source of timeline entries (usable as a decorator); registering twice is a no-op."""
+    if fn not in _SOURCES:
+        _SOURCES.append(fn)
+    return fn
+
+
+def sources() -> list[Source]:
+    """The registered sources, after importing every installed app's ``timeline`` module."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("timeline")
+        _discovered = True
+    return list(_SOURCES)
+
+
+def case_timeline(case, user) -> list[TimelineEntry]:
+    """Every source's entries for a case, oldest first; clinical ones only for clinical roles."""
+    clinical_ok = sees_clinical_notes(user)
+    entries = [
+        entry
+        for source in sources()
+        for entry in source(case, user)
+        if clinical_ok or not entry.clinical
+    ]
+    # Ties (same instant) keep a stable, meaningful order: by kind, then by object.
+    entries.sort(key=lambda e: (e.at, e.object_type, e.object_id or 0, e.kind))
+    return entries

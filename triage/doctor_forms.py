@@ -1,0 +1,157 @@
+"""Forms of the doctors' pages. They validate input only; the writes are the services'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from clinic.models import CaseStatus, Urgency
+from triage.models import (
+    DORSIFLEXION_MAX,
+    DORSIFLEXION_MIN,
+    DiagnosisStatus,
+    Examination,
+    Laterality,
+    Modality,
+)
+from triage.selectors import conditions
+from triage.services.doctor import EXAM_FIELDS
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's field errors beside the form's fields (the rest at the top)."""
+    for name, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.MultipleChoiceField(
+        choices=CaseStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    urgency = forms.MultipleChoiceField(
+        choices=Urgency.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ExaminationForm(forms.ModelForm):
+    dorsiflexion_deg = forms.IntegerField(
+        label="Ankle dorsiflexion (degrees)",
+        required=False,
+        min_value=DORSIFLEXION_MIN,
+        max_value=DORSIFLEXION_MAX,
+        help_text=f"Weight-bearing lunge, {DORSIFLEXION_MIN} to {DORSIFLEXION_MAX}. "
+        "Leave empty if not measured.",
+    )
+
+    class Meta:
+        model = Examination
+        fields = list(EXAM_FIELDS)
+        widgets = {
+            "thompson_test": forms.RadioSelect,
+            "anterior_drawer": forms.RadioSelect,
+            "foot_posture": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "thompson_test": "Thompson test (calf squeeze)",
+            "anterior_drawer": "Anterior drawer test",
+            "foot_posture": "Foot posture",
+            "notes": "Clinical notes",
+        }
+        help_texts = {
+            "thompson_test": "Positive: no plantar flexion when the calf is squeezed.",
+        }
+
+    def findings(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EXAM_FIELDS}
+
+
+class DiagnosisForm(forms.Form):
+    condition = forms.ModelChoiceField(
+        queryset=conditions(),
+        to_field_name="code",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Condition",
+    )
+    laterality = forms.ChoiceField(
+        choices=Laterality.choices, widget=forms.RadioSelect, label="Side"
+    )
+    status = forms.ChoiceField(
+        choices=[
+            (DiagnosisStatus.PROVISIONAL, "Provisional — to be confirmed"),
+            (DiagnosisStatus.CONFIRMED, "Confirmed"),
+        ],
+        initial=DiagnosisStatus.PROVISIONAL,
+        widget=forms.RadioSelect,
+        label="Status",
+    )
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Clinical notes"
+    )
+
+
+class ReferralForm(forms.Form):
+    modality = forms.ChoiceField(choices=Modality.choices, widget=forms.RadioSelect)
+    body_site = forms.CharField(
+        max_length=64, label="Body site", help_text="e.g. ankle, foot, Achilles tendon"
+    )
+    laterality = forms.ChoiceField(
+        choices=Laterality.choices, widget=forms.RadioSelect, label="Side"
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Clinical question for the radiologist",
+        required=False,
+        help_text="When ordered from an exam, its rationale is used if you leave this empty.",
+    )
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why order against the exam's recommendation?",
+        required=False,
+        help_text="Required when the exam did not recommend this study.",
+    )
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label="Appointment date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"required": "Give the date and time of the appointment."},
+    )
+
+
+class PerformForm(forms.Form):
+    pass
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Radiologist's report",
+        error_messages={"required": "Enter the radiologist's report."},
+    )
+
+
+class ReviewForm(forms.Form):
+    review_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Review note", required=False
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for cancelling",
+        error_messages={"required": "Say why the referral is cancelled."},
+    )
+
+
+STEP_FORMS: dict[str, type[forms.Form]] = {
+    "schedule": ScheduleForm,
+    "perform": PerformForm,
+    "report": ReportForm,
+    "review": ReviewForm,
+    "cancel": CancelForm,
+}

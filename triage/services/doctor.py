@@ -1,0 +1,433 @@
+"""Doctors' writes: examinations, diagnoses and imaging referrals.
+
+The API (triage.api.doctor) and the pages (triage.views.doctor) call these functions and
+nothing else. Every function is atomic and keyword-only; a status change locks its row
+(``select_for_update``) and re-reads the status under the lock, so two concurrent requests
+for the same step make exactly one transition.
+
+Errors: ``django.core.exceptions.ValidationError`` (with a dict of field messages) for bad
+input — the API answers 400, the pages show it beside the field; ``InvalidTransition`` for a
+step out of order — the API answers 409, the pages show a message. Neither changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Case, CaseStatus
+from clinic.services import case_advance
+from triage import rules
+from triage.models import (
+    OTTAWA_FIELDS,
+    Condition,
+    Diagnosis,
+    DiagnosisStatus,
+    Examination,
+    ImagingReferral,
+    Modality,
+    ReferralStatus,
+)
+
+
+class InvalidTransition(Exception):
+    """The record's current status does not allow this step."""
+
+    def __init__(self, message: str, *, current: str):
+        super().__init__(message)
+        self.current = current
+
+
+# --- Examinations ------------------------------------------------------------------------------
+
+EXAM_FIELDS = (
+    *OTTAWA_FIELDS,
+    "thompson_test",
+    "anterior_drawer",
+    "dorsiflexion_deg",
+    "foot_posture",
+    "notes",
+)
+
+
+def recommendation_for(*, case: Case, findings: Mapping[str, Any], on: datetime) -> tuple:
+    """The imaging recommendation for these findings, with the patient's age on that day."""
+    local_day = timezone.localtime(on).date()
+    born = case.patient.date_of_birth
+    age = rules.age_in_years(born, local_day) if born <= local_day else None
+    exam_findings = rules.ExamFindings(
+        **{name: bool(findings.get(name, False)) for name in OTTAWA_FIELDS},
+        thompson_test=findings.get("thompson_test") or "not_done",
+        age=age,
+    )
+    return age, rules.imaging_recommendation(exam_findings)
+
+
+@transaction.atomic
+def examination_create(
+    *,
+    case: Case,
+    examined_by,
+    findings: Mapping[str, Any],
+    examined_at: datetime | None = None,
+) -> Examination:
+    """Record a doctor's exam and store the imaging recommendation it indicates."""
+    examined_at = examined_at or timezone.now()
+    age, recommendation = recommendation_for(case=case, findings=findings, on=examined_at)
+    exam = Examination(
+        case=case,
+        examined_by=examined_by,
+        examined_at=examined_at,
+        **{name: findings[name] for name in EXAM_FIELDS if name in findings},
+        patient_age=age,
+        imaging_recommendation=recommendation.as_dict(),
+    )
+    if exam.notes is None:
+        exam.notes = ""
+    exam.full_clean(exclude=["case", "examined_by"])
+    exam.save()
+    return exam
+
+
+# --- Diagnoses ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def diagnosis_create(
+    *,
+    case: Case,
+    condition: Condition,
+    laterality: str,
+    diagnosed_by,
+    status: str = DiagnosisStatus.PROVISIONAL,
+    notes: str = "",
+) -> Diagnosis:
+    """Record a diagnosis, provisional or already confirmed; a confirmed one moves the case."""
+    if status not in (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED):
+        raise ValidationError(
+            {"status": ["A new diagnosis is provisional or confirmed; refute it afterwards."]}
+        )
+    now = timezone.now()
+    diagnosis = Diagnosis.objects.create(
+        case=case,
+        condition=condition,
+        laterality=laterality,
+        notes=notes or "",
+        diagnosed_by=diagnosed_by,
+        diagnosed_at=now,
+        status=status,
+        confirmed_by=diagnosed_by if status == DiagnosisStatus.CONFIRMED else None,
+        confirmed_at=now if status == DiagnosisStatus.CONFIRMED else None,
+    )
+    if status == DiagnosisStatus.CONFIRMED:
+        _case_diagnosed(case)
+    return diagnosis
+
+
+def _case_diagnosed(case: Case) -> None:
+    # Lock the case too: a concurrent physio or reception write must not undo the move.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    case_advance(case=locked, to=CaseStatus.DIAGNOSED)
+    case.status = locked.status
+
+
+@transaction.atomic
+def diagnosis_set_status(*, diagnosis: Diagnosis, status: str, by) -> Diagnosis:
+    """Confirm or refute a provisional diagnosis (the only two changes there are)."""
+    if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
+        raise ValidationError({"status": ["A diagnosis can only be confirmed or refuted."]})
+    locked = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
+    if locked.status != DiagnosisStatus.PROVISIONAL:
+        raise InvalidTransition(
+            f"This diagnosis is already {locked.status}; only a provisional one can be {status}.",
+            current=locked.status,
+        )
+    now = timezone.now()
+    locked.status = status
+    if status == DiagnosisStatus.CONFIRMED:
+        locked.confirmed_by, locked.confirmed_at = by, now
+    else:
+        locked.refuted_by, locked.refuted_at = by, now
+    locked.save()
+    if status == DiagnosisStatus.CONFIRMED:
+        _case_diagnosed(locked.case)
+    _copy_fields(locked, diagnosis)
+    return diagnosis
+
+
+@transaction.atomic
+def diagnosis_update(*, diagnosis: Diagnosis, by, **fields) -> Diagnosis:
+    """Change a diagnosis's laterality or notes; a ``status`` goes through diagnosis_set_status."""
+    status = fields.pop("status", None)
+    unexpected = set(fields) - {"laterality", "notes"}
+    if unexpected:
+        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
+    if status is not None and status != diagnosis.status:
+        diagnosis_set_status(diagnosis=diagnosis, status=status, by=by)
+    if fields:
+        for name, value in fields.items():
+            setattr(diagnosis, name, value)
+        diagnosis.save(update_fields=[*fields, "updated_at"])
+    return diagnosis
+
+
+# --- Imaging referrals -------------------------------------------------------------------------
+
+# Which referral carries out which recommended study: (modality, words one of which the body
+# site must contain). Ultrasound after a positive Thompson test is of the Achilles tendon, but
+# any site is accepted: the doctor names it.
+STUDY_MATCHES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ankle_xray": (Modality.XRAY, ("ankle",)),
+    "foot_xray": (Modality.XRAY, ("foot", "midfoot", "metatars", "navicul")),
+    "ultrasound": (Modality.ULTRASOUND, ()),
+}
+
+# What the one-click "Order …" buttons on an exam's result ask for.
+STUDY_ORDERS: dict[str, dict[str, str]] = {
+    "ankle_xray": {"modality": Modality.XRAY, "body_site": "ankle", "label": "ankle X-ray"},
+    "foot_xray": {"modality": Modality.XRAY, "body_site": "foot", "label": "foot X-ray"},
+    "ultrasound": {
+        "modality": Modality.ULTRASOUND,
+        "body_site": "Achilles tendon",
+        "label": "Achilles ultrasound",
+    },
+}
+
+
+def follows_recommendation(*, modality: str, body_site: str, studies: list[str]) -> bool:
+    """Whether a referral for this modality and site is one of the recommended studies."""
+    site = body_site.lower()
+    for study in studies:
+        wanted_modality, words = STUDY_MATCHES.get(study, (None, ()))
+        if modality == wanted_modality and (not words or any(w in site for w in words)):
+            return True
+    return False
+
+
+def _side_to_laterality(case: Case) -> str:
+    return {"left": "left", "right": "right", "both": "bilateral"}.get(case.side, "")
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    case: Case,
+    requested_by,
+    modality: str,
+    body_site: str,
+    laterality: str = "",
+    reason: str = "",
+    examination: Examination | None = None,
+    override_reason: str = "",
+) -> ImagingReferral:
+    """Order imaging; against the exam's recommendation, the doctor must say why."""
+    errors: dict[str, list[str]] = {}
+    recommendation = None
+    override_reason = (override_reason or "").strip()
+    laterality = laterality or _side_to_laterality(case)
+    if not laterality:
+        errors["laterality"] = ["Say which side to image."]
+    if examination is not None:
+        if examination.case_id != case.pk:
+            errors["examination"] = ["This examination belongs to another case."]
+        else:
+            recommendation = dict(examination.imaging_recommendation)
+            agrees = follows_recommendation(
+                modality=modality,
+                body_site=body_site,
+                studies=list(recommendation.get("studies", [])),
+            )
+            if not agrees and not override_reason:
+                errors["override_reason"] = [
+                    "The exam did not recommend this study: say why you order it."
+                ]
+            if agrees:
+                override_reason = ""
+    if errors:
+        raise ValidationError(errors)
+    referral = ImagingReferral(
+        case=case,
+        requested_by=requested_by,
+        modality=modality,
+        body_site=body_site.strip(),
+        laterality=laterality,
+        reason=(reason or "").strip(),
+        examination=examination,
+        recommendation=recommendation,
+        override_reason=override_reason,
+    )
+    if not referral.reason and recommendation and not override_reason:
+        referral.reason = " ".join(recommendation.get("rationale", []))
+    referral.full_clean(exclude=["case", "requested_by", "examination"])
+    referral.save()
+    return referral
+
+
+def referral_create_from_exam(*, examination: Examination, study: str, requested_by):
+    """The one-click order of a study the exam recommended."""
+    order = STUDY_ORDERS.get(study)
+    if order is None:
+        raise ValidationError({"study": ["Unknown study."]})
+    return referral_create(
+        case=examination.case,
+        requested_by=requested_by,
+        modality=order["modality"],
+        body_site=order["body_site"],
+        examination=examination,
+    )
+
+
+# Each step: the statuses it may start from and the status it reaches.
+STEPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "schedule": ((ReferralStatus.REQUESTED,), ReferralStatus.SCHEDULED),
+    "perform": ((ReferralStatus.SCHEDULED,), ReferralStatus.PERFORMED),
+    "report": ((ReferralStatus.PERFORMED,), ReferralStatus.REPORTED),
+    "review": ((ReferralStatus.REPORTED,), ReferralStatus.REVIEWED),
+    "cancel": (
+        (ReferralStatus.REQUESTED, ReferralStatus.SCHEDULED, ReferralStatus.PERFORMED),
+        ReferralStatus.CANCELLED,
+    ),
+}
+
+
+def referral_check_step(*, referral: ImagingReferral, step: str) -> None:
+    """Raise InvalidTransition when the referral's status does not allow this step."""
+    allowed_from, _ = STEPS[step]
+    if referral.status not in allowed_from:
+        raise InvalidTransition(_refusal(referral, step), current=referral.status)
+
+
+def _refusal(referral: ImagingReferral, step: str) -> str:
+    current = referral.get_status_display().split(" —")[0].lower()
+    return f"A referral that is {current} cannot be {_PAST[step]}."
+
+
+def _step(referral: ImagingReferral, step: str, build: Callable[[], dict[str, Any]]):
+    """Lock the row, check the step is allowed from its current status, then write it.
+
+    The status is checked first, so a step out of order is a conflict whatever its payload;
+    ``build`` then validates the payload and answers the fields to write.
+    """
+    allowed_from, to = STEPS[step]
+    locked = ImagingReferral.objects.select_for_update().get(pk=referral.pk)
+    if locked.status not in allowed_from:
+        raise InvalidTransition(_refusal(locked, step), current=locked.status)
+    fields = build()
+    locked.status = to
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", *fields])
+    _copy_fields(locked, referral)
+    return referral
+
+
+_PAST = {
+    "schedule": "scheduled",
+    "perform": "marked performed",
+    "report": "reported",
+    "review": "reviewed",
+    "cancel": "cancelled",
+}
+
+
+def _copy_fields(source, target) -> None:
+    """Refresh the caller's instance from the locked copy (no second query)."""
+    if source is target:
+        return
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+@transaction.atomic
+def referral_schedule(
+    *, referral: ImagingReferral, by, scheduled_for: datetime | None
+) -> ImagingReferral:
+    """Book the study (requested → scheduled)."""
+
+    def build():
+        if scheduled_for is None:
+            raise ValidationError({"scheduled_for": ["Give the date and time of the appointment."]})
+        return {"scheduled_for": scheduled_for, "scheduled_at": timezone.now(), "scheduled_by": by}
+
+    return _step(referral, "schedule", build)
+
+
+@transaction.atomic
+def referral_perform(
+    *, referral: ImagingReferral, by, performed_at: datetime | None = None
+) -> ImagingReferral:
+    """Record that the study was done (scheduled → performed); starts the 7-day report clock."""
+
+    def build():
+        now = timezone.now()
+        if performed_at is not None and performed_at > now:
+            raise ValidationError({"performed_at": ["A study cannot be performed in the future."]})
+        return {"performed_at": performed_at or now, "performed_by": by}
+
+    return _step(referral, "perform", build)
+
+
+@transaction.atomic
+def referral_report(*, referral: ImagingReferral, by, report: str) -> ImagingReferral:
+    """Enter the radiologist's report (performed → reported)."""
+
+    def build():
+        text = (report or "").strip()
+        if not text:
+            raise ValidationError({"report": ["Enter the radiologist's report."]})
+        return {"report": text, "reported_at": timezone.now(), "reported_by": by}
+
+    return _step(referral, "report", build)
+
+
+@transaction.atomic
+def referral_review(*, referral: ImagingReferral, by, review_note: str = "") -> ImagingReferral:
+    """A doctor has read the report (reported → reviewed)."""
+    return _step(
+        referral,
+        "review",
+        lambda: {
+            "reviewed_at": timezone.now(),
+            "reviewed_by": by,
+            "review_note": (review_note or "").strip(),
+        },
+    )
+
+
+@transaction.atomic
+def referral_cancel(*, referral: ImagingReferral, by, reason: str) -> ImagingReferral:
+    """Cancel a referral that has no report yet (requested, scheduled or performed)."""
+
+    def build():
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationError({"reason": ["Say why the referral is cancelled."]})
+        return {"cancelled_at": timezone.now(), "cancelled_by": by, "cancel_reason": text}
+
+    return _step(referral, "cancel", build)
+
+
+@transaction.atomic
+def examination_update(*, examination: Examination, **findings) -> Examination:
+    """Correct an exam's findings; the imaging recommendation is computed again."""
+    unexpected = set(findings) - set(EXAM_FIELDS)
+    if unexpected:
+        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
+    locked = Examination.objects.select_for_update().get(pk=examination.pk)
+    for name, value in findings.items():
+        setattr(locked, name, value)
+    current = {name: getattr(locked, name) for name in EXAM_FIELDS}
+    age, recommendation = recommendation_for(
+        case=examination.case, findings=current, on=locked.examined_at
+    )
+    locked.patient_age = age
+    locked.imaging_recommendation = recommendation.as_dict()
+    locked.full_clean(exclude=["case", "examined_by"])
+    locked.save()
+    _copy_fields(locked, examination)
+    return examination

@@ -1,0 +1,150 @@
+"""Timeline sources of the triage app (see clinic.timeline): intake, exams, diagnoses, imaging.
+
+One query per source, whatever the number of records. Intake and triage are not clinical
+notes (reception recorded them); everything a doctor wrote is ``clinical=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils.timezone import localtime
+
+from clinic.models import Urgency
+from clinic.selectors import sees_clinical_notes
+from clinic.timeline import TimelineEntry, register_source
+from triage.models import Diagnosis, Examination, ImagingReferral, Intake
+
+
+def _name(user) -> str:
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.username
+
+
+@register_source
+def intake(case, user) -> Iterator[TimelineEntry]:
+    """The questionnaire reception recorded and the triage it produced."""
+    record = Intake.objects.filter(case=case).select_related("recorded_by").first()
+    if record is None:
+        return
+    urgency = Urgency(record.urgency).label if record.urgency in Urgency.values else record.urgency
+    yield TimelineEntry(
+        at=record.recorded_at,
+        kind="intake.recorded",
+        title=f"Intake and triage: {urgency}",
+        detail=" ".join(record.rationale),
+        object_type="triage.intake",
+        object_id=record.pk,
+        clinical=False,
+    )
+
+
+@register_source
+def examinations(case, user) -> Iterator[TimelineEntry]:
+    """Each exam, with the imaging it recommended."""
+    if not sees_clinical_notes(user):
+        return
+    for exam in Examination.objects.filter(case=case).select_related("examined_by"):
+        studies = exam.recommended_labels
+        recommended = ", ".join(studies) if studies else "no imaging"
+        yield TimelineEntry(
+            at=exam.examined_at,
+            kind="examination.recorded",
+            title=f"Examined by {_name(exam.examined_by)} — recommended: {recommended}",
+            detail=" ".join(exam.imaging_recommendation.get("rationale", [])),
+            object_type="triage.examination",
+            object_id=exam.pk,
+        )
+
+
+@register_source
+def diagnoses(case, user) -> Iterator[TimelineEntry]:
+    """Each diagnosis when recorded, and when confirmed or refuted."""
+    if not sees_clinical_notes(user):
+        return
+    queryset = Diagnosis.objects.filter(case=case).select_related(
+        "condition", "diagnosed_by", "confirmed_by", "refuted_by"
+    )
+    for d in queryset:
+        what = f"{d.condition.title} ({d.condition.icd10}), {d.get_laterality_display().lower()}"
+        common = {"object_type": "triage.diagnosis", "object_id": d.pk}
+        confirmed_at_once = d.confirmed_at is not None and d.confirmed_at == d.diagnosed_at
+        yield TimelineEntry(
+            at=d.diagnosed_at,
+            kind="diagnosis.recorded",
+            title=(
+                f"Diagnosis {'confirmed' if confirmed_at_once else 'recorded (provisional)'}: "
+                f"{what} — {_name(d.diagnosed_by)}"
+            ),
+            detail=d.notes,
+            **common,
+        )
+        if d.confirmed_at is not None and not confirmed_at_once:
+            yield TimelineEntry(
+                at=d.confirmed_at,
+                kind="diagnosis.confirmed",
+                title=f"Diagnosis confirmed: {what} — {_name(d.confirmed_by)}",
+                **common,
+            )
+        if d.refuted_at is not None:
+            yield TimelineEntry(
+                at=d.refuted_at,
+                kind="diagnosis.refuted",
+                title=f"Diagnosis refuted: {what} — {_name(d.refuted_by)}",
+                **common,
+            )
+
+
+@register_source
+def imaging_referrals(case, user) -> Iterator[TimelineEntry]:
+    """Each referral and each step of its lifecycle."""
+    if not sees_clinical_notes(user):
+        return
+    queryset = ImagingReferral.objects.filter(case=case).select_related(
+        "requested_by", "scheduled_by", "performed_by", "reported_by", "reviewed_by", "cancelled_by"
+    )
+    for r in queryset:
+        study = (
+            f"{r.get_modality_display()} of the {r.get_laterality_display().lower()} {r.body_site}"
+        )
+        common = {"object_type": "triage.imagingreferral", "object_id": r.pk}
+        requested_detail = r.reason
+        if r.override_reason:
+            requested_detail = f"{r.reason} Ordered against the exam's recommendation: "
+            requested_detail += r.override_reason
+        steps = [
+            (
+                r.requested_at,
+                "requested",
+                f"{study} requested by {_name(r.requested_by)}",
+                requested_detail.strip(),
+            ),
+            (
+                r.scheduled_at,
+                "scheduled",
+                f"{study} scheduled for {localtime(r.scheduled_for):%d %b %Y %H:%M}"
+                if r.scheduled_for
+                else "",
+                "",
+            ),
+            (r.performed_at, "performed", f"{study} performed", ""),
+            (r.reported_at, "reported", f"{study}: report received", r.report),
+            (
+                r.reviewed_at,
+                "reviewed",
+                f"{study}: report reviewed by {_name(r.reviewed_by)}",
+                r.review_note,
+            ),
+            (
+                r.cancelled_at,
+                "cancelled",
+                f"{study} cancelled by {_name(r.cancelled_by)}",
+                r.cancel_reason,
+            ),
+        ]
+        for at, step, title, detail in steps:
+            if at is not None:
+                yield TimelineEntry(
+                    at=at, kind=f"referral.{step}", title=title, detail=detail, **common
+                )

@@ -1,0 +1,314 @@
+"""Doctors' pages: the case list, the case page, exams, diagnoses, imaging and reports to review.
+
+Reads go through the scoping selectors, writes through ``triage.services.doctor`` (the same
+functions as the API), and every patient record shown or written is audited with
+``clinic.audit.touch``. Reception has no access to these pages (403): it never sees
+clinical notes, and its own case views are elsewhere.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic import audit, roles
+from clinic.models import AuditAction
+from clinic.timeline import case_timeline
+from clinic.views import role_required
+from triage import doctor_forms as forms
+from triage import selectors
+from triage.models import DiagnosisStatus, ReferralStatus
+from triage.services import doctor as services
+
+DOCTORS = (roles.DOCTOR, roles.ADMIN)
+CLINICIANS = (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
+
+# The next steps each status offers on a referral's page, in the order they are shown.
+NEXT_STEPS = {
+    ReferralStatus.REQUESTED: ("schedule", "cancel"),
+    ReferralStatus.SCHEDULED: ("perform", "cancel"),
+    ReferralStatus.PERFORMED: ("report", "cancel"),
+    ReferralStatus.REPORTED: ("review",),
+}
+STEP_BUTTONS = {
+    "schedule": "Schedule",
+    "perform": "Mark performed",
+    "report": "Save report",
+    "review": "Mark report reviewed",
+    "cancel": "Cancel referral",
+}
+
+
+def _can_write(user) -> bool:
+    return roles.role_of(user) in DOCTORS
+
+
+def _clinical_case(request, pk: int):
+    return get_object_or_404(
+        selectors.clinical_cases_visible_to(request.user).select_related(
+            "patient", "assigned_physio"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*DOCTORS)
+def case_list(request):
+    """Cases, urgent first then newest, filtered by status and urgency."""
+    form = forms.CaseFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    cases = list(
+        selectors.doctor_worklist(status=chosen.get("status"), urgency=chosen.get("urgency"))[:200]
+    )
+    audit.touch_many(request, cases, AuditAction.VIEW)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "cases": cases,
+            "reports_waiting": selectors.reports_to_review(request.user).count(),
+        },
+    )
+
+
+@role_required(*CLINICIANS)
+def case_detail(request, pk: int):
+    """A case: its timeline, exams, diagnoses and imaging, with the doctor's actions."""
+    case = _clinical_case(request, pk)
+    exams = list(selectors.examinations_visible_to(request.user).filter(case=case))
+    diagnoses = list(selectors.diagnoses_visible_to(request.user).filter(case=case))
+    referrals = list(selectors.referrals_visible_to(request.user).filter(case=case))
+    audit.touch_many(request, [case, *exams, *diagnoses, *referrals], AuditAction.VIEW)
+    intake = getattr(case, "intake", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "patient": case.patient,
+            "intake": intake,
+            "exams": exams,
+            "diagnoses": diagnoses,
+            "referrals": referrals,
+            "timeline": list(reversed(case_timeline(case, request.user))),
+            "can_write": _can_write(request.user),
+        },
+    )
+
+
+@role_required(*DOCTORS)
+def exam_new(request, pk: int):
+    """Record an ankle exam; then show the imaging it recommends."""
+    case = _clinical_case(request, pk)
+    form = forms.ExaminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            exam = services.examination_create(
+                case=case, examined_by=request.user, findings=form.findings()
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            audit.touch(request, exam, AuditAction.CREATE)
+            return redirect("triage:exam-detail", pk=exam.pk)
+    audit.touch(request, case, AuditAction.VIEW)
+    return render(
+        request, "triage/exam_form.html", {"case": case, "patient": case.patient, "form": form}
+    )
+
+
+@role_required(*CLINICIANS)
+def exam_detail(request, pk: int):
+    """An exam's findings and the imaging recommendation, with one-click orders."""
+    exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
+    audit.touch(request, exam, AuditAction.VIEW)
+    orders = [
+        {"study": study, "label": services.STUDY_ORDERS[study]["label"]}
+        for study in exam.recommended_studies
+        if study in services.STUDY_ORDERS
+    ]
+    return render(
+        request,
+        "triage/exam_detail.html",
+        {
+            "exam": exam,
+            "case": exam.case,
+            "patient": exam.case.patient,
+            "orders": orders,
+            "can_write": _can_write(request.user),
+        },
+    )
+
+
+@require_POST
+@role_required(*DOCTORS)
+def exam_order(request, pk: int):
+    """Order a study the exam recommended, in one click."""
+    exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
+    try:
+        referral = services.referral_create_from_exam(
+            examination=exam, study=request.POST.get("study", ""), requested_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("triage:exam-detail", pk=exam.pk)
+    audit.touch(request, referral, AuditAction.CREATE)
+    messages.success(
+        request, f"{referral.get_modality_display()} of the {referral.body_site} ordered."
+    )
+    return redirect("triage:referral-detail", pk=referral.pk)
+
+
+@role_required(*DOCTORS)
+def diagnosis_new(request, pk: int):
+    """Record a diagnosis from the catalogue."""
+    case = _clinical_case(request, pk)
+    initial = {"laterality": {"left": "left", "right": "right", "both": "bilateral"}.get(case.side)}
+    form = forms.DiagnosisForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            diagnosis = services.diagnosis_create(
+                case=case, diagnosed_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            audit.touch(request, diagnosis, AuditAction.CREATE)
+            messages.success(request, f"Diagnosis recorded: {diagnosis.condition.title}.")
+            return redirect("triage:case-detail", pk=case.pk)
+    audit.touch(request, case, AuditAction.VIEW)
+    return render(
+        request,
+        "triage/diagnosis_form.html",
+        {"case": case, "patient": case.patient, "form": form},
+    )
+
+
+@require_POST
+@role_required(*DOCTORS)
+def diagnosis_status(request, pk: int, status: str):
+    """Confirm or refute a provisional diagnosis."""
+    if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
+        raise Http404
+    diagnosis = get_object_or_404(selectors.diagnoses_visible_to(request.user), pk=pk)
+    try:
+        services.diagnosis_set_status(diagnosis=diagnosis, status=status, by=request.user)
+    except services.InvalidTransition as exc:
+        messages.error(request, str(exc))
+    else:
+        audit.touch(request, diagnosis, AuditAction.UPDATE)
+        messages.success(request, f"Diagnosis {status}: {diagnosis.condition.title}.")
+    return redirect("triage:case-detail", pk=diagnosis.case_id)
+
+
+@role_required(*DOCTORS)
+def referral_new(request, pk: int):
+    """Order imaging, from an exam (``?examination=``) or on its own."""
+    case = _clinical_case(request, pk)
+    exam = None
+    exam_id = request.POST.get("examination") or request.GET.get("examination")
+    if exam_id:
+        exam = get_object_or_404(
+            selectors.examinations_visible_to(request.user).filter(case=case), pk=exam_id
+        )
+    initial = {
+        "laterality": {"left": "left", "right": "right", "both": "bilateral"}.get(case.side),
+        "body_site": "ankle",
+    }
+    form = forms.ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                case=case, requested_by=request.user, examination=exam, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            audit.touch(request, referral, AuditAction.CREATE)
+            messages.success(request, "Imaging ordered.")
+            return redirect("triage:referral-detail", pk=referral.pk)
+    audit.touch_many(request, [case, *([exam] if exam else [])], AuditAction.VIEW)
+    return render(
+        request,
+        "triage/referral_form.html",
+        {"case": case, "patient": case.patient, "form": form, "exam": exam},
+    )
+
+
+def _referral_page(request, referral, step_forms=None, status=200):
+    can_write = _can_write(request.user)
+    steps = []
+    if can_write:
+        for step in NEXT_STEPS.get(referral.status, ()):
+            if step == "review" and roles.role_of(request.user) != roles.DOCTOR:
+                continue
+            form = (step_forms or {}).get(step) or forms.STEP_FORMS[step](prefix=step)
+            steps.append({"name": step, "form": form, "button": STEP_BUTTONS[step]})
+    return render(
+        request,
+        "triage/referral_detail.html",
+        {
+            "referral": referral,
+            "case": referral.case,
+            "patient": referral.case.patient,
+            "steps": steps,
+            "errors": [f for f in (step_forms or {}).values() if f.errors],
+        },
+        status=status,
+    )
+
+
+@role_required(*CLINICIANS)
+def referral_detail(request, pk: int):
+    """A referral, its report and the next steps of its lifecycle."""
+    referral = get_object_or_404(selectors.referrals_visible_to(request.user), pk=pk)
+    audit.touch(request, referral, AuditAction.VIEW)
+    return _referral_page(request, referral)
+
+
+STEP_SERVICES = {
+    "schedule": services.referral_schedule,
+    "perform": services.referral_perform,
+    "report": services.referral_report,
+    "review": services.referral_review,
+    "cancel": services.referral_cancel,
+}
+
+
+@require_POST
+@role_required(*DOCTORS)
+def referral_step(request, pk: int, step: str):
+    """Move a referral one step on (schedule, perform, report, review, cancel)."""
+    if step not in STEP_SERVICES:
+        raise Http404
+    referral = get_object_or_404(selectors.referrals_visible_to(request.user), pk=pk)
+    if step == "review" and roles.role_of(request.user) != roles.DOCTOR:
+        messages.error(request, "Only a doctor reviews a report.")
+        return redirect("triage:referral-detail", pk=referral.pk)
+    form = forms.STEP_FORMS[step](request.POST, prefix=step)
+    try:
+        if not form.is_valid():
+            services.referral_check_step(referral=referral, step=step)
+            return _referral_page(request, referral, {step: form}, status=400)
+        STEP_SERVICES[step](referral=referral, by=request.user, **form.cleaned_data)
+    except services.InvalidTransition as exc:
+        messages.error(request, f"{exc} Nothing was changed.")
+    except ValidationError as exc:
+        forms.apply_errors(form, exc)
+        return _referral_page(request, referral, {step: form}, status=400)
+    else:
+        audit.touch(request, referral, AuditAction.UPDATE)
+        messages.success(request, f"Referral {referral.get_status_display().lower()}.")
+    return redirect("triage:referral-detail", pk=referral.pk)
+
+
+@role_required(*DOCTORS)
+def reports_to_review(request):
+    """Imaging reports that have come in and wait for a doctor, oldest first."""
+    referrals = list(selectors.reports_to_review(request.user)[:200])
+    audit.touch_many(request, referrals, AuditAction.VIEW)
+    return render(request, "triage/reports_to_review.html", {"referrals": referrals})
