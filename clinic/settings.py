@@ -7,12 +7,14 @@ silently falls back to a default. The table of variables lives in README.md.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import zoneinfo
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -153,7 +155,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin on django-otp's admin site: two-factor is required to reach it.
+    "clinic.security.apps.TwoFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -162,6 +165,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -173,14 +180,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "clinic.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: one line per request to the application, none per static file.
+    "clinic.security.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.AuditMiddleware",
+    # Last: turns a login that axes refused into the "locked out" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -369,19 +383,29 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging --------------------------------------------------------------------
-# Never log patient data: the request line carries no query string (see middleware).
+# One JSON object per line (LOG_FORMAT=plain for a person reading a terminal). The request
+# line is written by clinic.security.middleware.RequestLogMiddleware with the URL's route
+# pattern, never the path or the query string; nothing here may carry patient data.
+
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.request_context.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "clinic.request_context.RequestIdLogFilter"},
+        "route_only": {"()": "clinic.security.logs.RouteOnlyFilter"},
+    },
     "formatters": {
+        "json": {"()": "clinic.security.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         },
     },
@@ -389,7 +413,9 @@ LOGGING = {
     "loggers": {
         # django.server and django.request log full URLs, query strings included.
         "django.server": {"handlers": [], "propagate": False},
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["route_only"]},
+        # Failures and lockouts are warnings; axes' INFO lines are housekeeping.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -406,3 +432,43 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+
+# --- Login lockout, two-factor, Content-Security-Policy (docs/security.md) ----------
+
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+if BEHIND_PROXY and not SECURE_SSL_REDIRECT:
+    # A TLS-terminating proxy owns the http->https redirect: Django only ever sees the
+    # proxy's plain-HTTP hop, and HSTS keeps browsers on https. Silenced only then.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every login (page, admin, API token) while its username+IP is locked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+# The pair, not the user alone: nobody can lock a colleague out from another machine, and
+# a mistyped password at the shared front-desk PC never locks the whole desk out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "clinic.security.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "clinic.security.lockout.locked_out_response"
+
+# The name shown beside the account in the person's authenticator app.
+OTP_TOTP_ISSUER = CLINIC_NAME
+
+# No inline script or style anywhere; every asset is ours (whitenoise), none from a CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}

@@ -1,9 +1,10 @@
 """Talus URL map: pages, the versioned API, its schema, admin and the health check."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from clinic import api as clinic_api
@@ -32,6 +33,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("clinic.security.urls")),
     path("patients/", views.patient_list, name="patient-search"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-record"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient-edit"),
@@ -39,7 +41,17 @@ urlpatterns = [
     path("", include("rehab.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: the CSP allows no inline script.
+    # Swagger UI's stylesheet draws its icons as data: images; only this page allows them.
+    path(
+        "api/docs/",
+        csp_update({"img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -9,8 +9,14 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import time
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from clinic import roles
@@ -53,7 +59,24 @@ def oscar(db):
 
 @pytest.fixture
 def ada(db):
-    return UserFactory(username="ada", role=roles.ADMIN, is_staff=True, is_superuser=True)
+    """The administrator, with a confirmed TOTP device as every admin must have.
+
+    She carries ``otp_device`` like a user fresh from django-otp's login form, so
+    ``client.force_login(ada)`` gives a verified session (see the receiver below). A login
+    through the pages still asks her for a code: that login loads a fresh user object.
+    """
+    user = UserFactory(username="ada", role=roles.ADMIN, is_staff=True, is_superuser=True)
+    user.otp_device = TOTPDevice.objects.create(user=user, name="Ada's phone", confirmed=True)
+    return user
+
+
+@receiver(user_logged_in, dispatch_uid="tests-carry-otp-device")
+def _verified_force_login(sender, request, user, **kwargs):
+    """django-otp persists ``user.otp_device`` only when ``request.user`` exists, which the
+    test client's force_login request lacks; do the same for it."""
+    device = getattr(user, "otp_device", None)
+    if device is not None and not hasattr(request, "user"):
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 
 
 @pytest.fixture
@@ -157,3 +180,14 @@ def catalogue(db):
 
     migration = importlib.import_module("triage.migrations.0003_condition_catalogue")
     migration.seed(apps, None)
+
+
+def totp_code(device, steps_ahead: int = 0) -> str:
+    """The code the person's authenticator app shows now (or ``steps_ahead`` windows later).
+
+    A device accepts each time window once: a second login in the same 30 seconds takes
+    the next window's code, which the device's tolerance of one step still accepts.
+    """
+    counter = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    counter.time = time.time() + steps_ahead * device.step
+    return f"{counter.token():0{device.digits}d}"

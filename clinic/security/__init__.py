@@ -1,0 +1,1 @@
+"""Security controls: login lockout, two-factor, request logs (docs/security.md)."""

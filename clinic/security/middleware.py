@@ -1,0 +1,131 @@
+"""The request log line, and the two-factor gate in front of every page."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import empty
+
+from clinic import roles
+from clinic.security import two_factor
+
+request_logger = logging.getLogger("talus.request")
+
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)")
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def route_of(request: HttpRequest) -> str:
+    """The URL pattern that served the request, ids as ``{pk}``: never the path itself.
+
+    ``api/v1/^patients/(?P<pk>[^/.]+)/$`` (a DRF router) and ``patients/<int:pk>/`` both
+    become ``/…/patients/{pk}/``. A request that matched no pattern is ``<unmatched>``.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        # Answered before URL resolution (a redirect to the two-factor page, a lockout).
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return "<unmatched>"
+    if match.route is None:
+        return "<unmatched>"
+    route = _REGEX_GROUP.sub(r"{\1}", match.route)
+    route = _CONVERTER.sub(r"{\1}", route)
+    route = route.replace("^", "").replace("$", "").replace("\\", "")
+    return "/" + route
+
+
+def _user_of(request: HttpRequest):
+    """The request's user if something already loaded it; never a query of our own."""
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user if user.is_authenticated else None
+
+
+class RequestLogMiddleware:
+    """One line per request: method, route pattern, status, duration, user id and role.
+
+    Never the path (its ids identify patients), the query string (search terms) or a body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.monotonic()
+        response = self.get_response(request)
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        user = _user_of(request)
+        method = request.method if request.method in _METHODS else "OTHER"
+        route = route_of(request)
+        request_logger.info(
+            "%s %s %s",
+            method,
+            route,
+            response.status_code,
+            extra={
+                "method": method,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": user.pk if user else None,
+                "role": roles.role_of(user) if user else None,
+            },
+        )
+        return response
+
+
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
+
+
+class TwoFactorMiddleware:
+    """Asks for the second factor where it is due, before any view runs.
+
+    - A person with a confirmed device who has not given a code in this session is sent
+      to the verify page from every page (a JSON 403 from the API).
+    - An admin account without a device is sent to set one up before Django admin opens
+      (OTPAdminSite refuses it anyway; this turns the refusal into a way forward).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified():
+            answer = self._gate(request, user)
+            if answer is not None:
+                return answer
+        return self.get_response(request)
+
+    def _gate(self, request: HttpRequest, user) -> HttpResponse | None:
+        path = request.path_info
+        verify_url = reverse("two-factor-verify")
+        setup_url = reverse("two-factor-setup")
+        always_open = {verify_url, reverse("logout"), reverse("healthz")}
+        if path in always_open or path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return None
+        if two_factor.session_requires_code(request, user):
+            if path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": "Enter the code from your authenticator app first.",
+                        "code": "otp_required",
+                    },
+                    status=403,
+                )
+            return redirect(f"{verify_url}?{urlencode({'next': request.get_full_path()})}")
+        if path.startswith(reverse("admin:index")) and two_factor.is_required_for(user):
+            messages.info(request, "Administrators need two-factor sign-in: set it up first.")
+            return redirect(f"{setup_url}?{urlencode({'next': request.get_full_path()})}")
+        return None
