@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format migrate schema clean
+.PHONY: run test install lint format migrate schema clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ format: $(STAMP)
 schema: $(STAMP)
 	@mkdir -p var
 	DJANGO_DEBUG=on $(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/schema.yaml
+
+# The load test (docs/benchmarks.md): seeds talus_bench once (BENCH_DATABASE_URL to change it),
+# then serves and loads Talus, the floor and the naive baseline. Minutes; never part of `test`.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--reseed" or "--duration 10".
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -199,8 +199,12 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices)
-    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
+    # distinct=False on every multiple-choice filter of the API: they filter a column of the
+    # listed table, which cannot duplicate a row, and django-filter's default SELECT DISTINCT
+    # makes PostgreSQL sort every matching case before the LIMIT (46 ms instead of 0.1 ms on
+    # the 120k-case benchmark, docs/benchmarks.md).
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, distinct=False)
+    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, distinct=False)
     opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
     opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
 
@@ -234,7 +238,9 @@ class CaseViewSet(
     ordering = ["-id"]
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user).select_related("patient")
+        # No select_related("patient"): the serializer shows patient_id only, and the audit
+        # trail reads patient_id too; joining 50 patients per page bought nothing.
+        return selectors.cases_visible_to(self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = services.case_create(**serializer.validated_data)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
 
@@ -52,6 +52,10 @@ class Patient(models.Model):
             models.Index(
                 Lower("family_name"), Lower("given_name"), "date_of_birth", name="patient_identity"
             ),
+            # The API's ?search=: "=mrn" compiles to UPPER(mrn) = UPPER(term). The name
+            # parts (icontains) are served on PostgreSQL by trigram indexes that SQLite
+            # cannot build: see migration 0004_patient_search_trigram.
+            models.Index(Upper("mrn"), name="patient_mrn_upper"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -133,6 +137,8 @@ class Case(models.Model):
             models.Index(fields=["status", "urgency_rank", "-opened_at"], name="case_worklist"),
             # A physio's caseload.
             models.Index(fields=["assigned_physio", "status"], name="case_physio"),
+            # The API's case list: ?status=… in cursor order (newest id first), LIMIT 51.
+            models.Index(fields=["status", "-id"], name="case_status_id"),
         ]
         constraints = [
             models.CheckConstraint(

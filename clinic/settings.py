@@ -226,7 +226,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The worker and the web server share the file: wait for a lock, never fail at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Behind PgBouncer in transaction mode a server connection is ours for one transaction
+# only: no persistent connections, no server-side cursors (docs/scaling.md).
+if env_bool("DATABASE_BEHIND_POOLER", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Optional read replica (docs/scaling.md): absent, there is no router and no second alias.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env_db("DATABASE_REPLICA_URL", "")
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL."
+        )
+    for _key in ("CONN_MAX_AGE", "DISABLE_SERVER_SIDE_CURSORS"):
+        if _key in DATABASES["default"]:
+            DATABASES["replica"][_key] = DATABASES["default"][_key]
+    # Test runs point the alias at the primary's test database instead of creating one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["clinic.db_router.PrimaryReplicaRouter"]
 
 # --- Auth -------------------------------------------------------------------
 

@@ -102,3 +102,70 @@ def referral_for(case, doctor, *, status: str = "requested", **fields):
         for step in path[: path.index(status) + 1]:
             steps[step]()
     return referral
+
+
+# --- Rehab and intake records (query-count tests, tests/test_query_counts.py) -----------------
+
+
+def intake_for(case, receptionist, **answers):
+    """An intake row for an existing case (the answers of a gradual Achilles pain)."""
+    from triage.models import Intake
+
+    fields = {
+        "onset": "gradual",
+        "mechanism": "",
+        "swelling": "none",
+        "hematoma": False,
+        "mobility": "normal",
+        "weight_bearing": "normal",
+        "pain_location": "posterior",
+        "side": "left",
+        "pain_at_rest": 2,
+        "pain_after_running": 6,
+        "pain_duration_days": 30,
+        "still_running": True,
+        "weekly_distance_km": 35,
+        "recent_training_change": True,
+        "recent_shoe_change": False,
+        "known_flat_feet": False,
+        "previous_sprains": 0,
+        "pathway": "overuse",
+        "urgency": "routine",
+        "stop_running": True,
+        "suspected_conditions": ["achilles_tendinitis"],
+        "rationale": ["The pain came on gradually."],
+        **answers,
+    }
+    return Intake.objects.create(case=case, recorded_by=receptionist, **fields)
+
+
+def plan_for(case, physio):
+    """A treatment plan written through the service by the case's physio."""
+    from rehab.services.plans import plan_create
+
+    return plan_create(
+        case=case,
+        by=physio,
+        goals="Run 5 km pain-free.",
+        planned_sessions=8,
+        frequency=2,
+        started_on=datetime.date.today(),
+    )
+
+
+def session_for(case, physio, *, days_ago: int = 1):
+    """A past session booked for the case's physio."""
+    from django.utils import timezone
+
+    from rehab.models import PhysioSession
+
+    return PhysioSession.objects.create(
+        case=case, physio=physio, scheduled_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
+
+
+def outcome_for(case, physio, *, pain: int = 4):
+    """An NPRS measure recorded through the service by the case's physio."""
+    from rehab.services.outcomes import outcome_record
+
+    return outcome_record(case=case, instrument="nprs", answers=[pain], by=physio)

@@ -95,7 +95,7 @@ class SessionSerializer(SessionBookingSerializer):
 
 
 class SessionFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices, distinct=False)
     scheduled_at = django_filters.DateFromToRangeFilter()
 
     class Meta:

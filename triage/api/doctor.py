@@ -219,7 +219,7 @@ class DiagnosisSerializer(serializers.ModelSerializer):
 
 class DiagnosisFilter(django_filters.FilterSet):
     condition = django_filters.CharFilter(field_name="condition__code")
-    status = django_filters.MultipleChoiceFilter(choices=DiagnosisStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=DiagnosisStatus.choices, distinct=False)
 
     class Meta:
         model = Diagnosis
@@ -399,8 +399,8 @@ class CancelSerializer(serializers.Serializer):
 
 
 class ImagingReferralFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=ReferralStatus.choices)
-    modality = django_filters.MultipleChoiceFilter(choices=Modality.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ReferralStatus.choices, distinct=False)
+    modality = django_filters.MultipleChoiceFilter(choices=Modality.choices, distinct=False)
 
     class Meta:
         model = ImagingReferral

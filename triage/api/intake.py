@@ -112,7 +112,9 @@ class IntakeSerializer(serializers.ModelSerializer):
 class IntakeFilter(django_filters.FilterSet):
     recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
     recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
-    urgency = django_filters.MultipleChoiceFilter(choices=[(u, u) for u in rules.URGENCIES])
+    urgency = django_filters.MultipleChoiceFilter(
+        choices=[(u, u) for u in rules.URGENCIES], distinct=False
+    )
     patient = django_filters.NumberFilter(field_name="case__patient")
 
     class Meta:

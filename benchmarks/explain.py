@@ -1,0 +1,68 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of the SQL each benchmarked endpoint really sends.
+
+    python benchmarks/explain.py [--database-url …] > var/explain.md
+
+Each request goes through Django's test client against the seeded database; the SELECTs
+it makes are captured and explained one by one (the writes are not re-run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ENDPOINTS = [
+    ("cases list", "doctor01", "/api/v1/cases/?status=open&page_size=50"),
+    ("cases list", "doctor01", "/api/v1/cases/?status=discharged&page_size=50"),
+    ("patient search", "doctor01", "/api/v1/patients/?search=Abbott"),
+    ("patient search (MRN)", "doctor01", "/api/v1/patients/?search=T00424242"),
+    ("case detail", "doctor01", "/api/v1/cases/4242/"),
+    ("case timeline", "doctor01", "/api/v1/cases/4242/timeline/"),
+]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/talus_bench")
+    args = parser.parse_args(argv)
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        DJANGO_SETTINGS_MODULE="clinic.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="testserver",
+        API_THROTTLE_USER="1000000/min",
+    )
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.update(created=django.utils.timezone.now())
+    for title, username, url in ENDPOINTS:
+        client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user__username=username)}")
+        client.get(url)  # warm the cache, as a server that has run for a while has it
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        print(f"### {title}: `GET {url}` ({status}, {len(captured)} queries)\n")
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT") or "authtoken" in sql:
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            print(f"```sql\n{sql}\n```\n```\n{plan}\n```\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,144 @@
+"""Query counts of every API list and detail endpoint: pinned, and the same for 1 row and 50.
+
+Each prefix registered on the API router (``clinic.urls.router``) has an entry in
+ENDPOINTS: who reads it, how to make one of its records, and the most queries a list
+page or a detail may take. A new endpoint without an entry fails
+``test_it_covers_every_registered_endpoint``: pin its queries before it ships.
+
+The bounds count everything a request does (token/session auth, role lookup, the
+page, its related rows, the audit INSERT and the transaction's savepoints in tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from clinic.urls import router
+from tests.factories import (
+    CaseFactory,
+    examination_for,
+    intake_for,
+    outcome_for,
+    plan_for,
+    referral_for,
+    session_for,
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    persona: str  # a fixture of tests/conftest.py
+    make: Any  # make(context) -> a record the persona may read
+    list_max: int
+    detail_max: int
+
+
+def _case(ctx):
+    return CaseFactory(assigned_physio=ctx["paula"])
+
+
+def _diagnosis(ctx):
+    from triage.models import Condition
+    from triage.services.doctor import diagnosis_create
+
+    return diagnosis_create(
+        case=_case(ctx),
+        condition=Condition.objects.get(code="ankle_sprain"),
+        laterality="left",
+        diagnosed_by=ctx["dan"],
+    )
+
+
+def _condition(ctx):
+    from triage.models import Condition
+
+    # The catalogue is fixed (a data migration): the list is always all of it.
+    return Condition.objects.order_by("id").first()
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "patients": Endpoint("dan", lambda ctx: _case(ctx).patient, 6, 6),
+    "cases": Endpoint("dan", _case, 6, 6),
+    "intakes": Endpoint("dan", lambda ctx: intake_for(_case(ctx), ctx["rita"]), 6, 6),
+    "examinations": Endpoint("dan", lambda ctx: examination_for(_case(ctx), ctx["dan"]), 6, 6),
+    "diagnoses": Endpoint("dan", _diagnosis, 6, 6),
+    "imaging-referrals": Endpoint("dan", lambda ctx: referral_for(_case(ctx), ctx["dan"]), 6, 6),
+    "conditions": Endpoint("dan", _condition, 5, 5),
+    "treatment-plans": Endpoint("paula", lambda ctx: plan_for(_case(ctx), ctx["paula"]), 6, 6),
+    "sessions": Endpoint("paula", lambda ctx: session_for(_case(ctx), ctx["paula"]), 6, 6),
+    "outcomes": Endpoint("paula", lambda ctx: outcome_for(_case(ctx), ctx["paula"]), 6, 6),
+}
+
+# The physio's view of patients and cases is scoped by a subquery: pinned as well.
+SCOPED = {"patients": Endpoint("paula", lambda ctx: _case(ctx).patient, 6, 6)}
+
+
+def test_it_covers_every_registered_endpoint():
+    registered = {prefix for prefix, _viewset, _basename in router.registry}
+    assert registered == set(ENDPOINTS), (
+        "Pin the query counts of the new endpoint(s) in tests/test_query_counts.py: "
+        f"{sorted(registered ^ set(ENDPOINTS))}"
+    )
+
+
+@pytest.fixture
+def ctx(rita, dan, paula, catalogue):
+    return {"rita": rita, "dan": dan, "paula": paula}
+
+
+def _count(client, url, django_assert_max_num_queries, bound) -> int:
+    # A fresh user object per request, as in production (the role is cached on the object).
+    user = client.handler._force_user
+    client.force_authenticate(type(user).objects.get(pk=user.pk))
+    with django_assert_max_num_queries(bound) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.content[:300])
+    return len(captured)
+
+
+CASES = [(prefix, e) for prefix, e in ENDPOINTS.items()] + [
+    (f"{prefix} (as physio)", e) for prefix, e in SCOPED.items()
+]
+
+
+@pytest.mark.parametrize(("name", "endpoint"), CASES, ids=[name for name, _ in CASES])
+def test_it_lists_in_the_same_queries_for_one_row_and_fifty(
+    name, endpoint, ctx, api_as, request, django_assert_max_num_queries
+):
+    prefix = name.split(" ")[0]
+    client = api_as(request.getfixturevalue(endpoint.persona))
+    url = f"/api/v1/{prefix}/?page_size=50"
+    endpoint.make(ctx)
+    one = _count(client, url, django_assert_max_num_queries, endpoint.list_max)
+    for _ in range(49):
+        endpoint.make(ctx)
+    fifty = _count(client, url, django_assert_max_num_queries, endpoint.list_max)
+    assert fifty == one, f"{prefix}: {one} queries for one row, {fifty} for fifty"
+
+
+@pytest.mark.parametrize(("name", "endpoint"), CASES, ids=[name for name, _ in CASES])
+def test_it_reads_a_detail_in_pinned_queries(
+    name, endpoint, ctx, api_as, request, django_assert_max_num_queries
+):
+    prefix = name.split(" ")[0]
+    client = api_as(request.getfixturevalue(endpoint.persona))
+    record = endpoint.make(ctx)
+    viewset = next(v for p, v, _b in router.registry if p == prefix)
+    key = getattr(record, viewset.lookup_field)  # conditions are looked up by code
+    _count(client, f"/api/v1/{prefix}/{key}/", django_assert_max_num_queries, endpoint.detail_max)
+
+
+def test_it_builds_a_case_timeline_in_pinned_queries(ctx, api_as, django_assert_max_num_queries):
+    case = _case(ctx)
+    intake_for(case, ctx["rita"])
+    examination_for(case, ctx["dan"])
+    referral_for(case, ctx["dan"], status="reviewed")
+    for days in range(1, 6):
+        session_for(case, ctx["paula"], days_ago=days)
+        outcome_for(case, ctx["paula"], pain=days)
+    _count(
+        api_as(ctx["dan"]), f"/api/v1/cases/{case.pk}/timeline/", django_assert_max_num_queries, 14
+    )
