@@ -23,3 +23,5 @@ WHITENOISE_USE_FINDERS = True
 CELERY_TASK_ALWAYS_EAGER = False
 # live_server answers each request in a new thread: don't keep those threads' connections.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# An in-memory SMS outbox (rehab.sms.outbox), like mail.outbox.
+SMS_BACKEND = "rehab.sms.LocmemBackend"
