@@ -152,3 +152,54 @@ def test_it_offers_no_way_to_write_a_reminder(rita, api_as, reminder):
     assert client.delete(f"{URL}{reminder.pk}/").status_code in (403, 405)
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.PENDING
+
+
+def test_it_finds_reminders_by_mrn(rita, api_as, reminder, other_reminder):
+    listed = api_as(rita).get(URL, {"search": reminder.case.patient.mrn}).json()["results"]
+
+    assert [r["id"] for r in listed] == [reminder.pk]
+
+
+# --- Django admin -------------------------------------------------------------------------------
+
+ADMIN_URL = "/admin/rehab/reminder/"
+
+
+def test_admin_lists_reminders_and_finds_them_by_mrn(client, ada, reminder, other_reminder):
+    client.force_login(ada)
+
+    response = client.get(ADMIN_URL, {"q": reminder.case.patient.mrn})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [reminder]
+
+
+def test_admin_retry_puts_failed_skipped_and_cancelled_rows_back(client, ada, case):
+    client.force_login(ada)
+    failed = make_reminder(case, status="failed", attempts=5, last_error="SMTPDataError 554")
+    skipped = make_reminder(case, status="skipped", skip_reason="The patient has no email.")
+    sent = make_reminder(case, status="sent", sent_at=timezone.now())
+
+    response = client.post(
+        ADMIN_URL,
+        {"action": "retry", "_selected_action": [failed.pk, skipped.pk, sent.pk]},
+    )
+
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    skipped.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.last_error) == ("pending", 0, "")
+    assert (skipped.status, skipped.skip_reason) == ("pending", "")
+    assert sent.status == "sent"
+
+
+def test_admin_cancel_cancels_only_pending_rows(client, ada, case, reminder):
+    client.force_login(ada)
+    sent = make_reminder(case, status="sent", sent_at=timezone.now())
+
+    client.post(ADMIN_URL, {"action": "cancel", "_selected_action": [reminder.pk, sent.pk]})
+
+    reminder.refresh_from_db()
+    sent.refresh_from_db()
+    assert (reminder.status, sent.status) == ("cancelled", "sent")
