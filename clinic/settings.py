@@ -347,6 +347,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema describes no patient data; Swagger UI's assets are served by Talus (no CDN).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Patients and reminders share the channel choices: one enum name.
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "clinic.models.Channel"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

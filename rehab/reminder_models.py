@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from clinic.models import Channel
+
 
 class ReminderKind(models.TextChoices):
     SESSION_REMINDER = "session_reminder", "Session reminder (24 h before)"
@@ -25,10 +27,8 @@ MAX_ATTEMPTS = 5
 STAFF_KINDS = frozenset({ReminderKind.IMAGING_OVERDUE})
 
 
-class ReminderChannel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message (SMS)"
-    NONE = "none", "No reminders"
+# The patient's own choices (email, sms, none): one enum in the API schema.
+ReminderChannel = Channel
 
 
 class ReminderStatus(models.TextChoices):
