@@ -271,6 +271,12 @@ USE_TZ = True
 CLINIC_NAME = env_str("CLINIC_NAME", "Talus Sports Physiotherapy")
 # The clinic's booking tool, linked from the triage result; {mrn} is replaced. Empty: no link.
 CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", "")
+# Where sessions take place, printed in reminders ("where") when the session names no room.
+CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "the clinic")
+# This site's public address: absolute links in messages (the reminders' opt-out link).
+SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+if not re.match(r"^https?://[^/\s]+", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s):// address, not {SITE_URL!r}.")
 
 # --- Static files -------------------------------------------------------------
 
@@ -294,7 +300,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 vars().update(env_email("EMAIL_URL", "consolemail://"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Talus clinic <no-reply@talus.invalid>")
 SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend")
+# Never wait forever on a mail server: a hung SMTP connection would outlive the task's limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
+# A claimed reminder whose worker died is claimed again after this lease. It must outlive
+# the send task's hard time limit (30 s, rehab.tasks) so that a live send is never re-claimed.
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=60)
 
 # --- Cache (API throttling counters) --------------------------------------------
 
@@ -341,7 +352,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = CLINIC_TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "dispatch-due-reminders": {
+        "task": "rehab.tasks.dispatch_due_reminders",
+        "schedule": 60.0,
+        # A run still queued after a minute is superseded by the next one: never pile up.
+        "options": {"expires": 55},
+    },
+}
 
 # --- REST framework and the schema ----------------------------------------------
 
@@ -390,10 +408,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema describes no patient data; Swagger UI's assets are served by Talus (no CDN).
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    # One name per shared choice set (the same answers serve several questions).
+    # One enum name per shared choice set.
     "ENUM_NAME_OVERRIDES": {
         "AbilityEnum": "triage.rules.ABILITIES",
         "TestResultEnum": "triage.models.TestResult",
+        "ChannelEnum": "clinic.models.Channel",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -9,3 +9,8 @@ ROUTES: list[tuple] = [
     ("sessions", PhysioSessionViewSet, "session"),
     ("outcomes", OutcomeMeasureViewSet, "outcome"),
 ]
+
+# Reminders (issue 6).
+from rehab.api.reminders import ReminderViewSet  # noqa: E402
+
+ROUTES.append(("reminders", ReminderViewSet, "reminder"))

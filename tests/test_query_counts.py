@@ -11,6 +11,7 @@ page, its related rows, the audit INSERT and the transaction's savepoints in tes
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,23 @@ def _diagnosis(ctx):
     )
 
 
+_session_ids = itertools.count(1)
+
+
+def _reminder(ctx):
+    import datetime
+
+    from django.utils import timezone
+
+    from rehab.services.reminders import reminders_for_session_scheduled
+
+    return reminders_for_session_scheduled(
+        case=_case(ctx),
+        session_id=next(_session_ids),  # one reminder per (fictitious) session
+        scheduled_at=timezone.now() + datetime.timedelta(days=3),
+    )
+
+
 def _condition(ctx):
     from triage.models import Condition
 
@@ -70,6 +88,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "treatment-plans": Endpoint("paula", lambda ctx: plan_for(_case(ctx), ctx["paula"]), 6, 6),
     "sessions": Endpoint("paula", lambda ctx: session_for(_case(ctx), ctx["paula"]), 6, 6),
     "outcomes": Endpoint("paula", lambda ctx: outcome_for(_case(ctx), ctx["paula"]), 6, 6),
+    "reminders": Endpoint("rita", _reminder, 6, 6),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus
 from rehab.models import Discharge, PhysioSession, SessionStatus
+from rehab.services import reminders
 from rehab.services.common import CLOSED_STATUSES, lock_case, require_assigned_physio
 from rehab.services.sessions import session_cancel
 
@@ -18,7 +19,7 @@ def case_discharge(*, case: Case, by, summary: str) -> Discharge:
     """Discharge the case (assigned physio only); its sessions still booked are cancelled.
 
     A case already discharged or closed is a 409. The discharge_checkin reminders
-    (14 and 42 days later) are written here by the reminders issue ("Outbox:" below).
+    (14 and 42 days later) are written in the same transaction.
     """
     case = lock_case(case)
     require_assigned_physio(case, by)
@@ -37,5 +38,6 @@ def case_discharge(*, case: Case, by, summary: str) -> Discharge:
     discharge = Discharge.objects.create(
         case=case, summary=summary.strip(), discharged_by=by, discharged_at=now
     )
-    # Outbox: the discharge_checkin rows (14 and 42 days after discharged_at) are written here.
+    # Outbox: the discharge_checkin reminders (14 and 42 days later), in this transaction.
+    reminders.reminders_for_discharge(case=case, discharged_at=now)
     return discharge

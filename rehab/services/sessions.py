@@ -18,6 +18,7 @@ from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from rehab.models import Intervention, PhysioSession, SessionStatus
+from rehab.services import reminders
 from rehab.services.common import lock_case, require_active, require_assigned_physio
 
 LOGGED_STATUSES = (SessionStatus.ATTENDED, SessionStatus.NO_SHOW)
@@ -82,7 +83,10 @@ def session_schedule(
         status=SessionStatus.SCHEDULED,
         created_by=by,
     )
-    # Outbox: the session_reminder row (24 h before scheduled_at) is written here.
+    # Outbox: the session_reminder (24 h before), in this same transaction.
+    reminders.reminders_for_session_scheduled(
+        case=case, session_id=session.pk, scheduled_at=session.scheduled_at
+    )
     return session
 
 
@@ -105,7 +109,10 @@ def session_move(
     if duration_minutes is not None:
         session.duration_minutes = duration_minutes
     session.save(update_fields=["scheduled_at", "duration_minutes", "updated_at"])
-    # Outbox: the pending session_reminder is moved to the new time here.
+    # Outbox: the pending session_reminder moves with the session.
+    reminders.reminders_for_session_scheduled(
+        case=session.case, session_id=session.pk, scheduled_at=session.scheduled_at
+    )
     return session
 
 
@@ -121,7 +128,8 @@ def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
         )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
-    # Outbox: the pending session_reminder is cancelled here.
+    # Outbox: the pending session_reminder is cancelled with the session.
+    reminders.reminders_for_session_cancelled(session_id=session.pk)
     return session
 
 
@@ -177,7 +185,13 @@ def session_log(
     if status == SessionStatus.ATTENDED:
         # Treatment has begun even when no plan was written first.
         case_advance(case=session.case, to=CaseStatus.IN_REHAB)
-    # Outbox: a no_show writes the missed_session row (the day after) here.
+    # Outbox: a logged session needs no reminder any more (it may have been recorded after
+    # the fact); a no_show asks the patient to rebook the day after.
+    reminders.reminders_for_session_cancelled(session_id=session.pk)
+    if status == SessionStatus.NO_SHOW:
+        reminders.reminders_for_no_show(
+            case=session.case, session_id=session.pk, scheduled_at=session.scheduled_at
+        )
     return session
 
 

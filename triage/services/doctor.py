@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
+from rehab.services import reminders
 from triage import rules
 from triage.models import (
     OTTAWA_FIELDS,
@@ -369,7 +370,15 @@ def referral_perform(
             raise ValidationError({"performed_at": ["A study cannot be performed in the future."]})
         return {"performed_at": performed_at or now, "performed_by": by}
 
-    return _step(referral, "perform", build)
+    referral = _step(referral, "perform", build)
+    # Outbox: tell the requesting doctor if no report has come 7 days after the study.
+    reminders.reminders_for_referral_performed(
+        case=referral.case,
+        referral_id=referral.pk,
+        performed_at=referral.performed_at,
+        requesting_doctor=referral.requested_by,
+    )
+    return referral
 
 
 @transaction.atomic
@@ -382,7 +391,9 @@ def referral_report(*, referral: ImagingReferral, by, report: str) -> ImagingRef
             raise ValidationError({"report": ["Enter the radiologist's report."]})
         return {"report": text, "reported_at": timezone.now(), "reported_by": by}
 
-    return _step(referral, "report", build)
+    referral = _step(referral, "report", build)
+    reminders.reminders_for_referral_reported(referral_id=referral.pk)
+    return referral
 
 
 @transaction.atomic
@@ -409,7 +420,9 @@ def referral_cancel(*, referral: ImagingReferral, by, reason: str) -> ImagingRef
             raise ValidationError({"reason": ["Say why the referral is cancelled."]})
         return {"cancelled_at": timezone.now(), "cancelled_by": by, "cancel_reason": text}
 
-    return _step(referral, "cancel", build)
+    referral = _step(referral, "cancel", build)
+    reminders.reminders_for_referral_cancelled(referral_id=referral.pk)
+    return referral
 
 
 @transaction.atomic

@@ -1,0 +1,538 @@
+"""Reminders: the event services that write the outbox, and the steps that send it.
+
+Event services (``reminders_for_*``) are called by the session, referral and
+discharge services inside their own transaction: the reminder row commits or
+rolls back with the event (an outbox). They take plain values, are keyword-only
+and idempotent: each row has a unique ``idempotency_key``, so a repeated event
+finds and updates its row instead of adding one.
+
+The dispatcher (``reminders_claim_due``) and the worker (``reminder_send``) move a
+row through the state machine in docs/reminders.md with conditional UPDATEs: a
+step that finds the row changed under it does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+import zoneinfo
+from datetime import datetime, timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from clinic.models import Case, Patient
+from rehab import reminder_messages, sms
+from rehab import reminder_rules as rules
+from rehab.reminder_models import (
+    MAX_ATTEMPTS,
+    STAFF_KINDS,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+SESSION = "session"
+REFERRAL = "referral"
+CASE = "case"
+
+# Rows claimed per transaction, and per dispatcher run (the rest waits a minute).
+CLAIM_BATCH_SIZE = 200
+CLAIM_LIMIT_PER_RUN = 2000
+
+PATIENT_KINDS = [k for k in ReminderKind if k not in STAFF_KINDS]
+
+
+class SendError(Exception):
+    """A delivery that did not happen. ``code`` is short and carries no patient data."""
+
+    transient = True
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code[:200]
+
+
+class TransientSendError(SendError):
+    """A retry may succeed (server away, timeout, 4xx)."""
+
+
+class PermanentSendError(SendError):
+    """A retry will not succeed (address refused, 5xx)."""
+
+    transient = False
+
+
+class ReminderNotPending(Exception):
+    """Only a pending reminder can be cancelled."""
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.CLINIC_TIME_ZONE)
+
+
+def _patient_address(patient: Patient) -> tuple[str, str]:
+    if patient.preferred_channel == ReminderChannel.EMAIL:
+        return ReminderChannel.EMAIL, patient.email
+    if patient.preferred_channel == ReminderChannel.SMS:
+        return ReminderChannel.SMS, patient.phone
+    return ReminderChannel.NONE, ""
+
+
+# --- Event services (the outbox) --------------------------------------------------------------
+
+
+def _reminder_put(
+    *,
+    key: str,
+    case: Case,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    due_at: datetime,
+    event_at: datetime,
+    channel: str,
+    recipient: str,
+    location: str = "",
+) -> Reminder:
+    """Create the row for an event, or bring its existing row up to date: never a second row.
+
+    pending   -> moved to the new time (a queued, not yet sending, claim is released);
+    cancelled -> revived (the event is back, e.g. a session re-scheduled after a cancel);
+    sent, skipped or failed -> re-armed only if the event moved; a repeat changes nothing.
+    """
+    fields = {
+        "case": case,
+        "kind": kind,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "due_at": due_at,
+        "event_at": event_at,
+        "location": location,
+        "channel": channel,
+        "recipient": recipient,
+    }
+    with transaction.atomic():
+        reminder, created = Reminder.objects.select_for_update().get_or_create(
+            idempotency_key=key, defaults=fields
+        )
+        if created:
+            return reminder
+        moved = reminder.event_at != event_at or reminder.location != location
+        if reminder.status == ReminderStatus.PENDING:
+            if not moved and reminder.due_at == due_at:
+                return reminder
+            if reminder.sending_at is None:
+                # A message already queued for the old time finds no claim and does nothing.
+                reminder.claim_token = None
+                reminder.claimed_at = None
+        elif reminder.status == ReminderStatus.CANCELLED or moved:
+            reminder.status = ReminderStatus.PENDING
+            reminder.attempts = 0
+            reminder.last_error = ""
+            reminder.skip_reason = ""
+            reminder.sent_at = None
+            reminder.claim_token = None
+            reminder.claimed_at = None
+            reminder.sending_at = None
+        else:
+            return reminder
+        for name, value in fields.items():
+            setattr(reminder, name, value)
+        reminder.save()
+        return reminder
+
+
+def _reminders_cancel(*, subject_type: str, subject_id: int, kinds: list[str]) -> int:
+    """Cancel the pending reminders of one subject; answers how many.
+
+    The claim is kept: a send already under way records ``sent`` (it did go out).
+    """
+    return Reminder.objects.filter(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        kind__in=kinds,
+        status=ReminderStatus.PENDING,
+    ).update(status=ReminderStatus.CANCELLED, updated_at=timezone.now())
+
+
+def reminders_for_session_scheduled(
+    *, case: Case, session_id: int, scheduled_at: datetime, where: str = ""
+) -> Reminder | None:
+    """Write, move or revive the patient's reminder 24 h before a scheduled session."""
+    with transaction.atomic():
+        # A session scheduled again is no longer missed.
+        _reminders_cancel(
+            subject_type=SESSION, subject_id=session_id, kinds=[ReminderKind.MISSED_SESSION]
+        )
+        if scheduled_at <= timezone.now():
+            _reminders_cancel(
+                subject_type=SESSION,
+                subject_id=session_id,
+                kinds=[ReminderKind.SESSION_REMINDER],
+            )
+            return None
+        channel, recipient = _patient_address(case.patient)
+        return _reminder_put(
+            key=f"session_reminder:session:{session_id}",
+            case=case,
+            kind=ReminderKind.SESSION_REMINDER,
+            subject_type=SESSION,
+            subject_id=session_id,
+            due_at=rules.session_reminder_due(scheduled_at),
+            event_at=scheduled_at,
+            location=where,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_session_cancelled(*, session_id: int) -> int:
+    """Cancel every pending reminder about a session (cancelled, or a no-show corrected)."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=SESSION,
+            subject_id=session_id,
+            kinds=[ReminderKind.SESSION_REMINDER, ReminderKind.MISSED_SESSION],
+        )
+
+
+def reminders_for_no_show(*, case: Case, session_id: int, scheduled_at: datetime) -> Reminder:
+    """Write the 'we missed you' message for 09:00 clinic time the day after a no-show."""
+    with transaction.atomic():
+        _reminders_cancel(
+            subject_type=SESSION, subject_id=session_id, kinds=[ReminderKind.SESSION_REMINDER]
+        )
+        channel, recipient = _patient_address(case.patient)
+        return _reminder_put(
+            key=f"missed_session:session:{session_id}",
+            case=case,
+            kind=ReminderKind.MISSED_SESSION,
+            subject_type=SESSION,
+            subject_id=session_id,
+            due_at=rules.missed_session_due(scheduled_at, _zone()),
+            event_at=scheduled_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_referral_performed(
+    *, case: Case, referral_id: int, performed_at: datetime, requesting_doctor
+) -> Reminder:
+    """Write the 'report overdue' message to the requesting doctor, 7 days after the imaging."""
+    email = (getattr(requesting_doctor, "email", "") or "").strip()
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"imaging_overdue:referral:{referral_id}",
+            case=case,
+            kind=ReminderKind.IMAGING_OVERDUE,
+            subject_type=REFERRAL,
+            subject_id=referral_id,
+            due_at=rules.imaging_overdue_due(performed_at),
+            event_at=performed_at,
+            channel=ReminderChannel.EMAIL if email else ReminderChannel.NONE,
+            recipient=email,
+        )
+
+
+def reminders_for_referral_reported(*, referral_id: int) -> int:
+    """Cancel the 'report overdue' message: the report is in."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=REFERRAL, subject_id=referral_id, kinds=[ReminderKind.IMAGING_OVERDUE]
+        )
+
+
+def reminders_for_referral_cancelled(*, referral_id: int) -> int:
+    """Cancel the 'report overdue' message: no report will come."""
+    return reminders_for_referral_reported(referral_id=referral_id)
+
+
+def reminders_for_discharge(*, case: Case, discharged_at: datetime) -> list[Reminder]:
+    """Write the two check-ins, 14 and 42 days after discharge."""
+    channel, recipient = _patient_address(case.patient)
+    with transaction.atomic():
+        return [
+            _reminder_put(
+                key=f"discharge_checkin:case:{case.pk}:{days}",
+                case=case,
+                kind=ReminderKind.DISCHARGE_CHECKIN,
+                subject_type=CASE,
+                subject_id=case.pk,
+                due_at=rules.discharge_checkin_due(discharged_at, days),
+                event_at=discharged_at,
+                channel=channel,
+                recipient=recipient,
+            )
+            for days in rules.DISCHARGE_CHECKIN_DAYS
+        ]
+
+
+def reminders_for_discharge_undone(*, case: Case) -> int:
+    """Cancel the pending check-ins of a case that was re-opened."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=CASE, subject_id=case.pk, kinds=[ReminderKind.DISCHARGE_CHECKIN]
+        )
+
+
+# --- Staff and patient actions ------------------------------------------------------------------
+
+
+def reminder_cancel(*, reminder: Reminder) -> Reminder:
+    """Cancel one pending reminder; ``ReminderNotPending`` otherwise."""
+    cancelled = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.CANCELLED, updated_at=timezone.now()
+    )
+    if not cancelled:
+        raise ReminderNotPending
+    reminder.refresh_from_db()
+    return reminder
+
+
+def reminder_retry(*, reminder: Reminder) -> bool:
+    """Put a failed, skipped or cancelled reminder back in the queue with a fresh count."""
+    return bool(
+        Reminder.objects.filter(
+            pk=reminder.pk,
+            status__in=[ReminderStatus.FAILED, ReminderStatus.SKIPPED, ReminderStatus.CANCELLED],
+        ).update(
+            status=ReminderStatus.PENDING,
+            attempts=0,
+            last_error="",
+            skip_reason="",
+            claim_token=None,
+            claimed_at=None,
+            sending_at=None,
+            updated_at=timezone.now(),
+        )
+    )
+
+
+def reminder_consent_withdraw(*, patient_id: int) -> Patient:
+    """The patient stops all reminders: consent off, and their pending messages cancelled."""
+    now = timezone.now()
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient_id)
+        patient.reminder_consent = False
+        patient.reminder_consent_at = now
+        patient.save(update_fields=["reminder_consent", "reminder_consent_at", "updated_at"])
+        # Messages to staff about this patient's care (imaging overdue) are not theirs to stop.
+        Reminder.objects.filter(
+            case__patient=patient, status=ReminderStatus.PENDING, kind__in=PATIENT_KINDS
+        ).update(
+            status=ReminderStatus.CANCELLED,
+            skip_reason="The patient stopped reminders.",
+            updated_at=now,
+        )
+    return patient
+
+
+# --- Dispatch and send --------------------------------------------------------------------------
+
+
+def _claimable(now: datetime) -> Q:
+    lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+    return Q(status=ReminderStatus.PENDING, due_at__lte=now) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease)
+    )
+
+
+def reminders_claim_due(*, batch_size: int = CLAIM_BATCH_SIZE) -> list[int]:
+    """Claim one batch of due reminders and answer their ids; run it inside a transaction.
+
+    ``FOR UPDATE SKIP LOCKED``: a concurrent dispatcher passes over these rows instead
+    of waiting for them, and the claim UPDATE repeats the condition, so a row is
+    claimed by one run only (on SQLite, where the lock is a no-op, the database's
+    single writer gives the same guarantee).
+    """
+    now = timezone.now()
+    ids = list(
+        Reminder.objects.filter(_claimable(now))
+        .order_by("due_at")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:batch_size]
+    )
+    if not ids:
+        return []
+    token = uuid.uuid4()
+    claimed = Reminder.objects.filter(_claimable(now), id__in=ids).update(
+        claim_token=token, claimed_at=now, sending_at=None, updated_at=now
+    )
+    if claimed != len(ids):
+        ids = list(Reminder.objects.filter(claim_token=token).values_list("id", flat=True))
+    return ids
+
+
+def in_quiet_hours(now: datetime | None = None) -> datetime | None:
+    """The end of the current quiet period, or None when messages may go out."""
+    return rules.quiet_until(now or timezone.now(), settings.REMINDER_QUIET_HOURS, _zone())
+
+
+def _skip_reason(reminder: Reminder, channel: str, recipient: str, now: datetime) -> str:
+    if reminder.kind == ReminderKind.SESSION_REMINDER and reminder.event_at <= now:
+        return "The session time has passed."
+    if reminder.for_staff:
+        # Consent is the patient's; a staff member's work message only needs an address.
+        if channel == ReminderChannel.NONE or not recipient:
+            return "The requesting doctor has no email address."
+        return ""
+    patient = reminder.case.patient
+    if not patient.reminder_consent:
+        return "The patient has not consented to reminders."
+    if channel == ReminderChannel.NONE:
+        return "The patient's preferred channel is none."
+    if not recipient:
+        return (
+            "The patient has no email address."
+            if channel == ReminderChannel.EMAIL
+            else "The patient has no phone number."
+        )
+    return ""
+
+
+def _error_code(exc: BaseException) -> str:
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__} {code}" if code else type(exc).__name__
+
+
+def _deliver(reminder: Reminder, channel: str, recipient: str) -> None:
+    """Hand the message to the mail server or the SMS provider; raise a SendError if not taken."""
+    try:
+        rendered = reminder_messages.render(reminder)
+        if channel == ReminderChannel.EMAIL:
+            headers = {"X-Talus-Reminder": str(reminder.pk)}
+            if rendered.stop_url:
+                headers["List-Unsubscribe"] = f"<{rendered.stop_url}>"
+            EmailMessage(rendered.subject, rendered.body, to=[recipient], headers=headers).send()
+        else:
+            sms.send_sms(recipient, rendered.sms)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+        raise PermanentSendError(_error_code(exc)) from None
+    except smtplib.SMTPResponseException as exc:
+        error = TransientSendError if 400 <= exc.smtp_code < 500 else PermanentSendError
+        raise error(_error_code(exc)) from None
+    except sms.SmsError as exc:
+        error = TransientSendError if exc.transient else PermanentSendError
+        raise error(_error_code(exc)) from None
+    except (smtplib.SMTPException, OSError, SoftTimeLimitExceeded) as exc:
+        raise TransientSendError(_error_code(exc)) from None
+    except Exception as exc:
+        # Unknown (a provider's SDK, a template bug): retried, and failed after the last try.
+        logger.exception("Reminder %s: unexpected error while sending.", reminder.pk)
+        raise TransientSendError(_error_code(exc)) from None
+
+
+def reminder_send(*, reminder_id: int) -> str:
+    """Send one claimed reminder, at most once per claim; answers what happened.
+
+    Answers ``sent``, ``skipped``, ``deferred`` (quiet hours), ``failed`` or a no-op
+    (``missing``, ``not-pending``, ``not-claimed``, ``in-progress``, ``lost-race``).
+    Raises ``TransientSendError`` after recording a failure that a retry may cure.
+    Runs outside any transaction: every UPDATE commits at once, and no lock is held
+    while the mail server answers.
+    """
+    reminder = Reminder.objects.select_related("case__patient").filter(pk=reminder_id).first()
+    if reminder is None:
+        return "missing"
+    if reminder.status != ReminderStatus.PENDING:
+        return "not-pending"
+    if reminder.claim_token is None:
+        return "not-claimed"
+    if reminder.sending_at is not None:
+        # Another attempt is under way, or died: the lease decides (see docs/reminders.md).
+        return "in-progress"
+    now = timezone.now()
+    ours = Reminder.objects.filter(
+        pk=reminder.pk,
+        status=ReminderStatus.PENDING,
+        claim_token=reminder.claim_token,
+        sending_at__isnull=True,
+    )
+    release = {"claim_token": None, "claimed_at": None}
+
+    if reminder.for_staff:
+        channel, recipient = reminder.channel, reminder.recipient
+    else:
+        # The patient may have changed their address or channel since the event.
+        channel, recipient = _patient_address(reminder.case.patient)
+
+    reason = _skip_reason(reminder, channel, recipient, now)
+    if reason:
+        done = ours.update(
+            status=ReminderStatus.SKIPPED, skip_reason=reason, updated_at=now, **release
+        )
+        return "skipped" if done else "lost-race"
+
+    if reminder.attempts >= MAX_ATTEMPTS:
+        done = ours.update(
+            status=ReminderStatus.FAILED,
+            last_error=reminder.last_error or "No outcome after the last attempt.",
+            updated_at=now,
+            **release,
+        )
+        return "failed" if done else "lost-race"
+
+    quiet_end = in_quiet_hours(now)
+    if quiet_end is not None:
+        done = ours.update(due_at=quiet_end, updated_at=now, **release)
+        return "deferred" if done else "lost-race"
+
+    # The conditional UPDATE that makes the send ours alone: a second worker holding the
+    # same claim finds sending_at set and updates nothing.
+    if not ours.update(
+        sending_at=now,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        channel=channel,
+        recipient=recipient,
+        updated_at=now,
+    ):
+        return "lost-race"
+    reminder.channel, reminder.recipient = channel, recipient
+    attempts = reminder.attempts + 1
+    mine = Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token)
+
+    try:
+        _deliver(reminder, channel, recipient)
+    except SendError as exc:
+        logger.warning("Reminder %s: attempt %s failed (%s).", reminder.pk, attempts, exc.code)
+        if exc.transient and attempts < MAX_ATTEMPTS:
+            failed_at = timezone.now()
+            mine.update(
+                sending_at=None, claimed_at=failed_at, last_error=exc.code, updated_at=failed_at
+            )
+            raise
+        mine.filter(status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.FAILED,
+            last_error=exc.code,
+            sending_at=None,
+            updated_at=timezone.now(),
+            **release,
+        )
+        return "failed"
+
+    # Straight after the server took the message: the only window in which a kill can
+    # still cause a second message (see docs/reminders.md, "exactly once").
+    sent_at = timezone.now()
+    marked = mine.update(
+        status=ReminderStatus.SENT,
+        sent_at=sent_at,
+        sending_at=None,
+        last_error="",
+        skip_reason="",
+        updated_at=sent_at,
+        **release,
+    )
+    if not marked:
+        logger.error("Reminder %s was sent after its claim was taken over.", reminder.pk)
+    return "sent"

@@ -1,0 +1,65 @@
+"""A real SMTP server on loopback that counts the messages each recipient receives.
+
+Used by the reminder integration test and by benchmarks/reminders/run.py.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections import Counter
+from email import message_from_bytes
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _CountingHandler:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_recipient: Counter[str] = Counter()
+        self.by_reminder: Counter[str] = Counter()
+
+    async def handle_DATA(self, server, session, envelope):
+        reminder = message_from_bytes(envelope.content).get("X-Talus-Reminder", "")
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.by_recipient[recipient.lower()] += 1
+            self.by_reminder[reminder] += 1
+        return "250 Message accepted for delivery"
+
+
+class CountingSMTPServer:
+    """``with CountingSMTPServer() as smtp:`` listens on 127.0.0.1:``smtp.port``."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.handler = _CountingHandler()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def by_recipient(self) -> Counter[str]:
+        with self.handler.lock:
+            return Counter(self.handler.by_recipient)
+
+    @property
+    def by_reminder(self) -> Counter[str]:
+        with self.handler.lock:
+            return Counter(self.handler.by_reminder)
+
+    @property
+    def total(self) -> int:
+        with self.handler.lock:
+            return sum(self.handler.by_reminder.values())
+
+    def __enter__(self) -> CountingSMTPServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()

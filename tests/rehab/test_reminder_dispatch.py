@@ -1,0 +1,531 @@
+"""The dispatcher claims due reminders and the worker sends each one once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import threading
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection, transaction
+from django.utils import timezone
+
+from rehab import reminder_rules as rules
+from rehab import sms, tasks
+from rehab.reminder_models import Reminder, ReminderStatus
+from rehab.services import reminders as services
+from tests.factories import CaseFactory, PatientFactory
+from tests.rehab.reminder_helpers import make_reminder, run_dispatch
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def _clean_sms_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def dispatch(monkeypatch, django_capture_on_commit_callbacks):
+    """``dispatch()`` runs the dispatcher, each send in this process; answers the outcomes."""
+    return lambda: run_dispatch(monkeypatch, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def no_quiet_hours(settings):
+    settings.REMINDER_QUIET_HOURS = None
+
+
+class FlakyEmailBackend(BaseEmailBackend):
+    """Fails the first ``failures`` sends with ``error``, then delivers to mail.outbox."""
+
+    calls = 0
+    failures = 0
+    error: Exception = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    def send_messages(self, messages):
+        type(self).calls += 1
+        if type(self).calls <= type(self).failures:
+            raise type(self).error
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyEmailBackend"
+    FlakyEmailBackend.calls = 0
+    FlakyEmailBackend.failures = 0
+    FlakyEmailBackend.error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    return FlakyEmailBackend
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_quiet_hours")
+class TestSending:
+    def test_it_sends_a_due_reminder_by_email_once(self, case, dispatch):
+        reminder = make_reminder(case, location="Room 2")
+
+        assert dispatch() == ["sent"]
+        assert dispatch() == []
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
+        assert reminder.sent_at is not None
+        assert reminder.attempts == 1
+        assert reminder.claim_token is None and reminder.sending_at is None
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == [case.patient.email]
+        assert "Talus Sports Physiotherapy" in message.subject
+        assert "Room 2" in message.body
+        assert "/reminders/stop/" in message.body
+        assert message.extra_headers["X-Talus-Reminder"] == str(reminder.pk)
+        assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+
+    def test_it_says_when_in_the_clinic_time_zone(self, case, dispatch, settings):
+        settings.CLINIC_TIME_ZONE = "Europe/Paris"
+        make_reminder(case, event_at=dt.datetime(2031, 11, 27, 13, 30, tzinfo=dt.UTC))
+
+        dispatch()
+
+        assert "Thursday 27 November at 14:30" in mail.outbox[0].body
+
+    def test_it_leaves_a_reminder_that_is_not_due_yet(self, case, dispatch):
+        reminder = make_reminder(case, due_at=timezone.now() + timedelta(minutes=5))
+
+        assert dispatch() == []
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.PENDING
+        assert reminder.claim_token is None
+
+    def test_it_sends_a_text_message_through_the_sms_backend(self, dispatch):
+        patient = PatientFactory(preferred_channel="sms", phone="+33611111111")
+        make_reminder(CaseFactory(patient=patient))
+
+        assert dispatch() == ["sent"]
+
+        assert [m.to for m in sms.outbox] == ["+33611111111"]
+        assert "/reminders/stop/" in sms.outbox[0].body
+        assert mail.outbox == []
+
+    def test_it_writes_to_the_address_the_patient_has_now(self, case, dispatch):
+        make_reminder(case)
+        case.patient.email = "new.address@example.org"
+        case.patient.save()
+
+        dispatch()
+
+        assert mail.outbox[0].to == ["new.address@example.org"]
+        assert Reminder.objects.get().recipient == "new.address@example.org"
+
+    def test_it_skips_a_patient_without_consent_with_the_reason(self, case, dispatch):
+        case.patient.reminder_consent = False
+        case.patient.save()
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["skipped"]
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SKIPPED
+        assert reminder.skip_reason == "The patient has not consented to reminders."
+        assert reminder.attempts == 0
+        assert mail.outbox == []
+
+    def test_it_skips_a_patient_whose_channel_is_none(self, case, dispatch):
+        case.patient.preferred_channel = "none"
+        case.patient.save()
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["skipped"]
+
+        reminder.refresh_from_db()
+        assert reminder.skip_reason == "The patient's preferred channel is none."
+        assert mail.outbox == [] and sms.outbox == []
+
+    def test_it_skips_a_session_reminder_whose_session_has_passed(self, case, dispatch):
+        reminder = make_reminder(case, event_at=timezone.now() - timedelta(minutes=1))
+
+        assert dispatch() == ["skipped"]
+        reminder.refresh_from_db()
+        assert reminder.skip_reason == "The session time has passed."
+
+    def test_it_writes_to_the_doctor_whatever_the_patient_consented_to(self, case, dan, dispatch):
+        case.patient.reminder_consent = False
+        case.patient.preferred_channel = "none"
+        case.patient.save()
+        dan.email = "dan@clinic.example"
+        dan.save()
+        services.reminders_for_referral_performed(
+            case=case,
+            referral_id=3,
+            performed_at=timezone.now() - timedelta(days=8),
+            requesting_doctor=dan,
+        )
+
+        assert dispatch() == ["sent"]
+
+        message = mail.outbox[0]
+        assert message.to == ["dan@clinic.example"]
+        assert "referral #3" in message.subject
+        # Staff messages name no patient and carry no opt-out link.
+        assert case.patient.family_name not in message.body
+        assert "/reminders/stop/" not in message.body
+
+    def test_a_cancelled_reminder_is_not_sent_by_a_message_already_queued(self, case):
+        reminder = make_reminder(case)
+        services.reminders_claim_due()
+        services.reminder_cancel(reminder=reminder)
+
+        assert services.reminder_send(reminder_id=reminder.pk) == "not-pending"
+        assert mail.outbox == []
+
+    def test_a_second_message_for_the_same_claim_sends_nothing(self, case):
+        reminder = make_reminder(case)
+        services.reminders_claim_due()
+
+        assert services.reminder_send(reminder_id=reminder.pk) == "sent"
+        assert services.reminder_send(reminder_id=reminder.pk) == "not-pending"
+        assert len(mail.outbox) == 1
+
+    def test_it_claims_in_batches_and_queues_each_reminder_once(
+        self, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 2)
+        reminders = [make_reminder(CaseFactory()) for _ in range(5)]
+        queued = []
+        monkeypatch.setattr(tasks.send_reminder, "delay", queued.append)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.dispatch_due_reminders() == 5
+
+        assert sorted(queued) == sorted(r.pk for r in reminders)
+
+    def test_it_queues_nothing_before_the_claim_commits(
+        self, case, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        make_reminder(case)
+        queued = []
+        monkeypatch.setattr(tasks.send_reminder, "delay", queued.append)
+
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            tasks.dispatch_due_reminders()
+
+        assert queued == []
+        assert len(callbacks) == 1
+
+
+# --- Retries ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_quiet_hours")
+class TestRetries:
+    def test_it_retries_a_transient_failure_and_then_sends(self, case, dispatch, flaky_mail):
+        flaky_mail.failures = 2
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["sent"]
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
+        assert reminder.attempts == 3
+        assert reminder.last_error == ""
+        assert len(mail.outbox) == 1
+
+    def test_it_fails_after_5_attempts_with_the_last_error(self, case, dispatch, flaky_mail):
+        flaky_mail.failures = 99
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["failed"]
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.FAILED
+        assert reminder.attempts == 5
+        assert flaky_mail.calls == 5
+        assert reminder.last_error == "SMTPServerDisconnected"
+        assert mail.outbox == []
+        # A failed row is final: the dispatcher leaves it alone.
+        assert dispatch() == []
+
+    def test_a_refused_address_fails_at_once_without_quoting_it(self, case, dispatch, flaky_mail):
+        flaky_mail.failures = 99
+        flaky_mail.error = smtplib.SMTPRecipientsRefused(
+            {case.patient.email: (550, b"5.1.1 No such user")}
+        )
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["failed"]
+
+        reminder.refresh_from_db()
+        assert reminder.attempts == 1
+        assert reminder.last_error == "SMTPRecipientsRefused"
+        assert case.patient.email not in reminder.last_error
+
+    def test_a_5xx_answer_fails_at_once_with_its_code(self, case, dispatch, flaky_mail):
+        flaky_mail.failures = 99
+        flaky_mail.error = smtplib.SMTPDataError(554, b"Message rejected")
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["failed"]
+        reminder.refresh_from_db()
+        assert reminder.last_error == "SMTPDataError 554"
+
+    def test_a_4xx_answer_is_retried(self, case, dispatch, flaky_mail):
+        flaky_mail.failures = 1
+        flaky_mail.error = smtplib.SMTPDataError(451, b"Try again later")
+        reminder = make_reminder(case)
+
+        assert dispatch() == ["sent"]
+        reminder.refresh_from_db()
+        assert reminder.attempts == 2
+
+    def test_an_sms_provider_refusal_fails_at_once(self, dispatch, monkeypatch):
+        def refuse(to, body):
+            raise sms.SmsError("invalid number", transient=False)
+
+        monkeypatch.setattr(sms, "send_sms", refuse)
+        patient = PatientFactory(preferred_channel="sms", phone="+33611111111")
+        reminder = make_reminder(CaseFactory(patient=patient))
+
+        assert dispatch() == ["failed"]
+        reminder.refresh_from_db()
+        assert reminder.last_error == "SmsError"
+
+
+# --- Quiet hours --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("local_time", "quiet", "until"),
+    [
+        ("2031-11-26 20:59", (21, 8), None),
+        ("2031-11-26 21:00", (21, 8), "2031-11-27 08:00"),
+        ("2031-11-26 23:30", (21, 8), "2031-11-27 08:00"),
+        ("2031-11-27 03:00", (21, 8), "2031-11-27 08:00"),
+        ("2031-11-27 08:00", (21, 8), None),
+        ("2031-11-27 13:00", (12, 14), "2031-11-27 14:00"),
+        ("2031-11-27 14:00", (12, 14), None),
+        ("2031-11-27 23:00", None, None),
+    ],
+)
+def test_quiet_hours_wrap_midnight_and_end_in_the_morning(local_time, quiet, until):
+    now = dt.datetime.fromisoformat(local_time).replace(tzinfo=PARIS)
+    expected = dt.datetime.fromisoformat(until).replace(tzinfo=PARIS) if until else None
+
+    assert rules.quiet_until(now, quiet, PARIS) == expected
+
+
+@pytest.mark.django_db
+class TestQuietHours:
+    @pytest.fixture(autouse=True)
+    def _paris_21_to_8(self, settings):
+        settings.CLINIC_TIME_ZONE = "Europe/Paris"
+        settings.REMINDER_QUIET_HOURS = (21, 8)
+
+    def test_the_dispatcher_queues_nothing_in_quiet_hours(self, case, dispatch):
+        with time_machine.travel(dt.datetime(2031, 11, 26, 22, 30, tzinfo=PARIS), tick=False):
+            make_reminder(case)
+            assert dispatch() == []
+        assert mail.outbox == []
+
+    def test_a_send_that_meets_quiet_hours_waits_for_the_morning(self, case, dispatch):
+        with time_machine.travel(dt.datetime(2031, 11, 26, 20, 59, tzinfo=PARIS), tick=False):
+            reminder = make_reminder(case, event_at=timezone.now() + timedelta(days=2))
+            services.reminders_claim_due()
+        with time_machine.travel(dt.datetime(2031, 11, 26, 21, 0, 30, tzinfo=PARIS), tick=False):
+            # The worker took the message after 21:00.
+            assert services.reminder_send(reminder_id=reminder.pk) == "deferred"
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.PENDING
+        assert reminder.due_at == dt.datetime(2031, 11, 27, 8, 0, tzinfo=PARIS)
+        assert reminder.claim_token is None
+        assert reminder.attempts == 0
+        assert mail.outbox == []
+
+        with time_machine.travel(dt.datetime(2031, 11, 27, 7, 59, tzinfo=PARIS), tick=False):
+            assert dispatch() == []
+        with time_machine.travel(dt.datetime(2031, 11, 27, 8, 0, tzinfo=PARIS), tick=False):
+            assert dispatch() == ["sent"]
+        assert len(mail.outbox) == 1
+
+    def test_an_empty_setting_sends_at_any_hour(self, case, dispatch, settings):
+        settings.REMINDER_QUIET_HOURS = None
+        with time_machine.travel(dt.datetime(2031, 11, 26, 23, 30, tzinfo=PARIS), tick=False):
+            make_reminder(case, event_at=timezone.now() + timedelta(days=1))
+            assert dispatch() == ["sent"]
+
+
+# --- A worker killed mid-way --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("no_quiet_hours")
+class TestCrashedWorker:
+    START = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
+
+    def test_a_reminder_claimed_by_a_dead_worker_is_sent_once_after_the_lease(
+        self, case, dispatch, settings
+    ):
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+            # The dispatcher claimed it and queued the message; the worker died before sending.
+            assert services.reminders_claim_due() == [reminder.pk]
+        with time_machine.travel(self.START + timedelta(seconds=60), tick=False):
+            # Within the lease nobody takes it again.
+            assert dispatch() == []
+        after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        with time_machine.travel(after_lease, tick=False):
+            assert dispatch() == ["sent"]
+            assert dispatch() == []
+
+        assert len(mail.outbox) == 1
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
+        assert reminder.attempts == 1
+
+    def test_a_worker_killed_after_claiming_the_send_is_replaced_after_the_lease(
+        self, case, dispatch, settings
+    ):
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+            services.reminders_claim_due()
+            # The worker won the conditional UPDATE, then was killed before the mail server.
+            Reminder.objects.filter(pk=reminder.pk).update(sending_at=timezone.now(), attempts=1)
+            # The broker re-delivers its message (acks_late): it sees a send under way.
+            assert services.reminder_send(reminder_id=reminder.pk) == "in-progress"
+        after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        with time_machine.travel(after_lease, tick=False):
+            assert dispatch() == ["sent"]
+
+        assert len(mail.outbox) == 1
+        reminder.refresh_from_db()
+        assert reminder.attempts == 2
+
+    def test_a_reminder_that_keeps_killing_workers_ends_failed(self, case, dispatch, settings):
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+            services.reminders_claim_due()
+            Reminder.objects.filter(pk=reminder.pk).update(sending_at=timezone.now(), attempts=5)
+        after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        with time_machine.travel(after_lease, tick=False):
+            assert dispatch() == ["failed"]
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.FAILED
+        assert reminder.last_error == "No outcome after the last attempt."
+        assert mail.outbox == []
+
+
+# --- Concurrency on PostgreSQL ------------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SKIP LOCKED and concurrent connections need PostgreSQL (SQLite has one writer).",
+)
+
+
+def _in_thread(target, results, *args):
+    def run():
+        try:
+            results.append(target(*args))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("no_quiet_hours")
+class TestConcurrentDispatchers:
+    def test_two_dispatchers_claim_disjoint_rows(self, monkeypatch):
+        reminders = [make_reminder(CaseFactory()) for _ in range(10)]
+        holding = threading.Event()
+        release = threading.Event()
+        claims: list[list[int]] = []
+
+        def slow_dispatcher():
+            with transaction.atomic():
+                ids = services.reminders_claim_due(batch_size=6)
+                holding.set()
+                release.wait(timeout=30)
+            return ids
+
+        def fast_dispatcher():
+            holding.wait(timeout=30)
+            with transaction.atomic():
+                ids = services.reminders_claim_due(batch_size=100)
+            release.set()
+            return ids
+
+        threads = [
+            _in_thread(slow_dispatcher, claims),
+            _in_thread(fast_dispatcher, claims),
+        ]
+        for thread in threads:
+            thread.join(timeout=60)
+
+        first, second = claims
+        assert len(first) + len(second) == 10
+        assert not set(first) & set(second)
+        assert set(first) | set(second) == {r.pk for r in reminders}
+
+    def test_two_workers_with_every_message_twice_send_each_reminder_once(self):
+        reminders = [make_reminder(CaseFactory()) for _ in range(20)]
+        with transaction.atomic():
+            ids = services.reminders_claim_due()
+        barrier = threading.Barrier(2)
+        outcomes: list[list[str]] = []
+
+        def worker():
+            barrier.wait(timeout=30)
+            return [services.reminder_send(reminder_id=pk) for pk in ids]
+
+        threads = [_in_thread(worker, outcomes), _in_thread(worker, outcomes)]
+        for thread in threads:
+            thread.join(timeout=120)
+
+        sent = [o for worker_outcomes in outcomes for o in worker_outcomes if o == "sent"]
+        assert len(sent) == 20
+        assert sorted(m.extra_headers["X-Talus-Reminder"] for m in mail.outbox) == sorted(
+            str(r.pk) for r in reminders
+        )
+        assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+
+    def test_two_full_dispatch_runs_at_once_send_each_reminder_once(self, monkeypatch):
+        reminders = [make_reminder(CaseFactory()) for _ in range(30)]
+        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 4)
+        monkeypatch.setattr(
+            tasks.send_reminder,
+            "delay",
+            lambda pk: services.reminder_send(reminder_id=pk),
+        )
+        barrier = threading.Barrier(2)
+        counts: list[int] = []
+
+        def dispatcher():
+            barrier.wait(timeout=30)
+            return tasks.dispatch_due_reminders()
+
+        threads = [_in_thread(dispatcher, counts), _in_thread(dispatcher, counts)]
+        for thread in threads:
+            thread.join(timeout=120)
+
+        assert sum(counts) == 30
+        assert len(mail.outbox) == 30
+        assert len({m.extra_headers["X-Talus-Reminder"] for m in mail.outbox}) == 30
+        assert Reminder.objects.filter(status="sent").count() == len(reminders)
