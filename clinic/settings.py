@@ -165,6 +165,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Privacy (issue 8): who changed which clinical record, and when.
+    "simple_history",
     "clinic.apps.ClinicConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
@@ -180,6 +182,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Privacy (issue 8): sets history_user on the historical rows a request writes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.AuditMiddleware",
 ]
 
@@ -239,6 +243,13 @@ USE_TZ = True
 CLINIC_NAME = env_str("CLINIC_NAME", "Talus Sports Physiotherapy")
 # The clinic's booking tool, linked from the triage result; {mrn} is replaced. Empty: no link.
 CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", "")
+
+# --- Privacy (issue 8) ------------------------------------------------------------
+# How long a medical record is kept after the last case closed. Jurisdiction-dependent
+# (docs/privacy.md): a patient's identity can be anonymised only once it has passed.
+MEDICAL_RECORD_RETENTION_YEARS = env_int("MEDICAL_RECORD_RETENTION_YEARS", 10, minimum=1)
+# Reverting a clinical record from its history would bypass the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Static files -------------------------------------------------------------
 
