@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from clinic.models import AuditEvent, Case, CaseStatus, Channel, Patient
@@ -46,11 +45,13 @@ def retention_ends_on(patient: Patient) -> datetime.date | None:
     cases = Case.objects.filter(patient=patient)
     if cases.exclude(status__in=ENDED_STATUSES).exists():
         return None
-    # A closed case may carry no discharge time: the last change to it is when it ended.
-    ended = cases.aggregate(
-        discharged=Max("discharged_at"), changed=Max("updated_at"), opened=Max("opened_at")
-    )
-    candidates = [t for t in ended.values() if t is not None] or [patient.created_at]
+    # A case ends at its discharge; a closed one may carry no discharge time, and then its
+    # last change is when it ended. A patient without any case: their registration.
+    ends = [
+        discharged_at or updated_at
+        for discharged_at, updated_at in cases.values_list("discharged_at", "updated_at")
+    ]
+    candidates = ends or [patient.created_at]
     last = timezone.localdate(max(candidates))
     return _add_years(last, settings.MEDICAL_RECORD_RETENTION_YEARS)
 
