@@ -22,7 +22,9 @@ class AuditedAdminMixin:
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None:
-            audit.touch(request, obj)
+            # A POST to a change page changes the record (never creates it).
+            action = AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.UPDATE
+            audit.touch(request, obj, action)
         return obj
 
 

@@ -108,3 +108,26 @@ def test_it_anonymises_after_retention_from_admin(client, ada, paula, case, sett
     )
 
     assert Patient.objects.get(pk=case.patient_id).family_name == "Patient"
+
+
+def test_it_audits_a_change_made_in_admin_as_an_update(client, ada, case):
+    client.force_login(ada)
+    url = f"/admin/clinic/case/{case.pk}/change/"
+
+    response = client.post(
+        url,
+        {
+            "patient": case.patient_id,
+            "side": "right",
+            "status": case.status,
+            "urgency": "",
+            "assigned_physio": case.assigned_physio_id,
+            "opened_at_0": timezone.localtime(case.opened_at).strftime("%d/%m/%Y"),
+            "opened_at_1": timezone.localtime(case.opened_at).strftime("%H:%M:%S"),
+        },
+    )
+
+    assert response.status_code == 302, response.content[:500]
+    assert Case.objects.get(pk=case.pk).side == "right"
+    assert AuditEvent.objects.filter(actor=ada, patient=case.patient, action="update").exists()
+    assert case.history.latest().history_user == ada
