@@ -1,9 +1,76 @@
 """Django admin for the clinic core: patients, cases and the (read-only) audit trail."""
 
-from django.contrib import admin
+import csv
 
-from clinic import services
-from clinic.models import AuditEvent, Case, Patient
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from clinic import audit, privacy, services
+from clinic.models import AuditAction, AuditEvent, Case, Patient
+
+
+class AuditedAdminMixin:
+    """Admin pages read and write patient data too: audit the record each change page shows."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # A POST to a change page changes the record (never creates it).
+            action = AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.UPDATE
+            audit.touch(request, obj, action)
+        return obj
+
+
+class ClinicalHistoryAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
+    """Audited, with the record's change history (who changed what, when) one click away."""
+
+
+ACCESS_REPORT_COLUMNS = [
+    "at",
+    "actor",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "patient_id",
+    "patient_mrn",
+    "ip",
+    "request_id",
+]
+
+
+def access_report_csv(request, patients) -> HttpResponse:
+    """The access report of some patients as CSV; itself audited as an export of each."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(ACCESS_REPORT_COLUMNS)
+    for patient in patients:
+        for event in privacy.patient_access_report(patient=patient):
+            writer.writerow(
+                [
+                    event.at.isoformat(),
+                    event.actor.get_username() if event.actor else "",
+                    event.actor_role,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    patient.pk,
+                    patient.mrn,
+                    event.ip or "",
+                    event.request_id,
+                ]
+            )
+        audit.touch(request, patient, AuditAction.EXPORT)
+    return response
 
 
 class CaseInline(admin.TabularInline):
@@ -15,7 +82,7 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(ClinicalHistoryAdmin):
     list_display = [
         "mrn",
         "family_name",
@@ -23,13 +90,109 @@ class PatientAdmin(admin.ModelAdmin):
         "date_of_birth",
         "preferred_channel",
         "reminder_consent",
+        "restricted",
         "created_at",
     ]
-    list_filter = ["sex", "preferred_channel", "reminder_consent"]
+    list_filter = ["sex", "preferred_channel", "reminder_consent", "restricted"]
     search_fields = ["=mrn", "family_name", "given_name", "email", "phone"]
-    readonly_fields = ["mrn", "reminder_consent_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "mrn",
+        "reminder_consent_at",
+        "restricted",
+        "restricted_at",
+        "anonymised_at",
+        "access_history",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "created_at"
     inlines = [CaseInline]
+    actions = [
+        "export_access_report",
+        "restrict_processing",
+        "lift_restriction",
+        "anonymise_after_retention",
+    ]
+
+    @admin.display(description="Access history")
+    def access_history(self, obj):
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Who looked at or changed this record</a> · <a href="{}">CSV</a>',
+            reverse("admin:clinic_patient_access", args=[obj.pk]),
+            reverse("admin:clinic_patient_access_csv", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/access/",
+                self.admin_site.admin_view(self.access_view),
+                name="clinic_patient_access",
+            ),
+            path(
+                "<path:object_id>/access.csv",
+                self.admin_site.admin_view(self.access_csv_view),
+                name="clinic_patient_access_csv",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _patient_for_report(self, request, object_id) -> Patient:
+        patient = get_object_or_404(Patient, pk=object_id)
+        if not self.has_view_permission(request, patient):
+            raise PermissionDenied
+        return patient
+
+    def access_view(self, request, object_id):
+        """Who looked at or changed this patient's record, and when (newest first)."""
+        patient = self._patient_for_report(request, object_id)
+        events = list(privacy.patient_access_report(patient=patient)[:500])
+        audit.touch(request, patient)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": patient,
+            "title": f"Access history: {patient}",
+            "events": events,
+        }
+        return TemplateResponse(request, "admin/clinic/patient/access_history.html", context)
+
+    def access_csv_view(self, request, object_id):
+        """The patient's access report as CSV (audited as an export)."""
+        return access_report_csv(request, [self._patient_for_report(request, object_id)])
+
+    @admin.action(description="Export the access report (CSV) of the selected patients")
+    def export_access_report(self, request, queryset):
+        return access_report_csv(request, list(queryset.order_by("pk")))
+
+    @admin.action(description="Restrict processing of the selected patients")
+    def restrict_processing(self, request, queryset):
+        for patient in queryset:
+            audit.touch(request, privacy.patient_restrict(patient=patient), AuditAction.UPDATE)
+        self.message_user(request, "Processing restricted: hidden from every role but admin.")
+
+    @admin.action(description="Lift the restriction of processing")
+    def lift_restriction(self, request, queryset):
+        for patient in queryset:
+            patient = privacy.patient_lift_restriction(patient=patient)
+            audit.touch(request, patient, AuditAction.UPDATE)
+        self.message_user(request, "Restriction lifted.")
+
+    @admin.action(description="Anonymise (only once the retention period has passed)")
+    def anonymise_after_retention(self, request, queryset):
+        done = 0
+        for patient in queryset:
+            try:
+                privacy.patient_anonymise(patient=patient)
+            except privacy.RetentionNotOver as exc:
+                self.message_user(request, f"{patient.mrn}: {exc}", messages.ERROR)
+            else:
+                audit.touch(request, patient, AuditAction.UPDATE)
+                done += 1
+        if done:
+            self.message_user(request, f"{done} patient(s) anonymised.")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -40,7 +203,7 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ClinicalHistoryAdmin):
     list_display = [
         "id",
         "patient",

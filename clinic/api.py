@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic import audit, fhir, roles, selectors, services
+from clinic import audit, fhir, privacy, roles, selectors, services
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
@@ -113,9 +113,9 @@ class PatientViewSet(
 
     role_actions = {
         roles.RECEPTION: READ_WRITE,  # demographics only: no FHIR export (clinical content)
-        roles.DOCTOR: READ | {"fhir"},
+        roles.DOCTOR: READ | {"fhir", "export"},
         roles.PHYSIO: READ | {"fhir"},
-        roles.ADMIN: READ_WRITE | {"fhir"},
+        roles.ADMIN: READ_WRITE | {"fhir", "export"},
     }
     filterset_class = PatientFilter
     search_fields = ["given_name", "family_name", "=mrn"]
@@ -155,6 +155,17 @@ class PatientViewSet(
         audit.touch(request, patient, AuditAction.EXPORT)
         cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("pk")
         return Response(fhir.patient_bundle(patient, cases), content_type="application/fhir+json")
+
+    @extend_schema(
+        summary="Everything on record for the patient (right of access), as JSON",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "The patient and all their cases.")},
+    )
+    @action(detail=True, methods=["get"], url_path="export")
+    def export(self, request, pk=None):
+        """The patient's whole record, every case and clinical note (audited as an export)."""
+        patient = self.get_object()
+        audit.touch(request, patient, AuditAction.EXPORT)
+        return Response(privacy.patient_export(patient=patient))
 
     def perform_update(self, serializer):
         serializer.instance = services.patient_update(

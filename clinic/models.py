@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Sex(models.TextChoices):
@@ -42,8 +43,19 @@ class Patient(models.Model):
     reminder_consent_at = models.DateTimeField(
         null=True, blank=True, help_text="When consent was last given or withdrawn."
     )
+    # Privacy (docs/privacy.md): restriction hides the record from every non-admin role;
+    # anonymisation (after the retention period) replaces the identity, keeps the clinical content.
+    restricted = models.BooleanField(
+        "processing restricted",
+        default=False,
+        help_text="Hidden from every role but admin; kept for audit and legal retention.",
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
@@ -129,6 +141,8 @@ class Case(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     discharged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["urgency_rank", "-opened_at", "-id"]

@@ -11,10 +11,15 @@ from clinic.models import Case, Patient
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """The cases a user may see: physios only their assigned cases; nobody else's role sees any."""
+    """The cases a user may see: physios only their assigned cases; nobody else's role sees any.
+
+    A patient whose processing is restricted is out of every role's reach but admin's.
+    """
     role = roles.role_of(user)
-    queryset = Case.objects.all()
-    if role in (roles.DOCTOR, roles.RECEPTION, roles.ADMIN):
+    if role == roles.ADMIN:
+        return Case.objects.all()
+    queryset = Case.objects.filter(patient__restricted=False)
+    if role in (roles.DOCTOR, roles.RECEPTION):
         return queryset
     if role == roles.PHYSIO:
         return queryset.filter(assigned_physio=user)
@@ -22,10 +27,15 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def patients_visible_to(user) -> QuerySet[Patient]:
-    """The patients a user may see: a physio only those with a case assigned to them."""
+    """The patients a user may see: a physio only those with a case assigned to them.
+
+    A patient whose processing is restricted is out of every role's reach but admin's.
+    """
     role = roles.role_of(user)
-    queryset = Patient.objects.all()
-    if role in (roles.DOCTOR, roles.RECEPTION, roles.ADMIN):
+    if role == roles.ADMIN:
+        return Patient.objects.all()
+    queryset = Patient.objects.filter(restricted=False)
+    if role in (roles.DOCTOR, roles.RECEPTION):
         return queryset
     if role == roles.PHYSIO:
         return queryset.filter(

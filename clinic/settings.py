@@ -172,6 +172,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Privacy (issue 8): who changed which clinical record, and when.
+    "simple_history",
     "clinic.apps.ClinicConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
@@ -192,6 +194,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Privacy (issue 8): sets history_user on the historical rows a request writes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.AuditMiddleware",
     # Last: turns a login that axes refused into the "locked out" answer.
     "axes.middleware.AxesMiddleware",
@@ -277,6 +281,13 @@ CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "the clinic")
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 if not re.match(r"^https?://[^/\s]+", SITE_URL):
     raise ImproperlyConfigured(f"SITE_URL must be an http(s):// address, not {SITE_URL!r}.")
+
+# --- Privacy (issue 8) ------------------------------------------------------------
+# How long a medical record is kept after the last case closed. Jurisdiction-dependent
+# (docs/privacy.md): a patient's identity can be anonymised only once it has passed.
+MEDICAL_RECORD_RETENTION_YEARS = env_int("MEDICAL_RECORD_RETENTION_YEARS", 10, minimum=1)
+# Reverting a clinical record from its history would bypass the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Static files -------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from clinic import api as clinic_api
 from clinic import views
@@ -14,7 +14,15 @@ from clinic.health import healthz
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
 
+
+class TalusAPIRootView(APIRootView):
+    """``/api/v1/``: the list of endpoints, for any staff role (it names no patient data)."""
+
+    open_to_all_roles = True
+
+
 router = DefaultRouter()
+router.APIRootView = TalusAPIRootView
 router.register("patients", clinic_api.PatientViewSet, basename="patient")
 router.register("cases", clinic_api.CaseViewSet, basename="case")
 for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES):

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from clinic.admin import ClinicalHistoryAdmin
 from rehab.models import (
     Discharge,
     OutcomeMeasure,
@@ -12,8 +13,9 @@ from rehab.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by admins; written only through the services, which keep the rules."""
+class ReadOnlyAdmin(ClinicalHistoryAdmin):
+    """Viewable by admins, with each record's change history; written only through the
+    services, which keep the rules."""
 
     def has_add_permission(self, request):
         return False

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from clinic.models import Case
 from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS
@@ -34,6 +35,8 @@ class TreatmentPlan(CaseRecord):
     started_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -114,6 +117,8 @@ class PhysioSession(CaseRecord):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["scheduled_at", "id"]
         indexes = [
@@ -165,6 +170,8 @@ class OutcomeMeasure(CaseRecord):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["recorded_at", "id"]
         indexes = [
@@ -213,6 +220,8 @@ class ReturnToRun(CaseRecord):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -258,6 +267,8 @@ class Discharge(CaseRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     discharged_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Discharge of case #{self.case_id}"

@@ -54,7 +54,7 @@ def caseload(user) -> QuerySet[Case]:
         .order_by("-scheduled_at", "-id")
     )
     return (
-        Case.objects.filter(assigned_physio=user)
+        Case.objects.filter(assigned_physio=user, patient__restricted=False)
         .exclude(status__in=[CaseStatus.DISCHARGED, CaseStatus.CLOSED])
         .select_related("patient")
         .annotate(

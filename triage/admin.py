@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from triage.models import Condition, Diagnosis, Examination, ImagingReferral
+from clinic.admin import ClinicalHistoryAdmin
+from triage.models import Condition, Diagnosis, Examination, ImagingReferral, Intake
 
 
 @admin.register(Condition)
@@ -17,7 +18,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Examination)
-class ExaminationAdmin(admin.ModelAdmin):
+class ExaminationAdmin(ClinicalHistoryAdmin):
     list_display = ["id", "case", "examined_at", "examined_by", "thompson_test", "patient_age"]
     list_filter = ["thompson_test", "anterior_drawer", "foot_posture", "examined_at"]
     search_fields = ["case__patient__mrn", "case__patient__family_name"]
@@ -28,7 +29,7 @@ class ExaminationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Diagnosis)
-class DiagnosisAdmin(admin.ModelAdmin):
+class DiagnosisAdmin(ClinicalHistoryAdmin):
     list_display = ["id", "case", "condition", "laterality", "status", "diagnosed_at"]
     list_filter = ["status", "condition", "laterality"]
     search_fields = ["case__patient__mrn", "case__patient__family_name", "condition__code"]
@@ -47,7 +48,7 @@ class DiagnosisAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImagingReferral)
-class ImagingReferralAdmin(admin.ModelAdmin):
+class ImagingReferralAdmin(ClinicalHistoryAdmin):
     list_display = ["id", "case", "modality", "body_site", "laterality", "status", "requested_at"]
     list_filter = ["status", "modality", "laterality"]
     search_fields = ["case__patient__mrn", "case__patient__family_name", "body_site", "reason"]
@@ -71,3 +72,23 @@ class ImagingReferralAdmin(admin.ModelAdmin):
         "cancelled_by",
     ]
     date_hierarchy = "requested_at"
+
+
+@admin.register(Intake)
+class IntakeAdmin(ClinicalHistoryAdmin):
+    """Read-only: the questionnaire is the patient's words as reception recorded them."""
+
+    list_display = ["id", "case", "recorded_at", "recorded_by", "pathway", "urgency"]
+    list_filter = ["pathway", "urgency"]
+    search_fields = ["case__patient__mrn", "case__patient__family_name"]
+    list_select_related = ["case", "recorded_by"]
+    date_hierarchy = "recorded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

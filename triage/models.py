@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from clinic.models import Case
 
@@ -93,6 +94,8 @@ class Intake(models.Model):
     stop_running = models.BooleanField()
     suspected_conditions = models.JSONField(default=list)
     rationale = models.JSONField(default=list)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -220,6 +223,8 @@ class Examination(models.Model):
     )
     imaging_recommendation = models.JSONField(default=dict, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-examined_at", "-id"]
         indexes = [
@@ -300,6 +305,8 @@ class Diagnosis(models.Model):
     )
     refuted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-diagnosed_at", "-id"]
@@ -405,6 +412,8 @@ class ImagingReferral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancel_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -19,6 +19,9 @@ def _scoped(model: type[Model], user) -> QuerySet:
     queryset = model.objects.all()
     if not sees_clinical_notes(user):
         return queryset.none()
+    if roles.role_of(user) != roles.ADMIN:
+        # A restricted patient's records are out of reach (clinic.privacy).
+        queryset = queryset.filter(case__patient__restricted=False)
     if roles.role_of(user) == roles.PHYSIO:
         return queryset.filter(case__assigned_physio=user)
     return queryset
@@ -73,7 +76,9 @@ def reports_to_review(user) -> QuerySet[ImagingReferral]:
 
 def doctor_worklist(*, status: list[str] | None = None, urgency: list[str] | None = None):
     """Cases for the doctors' list: urgent first, newest first (the case_worklist index)."""
-    queryset = Case.objects.select_related("patient", "assigned_physio")
+    queryset = Case.objects.filter(patient__restricted=False).select_related(
+        "patient", "assigned_physio"
+    )
     if status:
         queryset = queryset.filter(status__in=status)
     if urgency:

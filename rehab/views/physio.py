@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clinic import audit, roles
 from clinic.exceptions import Conflict
+from clinic.models import AuditAction
 from clinic.views import role_required
 from rehab import selectors
 from rehab.forms import (
@@ -82,16 +83,18 @@ def plan_edit(request, pk: int):
     )
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        creating = plan is None
         try:
-            if plan is None:
+            if creating:
                 plan = plan_services.plan_create(case=case, by=request.user, **form.cleaned_data)
             else:
                 plan = plan_services.plan_update(plan=plan, by=request.user, **form.cleaned_data)
         except Conflict as exc:
             return _conflict(request, case, exc)
-        audit.touch(request, plan)
+        audit.touch(request, plan, AuditAction.CREATE if creating else AuditAction.UPDATE)
         messages.success(request, "Treatment plan saved.")
         return redirect(_case_url(case))
+    audit.touch_many(request, [case, *([plan] if plan else [])], AuditAction.VIEW)
     return render(
         request,
         "rehab/plan_form.html",
@@ -122,9 +125,10 @@ def session_record(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            audit.touch(request, session)
+            audit.touch(request, session, AuditAction.CREATE)
             messages.success(request, "Session logged.")
             return redirect(_case_url(case))
+    audit.touch(request, case, AuditAction.VIEW)
     return render(
         request,
         "rehab/session_log.html",
@@ -161,10 +165,10 @@ def session_log(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            audit.touch(request, session)
+            audit.touch(request, session, AuditAction.UPDATE)
             messages.success(request, "Session logged.")
             return redirect(_case_url(case))
-    audit.touch(request, session)
+    audit.touch(request, session, AuditAction.VIEW)
     return render(
         request,
         "rehab/session_log.html",
@@ -177,6 +181,8 @@ def outcome_new(request, pk: int):
     """Choose a questionnaire, then fill it in with the patient; scored on saving."""
     case = assigned_case(request, pk)
     code = request.GET.get("instrument") or request.POST.get("instrument")
+    if request.method != "POST":
+        audit.touch(request, case, AuditAction.VIEW)
     if not code:
         return render(
             request,
@@ -195,7 +201,7 @@ def outcome_new(request, pk: int):
         except AnswerError as exc:
             form.add_answer_errors(exc.errors)
         else:
-            audit.touch(request, measure)
+            audit.touch(request, measure, AuditAction.CREATE)
             messages.success(request, f"{instrument.name} saved: {measure.interpretation}")
             return redirect(_case_url(case))
     return render(
@@ -225,6 +231,7 @@ def return_to_run(request, pk: int):
     )
     if request.method == "POST" and not switching and form.is_valid():
         data = form.cleaned_data
+        existed = rtr is not None
         try:
             rtr = rtr_services.return_to_run_update(
                 case=case,
@@ -240,11 +247,10 @@ def return_to_run(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            audit.touch(request, rtr)
+            audit.touch(request, rtr, AuditAction.UPDATE if existed else AuditAction.CREATE)
             messages.success(request, "Return-to-run check saved.")
             return redirect(_case_url(case))
-    if rtr is not None:
-        audit.touch(request, rtr)
+    audit.touch_many(request, [case, *([rtr] if rtr else [])], AuditAction.VIEW)
     return render(
         request,
         "rehab/return_to_run.html",
@@ -267,9 +273,10 @@ def discharge(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            audit.touch(request, record)
+            audit.touch(request, record, AuditAction.CREATE)
             messages.success(request, "The case is discharged.")
             return redirect(_case_url(case))
+    audit.touch(request, case, AuditAction.VIEW)
     return render(
         request, "rehab/discharge.html", {"case": case, "patient": case.patient, "form": form}
     )

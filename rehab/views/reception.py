@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic import audit, roles
 from clinic.exceptions import Conflict
+from clinic.models import AuditAction
 from clinic.views import role_required
 from rehab import selectors
 from rehab.forms import BookingForm, MoveForm
@@ -36,6 +37,13 @@ def _day_url(day: date) -> str:
     return f"/rehab/sessions/?day={day.isoformat()}"
 
 
+def _bookable_cases_read(request):
+    """The cases the booking form offers: their patients' names are shown, so audited."""
+    cases = selectors.bookable_cases(request.user)
+    audit.touch_many(request, list(cases), AuditAction.VIEW)
+    return cases
+
+
 @role_required(*BOOKERS)
 def sessions_day(request):
     """One day's sessions, with a form to book another."""
@@ -52,11 +60,11 @@ def sessions_day(request):
             "physio__username",
         )
     )
-    audit.touch_many(request, sessions)
+    audit.touch_many(request, sessions, AuditAction.VIEW)
     initial = {"duration_minutes": 45}
     if request.GET.get("case"):
         initial["case"] = request.GET["case"]
-    form = BookingForm(cases=selectors.bookable_cases(request.user), initial=initial)
+    form = BookingForm(cases=_bookable_cases_read(request), initial=initial)
     return render(
         request,
         "rehab/sessions_day.html",
@@ -69,9 +77,7 @@ def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
     # ?case=<id> (from the triage result) chooses the case in advance.
     initial = {"case": request.GET.get("case")} if request.GET.get("case", "").isdigit() else {}
-    form = BookingForm(
-        request.POST or None, cases=selectors.bookable_cases(request.user), initial=initial
-    )
+    form = BookingForm(request.POST or None, cases=_bookable_cases_read(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +91,7 @@ def session_book(request):
         except Conflict as exc:
             form.add_error("case", str(exc.detail))
         else:
-            audit.touch(request, session)
+            audit.touch(request, session, AuditAction.CREATE)
             messages.success(
                 request,
                 f"Session booked for {timezone.localtime(session.scheduled_at):%d %b %Y, %H:%M}.",
@@ -126,10 +132,10 @@ def session_move(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            audit.touch(request, session)
+            audit.touch(request, session, AuditAction.UPDATE)
             messages.success(request, "Session moved.")
             return redirect(_day_url(timezone.localdate(session.scheduled_at)))
-    audit.touch(request, session)
+    audit.touch(request, session, AuditAction.VIEW)
     return render(
         request,
         "rehab/session_move.html",
@@ -148,10 +154,10 @@ def session_cancel(request, pk: int):
         except Conflict as exc:
             error = str(exc.detail)
         else:
-            audit.touch(request, session)
+            audit.touch(request, session, AuditAction.UPDATE)
             messages.success(request, "Session cancelled.")
             return redirect(_day_url(timezone.localdate(session.scheduled_at)))
-    audit.touch(request, session)
+    audit.touch(request, session, AuditAction.VIEW)
     return render(
         request,
         "rehab/session_cancel.html",

@@ -1,0 +1,998 @@
+"""DESIGN.md's role matrix, proven: every API action and every page, for every persona.
+
+One row of ``TABLE`` per ``(method, URL name)``: the status each persona gets, how to build
+the request from a world of records (all of Emma's, on a case assigned to Paula), and what
+the audit trail must record when the call succeeds (tests/test_audit_complete.py).
+
+- Allowed: 2xx (3xx for a page that redirects after a write).
+- A role that may not use an endpoint at all gets 403 whatever the id (nothing leaks).
+- A record outside the user's reach (Oscar on Paula's case) answers 404, not 403.
+- Anonymous: 401 on the API, a redirect to the login page for pages.
+- Nothing clinical ever reaches Rita (reception): every clinical text of the world carries
+  ``MARKER``, and no response she receives may contain it, nor a clinical field's key.
+
+The routes are discovered from the router and the URL resolver: a new endpoint or page
+fails ``test_it_covers_every_route`` until its row is added here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from clinic import roles, services
+from clinic.urls import router
+from rehab.models import Reminder
+from rehab.reminder_messages import stop_token
+from rehab.services.discharge import case_discharge
+from rehab.services.outcomes import outcome_record
+from rehab.services.plans import plan_create
+from rehab.services.return_to_run import return_to_run_update
+from rehab.services.sessions import session_record, session_schedule
+from tests.factories import PatientFactory, UserFactory, examination_for
+from triage.services import doctor as doctor_services
+from triage.services.intake import intake_create
+
+MARKER = "CLINICAL-NOTE-7f3a"
+
+# Personas, in the order of the table's columns.
+R, P, O, D, A, N = "reception", "physio", "outsider", "doctor", "admin", "anonymous"  # noqa: E741
+PERSONAS = (R, P, O, D, A, N)
+LOGIN = "login"  # expected for a page: a redirect to the login page
+
+# Keys that only clinical serializers have: none may appear in a JSON answer to reception.
+CLINICAL_KEYS = frozenset(
+    {
+        "notes",
+        "summary",
+        "report",
+        "review_note",
+        "cancel_reason",
+        "override_reason",
+        "reason",
+        "interventions",
+        "pain_before",
+        "pain_after",
+        "dorsiflexion_deg",
+        "home_exercises",
+        "goals",
+        "answers",
+        "score",
+        "interpretation",
+        "imaging_recommendation",
+        "thompson_test",
+        "anterior_drawer",
+    }
+)
+
+QUESTIONNAIRE = {
+    "onset": "trauma",
+    "mechanism": "twist",
+    "swelling": "moderate",
+    "hematoma": False,
+    "mobility": "difficult",
+    "weight_bearing": "difficult",
+    "pain_location": "lateral",
+    "side": "left",
+    "pain_at_rest": 4,
+    "pain_after_running": 7,
+    "pain_duration_days": 1,
+    "still_running": False,
+    "weekly_distance_km": "35.5",
+    "recent_training_change": False,
+    "recent_shoe_change": False,
+    "known_flat_feet": False,
+    "previous_sprains": 1,
+}
+
+
+def S(reception, physio, outsider, doctor, admin, anonymous) -> dict[str, Any]:
+    """The expected answer of each persona, in the order of PERSONAS."""
+    return dict(zip(PERSONAS, (reception, physio, outsider, doctor, admin, anonymous), strict=True))
+
+
+# --- The world -----------------------------------------------------------------------------
+
+
+def build_world() -> SimpleNamespace:
+    """Emma's record, complete, every clinical text marked; Paula treats, Oscar does not."""
+    w = SimpleNamespace()
+    w.rita = UserFactory(username="rita", role=roles.RECEPTION)
+    w.dan = UserFactory(username="dan", role=roles.DOCTOR)
+    w.paula = UserFactory(username="paula", role=roles.PHYSIO)
+    w.oscar = UserFactory(username="oscar", role=roles.PHYSIO)
+    w.ada = UserFactory(username="ada", role=roles.ADMIN, is_staff=True, is_superuser=True)
+    w.users = {R: w.rita, P: w.paula, O: w.oscar, D: w.dan, A: w.ada, N: None}
+    w.patient = PatientFactory(
+        given_name="Emma", family_name="Martin", date_of_birth=datetime.date(1991, 3, 14)
+    )
+    now = timezone.now()
+    w.tomorrow = (now + datetime.timedelta(days=1)).replace(microsecond=0)
+
+    w.intake = intake_create(
+        recorded_by=w.rita,
+        patient=w.patient,
+        questionnaire={**QUESTIONNAIRE, "weekly_distance_km": Decimal("35.5")},
+    )
+    w.case = services.case_update(case=w.intake.case, assigned_physio=w.paula)
+    w.exam = examination_for(
+        w.case,
+        w.dan,
+        malleolar_zone_pain=True,
+        lateral_malleolus_tenderness=True,
+        notes=MARKER,
+    )
+    w.diagnosis = doctor_services.diagnosis_create(
+        case=w.case,
+        diagnosed_by=w.dan,
+        condition=doctor_services.Condition.objects.get(code="ankle_sprain"),
+        laterality="left",
+        notes=MARKER,
+    )
+
+    def referral(status: str):
+        made = doctor_services.referral_create(
+            case=w.case,
+            requested_by=w.dan,
+            modality="xray",
+            body_site="ankle",
+            laterality="left",
+            reason=MARKER,
+        )
+        steps = [
+            ("scheduled", doctor_services.referral_schedule, {"scheduled_for": w.tomorrow}),
+            ("performed", doctor_services.referral_perform, {}),
+            ("reported", doctor_services.referral_report, {"report": MARKER}),
+            ("reviewed", doctor_services.referral_review, {"review_note": MARKER}),
+        ]
+        if status == "cancelled":
+            doctor_services.referral_cancel(referral=made, by=w.dan, reason=MARKER)
+            return made
+        for name, step, kwargs in steps:
+            if status == "requested":
+                break
+            step(referral=made, by=w.dan, **kwargs)
+            if name == status:
+                break
+        return made
+
+    w.referral_requested = referral("requested")
+    w.referral_scheduled = referral("scheduled")
+    w.referral_performed = referral("performed")
+    w.referral_reported = referral("reported")
+    w.referral_reviewed = referral("reviewed")
+    w.referral_cancelled = referral("cancelled")
+
+    w.plan = plan_create(
+        case=w.case,
+        by=w.paula,
+        goals=MARKER,
+        planned_sessions=8,
+        frequency=2,
+        started_on=timezone.localdate(),
+        home_exercises=MARKER,
+    )
+    w.session_attended = session_record(
+        case=w.case,
+        by=w.paula,
+        scheduled_at=now - datetime.timedelta(minutes=5),
+        status="attended",
+        interventions=["massage", "proprioception"],
+        pain_before=5,
+        pain_after=3,
+        notes=MARKER,
+        home_exercises=MARKER,
+    )
+    w.session = session_schedule(case=w.case, scheduled_at=w.tomorrow, by=w.rita)
+    # Booking the session wrote its reminder (the outbox) in the same transaction.
+    w.reminder = Reminder.objects.get(kind="session_reminder", subject_id=w.session.pk)
+    w.outcome = outcome_record(case=w.case, instrument="nprs", answers=[4], by=w.paula)
+    w.rtr = return_to_run_update(
+        case=w.case,
+        by=w.paula,
+        checklist="ankle_sprain",
+        values={"pain_during_sport": True},
+        decision="not_yet",
+        reason=MARKER,
+    )
+    # An earlier episode, discharged with its summary, and a fresh one with nothing on it yet.
+    w.old_case = services.case_create(patient=w.patient, side="right", assigned_physio=w.paula)
+    w.discharge = case_discharge(case=w.old_case, by=w.paula, summary=MARKER)
+    w.fresh_case = services.case_create(patient=w.patient, side="left", assigned_physio=w.paula)
+    return w
+
+
+# --- The table -----------------------------------------------------------------------------
+
+Url = Callable[[SimpleNamespace], str]
+Data = Callable[[SimpleNamespace], dict]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One (method, URL name): how to call it and what each persona must get.
+
+    ``audit``: the AuditEvent action a successful call writes for Emma (``None`` when the
+    route touches no patient data; then ``why`` says so). ``audit_patient``, when set, names
+    the patient the event is about from the response (a newly registered patient).
+    """
+
+    url: Url
+    expect: dict[str, Any]
+    audit: str | None
+    data: Data | None = None
+    why: str = ""
+    audit_patient: Callable[[SimpleNamespace, Any], int] | None = None
+    api: bool = True
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def api(path: str) -> str:
+    return f"/api/v1/{path}"
+
+
+def tomorrow_iso(w) -> str:
+    return w.tomorrow.isoformat()
+
+
+IF_MATCH = {"HTTP_IF_MATCH": "*"}
+NOT_PATIENT_DATA = None
+
+TABLE: dict[tuple[str, str], Call] = {
+    # --- API: patients ---------------------------------------------------------------------
+    ("GET", "patient-list"): Call(
+        lambda w: api("patients/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "patient-list"): Call(
+        lambda w: api("patients/"),
+        S(201, 403, 403, 403, 201, 401),
+        "create",
+        data=lambda w: {
+            "given_name": "Noah",
+            "family_name": "Leroy",
+            "date_of_birth": "1985-06-01",
+            "sex": "male",
+        },
+        audit_patient=lambda w, response: response.json()["id"],
+    ),
+    ("GET", "patient-detail"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("PUT", "patient-detail"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/"),
+        S(200, 403, 404, 403, 200, 401),
+        "update",
+        data=lambda w: {
+            "given_name": "Emma",
+            "family_name": "Martin",
+            "date_of_birth": "1991-03-14",
+            "phone": "+33 6 00 00 00 00",
+        },
+        headers=IF_MATCH,
+    ),
+    ("PATCH", "patient-detail"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/"),
+        S(200, 403, 404, 403, 200, 401),
+        "update",
+        data=lambda w: {"phone": "+33 6 00 00 00 00"},
+        headers=IF_MATCH,
+    ),
+    ("GET", "patient-fhir"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/fhir/"), S(403, 200, 404, 200, 200, 401), "export"
+    ),
+    ("GET", "patient-export"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/export/"),
+        S(403, 403, 404, 200, 200, 401),
+        "export",
+    ),
+    # --- API: cases ------------------------------------------------------------------------
+    ("GET", "case-list"): Call(lambda w: api("cases/"), S(200, 200, 200, 200, 200, 401), "view"),
+    ("POST", "case-list"): Call(
+        lambda w: api("cases/"),
+        S(201, 403, 403, 403, 201, 401),
+        "create",
+        data=lambda w: {"patient": w.patient.pk, "side": "right"},
+    ),
+    ("GET", "case-detail"): Call(
+        lambda w: api(f"cases/{w.case.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    # Reception and doctors assign the physio; a physio does not.
+    ("PUT", "case-detail"): Call(
+        lambda w: api(f"cases/{w.case.pk}/"),
+        S(200, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"assigned_physio": w.oscar.pk},
+        headers=IF_MATCH,
+    ),
+    ("PATCH", "case-detail"): Call(
+        lambda w: api(f"cases/{w.case.pk}/"),
+        S(200, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"assigned_physio": w.oscar.pk},
+        headers=IF_MATCH,
+    ),
+    ("GET", "case-timeline"): Call(
+        lambda w: api(f"cases/{w.case.pk}/timeline/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    # --- API: intakes (the patient's words, asked by reception: not a clinical note) --------
+    ("GET", "intake-list"): Call(
+        lambda w: api("intakes/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "intake-list"): Call(
+        lambda w: api("intakes/"),
+        S(201, 403, 403, 403, 403, 401),
+        "create",
+        data=lambda w: {"patient": w.patient.pk, "questionnaire": QUESTIONNAIRE},
+    ),
+    ("GET", "intake-detail"): Call(
+        lambda w: api(f"intakes/{w.intake.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    # --- API: examinations -----------------------------------------------------------------
+    ("GET", "examination-list"): Call(
+        lambda w: api("examinations/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "examination-list"): Call(
+        lambda w: api("examinations/"),
+        S(403, 403, 403, 201, 201, 401),
+        "create",
+        data=lambda w: {"case": w.case.pk, "thompson_test": "negative"},
+    ),
+    ("GET", "examination-detail"): Call(
+        lambda w: api(f"examinations/{w.exam.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
+    ),
+    ("PUT", "examination-detail"): Call(
+        lambda w: api(f"examinations/{w.exam.pk}/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"notes": "Reviewed."},
+    ),
+    ("PATCH", "examination-detail"): Call(
+        lambda w: api(f"examinations/{w.exam.pk}/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"notes": "Reviewed."},
+    ),
+    # --- API: diagnoses --------------------------------------------------------------------
+    ("GET", "diagnosis-list"): Call(
+        lambda w: api("diagnoses/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "diagnosis-list"): Call(
+        lambda w: api("diagnoses/"),
+        S(403, 403, 403, 201, 201, 401),
+        "create",
+        data=lambda w: {"case": w.case.pk, "condition": "ankle_fracture", "laterality": "left"},
+    ),
+    ("GET", "diagnosis-detail"): Call(
+        lambda w: api(f"diagnoses/{w.diagnosis.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
+    ),
+    ("PUT", "diagnosis-detail"): Call(
+        lambda w: api(f"diagnoses/{w.diagnosis.pk}/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"laterality": "left", "notes": "Reviewed."},
+        headers=IF_MATCH,
+    ),
+    ("PATCH", "diagnosis-detail"): Call(
+        lambda w: api(f"diagnoses/{w.diagnosis.pk}/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"notes": "Reviewed."},
+        headers=IF_MATCH,
+    ),
+    ("POST", "diagnosis-confirm"): Call(
+        lambda w: api(f"diagnoses/{w.diagnosis.pk}/confirm/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+    ),
+    ("POST", "diagnosis-refute"): Call(
+        lambda w: api(f"diagnoses/{w.diagnosis.pk}/refute/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+    ),
+    # --- API: imaging referrals (only a doctor reviews a report) ---------------------------
+    ("GET", "imagingreferral-list"): Call(
+        lambda w: api("imaging-referrals/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "imagingreferral-list"): Call(
+        lambda w: api("imaging-referrals/"),
+        S(403, 403, 403, 201, 201, 401),
+        "create",
+        data=lambda w: {
+            "case": w.case.pk,
+            "modality": "mri",
+            "body_site": "ankle",
+            "laterality": "left",
+            "reason": "Persistent pain.",
+        },
+    ),
+    ("GET", "imagingreferral-detail"): Call(
+        lambda w: api(f"imaging-referrals/{w.referral_reported.pk}/"),
+        S(403, 200, 404, 200, 200, 401),
+        "view",
+    ),
+    ("POST", "imagingreferral-schedule"): Call(
+        lambda w: api(f"imaging-referrals/{w.referral_requested.pk}/schedule/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"scheduled_for": tomorrow_iso(w)},
+    ),
+    ("POST", "imagingreferral-perform"): Call(
+        lambda w: api(f"imaging-referrals/{w.referral_scheduled.pk}/perform/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+    ),
+    ("POST", "imagingreferral-report"): Call(
+        lambda w: api(f"imaging-referrals/{w.referral_performed.pk}/report/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"report": "No fracture."},
+    ),
+    ("POST", "imagingreferral-review"): Call(
+        lambda w: api(f"imaging-referrals/{w.referral_reported.pk}/review/"),
+        S(403, 403, 404, 200, 403, 401),
+        "update",
+    ),
+    ("POST", "imagingreferral-cancel"): Call(
+        lambda w: api(f"imaging-referrals/{w.referral_requested.pk}/cancel/"),
+        S(403, 403, 404, 200, 200, 401),
+        "update",
+        data=lambda w: {"reason": "Declined."},
+    ),
+    # --- API: the condition catalogue (not patient data) -----------------------------------
+    ("GET", "condition-list"): Call(
+        lambda w: api("conditions/"),
+        S(403, 200, 200, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the catalogue of conditions",
+    ),
+    ("GET", "condition-detail"): Call(
+        lambda w: api("conditions/ankle_sprain/"),
+        S(403, 200, 200, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the catalogue of conditions",
+    ),
+    # --- API: treatment plans --------------------------------------------------------------
+    ("GET", "treatment-plan-list"): Call(
+        lambda w: api("treatment-plans/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "treatment-plan-list"): Call(
+        lambda w: api("treatment-plans/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {
+            "case": w.fresh_case.pk,
+            "goals": "Run 5 km.",
+            "planned_sessions": 6,
+            "frequency": 2,
+            "started_on": timezone.localdate().isoformat(),
+        },
+    ),
+    ("GET", "treatment-plan-detail"): Call(
+        lambda w: api(f"treatment-plans/{w.plan.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
+    ),
+    ("PUT", "treatment-plan-detail"): Call(
+        lambda w: api(f"treatment-plans/{w.plan.pk}/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {
+            "goals": "Run 10 km.",
+            "planned_sessions": 10,
+            "frequency": 2,
+            "started_on": w.plan.started_on.isoformat(),
+        },
+        headers=IF_MATCH,
+    ),
+    ("PATCH", "treatment-plan-detail"): Call(
+        lambda w: api(f"treatment-plans/{w.plan.pk}/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"planned_sessions": 10},
+        headers=IF_MATCH,
+    ),
+    # --- API: sessions (reception books without clinical fields) ---------------------------
+    ("GET", "session-list"): Call(
+        lambda w: api("sessions/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "session-list"): Call(
+        lambda w: api("sessions/"),
+        S(201, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {"case": w.fresh_case.pk, "scheduled_at": tomorrow_iso(w)},
+    ),
+    ("GET", "session-detail"): Call(
+        lambda w: api(f"sessions/{w.session_attended.pk}/"),
+        S(200, 200, 404, 200, 200, 401),
+        "view",
+    ),
+    ("PUT", "session-detail"): Call(
+        lambda w: api(f"sessions/{w.session.pk}/"),
+        S(200, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"scheduled_at": (w.tomorrow + datetime.timedelta(hours=2)).isoformat()},
+        headers=IF_MATCH,
+    ),
+    ("PATCH", "session-detail"): Call(
+        lambda w: api(f"sessions/{w.session.pk}/"),
+        S(200, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"scheduled_at": (w.tomorrow + datetime.timedelta(hours=2)).isoformat()},
+        headers=IF_MATCH,
+    ),
+    # --- API: outcome measures -------------------------------------------------------------
+    ("GET", "outcome-list"): Call(
+        lambda w: api("outcomes/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "outcome-list"): Call(
+        lambda w: api("outcomes/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {"case": w.case.pk, "instrument": "nprs", "answers": [3]},
+    ),
+    ("GET", "outcome-detail"): Call(
+        lambda w: api(f"outcomes/{w.outcome.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
+    ),
+    # --- API: reminders (every role reads within its reach; the care team cancels) ---------
+    ("GET", "reminder-list"): Call(
+        lambda w: api("reminders/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("GET", "reminder-detail"): Call(
+        lambda w: api(f"reminders/{w.reminder.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("POST", "reminder-cancel"): Call(
+        lambda w: api(f"reminders/{w.reminder.pk}/cancel/"),
+        S(200, 200, 404, 200, 200, 401),
+        "update",
+    ),
+    # --- API: outside the router -----------------------------------------------------------
+    ("GET", "api-root"): Call(
+        lambda w: api(""),
+        S(200, 200, 200, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the list of endpoints",
+    ),
+    ("POST", "api-token"): Call(
+        lambda w: api("auth/token/"),
+        S(200, 200, 200, 200, 200, 400),
+        NOT_PATIENT_DATA,
+        why="credentials for a token",
+    ),
+    ("DELETE", "api-token"): Call(
+        lambda w: api("auth/token/"),
+        S(204, 204, 204, 204, 204, 401),
+        NOT_PATIENT_DATA,
+        why="revokes the caller's token",
+    ),
+    # --- Pages: the clinic core ------------------------------------------------------------
+    ("GET", "home"): Call(
+        lambda w: "/", S(302, 302, 302, 302, 302, LOGIN), None, why="a redirect", api=False
+    ),
+    ("GET", "login"): Call(
+        lambda w: reverse("login"),
+        S(302, 302, 302, 302, 302, 200),
+        NOT_PATIENT_DATA,
+        why="the login form",
+        api=False,
+    ),
+    ("POST", "logout"): Call(
+        lambda w: reverse("logout"),
+        S(302, 302, 302, 302, 302, 302),
+        NOT_PATIENT_DATA,
+        why="ends the session",
+        api=False,
+    ),
+    ("GET", "two-factor-setup"): Call(
+        lambda w: reverse("two-factor-setup"),
+        S(200, 200, 200, 200, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="the user's own authenticator device",
+        api=False,
+    ),
+    ("GET", "two-factor-verify"): Call(
+        lambda w: reverse("two-factor-verify"),
+        S(302, 302, 302, 302, 302, LOGIN),
+        NOT_PATIENT_DATA,
+        why="no device yet: nothing to verify, back home",
+        api=False,
+    ),
+    ("GET", "rehab:reminder-stop"): Call(
+        lambda w: reverse("rehab:reminder-stop", args=[stop_token(w.patient.pk)]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="the patient's own opt-out link: a confirmation that names nobody",
+        api=False,
+    ),
+    ("GET", "healthz"): Call(
+        lambda w: reverse("healthz"),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="the health check",
+        api=False,
+    ),
+    ("GET", "patient-search"): Call(
+        lambda w: reverse("patient-search") + "?q=Martin",
+        S(200, 200, 200, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "patient-record"): Call(
+        lambda w: reverse("patient-record", args=[w.patient.pk]),
+        S(200, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "patient-edit"): Call(
+        lambda w: reverse("patient-edit", args=[w.patient.pk]),
+        S(200, 403, 403, 403, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    # --- Pages: reception intake -----------------------------------------------------------
+    ("GET", "triage:reception-home"): Call(
+        lambda w: reverse("triage:reception-home"),
+        S(200, 403, 403, 403, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:patient-register"): Call(
+        lambda w: reverse("triage:patient-register"),
+        S(200, 403, 403, 403, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="an empty registration form",
+        api=False,
+    ),
+    ("GET", "triage:intake-new"): Call(
+        lambda w: reverse("triage:intake-new", args=[w.patient.pk]),
+        S(200, 403, 403, 403, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:intake-result"): Call(
+        lambda w: reverse("triage:intake-result", args=[w.intake.pk]),
+        S(200, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    # --- Pages: doctors --------------------------------------------------------------------
+    ("GET", "triage:case-list"): Call(
+        lambda w: reverse("triage:case-list"),
+        S(403, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:case-detail"): Call(
+        lambda w: reverse("triage:case-detail", args=[w.case.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:exam-new"): Call(
+        lambda w: reverse("triage:exam-new", args=[w.case.pk]),
+        S(403, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:diagnosis-new"): Call(
+        lambda w: reverse("triage:diagnosis-new", args=[w.case.pk]),
+        S(403, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:referral-new"): Call(
+        lambda w: reverse("triage:referral-new", args=[w.case.pk]),
+        S(403, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "triage:exam-detail"): Call(
+        lambda w: reverse("triage:exam-detail", args=[w.exam.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("POST", "triage:exam-order"): Call(
+        lambda w: reverse("triage:exam-order", args=[w.exam.pk]),
+        S(403, 403, 403, 302, 302, LOGIN),
+        "create",
+        data=lambda w: {"study": "ankle_xray"},
+        api=False,
+    ),
+    ("POST", "triage:diagnosis-status"): Call(
+        lambda w: reverse("triage:diagnosis-status", args=[w.diagnosis.pk, "confirmed"]),
+        S(403, 403, 403, 302, 302, LOGIN),
+        "update",
+        api=False,
+    ),
+    ("GET", "triage:referral-detail"): Call(
+        lambda w: reverse("triage:referral-detail", args=[w.referral_reviewed.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("POST", "triage:referral-step"): Call(
+        lambda w: reverse("triage:referral-step", args=[w.referral_requested.pk, "cancel"]),
+        S(403, 403, 403, 302, 302, LOGIN),
+        "update",
+        data=lambda w: {"cancel-reason": "Declined."},
+        api=False,
+    ),
+    ("GET", "triage:reports-to-review"): Call(
+        lambda w: reverse("triage:reports-to-review"),
+        S(403, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    # --- Pages: physios --------------------------------------------------------------------
+    ("GET", "rehab:caseload"): Call(
+        lambda w: reverse("rehab:caseload"),
+        S(403, 200, 200, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:case"): Call(
+        lambda w: reverse("rehab:case", args=[w.case.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:plan"): Call(
+        lambda w: reverse("rehab:plan", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:session-record"): Call(
+        lambda w: reverse("rehab:session-record", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:outcome-new"): Call(
+        lambda w: reverse("rehab:outcome-new", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:return-to-run"): Call(
+        lambda w: reverse("rehab:return-to-run", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:discharge"): Call(
+        lambda w: reverse("rehab:discharge", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:session-log"): Call(
+        lambda w: reverse("rehab:session-log", args=[w.session_attended.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    # --- Pages: session booking (reception and physios) ------------------------------------
+    ("GET", "rehab:sessions"): Call(
+        lambda w: (
+            reverse("rehab:sessions")
+            + f"?day={timezone.localdate(w.session_attended.scheduled_at).isoformat()}"
+        ),
+        S(200, 200, 200, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:session-book"): Call(
+        lambda w: reverse("rehab:session-book"),
+        S(200, 200, 200, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:session-move"): Call(
+        lambda w: reverse("rehab:session-move", args=[w.session.pk]),
+        S(200, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:session-cancel"): Call(
+        lambda w: reverse("rehab:session-cancel", args=[w.session.pk]),
+        S(200, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("POST", "rehab:session-cancel"): Call(
+        lambda w: reverse("rehab:session-cancel", args=[w.session.pk]),
+        S(302, 302, 404, 403, 403, LOGIN),
+        "update",
+        api=False,
+    ),
+}
+
+
+# --- Route discovery -----------------------------------------------------------------------
+
+# Not part of the matrix: Django admin (its own permission system, covered in
+# tests/clinic/test_privacy_admin.py), the schema and its UI (no patient data), static files.
+EXCLUDED_PREFIXES = ("admin/", "api/schema/", "api/docs/", "static/")
+
+STANDARD_ACTIONS = {
+    "list": ("GET", "list"),
+    "create": ("POST", "list"),
+    "retrieve": ("GET", "detail"),
+    "update": ("PUT", "detail"),
+    "partial_update": ("PATCH", "detail"),
+    "destroy": ("DELETE", "detail"),
+}
+
+
+def discovered_api_routes() -> set[tuple[str, str]]:
+    """(method, URL name) of every action of every viewset in the router, extra ones included."""
+    routes = set()
+    for _prefix, viewset, basename in router.registry:
+        for action, (method, suffix) in STANDARD_ACTIONS.items():
+            if hasattr(viewset, action):
+                routes.add((method, f"{basename}-{suffix}"))
+        for extra in viewset.get_extra_actions():
+            for method in extra.mapping:
+                routes.add((method.upper(), f"{basename}-{extra.url_name}"))
+    return routes
+
+
+def router_url_names() -> set[str]:
+    names = set()
+    for _prefix, viewset, basename in router.registry:
+        names |= {f"{basename}-list", f"{basename}-detail"}
+        names |= {f"{basename}-{extra.url_name}" for extra in viewset.get_extra_actions()}
+    return names
+
+
+def discovered_url_names() -> set[str]:
+    """Every named URL pattern outside the router and the excluded prefixes."""
+    found: set[str] = set()
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(EXCLUDED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"The URL {route!r} has no name: give it one."
+                found.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found - router_url_names()
+
+
+def test_it_covers_every_route():
+    api_rows = {key for key in TABLE if key[1] in router_url_names()}
+    other_rows = {name for _method, name in TABLE} - router_url_names()
+
+    assert discovered_api_routes() == api_rows
+    assert discovered_url_names() == other_rows
+
+
+def test_it_explains_every_route_without_audit():
+    unexplained = [key for key, call in TABLE.items() if call.audit is None and not call.why]
+
+    assert unexplained == []
+
+
+# --- Running a call --------------------------------------------------------------------------
+
+
+def perform(w: SimpleNamespace, key: tuple[str, str], persona: str):
+    """Make the call of a row as a persona; returns the response."""
+    method, _name = key
+    call = TABLE[key]
+    user = w.users[persona]
+    data = call.data(w) if call.data else {}
+    if call.api:
+        client = APIClient()
+        if key == ("POST", "api-token"):
+            password = "correct horse battery" if user else "wrong"
+            data = {"username": user.username if user else "rita", "password": password}
+        elif user is not None:
+            client.force_authenticate(user)
+        return client.generic(
+            method,
+            call.url(w),
+            json.dumps(data) if data else "",
+            content_type="application/json",
+            **call.headers,
+        )
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if method == "GET":
+        return client.get(call.url(w))
+    return client.post(call.url(w), data)
+
+
+def status_matches(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(
+            reverse("login") + "?next="
+        )
+    return response.status_code == expected
+
+
+def clinical_leaks(response) -> list[str]:
+    """What of the clinical record this response carries (for reception: must be nothing)."""
+    body = response.content.decode(errors="replace")
+    leaks = [f"the marker {MARKER!r}"] if MARKER in body else []
+    if response.get("Content-Type", "").startswith(("application/json", "application/fhir")):
+
+        def keys(value):
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    yield k
+                    yield from keys(v)
+            elif isinstance(value, list):
+                for v in value:
+                    yield from keys(v)
+
+        found = set(keys(json.loads(body or "null"))) & CLINICAL_KEYS
+        leaks += [f"the clinical field {k!r}" for k in sorted(found)]
+    return leaks
+
+
+def each_persona(w: SimpleNamespace, key: tuple[str, str]):
+    """Yield (persona, response) for every persona, each call rolled back afterwards."""
+    for persona in PERSONAS:
+        with transaction.atomic():
+            response = perform(w, key, persona)
+            yield persona, response
+            transaction.set_rollback(True)
+
+
+# --- The matrix ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.mark.parametrize("key", list(TABLE), ids=[f"{m} {n}" for m, n in TABLE])
+def test_the_role_matrix(world, key):
+    call = TABLE[key]
+    wrong = []
+    for persona, response in each_persona(world, key):
+        expected = call.expect[persona]
+        if not status_matches(response, expected):
+            detail = response.content[:200].decode(errors="replace")
+            wrong.append(f"{persona}: expected {expected}, got {response.status_code} {detail}")
+        if persona == R:
+            wrong += [f"reception received {leak}" for leak in clinical_leaks(response)]
+
+    assert wrong == []
+
+
+def test_it_plants_the_marker_where_clinicians_read_it(world, api_as):
+    """The leak check means something: the marker is really on the record."""
+    dan = api_as(world.dan)
+
+    assert MARKER in dan.get(api(f"examinations/{world.exam.pk}/")).content.decode()
+    assert MARKER in dan.get(api(f"sessions/{world.session_attended.pk}/")).content.decode()
+    assert MARKER in dan.get(api(f"patients/{world.patient.pk}/export/")).content.decode()
+
+
+def test_it_answers_a_forbidden_role_the_same_for_a_record_that_does_not_exist(world, api_as):
+    """A role's 403 on an endpoint depends on nothing but the role: no existence leak."""
+    rita = api_as(world.rita)
+
+    assert rita.get(api(f"examinations/{world.exam.pk}/")).status_code == 403
+    assert rita.get(api("examinations/999999/")).status_code == 403
