@@ -80,3 +80,8 @@ def test_it_shows_the_trail_read_only_in_admin(client, ada, dan, api_as, case):
     assert change.status_code == 403
     assert delete.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk, action="view").exists()
+
+
+def test_it_writes_to_the_table_the_bulk_insert_names():
+    # clinic.audit's PostgreSQL fast path names the table literally.
+    assert AuditEvent._meta.db_table == "clinic_auditevent"
