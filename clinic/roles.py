@@ -82,6 +82,22 @@ def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs)
     sync_roles()
 
 
+# Precedence when someone holds several roles: the widest wins.
+ROLE_PRECEDENCE = (ADMIN, DOCTOR, PHYSIO, RECEPTION)
+
+
+def role_subquery(user_ref: str = "user_id"):
+    """The role name of the user in ``user_ref``, as a subquery (folds the lookup into a join)."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+
+    rank = Case(
+        *(When(name=name, then=Value(i)) for i, name in enumerate(ROLE_PRECEDENCE)),
+        output_field=IntegerField(),
+    )
+    groups = Group.objects.filter(user=OuterRef(user_ref), name__in=ROLE_PRECEDENCE)
+    return Subquery(groups.annotate(rank=rank).order_by("rank").values("name")[:1])
+
+
 def role_of(user) -> str | None:
     """The user's role name, or None for anonymous users and staff without a role.
 
@@ -96,6 +112,6 @@ def role_of(user) -> str | None:
         role = ADMIN
     else:
         names = {g.name for g in user.groups.all()}
-        role = next((r for r in (ADMIN, DOCTOR, PHYSIO, RECEPTION) if r in names), None)
+        role = next((r for r in ROLE_PRECEDENCE if r in names), None)
     user._talus_role = role
     return role

@@ -70,3 +70,19 @@ def test_it_answers_401_to_anonymous_api_calls(api, db):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_it_learns_the_role_with_the_token_in_one_query(
+    api, dan, patient, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = api.post(TOKEN_URL, {"username": "dan", "password": "correct horse battery"}).json()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(f"/api/v1/patients/{patient.pk}/").status_code == 200
+
+    group_lookups = [q["sql"] for q in queries if "auth_group" in q["sql"]]
+    assert len(group_lookups) == 1 and "authtoken_token" in group_lookups[0]
