@@ -75,3 +75,19 @@ class ETagMixin:
         if if_none_match and if_match_satisfied(if_none_match, etag_for(instance)):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
         return Response(self.get_serializer(instance).data)
+
+
+def stale_form_check(request, obj, form):
+    """For a page's POST over ``obj``: the current row (locked) and, if the form was drawn
+    from an older version, the current values as (label, value) pairs to show beside it.
+
+    The form carries the ETag it was drawn from in a hidden ``version`` field; call inside
+    the request's transaction (ATOMIC_REQUESTS) so that the lock holds until the save.
+    """
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if request.POST.get("version") == etag_for(current):
+        return current, None
+    values = [
+        (form[name].label, getattr(current, name)) for name in form.fields if hasattr(current, name)
+    ]
+    return current, values

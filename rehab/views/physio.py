@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clinic import audit, roles
+from clinic.concurrency import etag_for, stale_form_check
 from clinic.exceptions import Conflict
 from clinic.models import AuditAction
 from clinic.views import role_required
@@ -82,7 +83,11 @@ def plan_edit(request, pk: int):
         else {"started_on": timezone.localdate()}
     )
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    conflict = None
+    if request.method == "POST" and plan is not None:
+        # Two physios (or two tabs) never silently overwrite each other's plan.
+        plan, conflict = stale_form_check(request, plan, form)
+    if request.method == "POST" and conflict is None and form.is_valid():
         creating = plan is None
         try:
             if creating:
@@ -98,7 +103,15 @@ def plan_edit(request, pk: int):
     return render(
         request,
         "rehab/plan_form.html",
-        {"case": case, "patient": case.patient, "form": form, "plan": plan},
+        {
+            "case": case,
+            "patient": case.patient,
+            "form": form,
+            "plan": plan,
+            "version": etag_for(plan) if plan else "",
+            "conflict": conflict,
+            "conflict_at": plan.updated_at if plan else None,
+        },
     )
 
 

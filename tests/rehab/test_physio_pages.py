@@ -248,3 +248,38 @@ def test_it_refuses_reception_on_physio_pages(client, rita, case):
 
     assert client.get("/rehab/caseload/").status_code == 403
     assert client.get(f"/rehab/cases/{case.pk}/").status_code == 403
+
+
+def _plan_form(goals: str, version: str) -> dict:
+    return {
+        "goals": goals,
+        "planned_sessions": "6",
+        "frequency": "2",
+        "home_exercises": "",
+        "started_on": timezone.localdate().isoformat(),
+        "version": version,
+    }
+
+
+def _version(html: str) -> str:
+    import re
+
+    return re.search(r'name="version" value="([^"]+)"', html).group(1).replace("&quot;", '"')
+
+
+def test_it_refuses_a_stale_plan_form_and_shows_the_other_change(client, paula, case):
+    client.force_login(paula)
+    url = f"/rehab/cases/{case.pk}/plan/"
+    client.post(url, _plan_form("Run 5 km", ""))
+    stale = _version(client.get(url).content.decode())
+    fresh = _version(client.get(url).content.decode())
+    assert client.post(url, _plan_form("Run 10 km by June", fresh)).status_code == 302
+
+    response = client.post(url, _plan_form("Walk without pain", stale))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else changed this while you were editing" in html
+    assert "Run 10 km by June" in html  # their version, shown
+    assert "Walk without pain" in html  # our typing, kept
+    assert TreatmentPlan.objects.get().goals == "Run 10 km by June"
