@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic import audit, roles, selectors, services
-from clinic.concurrency import etag_for
-from clinic.models import Patient
+from clinic.concurrency import etag_for, stale_form_check
 
 
 def role_required(*allowed: str):
@@ -79,38 +77,26 @@ def patient_edit(request, pk: int):
     patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=pk)
     conflict = None
     if request.method == "POST":
+        # Keep what this user typed even when the save is refused.
         form = PatientForm(request.POST, instance=patient)
-        with transaction.atomic():
-            current = Patient.objects.select_for_update().get(pk=patient.pk)
-            if request.POST.get("version") != etag_for(current):
-                conflict = current
-            elif form.is_valid():
-                data = {k: v for k, v in form.cleaned_data.items() if k != "allow_duplicate"}
-                services.patient_update(patient=current, **data)
-                audit.touch(request, current, "update")
-                messages.success(request, "The patient's details are saved.")
-                return redirect("patient-record", pk=current.pk)
-        if conflict is not None:
-            # Show the other person's version beside what this user typed; keep the typing.
-            form = PatientForm(request.POST)
-            form.is_valid()
+        patient, conflict = stale_form_check(request, patient, form)
+        if conflict is None and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "allow_duplicate"}
+            services.patient_update(patient=patient, **data)
+            audit.touch(request, patient, "update")
+            messages.success(request, "The patient's details are saved.")
+            return redirect("patient-record", pk=patient.pk)
     else:
         form = PatientForm(instance=patient)
     audit.touch(request, patient, "view")
-    version = etag_for(conflict or patient)
-    fields = (
-        [(form[name].label, getattr(conflict, name)) for name in form.Meta.fields]
-        if conflict
-        else []
-    )
     return render(
         request,
         "clinic/patient_edit.html",
         {
-            "patient": conflict or patient,
+            "patient": patient,
             "form": form,
-            "version": version,
+            "version": etag_for(patient),
             "conflict": conflict,
-            "their_values": fields,
+            "conflict_at": patient.updated_at,
         },
     )

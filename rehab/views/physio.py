@@ -115,6 +115,21 @@ def plan_edit(request, pk: int):
     )
 
 
+def _save_session(request, case, form, action, save):
+    """Run a session service for a page: a 409 shows the conflict page, a broken rule goes
+    beside its field (None: render the form again), success goes back to the case."""
+    try:
+        session = save()
+    except Conflict as exc:
+        return _conflict(request, case, exc)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+    audit.touch(request, session, action)
+    messages.success(request, "Session logged.")
+    return redirect(_case_url(case))
+
+
 @role_required(roles.PHYSIO)
 def session_record(request, pk: int):
     """Record a session that took place without a booking (attended or no-show)."""
@@ -124,23 +139,22 @@ def session_record(request, pk: int):
         request.POST or None, initial={"scheduled_at": now, "duration_minutes": 45}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            session = session_services.session_record(
+        response = _save_session(
+            request,
+            case,
+            form,
+            AuditAction.CREATE,
+            lambda: session_services.session_record(
                 case=case,
                 by=request.user,
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 status=form.cleaned_data["status"],
                 **form.clinical(),
-            )
-        except Conflict as exc:
-            return _conflict(request, case, exc)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            audit.touch(request, session, AuditAction.CREATE)
-            messages.success(request, "Session logged.")
-            return redirect(_case_url(case))
+            ),
+        )
+        if response is not None:
+            return response
     audit.touch(request, case, AuditAction.VIEW)
     return render(
         request,
@@ -166,21 +180,20 @@ def session_log(request, pk: int):
         )
     form = SessionLogForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            session = session_services.session_log(
+        response = _save_session(
+            request,
+            case,
+            form,
+            AuditAction.UPDATE,
+            lambda: session_services.session_log(
                 session=session,
                 by=request.user,
                 status=form.cleaned_data["status"],
                 **form.clinical(),
-            )
-        except Conflict as exc:
-            return _conflict(request, case, exc)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            audit.touch(request, session, AuditAction.UPDATE)
-            messages.success(request, "Session logged.")
-            return redirect(_case_url(case))
+            ),
+        )
+        if response is not None:
+            return response
     audit.touch(request, session, AuditAction.VIEW)
     return render(
         request,

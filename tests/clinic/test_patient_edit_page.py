@@ -50,7 +50,7 @@ def test_it_refuses_a_stale_form_and_shows_both_versions(client, rita, patient):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else changed these details" in html
+    assert "Someone else changed this while you were editing" in html
     assert "emma.new@example.org" in html  # their change, shown
     assert 'value="+33622222222"' in html  # our typing, kept
     patient.refresh_from_db()
