@@ -103,3 +103,22 @@ def test_it_keeps_the_case_list_to_a_constant_number_of_queries(
         CaseFactory()
     with django_assert_max_num_queries(6):
         assert len(client.get(URL).json()["results"]) == 31
+
+
+def test_it_writes_a_case_exactly_as_the_declared_fields_would(dan, api_as, paula):
+    from rest_framework import serializers
+
+    from clinic.api import CaseSerializer
+
+    case = CaseFactory(assigned_physio=paula, status="triaged")
+    case.set_urgency("soon")
+    case.save()
+
+    class Declared(CaseSerializer):
+        def to_representation(self, instance):
+            return serializers.ModelSerializer.to_representation(self, instance)
+
+    body = api_as(dan).get(f"{URL}{case.pk}/").json()
+
+    assert body == dict(Declared(case).data)
+    assert body["opened_at"].endswith("Z") and body["urgency"] == "soon"

@@ -86,3 +86,11 @@ def test_it_learns_the_role_with_the_token_in_one_query(
 
     group_lookups = [q["sql"] for q in queries if "auth_group" in q["sql"]]
     assert len(group_lookups) == 1 and "authtoken_token" in group_lookups[0]
+
+
+def test_it_reads_every_column_of_the_user_with_the_token():
+    from django.contrib.auth import get_user_model
+
+    from clinic.authentication import USER_FIELDS
+
+    assert [f.attname for f in get_user_model()._meta.concrete_fields] == USER_FIELDS
