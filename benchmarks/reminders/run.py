@@ -35,7 +35,9 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="reminders to send")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
-    parser.add_argument("--concurrency", type=int, default=1, help="prefork children per worker")
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="prefork children per worker (as the Procfile)"
+    )
     parser.add_argument("--kill", action="store_true", help="SIGKILL one worker mid-run")
     parser.add_argument(
         "--lease", type=int, default=60, help="REMINDER_LEASE_SECONDS for the run (60-300)"
