@@ -203,6 +203,8 @@ def main() -> None:
                     dispatch_due_reminders()
                 pending = mine.filter(status="pending").count()
                 now = time.monotonic()
+                if at_99 is None and smtp.total * 100 >= args.count * 99:
+                    at_99 = now - started
                 if not pending:
                     break
                 if now - started > args.timeout:
@@ -214,8 +216,6 @@ def main() -> None:
                     killed_at = now - started
                     print(f"  SIGKILLed worker 0 at {killed_at:.1f}s; restarting it", flush=True)
                     workers[0] = start_worker(0, args, queue, env, settings_dir)
-                if at_99 is None and smtp.total * 100 >= args.count * 99:
-                    at_99 = now - started
                 if now - last_report >= 5:
                     print(f"  {now - started:6.1f}s  sent {smtp.total:6d}  pending {pending}")
                     last_report = now
