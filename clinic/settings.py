@@ -317,6 +317,8 @@ REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
 # A claimed reminder whose worker died is claimed again after this lease. It must outlive
 # the send task's hard time limit (30 s, rehab.tasks) so that a live send is never re-claimed.
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=60)
+# Rows one dispatcher run claims and queues at most (the rest waits for the next run).
+REMINDER_DISPATCH_MAX = env_int("REMINDER_DISPATCH_MAX", 10000, minimum=1)
 
 # --- Cache (API throttling counters) --------------------------------------------
 

@@ -77,13 +77,19 @@ def _render(name: str, context: dict) -> str:
     return render_to_string(f"rehab/reminders/{name}", context).strip()
 
 
-def render(reminder: Reminder) -> RenderedReminder:
-    """The subject, the email body and the text message for one reminder."""
+def render(reminder: Reminder, *, channel: str | None = None) -> RenderedReminder:
+    """The subject, the email body and the text message for one reminder.
+
+    With ``channel`` ("email" or "sms") only the words that channel carries are
+    rendered; the others are empty (a send renders what it sends, nothing more).
+    """
     context = context_for(reminder)
-    subject = " ".join(_render(f"{reminder.kind}_subject.txt", context).split())
+    email = channel in (None, "email")
+    text = channel in (None, "sms")
+    subject = " ".join(_render(f"{reminder.kind}_subject.txt", context).split()) if email else ""
     return RenderedReminder(
         subject=subject,
-        body=_render(f"{reminder.kind}.txt", context) + "\n",
-        sms=" ".join(_render(f"{reminder.kind}_sms.txt", context).split()),
+        body=_render(f"{reminder.kind}.txt", context) + "\n" if email else "",
+        sms=" ".join(_render(f"{reminder.kind}_sms.txt", context).split()) if text else "",
         stop_url=context.get("stop_url", ""),
     )

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
 import zoneinfo
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -44,9 +46,10 @@ SESSION = "session"
 REFERRAL = "referral"
 CASE = "case"
 
-# Rows claimed per transaction, and per dispatcher run (the rest waits a minute).
+# Rows claimed per transaction (the dispatcher's cap per run is settings.REMINDER_DISPATCH_MAX),
+# and rows per send task: one mail connection each.
 CLAIM_BATCH_SIZE = 200
-CLAIM_LIMIT_PER_RUN = 2000
+SEND_BATCH_SIZE = 50
 
 PATIENT_KINDS = [k for k in ReminderKind if k not in STAFF_KINDS]
 
@@ -59,6 +62,8 @@ class SendError(Exception):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code[:200]
+        # Tries made so far, once recorded on the row.
+        self.attempts = 0
 
 
 class TransientSendError(SendError):
@@ -405,15 +410,65 @@ def _error_code(exc: BaseException) -> str:
     return f"{type(exc).__name__} {code}" if code else type(exc).__name__
 
 
-def _deliver(reminder: Reminder, channel: str, recipient: str) -> None:
-    """Hand the message to the mail server or the SMS provider; raise a SendError if not taken."""
+class Senders:
+    """The mail connection and the SMS backend one batch shares (opened lazily, once).
+
+    ``close()`` when the batch ends; after a failed send the mail connection is closed
+    and the next message opens a fresh one (a server that hung up stays hung up).
+    """
+
+    def __init__(self):
+        self._mail = None
+        self._sms = None
+
+    @property
+    def mail(self):
+        if self._mail is None:
+            self._mail = get_connection()
+        # A no-op while open: send_messages() then leaves the connection open for the next one.
+        self._mail.open()
+        return self._mail
+
+    @property
+    def sms(self) -> sms.BaseSmsBackend:
+        if self._sms is None:
+            self._sms = sms.get_backend()
+        return self._sms
+
+    def reset_mail(self) -> None:
+        if self._mail is not None:
+            try:
+                self._mail.close()
+            except Exception:  # closing a broken connection may fail: it is gone either way
+                logger.debug("Closing the mail connection failed.", exc_info=True)
+
+    def close(self) -> None:
+        self.reset_mail()
+        self._mail = None
+
+
+def _deliver(
+    reminder: Reminder, channel: str, recipient: str, senders: Senders | None = None
+) -> None:
+    """Hand the message to the mail server or the SMS provider; raise a SendError if not taken.
+
+    Without ``senders`` the message opens (and closes) its own connection.
+    """
     try:
-        rendered = reminder_messages.render(reminder)
+        rendered = reminder_messages.render(reminder, channel=channel)
         if channel == ReminderChannel.EMAIL:
             headers = {"X-Talus-Reminder": str(reminder.pk)}
             if rendered.stop_url:
                 headers["List-Unsubscribe"] = f"<{rendered.stop_url}>"
-            EmailMessage(rendered.subject, rendered.body, to=[recipient], headers=headers).send()
+            EmailMessage(
+                rendered.subject,
+                rendered.body,
+                to=[recipient],
+                headers=headers,
+                connection=senders.mail if senders else None,
+            ).send()
+        elif senders is not None:
+            senders.sms.send(recipient, rendered.sms)
         else:
             sms.send_sms(recipient, rendered.sms)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
@@ -432,6 +487,11 @@ def _deliver(reminder: Reminder, channel: str, recipient: str) -> None:
         raise TransientSendError(_error_code(exc)) from None
 
 
+def _load(ids: list[int]) -> dict[int, Reminder]:
+    """The rows with the patient each message needs, in one query."""
+    return Reminder.objects.select_related("case__patient").in_bulk(ids)
+
+
 def reminder_send(*, reminder_id: int) -> str:
     """Send one claimed reminder, at most once per claim; answers what happened.
 
@@ -441,7 +501,51 @@ def reminder_send(*, reminder_id: int) -> str:
     Runs outside any transaction: every UPDATE commits at once, and no lock is held
     while the mail server answers.
     """
-    reminder = Reminder.objects.select_related("case__patient").filter(pk=reminder_id).first()
+    reminder = _load([reminder_id]).get(reminder_id)
+    return _send_one(reminder, senders=None)
+
+
+@dataclass
+class BatchResult:
+    """What ``reminders_send_batch`` did: an outcome per id started, the attempts made so far
+    of each row to retry (outcome ``retry``), and the ids it had no time left to start."""
+
+    outcomes: dict[int, str] = field(default_factory=dict)
+    retries: dict[int, int] = field(default_factory=dict)
+    rest: list[int] = field(default_factory=list)
+
+
+def reminders_send_batch(
+    *, reminder_ids: list[int], time_budget: float | None = None
+) -> BatchResult:
+    """Send a batch of claimed reminders over one mail connection and one SMS backend.
+
+    One query loads the rows and their patients; then each row goes through the same steps
+    as ``reminder_send`` (its own send claim, its ``sent`` UPDATE straight after the server
+    took it). A transient failure is recorded on that row alone (answered ``retry``, the
+    caller queues its retry); the others go on. Rows not started once ``time_budget``
+    seconds have passed are answered in ``rest``: the caller queues them again.
+    """
+    started = time.monotonic()
+    rows = _load(reminder_ids)
+    result = BatchResult()
+    senders = Senders()
+    try:
+        for index, reminder_id in enumerate(reminder_ids):
+            if time_budget is not None and time.monotonic() - started > time_budget:
+                result.rest = list(reminder_ids[index:])
+                break
+            try:
+                result.outcomes[reminder_id] = _send_one(rows.get(reminder_id), senders=senders)
+            except TransientSendError as exc:
+                result.outcomes[reminder_id] = "retry"
+                result.retries[reminder_id] = exc.attempts
+    finally:
+        senders.close()
+    return result
+
+
+def _send_one(reminder: Reminder | None, *, senders: Senders | None) -> str:
     if reminder is None:
         return "missing"
     if reminder.status != ReminderStatus.PENDING:
@@ -503,14 +607,17 @@ def reminder_send(*, reminder_id: int) -> str:
     mine = Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token)
 
     try:
-        _deliver(reminder, channel, recipient)
+        _deliver(reminder, channel, recipient, senders)
     except SendError as exc:
         logger.warning("Reminder %s: attempt %s failed (%s).", reminder.pk, attempts, exc.code)
+        if senders is not None:
+            senders.reset_mail()
         if exc.transient and attempts < MAX_ATTEMPTS:
             failed_at = timezone.now()
             mine.update(
                 sending_at=None, claimed_at=failed_at, last_error=exc.code, updated_at=failed_at
             )
+            exc.attempts = attempts
             raise
         mine.filter(status=ReminderStatus.PENDING).update(
             status=ReminderStatus.FAILED,

@@ -32,17 +32,32 @@ def make_reminder(case, **fields) -> Reminder:
 def run_dispatch(monkeypatch, capture) -> list[str]:
     """Run the dispatcher; each queued send runs at once, in this process, on commit.
 
-    ``capture`` is pytest-django's ``django_capture_on_commit_callbacks``. Answers the
-    outcome of every send that ran.
+    ``capture`` is pytest-django's ``django_capture_on_commit_callbacks``. Batches
+    (``send_reminders``) run as they are queued, and so does the single-message retry a
+    batch hands a transiently failed row to (its backoff skipped). Answers the final
+    outcome of every reminder a send touched: a row retried alone counts once, with the
+    outcome of its retries.
     """
     from rehab import tasks
 
     outcomes: list[str] = []
+    retried: dict[int, str] = {}
 
-    def send_now(reminder_id):
-        outcomes.append(tasks.send_reminder.apply(args=[reminder_id]).get())
+    def send_batch_now(reminder_ids):
+        result = tasks.send_reminders.apply(args=[reminder_ids]).get()
+        for reminder_id in reminder_ids:
+            outcome = result.get(str(reminder_id))
+            if outcome == "retry":
+                outcomes.append(retried.pop(reminder_id))
+            elif outcome is not None:
+                outcomes.append(outcome)
 
-    monkeypatch.setattr(tasks.send_reminder, "delay", send_now)
+    def retry_now(args, countdown=None, **options):
+        (reminder_id,) = args
+        retried[reminder_id] = tasks.send_reminder.apply(args=args).get()
+
+    monkeypatch.setattr(tasks.send_reminders, "delay", send_batch_now)
+    monkeypatch.setattr(tasks.send_reminder, "apply_async", retry_now)
     with capture(execute=True):
         tasks.dispatch_due_reminders()
     return outcomes

@@ -58,6 +58,13 @@ class FlakyEmailBackend(BaseEmailBackend):
         return len(messages)
 
 
+class RefusingSmsBackend(sms.BaseSmsBackend):
+    """A provider that refuses every number for good."""
+
+    def send(self, to, body):
+        raise sms.SmsError("invalid number", transient=False)
+
+
 @pytest.fixture
 def flaky_mail(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FlakyEmailBackend"
@@ -203,20 +210,53 @@ class TestSending:
     ):
         monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 2)
         reminders = [make_reminder(CaseFactory()) for _ in range(5)]
-        queued = []
-        monkeypatch.setattr(tasks.send_reminder, "delay", queued.append)
+        batches = []
+        monkeypatch.setattr(tasks.send_reminders, "delay", batches.append)
 
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.dispatch_due_reminders() == 5
 
+        queued = [pk for batch in batches for pk in batch]
         assert sorted(queued) == sorted(r.pk for r in reminders)
+
+    def test_it_queues_one_send_task_per_send_batch(
+        self, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 7)
+        monkeypatch.setattr(services, "SEND_BATCH_SIZE", 3)
+        reminders = [make_reminder(CaseFactory()) for _ in range(10)]
+        batches = []
+        monkeypatch.setattr(tasks.send_reminders, "delay", batches.append)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.dispatch_due_reminders() == 10
+
+        # Claims of 7 and 3, each cut into tasks of at most 3 ids.
+        assert [len(batch) for batch in batches] == [3, 3, 1, 3]
+        assert sorted(pk for batch in batches for pk in batch) == sorted(r.pk for r in reminders)
+
+    def test_a_run_claims_no_more_than_reminder_dispatch_max(
+        self, settings, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        settings.REMINDER_DISPATCH_MAX = 3
+        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 2)
+        for _ in range(5):
+            make_reminder(CaseFactory())
+        batches = []
+        monkeypatch.setattr(tasks.send_reminders, "delay", batches.append)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.dispatch_due_reminders() == 3
+
+        assert sum(len(batch) for batch in batches) == 3
+        assert Reminder.objects.filter(claim_token__isnull=True).count() == 2
 
     def test_it_queues_nothing_before_the_claim_commits(
         self, case, monkeypatch, django_capture_on_commit_callbacks
     ):
         make_reminder(case)
         queued = []
-        monkeypatch.setattr(tasks.send_reminder, "delay", queued.append)
+        monkeypatch.setattr(tasks.send_reminders, "delay", queued.append)
 
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             tasks.dispatch_due_reminders()
@@ -290,11 +330,8 @@ class TestRetries:
         reminder.refresh_from_db()
         assert reminder.attempts == 2
 
-    def test_an_sms_provider_refusal_fails_at_once(self, dispatch, monkeypatch):
-        def refuse(to, body):
-            raise sms.SmsError("invalid number", transient=False)
-
-        monkeypatch.setattr(sms, "send_sms", refuse)
+    def test_an_sms_provider_refusal_fails_at_once(self, dispatch, settings):
+        settings.SMS_BACKEND = f"{__name__}.RefusingSmsBackend"
         patient = PatientFactory(preferred_channel="sms", phone="+33611111111")
         reminder = make_reminder(CaseFactory(patient=patient))
 
@@ -510,9 +547,9 @@ class TestConcurrentDispatchers:
         reminders = [make_reminder(CaseFactory()) for _ in range(30)]
         monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 4)
         monkeypatch.setattr(
-            tasks.send_reminder,
+            tasks.send_reminders,
             "delay",
-            lambda pk: services.reminder_send(reminder_id=pk),
+            lambda ids: services.reminders_send_batch(reminder_ids=ids),
         )
         barrier = threading.Barrier(2)
         counts: list[int] = []
