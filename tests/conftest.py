@@ -156,6 +156,12 @@ def page(live_server, tmp_path, request):
             browser_page.screenshot(path=str(shot), full_page=True)
             request.node.user_properties.append(("screenshot", str(shot)))
             browser.close()
+            # While Playwright's loop runs in this thread, Django keeps the test's database
+            # connections in a context of their own: close them, or they outlive the test
+            # database (PostgreSQL then refuses to drop it at the end of the run).
+            from django.db import connections
+
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
