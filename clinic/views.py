@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic import audit, roles, selectors, services
 from clinic.concurrency import etag_for, stale_form_check
+from clinic.forms import PatientForm
 
 
 def role_required(*allowed: str):
@@ -72,8 +73,6 @@ def patient_detail(request, pk: int):
 @role_required(roles.RECEPTION, roles.ADMIN)
 def patient_edit(request, pk: int):
     """Edit demographics; a form saved over someone else's newer change is refused and shown."""
-    from triage.forms import PatientForm  # the registration form, without the duplicate flag
-
     patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=pk)
     conflict = None
     if request.method == "POST":

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from clinic import audit, roles, selectors
 from clinic import services as clinic_services
+from clinic.forms import PatientForm
 from clinic.views import role_required
-from triage.forms import IntakeForm, PatientForm
+from triage.forms import IntakeForm
 from triage.models import Intake
 from triage.services import intake as intake_services
 

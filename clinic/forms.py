@@ -1,0 +1,59 @@
+"""Forms of the clinic core: a patient's demographics, for registration and editing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from clinic.models import Channel, Patient, Sex
+
+
+class PatientForm(forms.ModelForm):
+    """A new patient's demographics and reminder preferences."""
+
+    allow_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "preferred_channel",
+            "reminder_consent",
+        ]
+        labels = {
+            "given_name": "First name",
+            "family_name": "Last name",
+            "date_of_birth": "Date of birth",
+            "email": "Email address",
+            "phone": "Mobile phone",
+            "preferred_channel": "Reminders by",
+            "reminder_consent": "The patient agrees to receive reminders",
+        }
+        help_texts = {"phone": "With the country code for text messages, e.g. +33 6 12 34 56 78."}
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "sex": forms.RadioSelect(choices=Sex.choices),
+            "preferred_channel": forms.RadioSelect(choices=Channel.choices),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return born
+
+    def clean(self):
+        data = super().clean()
+        channel = data.get("preferred_channel")
+        if channel == Channel.EMAIL and not data.get("email"):
+            self.add_error("email", "Needed for reminders by email.")
+        if channel == Channel.SMS and not data.get("phone"):
+            self.add_error("phone", "Needed for reminders by text message.")
+        return data
