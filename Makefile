@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format migrate schema clean bench
+.PHONY: run test install lint format migrate schema check clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Django's system checks and no model change without its migration (development settings:
+# manage.py refuses to start without a private key when debug is off).
+check: $(STAMP)
+	DJANGO_DEBUG=on $(BIN)/python manage.py check
+	DJANGO_DEBUG=on $(BIN)/python manage.py makemigrations --check --dry-run
 
 schema: $(STAMP)
 	@mkdir -p var
