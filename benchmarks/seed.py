@@ -216,6 +216,7 @@ def patient_rows(rng: random.Random, count: int):
             channel,
             consent,
             created if consent else None,
+            False,  # restricted: no seeded patient has asked to restrict processing
             created,
             created,
         )
@@ -233,6 +234,7 @@ PATIENT_COLUMNS = (
     "preferred_channel",
     "reminder_consent",
     "reminder_consent_at",
+    "restricted",
     "created_at",
     "updated_at",
 )
