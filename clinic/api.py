@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from clinic import audit, fhir, privacy, roles, selectors, services
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
+from clinic.filters import FilterSet
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
 from clinic.timeline_api import CaseTimelineMixin
@@ -85,7 +86,7 @@ class PatientCreateSerializer(PatientSerializer):
         fields = [*PatientSerializer.Meta.fields, "allow_duplicate"]
 
 
-class PatientFilter(django_filters.FilterSet):
+class PatientFilter(FilterSet):
     class Meta:
         model = Patient
         fields = {"date_of_birth": ["exact"], "mrn": ["exact"], "family_name": ["iexact"]}
@@ -234,7 +235,7 @@ def _datetime(value):
 _DATETIME_FIELD = serializers.DateTimeField()
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     # distinct=False on every multiple-choice filter of the API: they filter a column of the
     # listed table, which cannot duplicate a row, and django-filter's default SELECT DISTINCT
     # makes PostgreSQL sort every matching case before the LIMIT (46 ms instead of 0.1 ms on

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles
+from clinic.filters import FilterSet
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -55,7 +56,7 @@ class OutcomeMeasureSerializer(serializers.ModelSerializer):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
-class OutcomeMeasureFilter(django_filters.FilterSet):
+class OutcomeMeasureFilter(FilterSet):
     instrument = django_filters.ChoiceFilter(choices=sorted((c, c) for c in INSTRUMENTS))
     recorded_at = django_filters.DateFromToRangeFilter()
 

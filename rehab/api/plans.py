@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic.concurrency import ETagMixin
+from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -44,7 +45,7 @@ class TreatmentPlanSerializer(serializers.ModelSerializer):
             self.fields["case"].read_only = True
 
 
-class TreatmentPlanFilter(django_filters.FilterSet):
+class TreatmentPlanFilter(FilterSet):
     started_on = django_filters.DateFromToRangeFilter()
 
     class Meta:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from clinic import roles
 from clinic.api import ErrorSerializer
 from clinic.exceptions import Conflict
+from clinic.filters import FilterSet
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab.reminder_models import Reminder, ReminderKind, ReminderStatus
@@ -47,7 +48,7 @@ class ReminderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReminderFilter(django_filters.FilterSet):
+class ReminderFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReminderStatus.choices)
     kind = django_filters.MultipleChoiceFilter(choices=ReminderKind.choices)
     case = django_filters.NumberFilter(field_name="case_id")

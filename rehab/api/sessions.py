@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic.concurrency import ETagMixin
+from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -94,7 +95,7 @@ class SessionSerializer(SessionBookingSerializer):
         return value
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices, distinct=False)
     scheduled_at = django_filters.DateFromToRangeFilter()
 

@@ -18,6 +18,7 @@ from clinic import roles
 from clinic.api import ErrorSerializer
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
+from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
 from triage import selectors
@@ -93,7 +94,7 @@ class ExaminationSerializer(serializers.ModelSerializer):
             self.fields["case"].read_only = True
 
 
-class ExaminationFilter(django_filters.FilterSet):
+class ExaminationFilter(FilterSet):
     examined_after = django_filters.IsoDateTimeFilter(field_name="examined_at", lookup_expr="gte")
     examined_before = django_filters.IsoDateTimeFilter(field_name="examined_at", lookup_expr="lt")
 
@@ -217,7 +218,7 @@ class DiagnosisSerializer(serializers.ModelSerializer):
             self.fields["condition"].read_only = True
 
 
-class DiagnosisFilter(django_filters.FilterSet):
+class DiagnosisFilter(FilterSet):
     condition = django_filters.CharFilter(field_name="condition__code")
     status = django_filters.MultipleChoiceFilter(choices=DiagnosisStatus.choices, distinct=False)
 
@@ -398,7 +399,7 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ImagingReferralFilter(django_filters.FilterSet):
+class ImagingReferralFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReferralStatus.choices, distinct=False)
     modality = django_filters.MultipleChoiceFilter(choices=Modality.choices, distinct=False)
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from clinic import roles, selectors, services
 from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer, raise_duplicate
+from clinic.filters import FilterSet
 from clinic.models import Patient
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
@@ -109,7 +110,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         return QuestionnaireSerializer(data).data
 
 
-class IntakeFilter(django_filters.FilterSet):
+class IntakeFilter(FilterSet):
     recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
     recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     urgency = django_filters.MultipleChoiceFilter(
