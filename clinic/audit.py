@@ -48,6 +48,20 @@ def touch_many(request, objects: Iterable, action: str | None = None) -> None:
         )
 
 
+def touch_rows(request, model, rows: Iterable[dict], action: str | None = None) -> None:
+    """Note records read as ``values()`` dicts: each has ``id`` and the model's patient column.
+
+    The model names that column in ``audit_patient_column`` (Case: ``patient_id``).
+    """
+    django_request = _django_request(request)
+    pending = getattr(django_request, "_audit_pending", None)
+    if pending is None:
+        pending = django_request._audit_pending = []
+    default = action or _METHOD_ACTIONS.get(django_request.method, AuditAction.VIEW)
+    label, column = model._meta.label_lower, model.audit_patient_column
+    pending.extend((default, label, str(row["id"]), row[column]) for row in rows)
+
+
 def flush(request, response) -> None:
     """Write the events of a successful request; called once by AuditMiddleware."""
     pending = getattr(request, "_audit_pending", None)

@@ -32,7 +32,10 @@ class AuditedViewSetMixin:
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        if page is not None:
+        if page and isinstance(page[0], dict):
+            # A list that reads values() dicts rather than instances (CaseViewSet.list).
+            audit.touch_rows(self.request, queryset.model, page, AuditAction.VIEW)
+        elif page is not None:
             audit.touch_many(self.request, page, AuditAction.VIEW)
         return page
 

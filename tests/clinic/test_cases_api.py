@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
+import pytest
+
 from clinic.models import Case
 from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
@@ -122,3 +126,31 @@ def test_it_writes_a_case_exactly_as_the_declared_fields_would(dan, api_as, paul
 
     assert body == dict(Declared(case).data)
     assert body["opened_at"].endswith("Z") and body["urgency"] == "soon"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_the_list_writes_cases_exactly_as_the_declared_fields_would(
+    dan, api_as, paula, settings, zone
+):
+    """The list reads values() rows and formats them itself: same JSON, in any clinic zone."""
+    from rest_framework import serializers
+
+    from clinic.api import CaseSerializer
+
+    settings.TIME_ZONE = zone
+    discharged = CaseFactory(assigned_physio=paula, status="discharged", side="right")
+    discharged.discharged_at = discharged.opened_at + datetime.timedelta(days=40, seconds=7)
+    discharged.save()
+    CaseFactory(status="open")
+
+    class Declared(CaseSerializer):
+        def to_representation(self, instance):
+            return serializers.ModelSerializer.to_representation(self, instance)
+
+    body = api_as(dan).get(URL).json()["results"]
+    expected = [dict(Declared(case).data) for case in Case.objects.order_by("-id")]
+    assert body == expected
+    if zone == "UTC":
+        assert body[1]["discharged_at"].endswith("Z")
+    else:
+        assert not body[1]["discharged_at"].endswith("Z")
