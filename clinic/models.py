@@ -68,6 +68,11 @@ class Patient(models.Model):
             # parts (icontains) are served on PostgreSQL by trigram indexes that SQLite
             # cannot build: see migration 0004_patient_search_trigram.
             models.Index(Upper("mrn"), name="patient_mrn_upper"),
+            # The few patients whose processing is restricted: every role's case query
+            # leaves them out with NOT IN (this index's handful of ids), no join.
+            models.Index(
+                fields=["id"], condition=models.Q(restricted=True), name="patient_restricted"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -197,18 +202,27 @@ class AuditEvent(models.Model):
     """Who touched which patient's record, when and from where — never the data itself."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint either (PROTECT still keeps Django from deleting an actor):
+    # every event would check and share-lock its actor's row, 50 times for a page of a
+    # list, all requests of one user on the same row (docs/benchmarks.md).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        null=True,
+        related_name="+",
     )
     actor_role = models.CharField(max_length=16, blank=True)
     action = models.CharField(max_length=8, choices=AuditAction.choices)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     # No foreign key constraint: the trail must outlive any change to the records it describes.
+    # No index of its own: "audit_patient" below starts with it.
     patient = models.ForeignKey(
         Patient,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         related_name="+",
     )

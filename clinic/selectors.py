@@ -18,12 +18,20 @@ def cases_visible_to(user) -> QuerySet[Case]:
     role = roles.role_of(user)
     if role == roles.ADMIN:
         return Case.objects.all()
-    queryset = Case.objects.filter(patient__restricted=False)
+    # NOT IN the restricted patients' ids (a partial index holds them; PostgreSQL hashes
+    # them once per query) rather than a join that probes a patient for every case row:
+    # 7 buffers instead of 159 for a page of 50 (docs/benchmarks.md).
+    queryset = Case.objects.exclude(patient__in=restricted_patient_ids())
     if role in (roles.DOCTOR, roles.RECEPTION):
         return queryset
     if role == roles.PHYSIO:
         return queryset.filter(assigned_physio=user)
     return queryset.none()
+
+
+def restricted_patient_ids() -> QuerySet[Patient]:
+    """The ids of the patients whose processing is restricted (GDPR Article 18)."""
+    return Patient.objects.filter(restricted=True).values("pk")
 
 
 def patients_visible_to(user) -> QuerySet[Patient]:

@@ -85,3 +85,14 @@ def test_it_shows_the_trail_read_only_in_admin(client, ada, dan, api_as, case):
 def test_it_writes_to_the_table_the_bulk_insert_names():
     # clinic.audit's PostgreSQL fast path names the table literally.
     assert AuditEvent._meta.db_table == "clinic_auditevent"
+
+
+def test_a_user_with_audit_events_cannot_be_deleted(dan, api_as, case):
+    """The actor has no database constraint (docs/benchmarks.md); Django's PROTECT remains."""
+    from django.db.models import ProtectedError
+
+    api_as(dan).get(f"/api/v1/cases/{case.pk}/")
+    assert AuditEvent.objects.filter(actor=dan).exists()
+    with pytest.raises(ProtectedError):
+        dan.delete()
+    dan.refresh_from_db()

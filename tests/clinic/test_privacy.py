@@ -15,7 +15,7 @@ from clinic.models import AuditEvent, Patient
 from rehab.models import Discharge
 from rehab.services.discharge import case_discharge
 from tests.clinic.test_settings import ROOT, load_settings
-from tests.factories import examination_for
+from tests.factories import CaseFactory, examination_for
 
 # --- Export (right of access) ----------------------------------------------------------------
 
@@ -68,6 +68,19 @@ def test_it_hides_a_restricted_patient_from_every_role_but_admin(
     assert f"/patients/{case.patient_id}/" not in client.get("/patients/?q=Martin").content.decode()
     admin_ids = [p["id"] for p in api_as(ada).get("/api/v1/patients/").json()["results"]]
     assert admin_ids == [case.patient_id]
+
+
+def test_the_case_list_leaves_out_a_restricted_patients_cases(rita, dan, paula, ada, api_as, case):
+    other = CaseFactory(assigned_physio=paula)
+    case.assigned_physio = paula
+    case.save()
+    privacy.patient_restrict(patient=case.patient)
+
+    for user in (rita, dan, paula):
+        listed = [c["id"] for c in api_as(user).get("/api/v1/cases/").json()["results"]]
+        assert listed == [other.pk]
+    listed = [c["id"] for c in api_as(ada).get("/api/v1/cases/").json()["results"]]
+    assert sorted(listed) == sorted([case.pk, other.pk])
 
 
 def test_it_keeps_a_restricted_record_whole(case):
