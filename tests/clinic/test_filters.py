@@ -68,3 +68,39 @@ def test_a_filter_with_a_per_request_queryset_gets_a_fresh_form_each_time():
     # For the second request Smith is not a choice: the form refuses it.
     assert not as_jones.form.is_valid()
     assert "patient" in as_jones.form.errors
+
+
+class _MethodFilter(FilterSet):
+    """A ``method`` filter resolves its method on the FilterSet of its own request."""
+
+    side = django_filters.CharFilter(method="by_side")
+
+    class Meta:
+        model = Case
+        fields = ["side"]
+
+    def by_side(self, queryset, name, value):
+        self.seen = value
+        return queryset.filter(side=value)
+
+
+def test_a_method_filter_runs_on_its_own_filterset():
+    left = CaseFactory(side="left")
+    CaseFactory(side="right")
+    first = _MethodFilter(QueryDict("side=left"), queryset=Case.objects.all())
+    second = _MethodFilter(QueryDict("side=right"), queryset=Case.objects.all())
+    assert list(first.qs) == [left]
+    assert first.seen == "left" and not hasattr(second, "seen")
+    assert first.filters["side"].filter.f is first.filters["side"]
+    assert not hasattr(_MethodFilter.base_filters["side"], "parent")
+
+
+def test_requests_share_no_filter_or_field_state():
+    first = CaseFilter(QueryDict("status=open"), queryset=Case.objects.all())
+    second = CaseFilter(QueryDict("status=open"), queryset=Case.objects.all())
+    assert first.filters["status"] is not second.filters["status"]
+    assert first.filters["status"].extra is not second.filters["status"].extra
+    assert first.filters["status"].parent is first
+    assert first.form.fields["status"] is not second.form.fields["status"]
+    first.form.fields["status"].label = "changed for this request only"
+    assert second.form.fields["status"].label != "changed for this request only"
