@@ -8,6 +8,7 @@ wrote nothing and so records nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.db import connection
@@ -109,14 +110,15 @@ def _insert(rows: list[tuple], *, actor_id, role: str, ip, request_id: str) -> N
             for action, object_type, object_id, patient_id in rows
         )
         return
-    actions, types, ids, patients = (list(column) for column in zip(*rows, strict=True))
+    # The rows travel as one JSON text: quoting four arrays of 50 values for the wire cost
+    # the request more Python time than PostgreSQL spends reading them back.
+    payload = json.dumps(rows, separators=(",", ":"))
     with connection.cursor() as cursor:
         cursor.execute(
             # A literal statement (no formatting): the table is AuditEvent's, pinned by a test.
             "INSERT INTO clinic_auditevent "
             "(at, actor_id, actor_role, action, object_type, object_id, patient_id, ip, "
-            "request_id) SELECT %s, %s, %s, a, t, o, p, %s::inet, %s "
-            "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::bigint[]) "
-            "AS u(a, t, o, p)",
-            [at, actor_id, role, ip, request_id, actions, types, ids, patients],
+            "request_id) SELECT %s, %s, %s, e->>0, e->>1, e->>2, (e->>3)::bigint, %s::inet, %s "
+            "FROM json_array_elements(%s::json) AS e",
+            [at, actor_id, role, ip, request_id, payload],
         )

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0006_audit_cheaper_writes'),
+        ("clinic", "0006_audit_cheaper_writes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(condition=models.Q(('restricted', True)), fields=['id'], name='patient_restricted'),
+            model_name="patient",
+            index=models.Index(
+                condition=models.Q(("restricted", True)), fields=["id"], name="patient_restricted"
+            ),
         ),
     ]
