@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from clinic.history import HistoricalRecords
 
 
 class Sex(models.TextChoices):
