@@ -233,7 +233,11 @@ def main() -> None:
                     os.killpg(worker.pid, signal.SIGKILL)
 
         received = smtp.by_recipient
-        duplicates = sum(max(0, received[e] - 1) for e in emails)
+        distinct = smtp.distinct_by_recipient
+        # A duplicate is a second, different message to one patient; a retransmission is
+        # the same message (same Message-ID) delivered again after a kill (docs/reminders.md).
+        duplicates = sum(max(0, distinct[e] - 1) for e in emails)
+        retransmissions = sum(received[e] - distinct[e] for e in emails)
         lost = sum(1 for e in emails if received[e] == 0)
         statuses = dict(mine.values_list("status").annotate(n=Count("id")))
         attempts = dict(mine.values_list("attempts").annotate(n=Count("id")))
@@ -251,6 +255,7 @@ def main() -> None:
         if at_99:
             print(f"first 99 %       {at_99:.1f}s ({args.count * 0.99 / at_99:.1f} messages/s)")
         print(f"duplicates       {duplicates}")
+        print(f"retransmissions  {retransmissions} (same Message-ID again)")
         print(f"lost             {lost}")
         print(f"row statuses     {statuses}")
         print(f"attempts         {dict(sorted(attempts.items()))}")

@@ -20,6 +20,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -447,6 +448,18 @@ class Senders:
         self._mail = None
 
 
+def reminder_message_id(reminder: Reminder) -> str:
+    """The same Message-ID every time this reminder is sent (RFC 5322 section 3.6.4).
+
+    SMTP cannot be exactly-once: a worker killed after the server accepted a message and
+    before the row says ``sent`` sends it again after its lease (docs/reminders.md). With
+    one Message-ID per reminder that second copy is a retransmission of the same message,
+    which mail stores recognise and show once, not a second reminder.
+    """
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "talus.invalid"
+    return f"<reminder-{reminder.pk}@{domain}>"
+
+
 def _deliver(
     reminder: Reminder, channel: str, recipient: str, senders: Senders | None = None
 ) -> None:
@@ -457,7 +470,10 @@ def _deliver(
     try:
         rendered = reminder_messages.render(reminder, channel=channel)
         if channel == ReminderChannel.EMAIL:
-            headers = {"X-Talus-Reminder": str(reminder.pk)}
+            headers = {
+                "X-Talus-Reminder": str(reminder.pk),
+                "Message-ID": reminder_message_id(reminder),
+            }
             if rendered.stop_url:
                 headers["List-Unsubscribe"] = f"<{rendered.stop_url}>"
             EmailMessage(

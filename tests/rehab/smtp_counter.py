@@ -24,12 +24,17 @@ class _CountingHandler:
         self.lock = threading.Lock()
         self.by_recipient: Counter[str] = Counter()
         self.by_reminder: Counter[str] = Counter()
+        # Distinct messages per recipient: a retransmission repeats its Message-ID.
+        self.message_ids: dict[str, set[str]] = {}
 
     async def handle_DATA(self, server, session, envelope):
-        reminder = message_from_bytes(envelope.content).get("X-Talus-Reminder", "")
+        message = message_from_bytes(envelope.content)
+        reminder = message.get("X-Talus-Reminder", "")
+        message_id = message.get("Message-ID", "")
         with self.lock:
             for recipient in envelope.rcpt_tos:
                 self.by_recipient[recipient.lower()] += 1
+                self.message_ids.setdefault(recipient.lower(), set()).add(message_id)
             self.by_reminder[reminder] += 1
         return "250 Message accepted for delivery"
 
@@ -46,6 +51,12 @@ class CountingSMTPServer:
     def by_recipient(self) -> Counter[str]:
         with self.handler.lock:
             return Counter(self.handler.by_recipient)
+
+    @property
+    def distinct_by_recipient(self) -> Counter[str]:
+        """How many different messages (Message-IDs) each recipient received."""
+        with self.handler.lock:
+            return Counter({r: len(ids) for r, ids in self.handler.message_ids.items()})
 
     @property
     def by_reminder(self) -> Counter[str]:

@@ -100,6 +100,19 @@ class TestSending:
         assert message.extra_headers["X-Talus-Reminder"] == str(reminder.pk)
         assert message.extra_headers["List-Unsubscribe"].startswith("<http")
 
+    def test_a_resent_reminder_is_the_same_message(self, case, settings):
+        """Sent twice (a kill after the server took it), the Message-ID does not change."""
+        settings.DEFAULT_FROM_EMAIL = "Clinic <desk@clinic.example>"
+        reminder = make_reminder(case)
+        other = make_reminder(CaseFactory())
+        services._deliver(reminder, "email", case.patient.email)
+        services._deliver(reminder, "email", case.patient.email)
+        services._deliver(other, "email", other.case.patient.email)
+
+        ids = [m.message()["Message-ID"] for m in mail.outbox]
+        assert ids[0] == ids[1] == f"<reminder-{reminder.pk}@clinic.example>"
+        assert ids[2] == f"<reminder-{other.pk}@clinic.example>"
+
     def test_it_says_when_in_the_clinic_time_zone(self, case, dispatch, settings):
         settings.CLINIC_TIME_ZONE = "Europe/Paris"
         make_reminder(case, event_at=dt.datetime(2031, 11, 27, 13, 30, tzinfo=dt.UTC))
