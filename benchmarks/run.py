@@ -1,17 +1,20 @@
 """``make bench``: seed (once), serve Talus, the floor and the naive baseline, load them with wrk.
 
-    python benchmarks/run.py [--duration 30] [--warmup 5] [--clients 20] [--reseed]
+    python benchmarks/run.py [--duration 30] [--warmup 5] [--clients 20] [--rounds 3] [--reseed]
 
 Each server is gunicorn with 2 x cores + 1 sync workers, DEBUG off, a random secret key,
 on 127.0.0.1 only, against the seeded ``talus_bench`` database. Each scenario runs
 ``--warmup`` seconds unmeasured, then ``--duration`` seconds measured, with ``--clients``
-concurrent connections (wrk, two threads). The figures go to stdout as a Markdown table
+concurrent connections (wrk, two threads). The cases list is measured on the three servers
+back to back, ``--rounds`` times in a rotating order (the machine's speed drifts). The
+figures go to stdout as a Markdown table
 and to ``benchmarks/results/latest.md`` and ``latest.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -71,6 +74,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=30, help="measured seconds per scenario")
     parser.add_argument("--warmup", type=int, default=5, help="unmeasured seconds before each")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of the cases-list comparison (Talus, floor, naive back to back)",
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--only", help="comma-separated scenario names (default: all)")
     return parser.parse_args(argv)
@@ -167,8 +176,14 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            # The master stops its workers gracefully (a SIGTERM to the whole group made
+            # the master log each worker's SIGTERM as an error).
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
 
     @property
     def base(self) -> str:
@@ -260,6 +275,63 @@ def measure(server: Server, spec: dict, args) -> dict:
     return wrk(server.base, spec, seconds=args.duration, clients=args.clients)
 
 
+COMPARED = [
+    ("talus", "clinic.settings"),
+    ("floor", "benchmarks.settings_floor"),
+    ("naive", "benchmarks.settings_naive"),
+]
+
+
+def combine(rounds: list[dict]) -> dict:
+    """Rounds of one scenario: throughput is their mean, each latency their median."""
+    if len(rounds) == 1:
+        return rounds[0]
+    return {
+        "requests": sum(r["requests"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
+        "rps": sum(r["rps"] for r in rounds) / len(rounds),
+        "p50": sorted(r["p50"] for r in rounds)[len(rounds) // 2],
+        "p95": sorted(r["p95"] for r in rounds)[len(rounds) // 2],
+        "p99": sorted(r["p99"] for r in rounds)[len(rounds) // 2],
+        "rounds": len(rounds),
+    }
+
+
+def run_all(args, specs: dict, wanted: set | None) -> dict[str, dict]:
+    """The cases-list comparison first, in rounds, then Talus's other scenarios.
+
+    This machine's speed drifts by tens of percent over minutes (a shared VM): each round
+    measures Talus, the floor and the naive baseline back to back, in a rotating order, so
+    drift falls on all three alike; the ratios come from the rounds' mean throughput.
+    """
+
+    def wants(label: str, name: str) -> bool:
+        return wanted is None or name in wanted or f"{label}:{name}" in wanted
+
+    compared = [(label, module) for label, module in COMPARED if wants(label, "cases_list")]
+    others = [name for name in specs if name != "cases_list" and wants("talus", name)]
+    labels = {label for label, _ in compared} | ({"talus"} if others else set())
+    results: dict[str, dict] = {}
+    with contextlib.ExitStack() as stack:
+        servers = {
+            label: stack.enter_context(Server(module, args.database_url, args.workers))
+            for label, module in COMPARED
+            if label in labels
+        }
+        rounds: dict[str, list[dict]] = {label: [] for label, _ in compared}
+        for number in range(args.rounds if compared else 0):
+            order = compared[number % len(compared) :] + compared[: number % len(compared)]
+            for label, _ in order:
+                print(f"… round {number + 1}: {label} cases_list", flush=True)
+                rounds[label].append(measure(servers[label], specs["cases_list"], args))
+        for label, _ in compared:
+            results[f"{label} cases_list"] = combine(rounds[label])
+        for name in others:
+            print(f"… talus {name}", flush=True)
+            results[f"talus {name}"] = measure(servers["talus"], specs[name], args)
+    return results
+
+
 def machine() -> dict:
     def run(*cmd) -> str:
         try:
@@ -300,7 +372,9 @@ def report(results: dict, meta: dict) -> str:
         f"{meta['machine']['memory_gib']} GiB; {meta['postgres']}; Python "
         f"{meta['machine']['python']}.",
         f"gunicorn {meta['workers']} sync workers; wrk, {meta['clients']} connections, "
-        f"{meta['warmup']} s warm-up + {meta['duration']} s per scenario; data set: "
+        f"{meta['warmup']} s warm-up + {meta['duration']} s per scenario; the cases list "
+        f"compared in {meta['rounds']} rounds (Talus, floor and naive back to back, mean "
+        f"req/s, median latencies); data set: "
         f"{meta['data']}.",
         "",
         "| scenario | req/s | p50 ms | p95 ms | p99 ms | requests | errors |",
@@ -397,20 +471,7 @@ def main(argv=None) -> int:
     wanted = set(args.only.split(",")) if args.only else None
     with psycopg.connect(dsn(args.database_url)) as conn:
         postgres = conn.execute("SHOW server_version").fetchone()[0]
-    results: dict[str, dict] = {}
-    servers = [
-        ("talus", "clinic.settings", list(specs)),
-        ("floor", "benchmarks.settings_floor", ["cases_list"]),
-        ("naive", "benchmarks.settings_naive", ["cases_list"]),
-    ]
-    for label, settings_module, names in servers:
-        names = [n for n in names if wanted is None or n in wanted or f"{label}:{n}" in wanted]
-        if not names:
-            continue
-        with Server(settings_module, args.database_url, args.workers) as server:
-            for name in names:
-                print(f"… {label} {name}", flush=True)
-                results[f"{label} {name}"] = measure(server, specs[name], args)
+    results = run_all(args, specs, wanted)
     meta = {
         "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
@@ -419,6 +480,7 @@ def main(argv=None) -> int:
         "clients": args.clients,
         "duration": args.duration,
         "warmup": args.warmup,
+        "rounds": args.rounds,
         "data": f"seed {args.seed}, scale {args.scale} ({data['patients']} patients, "
         f"{data['cases']} cases)",
     }
