@@ -8,7 +8,10 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from clinic import roles
+        from clinic import db_loaders, roles
+
+        # Timestamps parsed by psycopg's C loader (PostgreSQL; docs/benchmarks.md).
+        db_loaders.install()
 
         # New models bring new permissions: keep the role groups in step after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="talus-sync-roles")
