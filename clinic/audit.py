@@ -36,13 +36,18 @@ def touch(request, obj, action: str | None = None) -> None:
     touch_many(request, [obj], action)
 
 
-def touch_many(request, objects: Iterable, action: str | None = None) -> None:
-    """Note several records at once (a page of a list)."""
+def _pending(request, action: str | None) -> tuple[list, str]:
+    """The request's list of events to write, and the action a touch records by default."""
     django_request = _django_request(request)
     pending = getattr(django_request, "_audit_pending", None)
     if pending is None:
         pending = django_request._audit_pending = []
-    default = action or _METHOD_ACTIONS.get(django_request.method, AuditAction.VIEW)
+    return pending, action or _METHOD_ACTIONS.get(django_request.method, AuditAction.VIEW)
+
+
+def touch_many(request, objects: Iterable, action: str | None = None) -> None:
+    """Note several records at once (a page of a list)."""
+    pending, default = _pending(request, action)
     for obj in objects:
         pending.append(
             (default, obj._meta.label_lower, str(obj.pk), getattr(obj, "audit_patient_id", None))
@@ -54,11 +59,7 @@ def touch_rows(request, model, rows: Iterable[dict], action: str | None = None) 
 
     The model names that column in ``audit_patient_column`` (Case: ``patient_id``).
     """
-    django_request = _django_request(request)
-    pending = getattr(django_request, "_audit_pending", None)
-    if pending is None:
-        pending = django_request._audit_pending = []
-    default = action or _METHOD_ACTIONS.get(django_request.method, AuditAction.VIEW)
+    pending, default = _pending(request, action)
     label, column = model._meta.label_lower, model.audit_patient_column
     pending.extend((default, label, str(row["id"]), row[column]) for row in rows)
 
