@@ -101,3 +101,32 @@ def test_it_runs_the_suite_with_atomic_requests_and_big_ids(settings):
     assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
     assert settings.DEFAULT_AUTO_FIELD == "django.db.models.BigAutoField"
     assert settings.DEBUG is False
+
+
+def _manage(*args: str) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
+    return subprocess.run(  # noqa: S603 — our own manage.py, argv built here
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_makemigrations_check_runs_on_a_fresh_checkout_without_a_key():
+    result = _manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No changes detected" in result.stdout
+
+
+def test_other_commands_keep_refusing_to_start_without_a_key():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
