@@ -38,7 +38,7 @@ PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/talus_bench"
 STATUSES = ["open", "triaged", "diagnosed", "in_rehab", "discharged", "closed"]
 
-# Targets on the reference machine (issue 9).
+# Targets on the reference machine.
 TARGET_FLOOR_RATIO = 0.5
 TARGET_NAIVE_RATIO = 3.0
 TARGET_P95_MS = 100.0

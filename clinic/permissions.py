@@ -29,6 +29,10 @@ class RolePermission(BasePermission):
             return getattr(view, "open_to_all_roles", False) and bool(roles.role_of(request.user))
         allowed = self._allowed(request, view)
         action = getattr(view, "action", None)
+        if action is None and hasattr(view, "action_map") and bool(roles.role_of(request.user)):
+            # A method the viewset has no action for: let DRF answer 405 Method Not Allowed,
+            # the same for every role and every route, rather than a 403 on some of them.
+            return True
         if action in allowed:
             return True
         # Let the scoped lookup answer 404 first; has_object_permission then answers 403.

@@ -1,7 +1,7 @@
 """The four staff roles as Django groups, and the model permissions each one holds.
 
 The API and the pages decide access from the role (see clinic.permissions and
-clinic.selectors); the model permissions below mirror DESIGN.md's matrix so that
+clinic.selectors); the model permissions below mirror the design's matrix (docs/design.md) so that
 Django admin and any permission check agree with it.
 """
 

@@ -172,7 +172,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    # Privacy (issue 8): who changed which clinical record, and when.
+    # Privacy: who changed which clinical record, and when.
     "simple_history",
     "clinic.apps.ClinicConfig",
     "triage.apps.TriageConfig",
@@ -194,7 +194,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.security.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Privacy (issue 8): sets history_user on the historical rows a request writes.
+    # Privacy: sets history_user on the historical rows a request writes.
     "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.AuditMiddleware",
     # Last: turns a login that axes refused into the "locked out" answer.
@@ -282,7 +282,7 @@ SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 if not re.match(r"^https?://[^/\s]+", SITE_URL):
     raise ImproperlyConfigured(f"SITE_URL must be an http(s):// address, not {SITE_URL!r}.")
 
-# --- Privacy (issue 8) ------------------------------------------------------------
+# --- Privacy ------------------------------------------------------------
 # How long a medical record is kept after the last case closed. Jurisdiction-dependent
 # (docs/privacy.md): a patient's identity can be anonymised only once it has passed.
 MEDICAL_RECORD_RETENTION_YEARS = env_int("MEDICAL_RECORD_RETENTION_YEARS", 10, minimum=1)

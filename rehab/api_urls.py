@@ -10,7 +10,7 @@ ROUTES: list[tuple] = [
     ("outcomes", OutcomeMeasureViewSet, "outcome"),
 ]
 
-# Reminders (issue 6).
+# Reminders.
 from rehab.api.reminders import ReminderViewSet  # noqa: E402
 
 ROUTES.append(("reminders", ReminderViewSet, "reminder"))

@@ -7,7 +7,7 @@ same data the scorers validate against, so a rendered form and the scorer cannot
 disagree about what an answer may be.
 
 Decisions (also in docs/clinical.md):
-- MCIDs: NPRS 2 points (Farrar 2001); VISA-A 6.5 points (McCormack 2015; DESIGN.md gives
+- MCIDs: NPRS 2 points (Farrar 2001); VISA-A 6.5 points (McCormack 2015; docs/design.md gives
   none for VISA-A); FAAM ADL 8 and Sports 9 points (Martin 2005); LEFS 9 points (Binkley
   1999); CAIT none established, so `mcid_for` answers None and `mcid_reached` None.
 - `mcid_reached` is True for an improvement of at least the MCID in the instrument's better

@@ -1,4 +1,4 @@
-"""DESIGN.md's role matrix, proven: every API action and every page, for every persona.
+"""docs/design.md's role matrix, proven: every API action and every page, for every persona.
 
 One row of ``TABLE`` per ``(method, URL name)``: the status each persona gets, how to build
 the request from a world of records (all of Emma's, on a case assigned to Paula), and what

@@ -2,7 +2,7 @@
 
 No Django here on purpose: the clinic's policy must read, and test, on its own.
 
-- Triage follows the clinic's article "Ankle pain after running" (DESIGN.md, "The article's
+- Triage follows the clinic's article "Ankle pain after running" (docs/design.md, "The article's
   questionnaire"): trauma versus gradual onset, the warning signs that need a doctor, the
   overuse causes, and the advice to stop running.
 - Imaging follows the refined Ottawa ankle and foot rules (Stiell et al., JAMA 1993;269:1127-32)

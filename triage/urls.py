@@ -7,7 +7,7 @@ from triage.views import doctor, reception
 app_name = "triage"
 
 urlpatterns: list = [
-    # Reception intake (issue 3).
+    # Reception intake.
     path("reception/", reception.reception_home, name="reception-home"),
     path("reception/patients/new/", reception.patient_register, name="patient-register"),
     path(
@@ -16,7 +16,7 @@ urlpatterns: list = [
         name="intake-new",
     ),
     path("reception/intakes/<int:pk>/", reception.intake_result, name="intake-result"),
-    # Doctors' pages (issue 4).
+    # Doctors' pages.
     path("cases/", doctor.case_list, name="case-list"),
     path("cases/<int:pk>/", doctor.case_detail, name="case-detail"),
     path("cases/<int:pk>/examinations/new/", doctor.exam_new, name="exam-new"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-import time
+from time import monotonic
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -62,9 +62,9 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        started = time.monotonic()
+        started = monotonic()
         response = self.get_response(request)
-        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        duration_ms = round((monotonic() - started) * 1000, 1)
         user = _user_of(request)
         method = request.method if request.method in _METHODS else "OTHER"
         route = route_of(request)

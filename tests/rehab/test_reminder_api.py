@@ -60,7 +60,7 @@ def test_it_shows_an_outsider_physio_nothing(oscar, api_as, reminder):
 
 
 def test_it_refuses_anonymous_callers(api, reminder):
-    assert api.get(URL).status_code in (401, 403)
+    assert api.get(URL).status_code == 401
 
 
 def test_it_describes_a_reminder(rita, api_as, reminder):
@@ -146,10 +146,10 @@ def test_it_answers_409_to_cancel_a_reminder_that_is_not_pending(status, rita, a
 def test_it_offers_no_way_to_write_a_reminder(rita, api_as, reminder):
     client = api_as(rita)
 
-    # No create, update or delete action exists: refused before any handler runs.
-    assert client.post(URL, {"case": reminder.case_id}).status_code in (403, 405)
-    assert client.patch(f"{URL}{reminder.pk}/", {"status": "sent"}).status_code in (403, 405)
-    assert client.delete(f"{URL}{reminder.pk}/").status_code in (403, 405)
+    # No create, update or delete action exists: 405 for every role and route.
+    assert client.post(URL, {"case": reminder.case_id}).status_code == 405
+    assert client.patch(f"{URL}{reminder.pk}/", {"status": "sent"}).status_code == 405
+    assert client.delete(f"{URL}{reminder.pk}/").status_code == 405
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.PENDING
 

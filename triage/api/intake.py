@@ -19,7 +19,7 @@ from triage.services import intake as intake_services
 
 
 class QuestionnaireSerializer(serializers.Serializer):
-    """The article's questionnaire, in the patient's words (DESIGN.md)."""
+    """The article's questionnaire, in the patient's words (docs/design.md)."""
 
     onset = serializers.ChoiceField(choices=rules.ONSETS)
     mechanism = serializers.ChoiceField(

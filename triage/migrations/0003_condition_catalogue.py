@@ -1,4 +1,4 @@
-"""Seed the condition catalogue with DESIGN.md's eight rows (codes are stable; admin may edit)."""
+"""Seed the condition catalogue with docs/design.md's eight rows (codes are stable; admin may edit)."""
 
 from django.db import migrations
 

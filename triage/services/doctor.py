@@ -139,15 +139,18 @@ def _case_diagnosed(case: Case) -> None:
 
 @transaction.atomic
 def diagnosis_set_status(*, diagnosis: Diagnosis, status: str, by) -> Diagnosis:
-    """Confirm or refute a provisional diagnosis (the only two changes there are)."""
-    if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
-        raise ValidationError({"status": ["A diagnosis can only be confirmed or refuted."]})
+    """Confirm or refute a provisional diagnosis (the only two changes there are).
+
+    A settled diagnosis is a 409 before the requested status is looked at.
+    """
     locked = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
     if locked.status != DiagnosisStatus.PROVISIONAL:
         raise InvalidTransition(
-            f"This diagnosis is already {locked.status}; only a provisional one can be {status}.",
+            f"This diagnosis is already {locked.status}; only a provisional one can change.",
             current=locked.status,
         )
+    if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
+        raise ValidationError({"status": ["A diagnosis can only be confirmed or refuted."]})
     now = timezone.now()
     locked.status = status
     if status == DiagnosisStatus.CONFIRMED:
