@@ -90,6 +90,8 @@ def session_book(request):
             )
         except Conflict as exc:
             form.add_error("case", str(exc.detail))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
             audit.touch(request, session, AuditAction.CREATE)
             messages.success(
@@ -117,7 +119,11 @@ def session_move(request, pk: int):
     local = timezone.localtime(session.scheduled_at)
     form = MoveForm(
         request.POST or None,
-        initial={"scheduled_at": local, "duration_minutes": session.duration_minutes},
+        initial={
+            "scheduled_at": local,
+            "duration_minutes": session.duration_minutes,
+            "physio": session.physio_id,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,6 +131,7 @@ def session_move(request, pk: int):
                 session=session,
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
+                physio=form.cleaned_data["physio"],
                 by=request.user,
             )
         except Conflict as exc:
