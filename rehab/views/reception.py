@@ -58,6 +58,7 @@ def sessions_day(request):
             "physio__first_name",
             "physio__last_name",
             "physio__username",
+            "physio__is_active",
         )
     )
     audit.touch_many(request, sessions, AuditAction.VIEW)
