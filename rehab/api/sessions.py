@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from clinic import roles
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
+from clinic.idempotency import idempotent
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -162,6 +163,7 @@ class PhysioSessionViewSet(
             return SessionBookingSerializer
         return SessionSerializer
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         if _is_reception(request):
             _refuse_clinical_fields(request)
