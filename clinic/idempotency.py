@@ -52,6 +52,11 @@ KEY_RULE = "1 to 255 visible ASCII characters (no spaces), e.g. a UUID."
 REPLAYED_HEADER = "Idempotent-Replayed"
 FORM_FIELD = "idempotency_token"
 FORM_PREFIX = "form:"
+# A browser that reloads the form on Back (no back-forward cache) keeps the answers typed but
+# not the hidden token: the same answers to the same form within this window are the same
+# submission.
+FORM_ANSWERS_PREFIX = "form-answers:"
+FORM_ANSWERS_WINDOW = timedelta(minutes=10)
 
 
 class IdempotencyKeyReused(exceptions.APIException):
@@ -74,13 +79,14 @@ def fingerprint(method: str, path: str, payload) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
-def claim(*, user, key: str, fingerprint: str) -> tuple[IdempotencyKey, bool]:
-    """Take ``key`` for ``user``: (the new row, True), or (the row of its first use, False).
-
-    Call inside the transaction of the write it guards.
+def claim(
+    *, user, key: str, fingerprint: str, ttl: timedelta = KEY_TTL
+) -> tuple[IdempotencyKey, bool]:
+    """Take ``key`` for ``user``: (the new row, True), or (the row of its first use within
+    ``ttl``, False). Call inside the transaction of the write it guards.
     """
     now = timezone.now()
-    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=now - KEY_TTL).delete()
+    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=now - ttl).delete()
     try:
         with transaction.atomic():
             row = IdempotencyKey.objects.create(
@@ -262,7 +268,11 @@ def _form_payload(post) -> dict:
 
 def idempotent_form(view):
     """A page view whose POST creates a record: the same form posted again (Back, then
-    submit) redirects to what the first one created, and writes nothing."""
+    submit) redirects to what the first one created, and writes nothing.
+
+    Two keys: the form's token (the page as it was shown, restored by the back-forward
+    cache), and its answers for ``FORM_ANSWERS_WINDOW`` (a page reloaded on Back).
+    """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -276,12 +286,24 @@ def idempotent_form(view):
             )
             if not first:
                 return _form_replay(request, row, signature)
+            twin, first = claim(
+                user=request.user,
+                key=f"{FORM_ANSWERS_PREFIX}{signature}",
+                fingerprint=signature,
+                ttl=FORM_ANSWERS_WINDOW,
+            )
+            if not first:
+                # This token now leads where the twin led, should it come back changed.
+                remember(row, status_code=twin.status_code or 302, location=twin.location)
+                return _form_replay(request, twin, signature)
             response = view(request, *args, **kwargs)
             location = getattr(response, "idempotent_location", None)
             if location:
-                remember(row, status_code=response.status_code, location=location)
+                for claimed in (row, twin):
+                    remember(claimed, status_code=response.status_code, location=location)
             else:
-                row.delete()  # not saved (errors shown, or refused): the form may be sent again
+                # Not saved (errors shown, or refused): the form may be sent again.
+                IdempotencyKey.objects.filter(pk__in=[row.pk, twin.pk]).delete()
         return response
 
     return wrapped

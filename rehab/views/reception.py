@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic import audit, roles
 from clinic.exceptions import Conflict
+from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
 from rehab import selectors
@@ -74,6 +75,7 @@ def sessions_day(request):
 
 
 @role_required(*BOOKERS)
+@idempotent_form
 def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
     # ?case=<id> (from the triage result) chooses the case in advance.
@@ -99,7 +101,7 @@ def session_book(request):
                 request,
                 f"Session booked for {timezone.localtime(session.scheduled_at):%d %b %Y, %H:%M}.",
             )
-            return redirect(_day_url(timezone.localdate(session.scheduled_at)))
+            return created_redirect(_day_url(timezone.localdate(session.scheduled_at)))
     day = timezone.localdate()
     return render(
         request,
