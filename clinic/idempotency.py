@@ -249,7 +249,7 @@ def idempotent(view_method):
 def form_token(request) -> str:
     """The token a page form carries: the one it was posted with, when it is shown again
     (with its errors), else a new one."""
-    posted = request.POST.get(FORM_FIELD, "") if request.method == "POST" else ""
+    posted = request.POST.get(FORM_FIELD, "") if request and request.method == "POST" else ""
     return posted if KEY_PATTERN.fullmatch(posted) else uuid.uuid4().hex
 
 

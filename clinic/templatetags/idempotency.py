@@ -18,5 +18,5 @@ register = template.Library()
 def idempotency_token(context) -> str:
     """A hidden input with this form's token (kept when the form is shown again)."""
     return format_html(
-        '<input type="hidden" name="{}" value="{}">', FORM_FIELD, form_token(context["request"])
+        '<input type="hidden" name="{}" value="{}">', FORM_FIELD, form_token(context.get("request"))
     )

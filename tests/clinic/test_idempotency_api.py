@@ -240,6 +240,17 @@ def test_it_purges_keys_older_than_24_hours(rita, api_as, case):
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["k2"]
 
 
+def test_it_purges_them_hourly_from_celery_beat(rita, api_as, case, settings):
+    from clinic.tasks import purge_idempotency_keys
+
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=25)):
+        post(api_as(rita), "/api/v1/sessions/", {"case": case.pk, "scheduled_at": tomorrow()})
+
+    assert purge_idempotency_keys.apply().get() == 1
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-idempotency-keys"]
+    assert (entry["task"], entry["schedule"]) == ("clinic.purge_idempotency_keys", 3600.0)
+
+
 @pytest.mark.parametrize("path", ["/api/v1/intakes/", "/api/v1/sessions/", "/api/v1/outcomes/"])
 def test_it_documents_the_header_and_the_422_in_the_schema(db, client, path):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
