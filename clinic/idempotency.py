@@ -22,6 +22,7 @@ decorate the view with ``@idempotent_form`` (below ``@role_required``), put
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -199,8 +200,8 @@ def _document(method):
             operation = super().get_operation(*args, **op_kwargs)
             if operation is None or self.method != "POST":
                 return operation
-            operation.setdefault("parameters", []).append(_HEADER_PARAMETER)
-            operation["responses"].setdefault("422", _REUSED_RESPONSE)
+            operation.setdefault("parameters", []).append(copy.deepcopy(_HEADER_PARAMETER))
+            operation["responses"].setdefault("422", copy.deepcopy(_REUSED_RESPONSE))
             return operation
 
     # The same place drf-spectacular's @extend_schema keeps a method's schema class.
