@@ -249,3 +249,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+class IdempotencyKey(models.Model):
+    """A creating request's key and the answer it got, replayed to a repeat (clinic.idempotency).
+
+    API clients send the key (``Idempotency-Key``); page forms carry one in a hidden field
+    (stored as ``form:<token>``). Kept 24 hours, then purged.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of the method, path and body: the same key sent with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    # The first successful answer; null only while that first request is still running.
+    status_code = models.PositiveSmallIntegerField(null=True)
+    body = models.TextField(blank=True, help_text="The JSON body as it was sent.")
+    location = models.CharField(max_length=2000, blank=True)
+    # The created record, checked again on a replay: one out of reach by then answers 404.
+    object_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Two concurrent requests with one key: the second INSERT waits for the first
+            # transaction, then fails and replays what the first one stored.
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+        ]
+        indexes = [
+            # The hourly purge: DELETE … WHERE created_at < now() - 24 h.
+            models.Index(fields=["created_at"], name="idempotency_key_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Idempotency key of user #{self.user_id} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -372,6 +372,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A run still queued after a minute is superseded by the next one: never pile up.
         "options": {"expires": 55},
     },
+    # Idempotency keys are answered for 24 hours; older rows are only storage.
+    "purge-idempotency-keys": {
+        "task": "clinic.purge_idempotency_keys",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 
 # --- REST framework and the schema ----------------------------------------------

@@ -131,12 +131,17 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
         self.fields["case"].label_from_instance = _case_label
-        self.fields["physio"].queryset = (
-            get_user_model()
-            .objects.filter(groups__name=roles.PHYSIO, is_active=True)
-            .order_by("last_name", "username")
-        )
-        self.fields["physio"].label_from_instance = lambda u: u.get_full_name() or u.username
+        _offer_active_physios(self.fields["physio"])
+
+
+def _offer_active_physios(field: forms.ModelChoiceField) -> None:
+    """The physios a booking may be given to: active ones, by name."""
+    field.queryset = (
+        get_user_model()
+        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
+        .order_by("last_name", "username")
+    )
+    field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class MoveForm(forms.Form):
@@ -144,6 +149,17 @@ class MoveForm(forms.Form):
         label="New date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+    physio = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Physio",
+        required=False,
+        empty_label="The session's physio",
+        help_text="Another physio may take the session.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_active_physios(self.fields["physio"])
 
 
 class DischargeForm(forms.Form):

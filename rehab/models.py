@@ -85,12 +85,9 @@ class PhysioSession(CaseRecord):
     """One physiotherapy appointment: booked by reception, logged by the assigned physio."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="physio_sessions")
+    # Every booking has its practitioner (NOT NULL): the services refuse one without.
     physio = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="physio_sessions",
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="physio_sessions"
     )
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)

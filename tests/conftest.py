@@ -130,6 +130,10 @@ def page(live_server, tmp_path, request):
 
     Skips when Chromium is missing, except in CI (CI=true), where that is a failure.
     The last screen of each flow is saved as ``<tmp_path>/last-page.png``.
+
+    Playwright turns Chromium's back-forward cache off, so Back reloads the page; a test
+    about Back as people's browsers do it asks for the cache with
+    ``@pytest.mark.parametrize("page", [{"back_forward_cache": True}], indirect=True)``.
     """
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
@@ -140,9 +144,15 @@ def page(live_server, tmp_path, request):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    options = getattr(request, "param", {})
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            ignore_default_args=(
+                ["--disable-back-forward-cache"] if options.get("back_forward_cache") else None
+            ),
         )
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": 1280, "height": 900}

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic.filters import FilterSet
+from clinic.idempotency import idempotent
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -84,6 +85,7 @@ class OutcomeMeasureViewSet(
     def get_queryset(self):
         return selectors.outcomes_visible_to(self.request.user)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

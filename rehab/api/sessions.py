@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from clinic import roles
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
+from clinic.idempotency import idempotent
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
@@ -34,7 +35,10 @@ class SessionBookingSerializer(serializers.ModelSerializer):
         queryset=User.objects.filter(groups__name=roles.PHYSIO, is_active=True),
         allow_null=True,
         required=False,
-        help_text="Defaults to the case's assigned physio.",
+        help_text=(
+            "Defaults to the case's assigned physio; required when the case has none. "
+            "A PATCH may hand the booking to another physio."
+        ),
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     duration_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
@@ -57,7 +61,6 @@ class SessionBookingSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["case"].read_only = True
-            self.fields["physio"].read_only = True
 
 
 class SessionSerializer(SessionBookingSerializer):
@@ -160,6 +163,7 @@ class PhysioSessionViewSet(
             return SessionBookingSerializer
         return SessionSerializer
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         if _is_reception(request):
             _refuse_clinical_fields(request)
@@ -205,14 +209,27 @@ class PhysioSessionViewSet(
         clinical = _clinical(data)
         by = request.user
 
+        if "physio" in data and data["physio"] is None:
+            raise serializers.ValidationError(
+                {"physio": ["A booking keeps a physio: give the id of the one who takes it."]}
+            )
         if wanted == SessionStatus.CANCELLED:
             session = session_services.session_cancel(session=session, by=by)
         else:
             moved_to = data.get("scheduled_at", session.scheduled_at)
             duration = data.get("duration_minutes", session.duration_minutes)
-            if (moved_to, duration) != (session.scheduled_at, session.duration_minutes):
+            physio = data.get("physio", session.physio)
+            if (moved_to, duration, physio.pk) != (
+                session.scheduled_at,
+                session.duration_minutes,
+                session.physio_id,
+            ):
                 session = session_services.session_move(
-                    session=session, scheduled_at=moved_to, duration_minutes=duration, by=by
+                    session=session,
+                    scheduled_at=moved_to,
+                    duration_minutes=duration,
+                    physio=physio,
+                    by=by,
                 )
             logging = wanted in session_services.LOGGED_STATUSES or (
                 clinical and session.status == SessionStatus.ATTENDED and wanted is None

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import roles
 from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
@@ -26,6 +27,23 @@ LOGGED_STATUSES = (SessionStatus.ATTENDED, SessionStatus.NO_SHOW)
 
 def _lock(session: PhysioSession) -> PhysioSession:
     return PhysioSession.objects.select_for_update().select_related("case").get(pk=session.pk)
+
+
+def _practitioner(chosen, *, fallback=None):
+    """The physio a booking is for: the one chosen, else ``fallback`` (the case's assigned
+    physio, or the booking's current one). A booking without a practitioner, or with one
+    who cannot see patients, is refused naming ``physio``."""
+    physio = chosen or fallback
+    if physio is None:
+        raise ValidationError({"physio": ["Choose a physio: this case has no assigned physio."]})
+    name = physio.get_full_name() or physio.username
+    if not physio.is_active:
+        raise ValidationError(
+            {"physio": [f"{name} is no longer active: choose the physio for this session."]}
+        )
+    if roles.role_of(physio) != roles.PHYSIO:
+        raise ValidationError({"physio": [f"{name} is not a physio."]})
+    return physio
 
 
 def validate_clinical(
@@ -72,12 +90,17 @@ def session_schedule(
     physio=None,
     duration_minutes: int = 45,
 ) -> PhysioSession:
-    """Book a session (status scheduled); the physio defaults to the case's assigned physio."""
+    """Book a session (status scheduled); the physio defaults to the case's assigned physio.
+
+    Every booking has an active physio: none given and none assigned to the case is a
+    ValidationError naming ``physio`` (the column is NOT NULL besides).
+    """
     case = lock_case(case)
     require_active(case)
+    physio = _practitioner(physio, fallback=case.assigned_physio)
     session = PhysioSession.objects.create(
         case=case,
-        physio=physio or case.assigned_physio,
+        physio=physio,
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes,
         status=SessionStatus.SCHEDULED,
@@ -97,18 +120,24 @@ def session_move(
     scheduled_at: datetime,
     by,
     duration_minutes: int | None = None,
+    physio=None,
 ) -> PhysioSession:
-    """Move a scheduled session to another time; any other status is a 409."""
+    """Move a scheduled session to another time, or hand it to another physio (``physio``).
+
+    Any other status is a 409. The session keeps its physio unless another is given; one
+    who is no longer active must be replaced (ValidationError naming ``physio``).
+    """
     session = _lock(session)
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict(
             f"Only a scheduled session can be moved; this one is {session.get_status_display()}.",
             code="session_not_scheduled",
         )
+    session.physio = _practitioner(physio, fallback=session.physio)
     session.scheduled_at = scheduled_at
     if duration_minutes is not None:
         session.duration_minutes = duration_minutes
-    session.save(update_fields=["scheduled_at", "duration_minutes", "updated_at"])
+    session.save(update_fields=["physio", "scheduled_at", "duration_minutes", "updated_at"])
     # Outbox: the pending session_reminder moves with the session.
     reminders.reminders_for_session_scheduled(
         case=session.case, session_id=session.pk, scheduled_at=session.scheduled_at

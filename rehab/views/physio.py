@@ -12,6 +12,7 @@ from django.utils import timezone
 from clinic import audit, roles
 from clinic.concurrency import etag_for, stale_form_check
 from clinic.exceptions import Conflict
+from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
 from rehab import selectors
@@ -127,10 +128,13 @@ def _save_session(request, case, form, action, save):
         return None
     audit.touch(request, session, action)
     messages.success(request, "Session logged.")
+    if action == AuditAction.CREATE:
+        return created_redirect(_case_url(case))
     return redirect(_case_url(case))
 
 
 @role_required(roles.PHYSIO)
+@idempotent_form
 def session_record(request, pk: int):
     """Record a session that took place without a booking (attended or no-show)."""
     case = assigned_case(request, pk)
@@ -203,6 +207,7 @@ def session_log(request, pk: int):
 
 
 @role_required(roles.PHYSIO)
+@idempotent_form
 def outcome_new(request, pk: int):
     """Choose a questionnaire, then fill it in with the patient; scored on saving."""
     case = assigned_case(request, pk)
@@ -229,7 +234,7 @@ def outcome_new(request, pk: int):
         else:
             audit.touch(request, measure, AuditAction.CREATE)
             messages.success(request, f"{instrument.name} saved: {measure.interpretation}")
-            return redirect(_case_url(case))
+            return created_redirect(_case_url(case))
     return render(
         request,
         "rehab/outcome_form.html",
@@ -285,6 +290,7 @@ def return_to_run(request, pk: int):
 
 
 @role_required(roles.PHYSIO)
+@idempotent_form
 def discharge(request, pk: int):
     """Discharge the case with a summary."""
     case = assigned_case(request, pk)
@@ -301,7 +307,7 @@ def discharge(request, pk: int):
         else:
             audit.touch(request, record, AuditAction.CREATE)
             messages.success(request, "The case is discharged.")
-            return redirect(_case_url(case))
+            return created_redirect(_case_url(case))
     audit.touch(request, case, AuditAction.VIEW)
     return render(
         request, "rehab/discharge.html", {"case": case, "patient": case.patient, "form": form}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clinic import audit, roles
 from clinic.exceptions import Conflict
+from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
 from rehab import selectors
@@ -58,6 +59,7 @@ def sessions_day(request):
             "physio__first_name",
             "physio__last_name",
             "physio__username",
+            "physio__is_active",
         )
     )
     audit.touch_many(request, sessions, AuditAction.VIEW)
@@ -73,6 +75,7 @@ def sessions_day(request):
 
 
 @role_required(*BOOKERS)
+@idempotent_form
 def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
     # ?case=<id> (from the triage result) chooses the case in advance.
@@ -90,13 +93,15 @@ def session_book(request):
             )
         except Conflict as exc:
             form.add_error("case", str(exc.detail))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
         else:
             audit.touch(request, session, AuditAction.CREATE)
             messages.success(
                 request,
                 f"Session booked for {timezone.localtime(session.scheduled_at):%d %b %Y, %H:%M}.",
             )
-            return redirect(_day_url(timezone.localdate(session.scheduled_at)))
+            return created_redirect(_day_url(timezone.localdate(session.scheduled_at)))
     day = timezone.localdate()
     return render(
         request,
@@ -117,7 +122,11 @@ def session_move(request, pk: int):
     local = timezone.localtime(session.scheduled_at)
     form = MoveForm(
         request.POST or None,
-        initial={"scheduled_at": local, "duration_minutes": session.duration_minutes},
+        initial={
+            "scheduled_at": local,
+            "duration_minutes": session.duration_minutes,
+            "physio": session.physio_id,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -125,6 +134,7 @@ def session_move(request, pk: int):
                 session=session,
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
+                physio=form.cleaned_data["physio"],
                 by=request.user,
             )
         except Conflict as exc:

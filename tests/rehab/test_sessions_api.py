@@ -226,8 +226,8 @@ def test_it_refuses_a_booking_on_a_discharged_case(rita, api_as, case):
     assert PhysioSession.objects.count() == 0
 
 
-def test_it_filters_by_case_status_and_date(rita, api_as, case, booked):
-    other = session_schedule(case=CaseFactory(), scheduled_at=soon(72), by=rita)
+def test_it_filters_by_case_status_and_date(rita, paula, api_as, case, booked):
+    other = session_schedule(case=CaseFactory(), scheduled_at=soon(72), by=rita, physio=paula)
     client = api_as(rita)
     later_day = timezone.localdate(other.scheduled_at).isoformat()
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from clinic import roles, selectors, services
 from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer, raise_duplicate
 from clinic.filters import FilterSet
+from clinic.idempotency import idempotent
 from clinic.models import Patient
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
@@ -142,6 +143,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusViewS
         cases = selectors.cases_visible_to(self.request.user)
         return Intake.objects.filter(case__in=cases).select_related("case")
 
+    @idempotent
     @extend_schema(
         request=IntakeCreateSerializer,
         responses={

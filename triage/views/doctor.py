@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
+from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.timeline import case_timeline
 from clinic.views import role_required
@@ -110,6 +111,7 @@ def case_detail(request, pk: int):
 
 
 @role_required(*DOCTORS)
+@idempotent_form
 def exam_new(request, pk: int):
     """Record an ankle exam; then show the imaging it recommends."""
     case = _clinical_case(request, pk)
@@ -123,7 +125,7 @@ def exam_new(request, pk: int):
             forms.apply_errors(form, exc)
         else:
             audit.touch(request, exam, AuditAction.CREATE)
-            return redirect("triage:exam-detail", pk=exam.pk)
+            return created_redirect("triage:exam-detail", pk=exam.pk)
     audit.touch(request, case, AuditAction.VIEW)
     return render(
         request, "triage/exam_form.html", {"case": case, "patient": case.patient, "form": form}
@@ -155,6 +157,7 @@ def exam_detail(request, pk: int):
 
 @require_POST
 @role_required(*DOCTORS)
+@idempotent_form
 def exam_order(request, pk: int):
     """Order a study the exam recommended, in one click."""
     exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
@@ -169,10 +172,11 @@ def exam_order(request, pk: int):
     messages.success(
         request, f"{referral.get_modality_display()} of the {referral.body_site} ordered."
     )
-    return redirect("triage:referral-detail", pk=referral.pk)
+    return created_redirect("triage:referral-detail", pk=referral.pk)
 
 
 @role_required(*DOCTORS)
+@idempotent_form
 def diagnosis_new(request, pk: int):
     """Record a diagnosis from the catalogue."""
     case = _clinical_case(request, pk)
@@ -188,7 +192,7 @@ def diagnosis_new(request, pk: int):
         else:
             audit.touch(request, diagnosis, AuditAction.CREATE)
             messages.success(request, f"Diagnosis recorded: {diagnosis.condition.title}.")
-            return redirect("triage:case-detail", pk=case.pk)
+            return created_redirect("triage:case-detail", pk=case.pk)
     audit.touch(request, case, AuditAction.VIEW)
     return render(
         request,
@@ -215,6 +219,7 @@ def diagnosis_status(request, pk: int, status: str):
 
 
 @role_required(*DOCTORS)
+@idempotent_form
 def referral_new(request, pk: int):
     """Order imaging, from an exam (``?examination=``) or on its own."""
     case = _clinical_case(request, pk)
@@ -239,7 +244,7 @@ def referral_new(request, pk: int):
         else:
             audit.touch(request, referral, AuditAction.CREATE)
             messages.success(request, "Imaging ordered.")
-            return redirect("triage:referral-detail", pk=referral.pk)
+            return created_redirect("triage:referral-detail", pk=referral.pk)
     audit.touch_many(request, [case, *([exam] if exam else [])], AuditAction.VIEW)
     return render(
         request,

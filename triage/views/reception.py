@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic import audit, roles, selectors
 from clinic import services as clinic_services
 from clinic.forms import PatientForm
+from clinic.idempotency import created_redirect, idempotent_form
 from clinic.views import role_required
 from triage.forms import IntakeForm
 from triage.models import Intake
@@ -56,6 +57,7 @@ def reception_home(request):
 
 
 @role_required(*RECEPTION)
+@idempotent_form
 def patient_register(request):
     """Register a new patient; warn about a likely duplicate and let reception choose."""
     duplicate = None
@@ -71,11 +73,12 @@ def patient_register(request):
         else:
             audit.touch(request, patient, "create")
             messages.success(request, f"{patient.full_name} is registered as {patient.mrn}.")
-            return redirect("triage:intake-new", patient_pk=patient.pk)
+            return created_redirect("triage:intake-new", patient_pk=patient.pk)
     return render(request, "triage/patient_register.html", {"form": form, "duplicate": duplicate})
 
 
 @role_required(*RECEPTION)
+@idempotent_form
 def intake_new(request, patient_pk: int):
     """The questionnaire for one patient; saving it opens a triaged case."""
     patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=patient_pk)
@@ -86,7 +89,7 @@ def intake_new(request, patient_pk: int):
         )
         audit.touch(request, intake, "create")
         audit.touch(request, intake.case, "create")
-        return redirect("triage:intake-result", pk=intake.pk)
+        return created_redirect("triage:intake-result", pk=intake.pk)
     audit.touch(request, patient, "view")
     return render(request, "triage/intake_form.html", {"form": form, "patient": patient})
 
