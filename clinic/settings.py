@@ -314,9 +314,28 @@ SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend")
 # Never wait forever on a mail server: a hung SMTP connection would outlive the task's limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
-# A claimed reminder whose worker died is claimed again after this lease. It must outlive
-# the send task's hard time limit (30 s, rehab.tasks) so that a live send is never re-claimed.
-REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=60)
+# A claimed reminder whose message was lost (a worker died, the broker dropped it) is claimed
+# again after this lease. It must outlive the send task's hard time limit (30 s, rehab.tasks)
+# plus the time a batch may wait in the queue, so that a live send is never re-claimed; the
+# recovery of a lost message takes the lease plus one dispatcher period (docs/reminders.md).
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 120, minimum=60)
+# Delivery retries (docs/reminders.md, "Retries"): a message the server or the provider did
+# not take is tried again through the outbox after as long as the failure has lasted (1, 2,
+# 4 … min, shortened at random by up to a half), never more than REMINDER_RETRY_MAX_SECONDS
+# apart, and is failed (and the clinic's admins told) only by a failure
+# REMINDER_GIVE_UP_SECONDS after the first one.
+REMINDER_RETRY_FIRST_SECONDS = env_int("REMINDER_RETRY_FIRST_SECONDS", 60, minimum=1)
+REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 3600, minimum=1)
+REMINDER_GIVE_UP_SECONDS = env_int("REMINDER_GIVE_UP_SECONDS", 24 * 3600, minimum=1)
+if not REMINDER_RETRY_FIRST_SECONDS <= REMINDER_RETRY_MAX_SECONDS <= REMINDER_GIVE_UP_SECONDS:
+    raise ImproperlyConfigured(
+        "REMINDER_RETRY_FIRST_SECONDS <= REMINDER_RETRY_MAX_SECONDS <= REMINDER_GIVE_UP_SECONDS "
+        f"must hold, not {REMINDER_RETRY_FIRST_SECONDS} / {REMINDER_RETRY_MAX_SECONDS} / "
+        f"{REMINDER_GIVE_UP_SECONDS}."
+    )
+# Who hears of a reminder that finally failed, besides the active users of the admin role
+# who have an email address: e.g. the front desk's mailbox.
+REMINDER_ALERT_EMAILS = env_list("REMINDER_ALERT_EMAILS", [])
 # Rows one dispatcher run claims and queues at most (the rest waits for the next run).
 REMINDER_DISPATCH_MAX = env_int("REMINDER_DISPATCH_MAX", 10000, minimum=1)
 
@@ -371,6 +390,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         # A run still queued after a minute is superseded by the next one: never pile up.
         "options": {"expires": 55},
+    },
+    "alert-failed-reminders": {
+        "task": "rehab.tasks.alert_failed_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
 }
 
