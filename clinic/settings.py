@@ -263,6 +263,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed one
+# In the database, never the cache: a Redis outage must not sign everybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Time and language --------------------------------------------------------
@@ -340,12 +342,17 @@ REMINDER_ALERT_EMAILS = env_list("REMINDER_ALERT_EMAILS", [])
 REMINDER_DISPATCH_MAX = env_int("REMINDER_DISPATCH_MAX", 10000, minimum=1)
 
 # --- Cache (API throttling counters) --------------------------------------------
+# Only the throttles use it, and they count in process memory while Redis does not answer
+# (clinic.throttling): sessions and django-axes' lockouts live in the database, so a Redis
+# outage refuses no request (docs/faults.md). Short socket timeouts: a Redis that hangs
+# costs one request a second, then the throttles leave it alone for a few seconds.
 
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_redis("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if env_redis("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -413,8 +420,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's throttles, counting in process memory while the cache (Redis) is down.
+        "clinic.throttling.AnonRateThrottle",
+        "clinic.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
@@ -521,6 +529,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins and lockouts are counted in the database (not the cache): they hold, and
+# logins work, while Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 # The pair, not the user alone: nobody can lock a colleague out from another machine, and
