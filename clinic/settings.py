@@ -181,6 +181,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "clinic.middleware.RequestIdMiddleware",
+    # Near the top: a database outage anywhere below answers 503 with Retry-After, not a 500.
+    "clinic.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -226,6 +228,9 @@ DATABASES = {"default": env_db("DATABASE_URL", "sqlite:///var/talus.sqlite3")}
 # Every request is one transaction: a failed write never leaves half a record.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+# A kept connection is checked (SELECT 1) before a request reuses it: after a database
+# restart the request reconnects instead of failing on a dead socket (docs/faults.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The worker and the web server share the file: wait for a lock, never fail at once.
@@ -243,7 +248,7 @@ if env_str("DATABASE_REPLICA_URL"):
         raise ImproperlyConfigured(
             "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL."
         )
-    for _key in ("CONN_MAX_AGE", "DISABLE_SERVER_SIDE_CURSORS"):
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
         if _key in DATABASES["default"]:
             DATABASES["replica"][_key] = DATABASES["default"][_key]
     # Test runs point the alias at the primary's test database instead of creating one.
