@@ -69,6 +69,10 @@ def database_unavailable(request) -> HttpResponse:
         )
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
+        # Answered above the middlewares that set these when the outage was met in one.
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+        response["X-Frame-Options"] = "DENY"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import environ
 from csp import constants as csp_constants
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TALUS_VAR_DIR", BASE_DIR / "var"))
@@ -67,6 +68,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_emails(name: str) -> list[str]:
+    """A comma-separated list of email addresses; empty when unset."""
+    addresses = env_list(name, [])
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must list email addresses, not {address!r}."
+            ) from None
+    return addresses
 
 
 def env_time_zone(name: str, default: str) -> str:
@@ -342,7 +356,7 @@ if not REMINDER_RETRY_FIRST_SECONDS <= REMINDER_RETRY_MAX_SECONDS <= REMINDER_GI
     )
 # Who hears of a reminder that finally failed, besides the active users of the admin role
 # who have an email address: e.g. the front desk's mailbox.
-REMINDER_ALERT_EMAILS = env_list("REMINDER_ALERT_EMAILS", [])
+REMINDER_ALERT_EMAILS = env_emails("REMINDER_ALERT_EMAILS")
 # Rows one dispatcher run claims and queues at most (the rest waits for the next run).
 REMINDER_DISPATCH_MAX = env_int("REMINDER_DISPATCH_MAX", 10000, minimum=1)
 

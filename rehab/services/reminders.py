@@ -521,15 +521,18 @@ def reminders_claim_due(*, batch_size: int = CLAIM_BATCH_SIZE) -> list[int]:
     so a message that keeps killing workers is given up at the end of the retry window.
     """
     now = timezone.now()
+    in_doubt: set[int] = set()
     while True:
         rows = list(
             Reminder.objects.filter(_claimable(now))
+            .exclude(pk__in=in_doubt)
             .order_by(_next_try_at())
             .select_for_update(skip_locked=True)
             .values_list("id", "sending_at", "failing_since")[:batch_size]
         )
-        in_doubt = [(pk, since) for pk, sending_at, since in rows if sending_at is not None]
-        for pk, since in in_doubt:
+        found = [(pk, since) for pk, sending_at, since in rows if sending_at is not None]
+        for pk, since in found:
+            in_doubt.add(pk)
             _retry_or_fail(
                 Reminder.objects.filter(pk=pk, sending_at__isnull=False),
                 reminder_id=pk,
@@ -537,7 +540,7 @@ def reminders_claim_due(*, batch_size: int = CLAIM_BATCH_SIZE) -> list[int]:
                 code=NO_OUTCOME,
                 now=now,
             )
-        if not in_doubt:
+        if not found:
             break
     ids = [pk for pk, _, _ in rows]
     if not ids:

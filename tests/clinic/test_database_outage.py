@@ -112,6 +112,10 @@ def test_an_outage_met_loading_the_session_answers_a_503_page(rita, monkeypatch)
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Talus is briefly unavailable" in response.content.decode()
+    # Answered above the security middlewares, it carries their headers itself.
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.urls("tests.clinic.urls_with_error")

@@ -93,6 +93,12 @@ class TestTheSettings:
         assert result.returncode != 0
         assert "REMINDER_RETRY_FIRST_SECONDS <= REMINDER_RETRY_MAX_SECONDS" in result.stderr
 
+    def test_an_alert_address_that_is_not_one_is_refused(self):
+        result = load_settings(DJANGO_DEBUG="on", REMINDER_ALERT_EMAILS="desk@clinic.example, desk")
+
+        assert result.returncode != 0
+        assert "REMINDER_ALERT_EMAILS must list email addresses, not 'desk'" in result.stderr
+
     def test_a_malformed_give_up_time_is_refused(self):
         result = load_settings(DJANGO_DEBUG="on", REMINDER_GIVE_UP_SECONDS="a day")
 
