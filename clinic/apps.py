@@ -6,12 +6,18 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
+        from django.core.signals import got_request_exception
         from django.db.models.signals import post_migrate
 
-        from clinic import db_loaders, roles
+        from clinic import db_loaders, middleware, roles
 
         # Timestamps parsed by psycopg's C loader (PostgreSQL; docs/benchmarks.md).
         db_loaders.install()
 
         # New models bring new permissions: keep the role groups in step after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="talus-sync-roles")
+
+        # A database outage met outside a view answers 503, not 500 (docs/faults.md).
+        got_request_exception.connect(
+            middleware.note_database_outage, dispatch_uid="talus-database-outage"
+        )

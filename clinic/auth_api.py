@@ -17,10 +17,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from clinic.authentication import token_expires_at, token_is_expired
 from clinic.security import lockout, two_factor
+from clinic.throttling import AnonRateThrottle, ScopedRateThrottle
 
 TokenResponse = inline_serializer(
     "Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}

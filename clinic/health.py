@@ -1,7 +1,8 @@
-"""``/healthz``: is the database up, is the broker up?"""
+"""``/healthz``: do the database, the cache and the broker answer?"""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -16,12 +17,19 @@ def check_database() -> None:
         cursor.fetchone()
 
 
+def check_cache() -> None:
+    # The API still answers without it (clinic.throttling), but an operator must know.
+    cache.set("talus:healthz", "ok", timeout=10)
+    if cache.get("talus:healthz") != "ok":
+        raise RuntimeError("The cache did not keep a value.")
+
+
 def check_broker() -> None:
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
-CHECKS = {"database": check_database, "broker": check_broker}
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
 
 
 @never_cache

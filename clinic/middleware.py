@@ -1,12 +1,27 @@
-"""Request id and audit middleware."""
+"""Request id, database-outage and audit middleware."""
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 import uuid
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 from clinic import audit
 from clinic.request_context import request_id_var as _request_id
+
+logger = logging.getLogger(__name__)
+
+# What a database that is restarting, failing over or unreachable raises, wherever in the
+# request it is met (psycopg's errors arrive wrapped in Django's).
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+# A restart takes about a second, a failover some more: a client may try again after this.
+RETRY_AFTER_SECONDS = 5
+API_PREFIX = "/api/"
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -39,3 +54,56 @@ class AuditMiddleware:
         response = self.get_response(request)
         audit.flush(request, response)
         return response
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 with Retry-After: the API's JSON error shape, or a plain page that needs nothing
+    from the database (no context processors, no session, no user)."""
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse(
+            {
+                "detail": "The database is unavailable; try again in a few seconds.",
+                "code": "database_unavailable",
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        # Answered above the middlewares that set these when the outage was met in one.
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+        response["X-Frame-Options"] = "DENY"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def note_database_outage(sender, request=None, **kwargs) -> None:
+    """``got_request_exception`` receiver: mark a request that met a database outage outside
+    its view (in a middleware: the session, the user, the audit flush), whose exception
+    Django has already turned into a 500 before any outer middleware sees it."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_OUTAGE):
+        request.database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage answers 503 with Retry-After (JSON on the API), never a 500.
+
+    Nothing is half-written: every request is one transaction (ATOMIC_REQUESTS), rolled
+    back before this answers. In a view the exception is caught here; met in a middleware
+    below this one it was already a 500, marked by ``note_database_outage``, and replaced.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_unavailable", False):
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_OUTAGE):
+            return None
+        logger.warning("The database is unavailable (%s): answered 503.", type(exception).__name__)
+        return database_unavailable(request)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import environ
 from csp import constants as csp_constants
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TALUS_VAR_DIR", BASE_DIR / "var"))
@@ -67,6 +68,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_emails(name: str) -> list[str]:
+    """A comma-separated list of email addresses; empty when unset."""
+    addresses = env_list(name, [])
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must list email addresses, not {address!r}."
+            ) from None
+    return addresses
 
 
 def env_time_zone(name: str, default: str) -> str:
@@ -181,6 +195,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "clinic.middleware.RequestIdMiddleware",
+    # Near the top: a database outage anywhere below answers 503 with Retry-After, not a 500.
+    "clinic.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -226,6 +242,9 @@ DATABASES = {"default": env_db("DATABASE_URL", "sqlite:///var/talus.sqlite3")}
 # Every request is one transaction: a failed write never leaves half a record.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+# A kept connection is checked (SELECT 1) before a request reuses it: after a database
+# restart the request reconnects instead of failing on a dead socket (docs/faults.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The worker and the web server share the file: wait for a lock, never fail at once.
@@ -243,7 +262,7 @@ if env_str("DATABASE_REPLICA_URL"):
         raise ImproperlyConfigured(
             "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL."
         )
-    for _key in ("CONN_MAX_AGE", "DISABLE_SERVER_SIDE_CURSORS"):
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
         if _key in DATABASES["default"]:
             DATABASES["replica"][_key] = DATABASES["default"][_key]
     # Test runs point the alias at the primary's test database instead of creating one.
@@ -263,6 +282,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 15, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed one
+# In the database, never the cache: a Redis outage must not sign everybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Time and language --------------------------------------------------------
@@ -314,19 +335,43 @@ SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend")
 # Never wait forever on a mail server: a hung SMTP connection would outlive the task's limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
-# A claimed reminder whose worker died is claimed again after this lease. It must outlive
-# the send task's hard time limit (30 s, rehab.tasks) so that a live send is never re-claimed.
-REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=60)
+# A claimed reminder whose message was lost (a worker died, the broker dropped it) is claimed
+# again after this lease. It must outlive the send task's hard time limit (30 s, rehab.tasks)
+# plus the time a batch may wait in the queue, so that a live send is never re-claimed; the
+# recovery of a lost message takes the lease plus one dispatcher period (docs/reminders.md).
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 120, minimum=60)
+# Delivery retries (docs/reminders.md, "Retries"): a message the server or the provider did
+# not take is tried again through the outbox after as long as the failure has lasted (1, 2,
+# 4 … min, shortened at random by up to a half), never more than REMINDER_RETRY_MAX_SECONDS
+# apart, and is failed (and the clinic's admins told) only by a failure
+# REMINDER_GIVE_UP_SECONDS after the first one.
+REMINDER_RETRY_FIRST_SECONDS = env_int("REMINDER_RETRY_FIRST_SECONDS", 60, minimum=1)
+REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 3600, minimum=1)
+REMINDER_GIVE_UP_SECONDS = env_int("REMINDER_GIVE_UP_SECONDS", 24 * 3600, minimum=1)
+if not REMINDER_RETRY_FIRST_SECONDS <= REMINDER_RETRY_MAX_SECONDS <= REMINDER_GIVE_UP_SECONDS:
+    raise ImproperlyConfigured(
+        "REMINDER_RETRY_FIRST_SECONDS <= REMINDER_RETRY_MAX_SECONDS <= REMINDER_GIVE_UP_SECONDS "
+        f"must hold, not {REMINDER_RETRY_FIRST_SECONDS} / {REMINDER_RETRY_MAX_SECONDS} / "
+        f"{REMINDER_GIVE_UP_SECONDS}."
+    )
+# Who hears of a reminder that finally failed, besides the active users of the admin role
+# who have an email address: e.g. the front desk's mailbox.
+REMINDER_ALERT_EMAILS = env_emails("REMINDER_ALERT_EMAILS")
 # Rows one dispatcher run claims and queues at most (the rest waits for the next run).
 REMINDER_DISPATCH_MAX = env_int("REMINDER_DISPATCH_MAX", 10000, minimum=1)
 
 # --- Cache (API throttling counters) --------------------------------------------
+# Only the throttles use it, and they count in process memory while Redis does not answer
+# (clinic.throttling): sessions and django-axes' lockouts live in the database, so a Redis
+# outage refuses no request (docs/faults.md). Short socket timeouts: a Redis that hangs
+# costs one request a second, then the throttles leave it alone for a few seconds.
 
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_redis("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if env_redis("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -378,6 +423,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "alert-failed-reminders": {
+        "task": "rehab.tasks.alert_failed_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- REST framework and the schema ----------------------------------------------
@@ -395,8 +445,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's throttles, counting in process memory while the cache (Redis) is down.
+        "clinic.throttling.AnonRateThrottle",
+        "clinic.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
@@ -503,6 +554,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins and lockouts are counted in the database (not the cache): they hold, and
+# logins work, while Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 # The pair, not the user alone: nobody can lock a colleague out from another machine, and

@@ -18,6 +18,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "due_at",
         "status",
         "attempts",
+        "next_attempt_at",
         "sent_at",
         "last_error",
     ]

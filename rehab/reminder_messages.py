@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from rehab import reminder_rules as rules
-from rehab.reminder_models import Reminder
+from rehab.reminder_models import Reminder, ReminderKind
 
 STOP_SALT = "rehab.reminders.stop"
 # A stop link keeps working for six months after the message that carried it.
@@ -93,3 +93,33 @@ def render(reminder: Reminder, *, channel: str | None = None) -> RenderedReminde
         sms=" ".join(_render(f"{reminder.kind}_sms.txt", context).split()) if text else "",
         stop_url=context.get("stop_url", ""),
     )
+
+
+def render_failure_alert(failures: list[dict]) -> tuple[str, str]:
+    """The subject and body of the email telling the clinic's admins which reminders failed.
+
+    ``failures`` are rows (``id``, ``kind``, ``channel``, ``last_error``, ``case_id``,
+    ``updated_at``). Like every staff message it names no patient: reminder and case numbers,
+    and a link to the failed reminders in the admin, behind the login.
+    """
+    zone = _zone()
+    lines = [
+        {
+            "id": row["id"],
+            "case_id": row["case_id"],
+            "kind": ReminderKind(row["kind"]).label,
+            "channel": row["channel"],
+            "error": row["last_error"] or "unknown error",
+            "when": rules.short_when(row["updated_at"], zone),
+        }
+        for row in failures
+    ]
+    context = {
+        "clinic_name": settings.CLINIC_NAME,
+        "count": len(lines),
+        "failures": lines,
+        "admin_url": f"{settings.SITE_URL}{reverse('admin:rehab_reminder_changelist')}"
+        "?status__exact=failed",
+    }
+    subject = " ".join(_render("failure_alert_subject.txt", context).split())
+    return subject, _render("failure_alert.txt", context) + "\n"

@@ -8,6 +8,7 @@ machine and the exactly-once argument are in docs/reminders.md.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.models import Channel
@@ -19,9 +20,6 @@ class ReminderKind(models.TextChoices):
     IMAGING_OVERDUE = "imaging_overdue", "Imaging report overdue (to the doctor)"
     DISCHARGE_CHECKIN = "discharge_checkin", "Check-in after discharge"
 
-
-# A send is tried at most this many times (first try + 4 retries), then the row is failed.
-MAX_ATTEMPTS = 5
 
 # Reminders addressed to clinic staff: the patient's consent and opt-out do not apply.
 STAFF_KINDS = frozenset({ReminderKind.IMAGING_OVERDUE})
@@ -74,6 +72,13 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by the worker's conditional UPDATE just before it talks to the mail server.
     sending_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # After a delivery that did not happen: when the dispatcher may take the row again
+    # (a retry goes through the outbox, not a worker's memory), and since when it has been
+    # undeliverable (the give-up clock). Both cleared when the row is sent or re-armed.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the clinic's admins were told that this reminder failed (one email per batch).
+    alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,14 +87,23 @@ class Reminder(models.Model):
         ordering = ["due_at", "id"]
         indexes = [
             # The dispatcher's query, every minute:
-            #   SELECT id FROM rehab_reminder WHERE status = 'pending' AND due_at <= now()
+            #   SELECT id FROM rehab_reminder WHERE status = 'pending'
+            #   AND COALESCE(next_attempt_at, due_at) <= now()
             #   AND (claimed_at IS NULL OR claimed_at < now() - lease)
-            #   ORDER BY due_at LIMIT 200 FOR UPDATE SKIP LOCKED
-            # Partial: sent, skipped and cancelled rows (nearly all of them) stay out of it.
+            #   ORDER BY COALESCE(next_attempt_at, due_at) LIMIT 200 FOR UPDATE SKIP LOCKED
+            # (next_attempt_at is null or later than due_at: the row's next try). Partial:
+            # sent, skipped and cancelled rows (nearly all of them) stay out of it; rows
+            # waiting out a retry sort by their next try, not in front of the due ones.
             models.Index(
-                fields=["due_at"],
+                Coalesce("next_attempt_at", "due_at"),
                 condition=models.Q(status="pending"),
-                name="reminder_pending_due",
+                name="reminder_pending_next_try",
+            ),
+            # The failure alert, every five minutes: failed rows the admins have not heard of.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="failed", alerted_at__isnull=True),
+                name="reminder_failed_unalerted",
             ),
             # Event services cancel or move the reminders of one session, referral or case.
             models.Index(fields=["subject_type", "subject_id"], name="reminder_subject"),
@@ -98,10 +112,6 @@ class Reminder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(sent_at__isnull=True) | models.Q(status="sent"),
                 name="reminder_sent_at_only_when_sent",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(attempts__lte=MAX_ATTEMPTS),
-                name="reminder_at_most_five_attempts",
             ),
         ]
 

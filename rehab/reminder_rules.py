@@ -6,6 +6,7 @@ the rules are tested without settings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 SESSION_REMINDER_BEFORE = timedelta(hours=24)
@@ -38,6 +39,39 @@ def imaging_overdue_due(performed_at: datetime) -> datetime:
 def discharge_checkin_due(discharged_at: datetime, days: int) -> datetime:
     """``days`` days after discharge, at the same time of day."""
     return discharged_at + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a message that cannot be delivered is tried again (settings REMINDER_RETRY_*).
+
+    ``first``: the shortest wait; ``ceiling``: the longest wait between two tries;
+    ``give_up``: how long after the first failure the message is given up (failed).
+    """
+
+    first: timedelta
+    ceiling: timedelta
+    give_up: timedelta
+
+
+def next_try(
+    now: datetime, failing_since: datetime | None, policy: RetryPolicy, *, jitter: float
+) -> datetime | None:
+    """When to try again a message that has not been delivered since ``failing_since``
+    (None: it failed just now for the first time); None when it is time to give up.
+
+    The wait is as long as the failure has lasted so far, so the tries double away from the
+    first failure (1, 2, 4, 8 … minutes), never shorter than ``policy.first`` nor longer than
+    ``policy.ceiling``. ``jitter`` (0 <= jitter < 1, random) shortens it by up to a half, so
+    that the messages of one outage come back spread out, not all in the same second. The
+    last try is at the give-up time itself: a message is failed only by a failure after it.
+    """
+    since = failing_since or now
+    deadline = since + policy.give_up
+    if now >= deadline:
+        return None
+    wait = min(policy.ceiling, max(policy.first, now - since))
+    return min(now + wait * (1 - jitter / 2), deadline)
 
 
 def quiet_until(

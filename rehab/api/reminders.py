@@ -34,6 +34,7 @@ class ReminderSerializer(serializers.ModelSerializer):
             "due_at",
             "status",
             "attempts",
+            "next_attempt_at",
             "last_error",
             "skip_reason",
             "sent_at",

@@ -14,6 +14,7 @@ step that finds the row changed under it does nothing.
 from __future__ import annotations
 
 import logging
+import random
 import smtplib
 import time
 import uuid
@@ -24,16 +25,19 @@ from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from clinic import roles
 from clinic.models import Case, Patient
 from rehab import reminder_messages, sms
 from rehab import reminder_rules as rules
 from rehab.reminder_models import (
-    MAX_ATTEMPTS,
     STAFF_KINDS,
     Reminder,
     ReminderChannel,
@@ -51,6 +55,8 @@ CASE = "case"
 # and rows per send task: one mail connection each.
 CLAIM_BATCH_SIZE = 200
 SEND_BATCH_SIZE = 50
+# "Service not available, closing transmission channel": the server's, not the message's.
+SMTP_CLOSING = 421
 
 PATIENT_KINDS = [k for k in ReminderKind if k not in STAFF_KINDS]
 
@@ -63,12 +69,15 @@ class SendError(Exception):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code[:200]
-        # Tries made so far, once recorded on the row.
-        self.attempts = 0
 
 
 class TransientSendError(SendError):
     """A retry may succeed (server away, timeout, 4xx)."""
+
+
+class ServerUnavailable(TransientSendError):
+    """The server or provider is away for every message, not only this one: the rest of
+    the batch on that channel is held instead of tried."""
 
 
 class PermanentSendError(SendError):
@@ -140,6 +149,10 @@ def _reminder_put(
                 # A message already queued for the old time finds no claim and does nothing.
                 reminder.claim_token = None
                 reminder.claimed_at = None
+            if reminder.next_attempt_at is not None and reminder.next_attempt_at <= due_at:
+                # Waiting out a retry: the new time comes later, and rules (the claim reads
+                # COALESCE(next_attempt_at, due_at), so next_attempt_at is never before due_at).
+                reminder.next_attempt_at = None
         elif reminder.status == ReminderStatus.CANCELLED or moved:
             reminder.status = ReminderStatus.PENDING
             reminder.attempts = 0
@@ -149,6 +162,9 @@ def _reminder_put(
             reminder.claim_token = None
             reminder.claimed_at = None
             reminder.sending_at = None
+            reminder.next_attempt_at = None
+            reminder.failing_since = None
+            reminder.alerted_at = None
         else:
             return reminder
         for name, value in fields.items():
@@ -167,7 +183,7 @@ def _reminders_cancel(*, subject_type: str, subject_id: int, kinds: list[str]) -
         subject_id=subject_id,
         kind__in=kinds,
         status=ReminderStatus.PENDING,
-    ).update(status=ReminderStatus.CANCELLED, updated_at=timezone.now())
+    ).update(status=ReminderStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
 
 
 def reminders_for_session_scheduled(
@@ -297,7 +313,7 @@ def reminders_for_discharge_undone(*, case: Case) -> int:
 def reminder_cancel(*, reminder: Reminder) -> Reminder:
     """Cancel one pending reminder; ``ReminderNotPending`` otherwise."""
     cancelled = Reminder.objects.filter(pk=reminder.pk, status=ReminderStatus.PENDING).update(
-        status=ReminderStatus.CANCELLED, updated_at=timezone.now()
+        status=ReminderStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
     )
     if not cancelled:
         raise ReminderNotPending
@@ -306,7 +322,8 @@ def reminder_cancel(*, reminder: Reminder) -> Reminder:
 
 
 def reminder_retry(*, reminder: Reminder) -> bool:
-    """Put a failed, skipped or cancelled reminder back in the queue with a fresh count."""
+    """Put a failed, skipped or cancelled reminder back in the queue with a fresh count
+    and a fresh retry window."""
     return bool(
         Reminder.objects.filter(
             pk=reminder.pk,
@@ -319,6 +336,9 @@ def reminder_retry(*, reminder: Reminder) -> bool:
             claim_token=None,
             claimed_at=None,
             sending_at=None,
+            next_attempt_at=None,
+            failing_since=None,
+            alerted_at=None,
             updated_at=timezone.now(),
         )
     )
@@ -338,19 +358,155 @@ def reminder_consent_withdraw(*, patient_id: int) -> Patient:
         ).update(
             status=ReminderStatus.CANCELLED,
             skip_reason="The patient stopped reminders.",
+            next_attempt_at=None,
             updated_at=now,
         )
     return patient
 
 
+# --- Telling the clinic about failures --------------------------------------------------------
+
+# Failed reminders named in one alert at most; the rest go in the next run's email.
+ALERT_BATCH_SIZE = 200
+
+
+def _alert_recipients() -> list[str]:
+    """The clinic's admins (the admin role, and superusers) with an address, and
+    REMINDER_ALERT_EMAILS."""
+    User = get_user_model()
+    admins = (
+        User.objects.filter(Q(groups__name=roles.ADMIN) | Q(is_superuser=True), is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted({*admins, *settings.REMINDER_ALERT_EMAILS})
+
+
+def reminders_alert_failures() -> int:
+    """Email the clinic's admins, once, about reminders that failed since the last alert;
+    answers how many it named.
+
+    The rows are marked first (a conditional UPDATE: two runs never name the same row) and
+    unmarked if the email does not go out, so an alert lost to a mail outage is sent by a
+    later run, once the server is back. Without any recipient the error log is the alert.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        failures = list(
+            Reminder.objects.filter(status=ReminderStatus.FAILED, alerted_at__isnull=True)
+            .order_by("id")
+            .select_for_update(skip_locked=True)
+            .values("id", "kind", "channel", "last_error", "case_id", "updated_at")[
+                :ALERT_BATCH_SIZE
+            ]
+        )
+        ids = [row["id"] for row in failures]
+        marked = Reminder.objects.filter(id__in=ids, alerted_at__isnull=True).update(alerted_at=now)
+        if marked != len(ids):
+            # SQLite, where the lock is a no-op: keep only the rows this run marked.
+            ours = set(
+                Reminder.objects.filter(id__in=ids, alerted_at=now).values_list("id", flat=True)
+            )
+            failures = [row for row in failures if row["id"] in ours]
+    if not failures:
+        return 0
+    recipients = _alert_recipients()
+    if not recipients:
+        logger.error(
+            "%s reminders failed and nobody can be told: no admin has an email address "
+            "and REMINDER_ALERT_EMAILS is empty.",
+            len(failures),
+        )
+        return len(failures)
+    subject, body = reminder_messages.render_failure_alert(failures)
+    try:
+        EmailMessage(subject, body, to=recipients).send()
+    except Exception:  # any failure to send: the next run tries again
+        logger.warning("The alert about %s failed reminders was not sent.", len(failures))
+        Reminder.objects.filter(id__in=[row["id"] for row in failures], alerted_at=now).update(
+            alerted_at=None
+        )
+        return 0
+    return len(failures)
+
+
 # --- Dispatch and send --------------------------------------------------------------------------
+
+# last_error of an attempt whose worker died (or lost the database) before it knew the outcome.
+NO_OUTCOME = "No outcome after the last attempt."
+
+
+def _next_try_at():
+    """When a pending row may be taken: its due time, or after a failure its next try."""
+    return Coalesce("next_attempt_at", "due_at")
 
 
 def _claimable(now: datetime) -> Q:
     lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
-    return Q(status=ReminderStatus.PENDING, due_at__lte=now) & (
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease)
+    return (
+        Q(status=ReminderStatus.PENDING)
+        & Q(LessThanOrEqual(_next_try_at(), now))
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
     )
+
+
+def retry_policy() -> rules.RetryPolicy:
+    """The delivery retry schedule of the settings (REMINDER_RETRY_*, REMINDER_GIVE_UP_SECONDS)."""
+    return rules.RetryPolicy(
+        first=timedelta(seconds=settings.REMINDER_RETRY_FIRST_SECONDS),
+        ceiling=timedelta(seconds=settings.REMINDER_RETRY_MAX_SECONDS),
+        give_up=timedelta(seconds=settings.REMINDER_GIVE_UP_SECONDS),
+    )
+
+
+def _fail(rows, *, reminder_id: int, code: str, now: datetime) -> str:
+    """Mark the row failed for good; the next alert run tells the clinic's admins."""
+    done = rows.update(
+        status=ReminderStatus.FAILED,
+        last_error=code,
+        claim_token=None,
+        claimed_at=None,
+        sending_at=None,
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    if not done:
+        return "lost-race"
+    logger.error("Reminder %s failed for good (%s); the admins will be told.", reminder_id, code)
+    return "failed"
+
+
+def _retry_or_fail(
+    rows,
+    *,
+    reminder_id: int,
+    failing_since: datetime | None,
+    code: str,
+    now: datetime,
+    held: bool = False,
+) -> str:
+    """After a delivery that did not happen: release the claim and let the row wait in the
+    outbox for its next try (``next_attempt_at``, picked up by the dispatcher like a due
+    row: a worker restart loses nothing), or fail it once the give-up time has passed.
+
+    ``rows`` is the conditional queryset of the step (its claim, still pending).
+    """
+    # Jitter spreads the retries of one outage; it protects nothing, so plain random will do.
+    at = rules.next_try(now, failing_since, retry_policy(), jitter=random.random())  # noqa: S311
+    if at is None:
+        return _fail(rows, reminder_id=reminder_id, code=code, now=now)
+    done = rows.update(
+        next_attempt_at=at,
+        failing_since=failing_since or now,
+        last_error=code,
+        claim_token=None,
+        claimed_at=None,
+        sending_at=None,
+        updated_at=now,
+    )
+    if not done:
+        return "lost-race"
+    return "held" if held else "retry"
 
 
 def reminders_claim_due(*, batch_size: int = CLAIM_BATCH_SIZE) -> list[int]:
@@ -359,15 +515,34 @@ def reminders_claim_due(*, batch_size: int = CLAIM_BATCH_SIZE) -> list[int]:
     ``FOR UPDATE SKIP LOCKED``: a concurrent dispatcher passes over these rows instead
     of waiting for them, and the claim UPDATE repeats the condition, so a row is
     claimed by one run only (on SQLite, where the lock is a no-op, the database's
-    single writer gives the same guarantee).
+    single writer gives the same guarantee). A row found still *sending* after its lease
+    (its worker died mid-send, so the message may or may not have left) is not claimed:
+    that attempt counts as failed and the row waits for its next try like any failure,
+    so a message that keeps killing workers is given up at the end of the retry window.
     """
     now = timezone.now()
-    ids = list(
-        Reminder.objects.filter(_claimable(now))
-        .order_by("due_at")
-        .select_for_update(skip_locked=True)
-        .values_list("id", flat=True)[:batch_size]
-    )
+    in_doubt: set[int] = set()
+    while True:
+        rows = list(
+            Reminder.objects.filter(_claimable(now))
+            .exclude(pk__in=in_doubt)
+            .order_by(_next_try_at())
+            .select_for_update(skip_locked=True)
+            .values_list("id", "sending_at", "failing_since")[:batch_size]
+        )
+        found = [(pk, since) for pk, sending_at, since in rows if sending_at is not None]
+        for pk, since in found:
+            in_doubt.add(pk)
+            _retry_or_fail(
+                Reminder.objects.filter(pk=pk, sending_at__isnull=False),
+                reminder_id=pk,
+                failing_since=since,
+                code=NO_OUTCOME,
+                now=now,
+            )
+        if not found:
+            break
+    ids = [pk for pk, _, _ in rows]
     if not ids:
         return []
     token = uuid.uuid4()
@@ -465,11 +640,24 @@ def _deliver(
 ) -> None:
     """Hand the message to the mail server or the SMS provider; raise a SendError if not taken.
 
+    ``ServerUnavailable`` when the failure is the server's or the provider's, not this
+    message's: the mail connection could not be opened (connect, greeting, TLS, login), the
+    server is closing the channel (421), or the SMS provider answered a transient error.
     Without ``senders`` the message opens (and closes) its own connection.
     """
+    if senders is None:
+        own = Senders()
+        try:
+            return _deliver(reminder, channel, recipient, own)
+        finally:
+            own.close()
     try:
         rendered = reminder_messages.render(reminder, channel=channel)
         if channel == ReminderChannel.EMAIL:
+            try:
+                connection = senders.mail
+            except Exception as exc:
+                raise ServerUnavailable(_error_code(exc)) from None
             headers = {
                 "X-Talus-Reminder": str(reminder.pk),
                 "Message-ID": reminder_message_id(reminder),
@@ -481,19 +669,21 @@ def _deliver(
                 rendered.body,
                 to=[recipient],
                 headers=headers,
-                connection=senders.mail if senders else None,
+                connection=connection,
             ).send()
-        elif senders is not None:
-            senders.sms.send(recipient, rendered.sms)
         else:
-            sms.send_sms(recipient, rendered.sms)
+            senders.sms.send(recipient, rendered.sms)
+    except SendError:
+        raise
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
         raise PermanentSendError(_error_code(exc)) from None
     except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code == SMTP_CLOSING:
+            raise ServerUnavailable(_error_code(exc)) from None
         error = TransientSendError if 400 <= exc.smtp_code < 500 else PermanentSendError
         raise error(_error_code(exc)) from None
     except sms.SmsError as exc:
-        error = TransientSendError if exc.transient else PermanentSendError
+        error = ServerUnavailable if exc.transient else PermanentSendError
         raise error(_error_code(exc)) from None
     except (smtplib.SMTPException, OSError, SoftTimeLimitExceeded) as exc:
         raise TransientSendError(_error_code(exc)) from None
@@ -511,23 +701,26 @@ def _load(ids: list[int]) -> dict[int, Reminder]:
 def reminder_send(*, reminder_id: int) -> str:
     """Send one claimed reminder, at most once per claim; answers what happened.
 
-    Answers ``sent``, ``skipped``, ``deferred`` (quiet hours), ``failed`` or a no-op
+    Answers ``sent``, ``skipped``, ``deferred`` (quiet hours), ``retry`` (a failure a
+    retry may cure: the row waits for its next try in the outbox), ``failed`` or a no-op
     (``missing``, ``not-pending``, ``not-claimed``, ``in-progress``, ``lost-race``).
-    Raises ``TransientSendError`` after recording a failure that a retry may cure.
     Runs outside any transaction: every UPDATE commits at once, and no lock is held
     while the mail server answers.
     """
     reminder = _load([reminder_id]).get(reminder_id)
-    return _send_one(reminder, senders=None)
+    senders = Senders()
+    try:
+        return _send_one(reminder, senders=senders, down={})
+    finally:
+        senders.close()
 
 
 @dataclass
 class BatchResult:
-    """What ``reminders_send_batch`` did: an outcome per id started, the attempts made so far
-    of each row to retry (outcome ``retry``), and the ids it had no time left to start."""
+    """What ``reminders_send_batch`` did: an outcome per id started, and the ids it had no
+    time left to start."""
 
     outcomes: dict[int, str] = field(default_factory=dict)
-    retries: dict[int, int] = field(default_factory=dict)
     rest: list[int] = field(default_factory=list)
 
 
@@ -538,30 +731,34 @@ def reminders_send_batch(
 
     One query loads the rows and their patients; then each row goes through the same steps
     as ``reminder_send`` (its own send claim, its ``sent`` UPDATE straight after the server
-    took it). A transient failure is recorded on that row alone (answered ``retry``, the
-    caller queues its retry); the others go on. Rows not started once ``time_budget``
-    seconds have passed are answered in ``rest``: the caller queues them again.
+    took it). A failure is recorded on that row alone, which waits for its next try in the
+    outbox; the others go on. Once the mail server (or the SMS provider) is found away, the
+    batch's other rows on that channel are not tried: each waits out the same kind of pause
+    without an attempt counted (answered ``held``), so an outage costs one try per batch,
+    not one per message. Rows not started once ``time_budget`` seconds have passed are
+    answered in ``rest``: the caller queues them again.
     """
     started = time.monotonic()
     rows = _load(reminder_ids)
     result = BatchResult()
     senders = Senders()
+    down: dict[str, str] = {}
     try:
         for index, reminder_id in enumerate(reminder_ids):
             if time_budget is not None and time.monotonic() - started > time_budget:
                 result.rest = list(reminder_ids[index:])
                 break
-            try:
-                result.outcomes[reminder_id] = _send_one(rows.get(reminder_id), senders=senders)
-            except TransientSendError as exc:
-                result.outcomes[reminder_id] = "retry"
-                result.retries[reminder_id] = exc.attempts
+            result.outcomes[reminder_id] = _send_one(
+                rows.get(reminder_id), senders=senders, down=down
+            )
     finally:
         senders.close()
     return result
 
 
-def _send_one(reminder: Reminder | None, *, senders: Senders | None) -> str:
+def _send_one(reminder: Reminder | None, *, senders: Senders, down: dict[str, str]) -> str:
+    """One row through the steps of docs/reminders.md. ``down`` maps a channel found away in
+    this batch to its error: its rows are held without an attempt."""
     if reminder is None:
         return "missing"
     if reminder.status != ReminderStatus.PENDING:
@@ -589,23 +786,30 @@ def _send_one(reminder: Reminder | None, *, senders: Senders | None) -> str:
     reason = _skip_reason(reminder, channel, recipient, now)
     if reason:
         done = ours.update(
-            status=ReminderStatus.SKIPPED, skip_reason=reason, updated_at=now, **release
-        )
-        return "skipped" if done else "lost-race"
-
-    if reminder.attempts >= MAX_ATTEMPTS:
-        done = ours.update(
-            status=ReminderStatus.FAILED,
-            last_error=reminder.last_error or "No outcome after the last attempt.",
+            status=ReminderStatus.SKIPPED,
+            skip_reason=reason,
+            next_attempt_at=None,
             updated_at=now,
             **release,
         )
-        return "failed" if done else "lost-race"
+        return "skipped" if done else "lost-race"
 
     quiet_end = in_quiet_hours(now)
     if quiet_end is not None:
-        done = ours.update(due_at=quiet_end, updated_at=now, **release)
+        done = ours.update(due_at=quiet_end, next_attempt_at=None, updated_at=now, **release)
         return "deferred" if done else "lost-race"
+
+    if channel in down:
+        # The server or provider did not answer this batch a moment ago: no attempt is
+        # made or counted, the row waits for its next try as if it had failed.
+        return _retry_or_fail(
+            ours,
+            reminder_id=reminder.pk,
+            failing_since=reminder.failing_since,
+            code=down[channel],
+            now=now,
+            held=True,
+        )
 
     # The conditional UPDATE that makes the send ours alone: a second worker holding the
     # same claim finds sending_at set and updates nothing.
@@ -620,39 +824,39 @@ def _send_one(reminder: Reminder | None, *, senders: Senders | None) -> str:
         return "lost-race"
     reminder.channel, reminder.recipient = channel, recipient
     attempts = reminder.attempts + 1
-    mine = Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token)
+    mine = Reminder.objects.filter(
+        pk=reminder.pk, claim_token=reminder.claim_token, status=ReminderStatus.PENDING
+    )
 
     try:
         _deliver(reminder, channel, recipient, senders)
     except SendError as exc:
         logger.warning("Reminder %s: attempt %s failed (%s).", reminder.pk, attempts, exc.code)
-        if senders is not None:
-            senders.reset_mail()
-        if exc.transient and attempts < MAX_ATTEMPTS:
-            failed_at = timezone.now()
-            mine.update(
-                sending_at=None, claimed_at=failed_at, last_error=exc.code, updated_at=failed_at
+        senders.reset_mail()
+        if isinstance(exc, ServerUnavailable):
+            down[channel] = exc.code
+        failed_at = timezone.now()
+        if exc.transient:
+            return _retry_or_fail(
+                mine,
+                reminder_id=reminder.pk,
+                failing_since=reminder.failing_since,
+                code=exc.code,
+                now=failed_at,
             )
-            exc.attempts = attempts
-            raise
-        mine.filter(status=ReminderStatus.PENDING).update(
-            status=ReminderStatus.FAILED,
-            last_error=exc.code,
-            sending_at=None,
-            updated_at=timezone.now(),
-            **release,
-        )
-        return "failed"
+        return _fail(mine, reminder_id=reminder.pk, code=exc.code, now=failed_at)
 
     # Straight after the server took the message: the only window in which a kill can
     # still cause a second message (see docs/reminders.md, "exactly once").
     sent_at = timezone.now()
-    marked = mine.update(
+    marked = Reminder.objects.filter(pk=reminder.pk, claim_token=reminder.claim_token).update(
         status=ReminderStatus.SENT,
         sent_at=sent_at,
         sending_at=None,
         last_error="",
         skip_reason="",
+        next_attempt_at=None,
+        failing_since=None,
         updated_at=sent_at,
         **release,
     )

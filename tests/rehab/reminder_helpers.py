@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import time_machine
+from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rehab.reminder_models import Reminder, ReminderKind
+from rehab.reminder_models import Reminder, ReminderKind, ReminderStatus
 
 
 def make_reminder(case, **fields) -> Reminder:
@@ -30,34 +33,49 @@ def make_reminder(case, **fields) -> Reminder:
 
 
 def run_dispatch(monkeypatch, capture) -> list[str]:
-    """Run the dispatcher; each queued send runs at once, in this process, on commit.
+    """Run the dispatcher; each queued batch runs at once, in this process, on commit.
 
-    ``capture`` is pytest-django's ``django_capture_on_commit_callbacks``. Batches
-    (``send_reminders``) run as they are queued, and so does the single-message retry a
-    batch hands a transiently failed row to (its backoff skipped). Answers the final
-    outcome of every reminder a send touched: a row retried alone counts once, with the
-    outcome of its retries.
+    ``capture`` is pytest-django's ``django_capture_on_commit_callbacks``. Answers the
+    outcome of every reminder a batch touched (``retry`` and ``held`` rows wait in the
+    outbox for their next try: a later run, once the clock has reached it, takes them).
     """
     from rehab import tasks
 
     outcomes: list[str] = []
-    retried: dict[int, str] = {}
 
     def send_batch_now(reminder_ids):
         result = tasks.send_reminders.apply(args=[reminder_ids]).get()
-        for reminder_id in reminder_ids:
-            outcome = result.get(str(reminder_id))
-            if outcome == "retry":
-                outcomes.append(retried.pop(reminder_id))
-            elif outcome is not None:
-                outcomes.append(outcome)
-
-    def retry_now(args, countdown=None, **options):
-        (reminder_id,) = args
-        retried[reminder_id] = tasks.send_reminder.apply(args=args).get()
+        outcomes.extend(result[str(pk)] for pk in reminder_ids if str(pk) in result)
 
     monkeypatch.setattr(tasks.send_reminders, "delay", send_batch_now)
-    monkeypatch.setattr(tasks.send_reminder, "apply_async", retry_now)
     with capture(execute=True):
         tasks.dispatch_due_reminders()
     return outcomes
+
+
+def next_try() -> datetime | None:
+    """The earliest moment a pending reminder may be taken again (its due time or next try)."""
+    return (
+        Reminder.objects.filter(status=ReminderStatus.PENDING)
+        .aggregate(at=Min(Coalesce("next_attempt_at", "due_at")))
+        .get("at")
+    )
+
+
+def dispatch_until_settled(dispatch, *, start: datetime, max_runs: int = 200) -> list[datetime]:
+    """Run ``dispatch()`` at ``start``, then at each next try, until nothing is pending.
+
+    The clock stands still during a run (time-machine, no tick), so the schedule is exact.
+    Answers the moments of the runs.
+    """
+    runs = []
+    at = start
+    for _ in range(max_runs):
+        with time_machine.travel(at, tick=False):
+            dispatch()
+            runs.append(at)
+            after = next_try()
+        if after is None:
+            return runs
+        at = max(after, at)
+    raise AssertionError(f"Still pending after {max_runs} dispatcher runs.")

@@ -73,6 +73,20 @@ def test_it_describes_a_reminder(rita, api_as, reminder):
     assert "claim_token" not in body
 
 
+def test_it_says_when_a_reminder_the_server_refused_is_tried_again(rita, api_as, reminder):
+    retry_at = timezone.now() + timedelta(minutes=4)
+    Reminder.objects.filter(pk=reminder.pk).update(
+        attempts=3, last_error="ConnectionRefusedError", next_attempt_at=retry_at
+    )
+
+    body = api_as(rita).get(f"{URL}{reminder.pk}/").json()
+
+    assert body["status"] == "pending"
+    assert body["attempts"] == 3
+    assert body["last_error"] == "ConnectionRefusedError"
+    assert body["next_attempt_at"] == retry_at.isoformat().replace("+00:00", "Z")
+
+
 def test_it_filters_by_status_kind_case_and_due_range(dan, api_as, reminder, other_reminder):
     Reminder.objects.filter(pk=other_reminder.pk).update(status="sent", sent_at=timezone.now())
     client = api_as(dan)
@@ -176,7 +190,14 @@ def test_admin_lists_reminders_and_finds_them_by_mrn(client, ada, reminder, othe
 
 def test_admin_retry_puts_failed_skipped_and_cancelled_rows_back(client, ada, case):
     client.force_login(ada)
-    failed = make_reminder(case, status="failed", attempts=5, last_error="SMTPDataError 554")
+    failed = make_reminder(
+        case,
+        status="failed",
+        attempts=5,
+        last_error="SMTPDataError 554",
+        failing_since=timezone.now() - timedelta(days=1),
+        alerted_at=timezone.now(),
+    )
     skipped = make_reminder(case, status="skipped", skip_reason="The patient has no email.")
     sent = make_reminder(case, status="sent", sent_at=timezone.now())
 
@@ -190,6 +211,8 @@ def test_admin_retry_puts_failed_skipped_and_cancelled_rows_back(client, ada, ca
     skipped.refresh_from_db()
     sent.refresh_from_db()
     assert (failed.status, failed.attempts, failed.last_error) == ("pending", 0, "")
+    # A fresh retry window, and a fresh alert should it fail again.
+    assert (failed.failing_since, failed.next_attempt_at, failed.alerted_at) == (None, None, None)
     assert (skipped.status, skipped.skip_reason) == ("pending", "")
     assert sent.status == "sent"
 

@@ -21,8 +21,8 @@ from rehab import sms, tasks
 from rehab.reminder_models import Reminder, ReminderStatus
 from rehab.services import reminders as services
 from tests.factories import CaseFactory, PatientFactory
-from tests.rehab.reminder_helpers import make_reminder, run_dispatch
-from tests.rehab.smtp_counter import CountingSMTPServer
+from tests.rehab.reminder_helpers import dispatch_until_settled, make_reminder, run_dispatch
+from tests.rehab.smtp_counter import CountingSMTPServer, free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_quiet_hours")]
 
@@ -158,64 +158,73 @@ class TestOneConnectionPerBatch:
 
 
 class TestAFailureInABatch:
-    def test_a_transient_failure_is_retried_alone_while_the_others_are_sent(
-        self, picky_mail, monkeypatch
-    ):
-        reminders = [make_reminder(CaseFactory()) for _ in range(4)]
-        flaky = reminders[1]
-        picky_mail.refuse = {flaky.recipient}
-        ids = _claim()
-        retries = []
-        monkeypatch.setattr(
-            tasks.send_reminder,
-            "apply_async",
-            lambda args, countdown=None, **kw: retries.append((args, countdown)),
-        )
+    START = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
 
-        outcomes = tasks.send_reminders.apply(args=[ids]).get()
+    def test_a_transient_failure_is_retried_alone_while_the_others_are_sent(
+        self, picky_mail, dispatch
+    ):
+        with time_machine.travel(self.START, tick=False):
+            reminders = [make_reminder(CaseFactory()) for _ in range(4)]
+            flaky = reminders[1]
+            picky_mail.refuse = {flaky.recipient}
+
+            outcomes = tasks.send_reminders.apply(args=[_claim()]).get()
 
         assert outcomes == {str(r.pk): ("retry" if r == flaky else "sent") for r in reminders}
-        # Only the failed row is retried, by the single-message task, after a backoff.
-        assert [args for args, _ in retries] == [[flaky.pk]]
-        assert 0 <= retries[0][1] <= 1
         assert _sent_ids() == sorted(r.pk for r in reminders if r != flaky)
         flaky.refresh_from_db()
         assert flaky.status == ReminderStatus.PENDING
         assert flaky.attempts == 1
         assert flaky.last_error == "SMTPServerDisconnected"
         assert flaky.sending_at is None
-        assert flaky.claim_token is not None  # still queued: its retry holds the claim
+        # Back in the outbox, not queued: the dispatcher takes it at its next try.
+        assert flaky.claim_token is None
+        assert (
+            self.START + timedelta(seconds=30)
+            <= flaky.next_attempt_at
+            <= self.START + timedelta(seconds=60)
+        )
 
-        # The retry sends it, once.
-        assert tasks.send_reminder.apply(args=[flaky.pk]).get() == "sent"
+        with time_machine.travel(flaky.next_attempt_at, tick=False):
+            assert dispatch() == ["sent"]
         flaky.refresh_from_db()
         assert flaky.status == ReminderStatus.SENT
         assert flaky.attempts == 2
         assert _sent_ids() == sorted(r.pk for r in reminders)
 
     def test_the_whole_path_retries_and_sends_each_once(self, picky_mail, dispatch):
-        reminders = [make_reminder(CaseFactory()) for _ in range(3)]
+        with time_machine.travel(self.START, tick=False):
+            reminders = [make_reminder(CaseFactory()) for _ in range(3)]
         picky_mail.refuse = {reminders[0].recipient}
         picky_mail.times = 2
 
-        assert dispatch() == ["sent"] * 3
+        dispatch_until_settled(dispatch, start=self.START)
 
         assert _sent_ids() == sorted(r.pk for r in reminders)
         attempts = dict(Reminder.objects.values_list("id", "attempts"))
         assert attempts == {reminders[0].pk: 3, reminders[1].pk: 1, reminders[2].pk: 1}
 
-    def test_a_row_that_keeps_failing_ends_failed_after_5_attempts(self, picky_mail, dispatch):
-        reminders = [make_reminder(CaseFactory()) for _ in range(2)]
+    def test_a_row_that_keeps_failing_ends_failed_at_the_give_up_time(
+        self, picky_mail, dispatch, settings
+    ):
+        settings.REMINDER_GIVE_UP_SECONDS = 2 * 3600
+        with time_machine.travel(self.START, tick=False):
+            reminders = [
+                make_reminder(CaseFactory(), event_at=self.START + timedelta(days=2))
+                for _ in range(2)
+            ]
         picky_mail.refuse = {reminders[0].recipient}
-        picky_mail.times = 99
+        picky_mail.times = 10_000
 
-        assert dispatch() == ["failed", "sent"]
+        dispatch_until_settled(dispatch, start=self.START)
 
         reminders[0].refresh_from_db()
         assert reminders[0].status == ReminderStatus.FAILED
-        assert reminders[0].attempts == 5
+        assert reminders[0].updated_at == self.START + timedelta(hours=2)
         assert reminders[0].last_error == "SMTPServerDisconnected"
-        assert picky_mail.refused.count(reminders[0].recipient) == 5
+        assert picky_mail.refused.count(reminders[0].recipient) == reminders[0].attempts
+        reminders[1].refresh_from_db()
+        assert reminders[1].status == ReminderStatus.SENT
 
     def test_a_permanent_failure_fails_that_row_at_once_and_the_batch_goes_on(
         self, picky_mail, monkeypatch
@@ -223,16 +232,15 @@ class TestAFailureInABatch:
         reminders = [make_reminder(CaseFactory()) for _ in range(3)]
         picky_mail.refuse = {reminders[0].recipient}
         picky_mail.error = smtplib.SMTPDataError(554, b"Message rejected")
-        retries = []
-        monkeypatch.setattr(tasks.send_reminder, "apply_async", lambda *a, **kw: retries.append(a))
 
         outcomes = tasks.send_reminders.apply(args=[_claim()]).get()
 
         assert list(outcomes.values()) == ["failed", "sent", "sent"]
-        assert retries == []
         reminders[0].refresh_from_db()
+        assert reminders[0].status == ReminderStatus.FAILED
         assert reminders[0].last_error == "SMTPDataError 554"
         assert reminders[0].attempts == 1
+        assert reminders[0].next_attempt_at is None
 
     def test_after_a_failure_the_next_message_gets_a_fresh_connection(self, smtp, monkeypatch):
         reminders = [make_reminder(CaseFactory()) for _ in range(3)]
@@ -246,7 +254,6 @@ class TestAFailureInABatch:
             return original(self, message)
 
         monkeypatch.setattr(CountingSmtpBackend, "_send", hang_up_once)
-        monkeypatch.setattr(tasks.send_reminder, "apply_async", lambda *a, **kw: None)
 
         outcomes = tasks.send_reminders.apply(args=[_claim()]).get()
 
@@ -269,6 +276,94 @@ class TestAFailureInABatch:
         }
 
 
+class DownSmsBackend(sms.BaseSmsBackend):
+    """A provider answering 503 to everything."""
+
+    calls = 0
+
+    def send(self, to, body):
+        type(self).calls += 1
+        raise sms.SmsError("HTTP 503", transient=True)
+
+
+class TestAnOutageInABatch:
+    """A server that is away costs one attempt per batch, not one per message."""
+
+    START = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
+
+    def test_an_unreachable_mail_server_is_tried_once_and_the_batch_is_held(self, settings):
+        port = free_port()  # nothing listens there: every connection is refused
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        with time_machine.travel(self.START, tick=False):
+            reminders = [make_reminder(CaseFactory()) for _ in range(5)]
+            ids = _claim()
+
+            outcomes = tasks.send_reminders.apply(args=[ids]).get()
+
+        assert list(outcomes.values()) == ["retry", "held", "held", "held", "held"]
+        rows = {r.pk: r for r in Reminder.objects.filter(pk__in=ids)}
+        assert [rows[pk].attempts for pk in ids] == [1, 0, 0, 0, 0]
+        for row in rows.values():
+            assert row.status == ReminderStatus.PENDING
+            assert row.claim_token is None
+            assert row.failing_since == self.START
+            assert row.next_attempt_at > self.START
+            assert row.last_error == "ConnectionRefusedError"
+        assert len(reminders) == 5
+
+    def test_every_held_message_goes_once_when_the_server_returns(self, settings, dispatch):
+        port = free_port()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        with time_machine.travel(self.START, tick=False):
+            reminders = [make_reminder(CaseFactory()) for _ in range(6)]
+            assert dispatch() == ["retry"] + ["held"] * 5
+
+        with CountingSMTPServer(port=port) as smtp:
+            dispatch_until_settled(dispatch, start=self.START + timedelta(seconds=1))
+
+        assert smtp.by_reminder == dict.fromkeys((str(r.pk) for r in reminders), 1)
+        assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+        assert sum(Reminder.objects.values_list("attempts", flat=True)) == 7
+
+    def test_a_server_closing_the_channel_holds_the_rest(self, picky_mail):
+        reminders = [make_reminder(CaseFactory()) for _ in range(3)]
+        picky_mail.refuse = {reminders[0].recipient}
+        picky_mail.error = smtplib.SMTPDataError(421, b"Service not available")
+
+        outcomes = tasks.send_reminders.apply(args=[_claim()]).get()
+
+        assert list(outcomes.values()) == ["retry", "held", "held"]
+        assert mail.outbox == []
+
+    def test_a_provider_outage_holds_the_text_messages_and_the_emails_go_on(
+        self, settings, dispatch
+    ):
+        settings.SMS_BACKEND = f"{__name__}.DownSmsBackend"
+        DownSmsBackend.calls = 0
+        texts = [
+            make_reminder(
+                CaseFactory(patient=PatientFactory(preferred_channel="sms", phone="+33612345678"))
+            )
+            for _ in range(3)
+        ]
+        emails = [make_reminder(CaseFactory()) for _ in range(2)]
+
+        outcomes = tasks.send_reminders.apply(args=[_claim()]).get()
+
+        assert {pk: outcomes[str(pk)] for pk in (r.pk for r in texts)} == {
+            texts[0].pk: "retry",
+            texts[1].pk: "held",
+            texts[2].pk: "held",
+        }
+        assert DownSmsBackend.calls == 1
+        assert _sent_ids() == sorted(r.pk for r in emails)
+        assert Reminder.objects.get(pk=texts[0].pk).last_error == "SmsError"
+
+
 class TestAKilledBatch:
     START = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
 
@@ -289,8 +384,13 @@ class TestAKilledBatch:
             assert dispatch() == []
         after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
         with time_machine.travel(after_lease, tick=False):
-            assert dispatch() == ["sent"] * 3
+            # The two never started go at once; the one that died sending waits a retry.
+            assert dispatch() == ["sent"] * 2
             assert dispatch() == []
+        in_doubt = Reminder.objects.get(pk=ids[2])
+        assert in_doubt.last_error == services.NO_OUTCOME
+        with time_machine.travel(in_doubt.next_attempt_at, tick=False):
+            assert dispatch() == ["sent"]
 
         assert _sent_ids() == sorted(r.pk for r in reminders)
         rows = dict(Reminder.objects.values_list("id", "attempts"))

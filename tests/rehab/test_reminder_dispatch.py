@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import smtplib
 import threading
 from datetime import timedelta
@@ -20,7 +21,7 @@ from rehab import sms, tasks
 from rehab.reminder_models import Reminder, ReminderStatus
 from rehab.services import reminders as services
 from tests.factories import CaseFactory, PatientFactory
-from tests.rehab.reminder_helpers import make_reminder, run_dispatch
+from tests.rehab.reminder_helpers import dispatch_until_settled, make_reminder, run_dispatch
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -54,6 +55,22 @@ class FlakyEmailBackend(BaseEmailBackend):
         type(self).calls += 1
         if type(self).calls <= type(self).failures:
             raise type(self).error
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+class OutageEmailBackend(BaseEmailBackend):
+    """A mail server that refuses connections until ``down_until``, then delivers."""
+
+    down_until: dt.datetime | None = None
+
+    def open(self):
+        if self.down_until is not None and timezone.now() < self.down_until:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return False
+
+    def send_messages(self, messages):
+        self.open()
         mail.outbox.extend(messages)
         return len(messages)
 
@@ -281,35 +298,122 @@ class TestSending:
 # --- Retries ------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def no_jitter(monkeypatch):
+    """Retries wait exactly the schedule's time (jitter only ever shortens a wait)."""
+    monkeypatch.setattr(services.random, "random", lambda: 0.0)
+
+
+class RecordingFlakyEmailBackend(FlakyEmailBackend):
+    """FlakyEmailBackend that notes when each send was tried."""
+
+    tried_at: list = []
+
+    def send_messages(self, messages):
+        type(self).tried_at.append(timezone.now())
+        return super().send_messages(messages)
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("no_quiet_hours")
 class TestRetries:
-    def test_it_retries_a_transient_failure_and_then_sends(self, case, dispatch, flaky_mail):
-        flaky_mail.failures = 2
-        reminder = make_reminder(case)
+    START = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
 
-        assert dispatch() == ["sent"]
+    def test_it_retries_a_transient_failure_and_then_sends(
+        self, case, dispatch, flaky_mail, no_jitter
+    ):
+        flaky_mail.failures = 2
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+            assert dispatch() == ["retry"]
+
+        reminder.refresh_from_db()
+        # The retry waits in the outbox, not in a worker's memory: claim released, next try set.
+        assert reminder.status == ReminderStatus.PENDING
+        assert reminder.claim_token is None
+        assert reminder.sending_at is None
+        assert reminder.next_attempt_at == self.START + timedelta(seconds=60)
+        assert reminder.failing_since == self.START
+        assert reminder.last_error == "SMTPServerDisconnected"
+        with time_machine.travel(self.START + timedelta(seconds=59), tick=False):
+            assert dispatch() == []
+        with time_machine.travel(self.START + timedelta(seconds=60), tick=False):
+            assert dispatch() == ["retry"]
+        with time_machine.travel(self.START + timedelta(seconds=120), tick=False):
+            assert dispatch() == ["sent"]
 
         reminder.refresh_from_db()
         assert reminder.status == ReminderStatus.SENT
         assert reminder.attempts == 3
         assert reminder.last_error == ""
+        assert reminder.next_attempt_at is None
+        assert reminder.failing_since is None
         assert len(mail.outbox) == 1
 
-    def test_it_fails_after_5_attempts_with_the_last_error(self, case, dispatch, flaky_mail):
-        flaky_mail.failures = 99
-        reminder = make_reminder(case)
+    def test_a_retry_is_not_handed_to_the_workers_memory(
+        self, case, dispatch, flaky_mail, monkeypatch
+    ):
+        flaky_mail.failures = 1
 
-        assert dispatch() == ["failed"]
+        def countdown_retry(*args, **kwargs):
+            raise AssertionError("A retry was queued in the broker with a countdown.")
 
+        monkeypatch.setattr(tasks.send_reminder, "apply_async", countdown_retry)
+        monkeypatch.setattr(tasks.send_reminders, "apply_async", countdown_retry)
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+            assert dispatch() == ["retry"]
+
+        # A worker restart now loses nothing: the row itself says when to try again.
+        reminder.refresh_from_db()
+        with time_machine.travel(reminder.next_attempt_at, tick=False):
+            assert dispatch() == ["sent"]
+
+    def test_it_keeps_trying_for_24_hours_then_fails_with_the_last_error(
+        self, case, dispatch, settings, no_jitter
+    ):
+        settings.EMAIL_BACKEND = f"{__name__}.RecordingFlakyEmailBackend"
+        RecordingFlakyEmailBackend.calls = 0
+        RecordingFlakyEmailBackend.failures = 10_000
+        RecordingFlakyEmailBackend.tried_at = []
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case, event_at=self.START + timedelta(days=3))
+
+        dispatch_until_settled(dispatch, start=self.START)
+
+        tried = RecordingFlakyEmailBackend.tried_at
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(tried)]
+        # The wait doubles from a minute with the failure's length, is never over an hour,
+        # and the last try is 24 h after the first failure.
+        assert gaps == [60, 60, 120, 240, 480, 960, 1920] + [3600] * 22 + [3360]
+        assert tried[-1] == self.START + timedelta(hours=24)
         reminder.refresh_from_db()
         assert reminder.status == ReminderStatus.FAILED
-        assert reminder.attempts == 5
-        assert flaky_mail.calls == 5
+        assert reminder.attempts == len(tried) == 31
         assert reminder.last_error == "SMTPServerDisconnected"
+        assert reminder.updated_at == self.START + timedelta(hours=24)
+        assert reminder.next_attempt_at is None
         assert mail.outbox == []
         # A failed row is final: the dispatcher leaves it alone.
-        assert dispatch() == []
+        with time_machine.travel(self.START + timedelta(days=2), tick=False):
+            assert dispatch() == []
+
+    def test_a_ten_minute_outage_delays_the_message_and_fails_nothing(
+        self, case, dispatch, settings, no_jitter
+    ):
+        settings.EMAIL_BACKEND = f"{__name__}.OutageEmailBackend"
+        OutageEmailBackend.down_until = self.START + timedelta(minutes=10)
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+
+        dispatch_until_settled(dispatch, start=self.START)
+
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.SENT
+        # Tried at 0, 1, 2, 4 and 8 minutes while the server was away; sent at 16.
+        assert reminder.attempts == 6
+        assert reminder.sent_at == self.START + timedelta(minutes=16)
+        assert len(mail.outbox) == 1
 
     def test_a_refused_address_fails_at_once_without_quoting_it(self, case, dispatch, flaky_mail):
         flaky_mail.failures = 99
@@ -337,9 +441,14 @@ class TestRetries:
     def test_a_4xx_answer_is_retried(self, case, dispatch, flaky_mail):
         flaky_mail.failures = 1
         flaky_mail.error = smtplib.SMTPDataError(451, b"Try again later")
-        reminder = make_reminder(case)
+        with time_machine.travel(self.START, tick=False):
+            reminder = make_reminder(case)
+            assert dispatch() == ["retry"]
+        reminder.refresh_from_db()
+        assert reminder.last_error == "SMTPDataError 451"
 
-        assert dispatch() == ["sent"]
+        with time_machine.travel(reminder.next_attempt_at, tick=False):
+            assert dispatch() == ["sent"]
         reminder.refresh_from_db()
         assert reminder.attempts == 2
 
@@ -445,8 +554,8 @@ class TestCrashedWorker:
         assert reminder.status == ReminderStatus.SENT
         assert reminder.attempts == 1
 
-    def test_a_worker_killed_after_claiming_the_send_is_replaced_after_the_lease(
-        self, case, dispatch, settings
+    def test_a_worker_killed_after_claiming_the_send_is_tried_again_after_the_lease(
+        self, case, dispatch, settings, no_jitter
     ):
         with time_machine.travel(self.START, tick=False):
             reminder = make_reminder(case)
@@ -457,6 +566,14 @@ class TestCrashedWorker:
             assert services.reminder_send(reminder_id=reminder.pk) == "in-progress"
         after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
         with time_machine.travel(after_lease, tick=False):
+            # The attempt had no outcome: it counts as a failure, and waits like one.
+            assert dispatch() == []
+        reminder.refresh_from_db()
+        assert reminder.sending_at is None
+        assert reminder.claim_token is None
+        assert reminder.last_error == services.NO_OUTCOME
+        assert reminder.next_attempt_at == after_lease + timedelta(seconds=60)
+        with time_machine.travel(reminder.next_attempt_at, tick=False):
             assert dispatch() == ["sent"]
 
         assert len(mail.outbox) == 1
@@ -467,14 +584,20 @@ class TestCrashedWorker:
         with time_machine.travel(self.START, tick=False):
             reminder = make_reminder(case)
             services.reminders_claim_due()
-            Reminder.objects.filter(pk=reminder.pk).update(sending_at=timezone.now(), attempts=5)
+            # Its sends have been dying for a day; the last one died too.
+            Reminder.objects.filter(pk=reminder.pk).update(
+                sending_at=timezone.now(),
+                attempts=30,
+                failing_since=self.START - timedelta(hours=24),
+            )
         after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
         with time_machine.travel(after_lease, tick=False):
-            assert dispatch() == ["failed"]
+            assert dispatch() == []
 
         reminder.refresh_from_db()
         assert reminder.status == ReminderStatus.FAILED
         assert reminder.last_error == "No outcome after the last attempt."
+        assert reminder.sending_at is None
         assert mail.outbox == []
 
 

@@ -83,6 +83,38 @@ def test_a_move_releases_a_claim_that_has_not_started_sending(case):
     assert services.reminder_send(reminder_id=reminder.pk) == "not-claimed"
 
 
+def test_a_move_later_than_a_pending_retry_waits_for_the_new_time(case):
+    reminder = services.reminders_for_session_scheduled(
+        case=case, session_id=7, scheduled_at=in_days(0.5)
+    )
+    # The mail server was away: the row waits for its next try in ten minutes.
+    Reminder.objects.filter(pk=reminder.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=10), failing_since=timezone.now()
+    )
+    later = in_days(4)
+
+    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
+
+    reminder.refresh_from_db()
+    assert reminder.due_at == later - timedelta(hours=24)
+    assert reminder.next_attempt_at is None
+    assert services.reminders_claim_due() == []
+
+
+def test_a_move_earlier_than_a_pending_retry_keeps_the_retry(case):
+    reminder = services.reminders_for_session_scheduled(
+        case=case, session_id=7, scheduled_at=in_days(0.5)
+    )
+    retry_at = timezone.now() + timedelta(minutes=10)
+    Reminder.objects.filter(pk=reminder.pk).update(next_attempt_at=retry_at)
+
+    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(0.4))
+
+    reminder.refresh_from_db()
+    assert reminder.next_attempt_at == retry_at
+    assert services.reminders_claim_due() == []
+
+
 def test_it_cancels_the_reminders_of_a_cancelled_session(case):
     services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
     services.reminders_for_session_scheduled(case=case, session_id=8, scheduled_at=in_days(4))
