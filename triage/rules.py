@@ -390,10 +390,18 @@ def triage(q: Questionnaire) -> TriageResult:
     )
 
 
+def questionnaire_answers(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Every questionnaire field of raw answers, an omitted one as None (the same as null).
+
+    Clients leave out what does not apply (the mechanism of a gradual pain); extra keys are
+    dropped.
+    """
+    return {name: data.get(name) for name in QUESTIONNAIRE_FIELDS}
+
+
 def questionnaire_from_dict(data: Mapping[str, Any], *, age: int | None) -> Questionnaire:
-    """Build a Questionnaire from validated answers (extra keys ignored, mechanism optional)."""
-    answers = {name: data[name] for name in QUESTIONNAIRE_FIELDS if name != "mechanism"}
-    return Questionnaire(**answers, mechanism=data.get("mechanism"), age=age)
+    """Build a Questionnaire from validated answers (extra keys ignored, omitted ones None)."""
+    return Questionnaire(**questionnaire_answers(data), age=age)
 
 
 def age_in_years(date_of_birth: date, on: date) -> int:

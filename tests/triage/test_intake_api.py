@@ -168,6 +168,27 @@ def test_it_refuses_a_mechanism_for_a_gradual_onset(rita, api_as):
     assert nothing_written()
 
 
+def test_it_takes_a_gradual_onset_without_the_mechanism_key(rita, api_as):
+    questionnaire = {k: v for k, v in ACHING_ACHILLES.items() if k != "mechanism"}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["questionnaire"]["mechanism"] is None
+    assert response.json()["triage"]["pathway"] == "overuse"
+    assert Intake.objects.get().mechanism == ""
+
+
+def test_it_still_needs_the_mechanism_of_a_trauma_when_the_key_is_left_out(rita, api_as):
+    questionnaire = {k: v for k, v in TWISTED_ANKLE.items() if k != "mechanism"}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 400
+    assert response.json()["questionnaire"] == {"mechanism": ["Required when the onset is trauma."]}
+    assert nothing_written()
+
+
 def test_it_answers_400_for_a_bad_new_patient_and_writes_nothing(rita, api_as):
     response = api_as(rita).post(
         URL,
