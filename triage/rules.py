@@ -41,7 +41,7 @@ ConditionCode = Literal[
     "poor_running_technique",
 ]
 ThompsonResult = Literal["positive", "negative", "not_done"]
-ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound"]
+ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound", "mri"]
 
 ONSETS: tuple[str, ...] = get_args(Onset)
 MECHANISMS: tuple[str, ...] = get_args(Mechanism)
@@ -532,10 +532,15 @@ class ExamFindings:
 
 @dataclass(frozen=True)
 class ImagingRecommendation:
-    """The studies the published rules indicate, in a fixed order, and why."""
+    """The studies the published rules indicate, in a fixed order, and why.
+
+    ``ottawa_applicable``: whether the Ottawa rules could be run for this exam; today's rules
+    have no exclusion, so it is always true.
+    """
 
     studies: tuple[ImagingStudy, ...]
     rationale: tuple[str, ...]
+    ottawa_applicable: bool = True
 
     @property
     def primary(self) -> ImagingStudy | None:
@@ -543,12 +548,25 @@ class ImagingRecommendation:
         return self.studies[0] if self.studies else None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict (tuples become lists)."""
+        """Return a JSON-able dict (tuples become lists): one bool per study of the design,
+        ``ottawa_applicable``, and the same studies as an ordered list with the first one."""
         return {
+            **recommendation_flags(self.studies, ottawa_applicable=self.ottawa_applicable),
             "studies": list(self.studies),
             "primary": self.primary,
             "rationale": list(self.rationale),
         }
+
+
+def recommendation_flags(
+    studies: Iterable[str], *, ottawa_applicable: bool = True
+) -> dict[str, bool]:
+    """The design's keys of a recommendation: ``ottawa_applicable`` and a bool per study."""
+    chosen = set(studies)
+    return {
+        "ottawa_applicable": ottawa_applicable,
+        **{study: study in chosen for study in IMAGING_STUDIES},
+    }
 
 
 _WEIGHT_BEARING_CRITERION = (

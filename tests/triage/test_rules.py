@@ -866,3 +866,29 @@ def test_it_returns_a_json_able_imaging_dict() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["studies"] == ["foot_xray"]
     assert data["primary"] == "foot_xray"
+
+
+# docs/design.md: the recommendation's keys, each a bool.
+DESIGN_KEYS = ("ottawa_applicable", "ankle_xray", "foot_xray", "ultrasound", "mri")
+
+
+def test_it_answers_the_designs_keys_as_booleans() -> None:
+    data = imaging_recommendation(foot_exam(navicular_tenderness=True)).as_dict()
+    assert {key: data[key] for key in DESIGN_KEYS} == {
+        "ottawa_applicable": True,
+        "ankle_xray": False,
+        "foot_xray": True,
+        "ultrasound": False,
+        "mri": False,
+    }
+
+
+def test_its_booleans_follow_the_studies_when_several_are_recommended() -> None:
+    findings = foot_exam(navicular_tenderness=True, thompson_test="positive")
+    data = imaging_recommendation(findings).as_dict()
+    assert data["studies"] == ["foot_xray", "ultrasound"]
+    assert [key for key in DESIGN_KEYS if data[key] is True] == [
+        "ottawa_applicable",
+        "foot_xray",
+        "ultrasound",
+    ]

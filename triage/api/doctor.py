@@ -21,7 +21,7 @@ from clinic.exceptions import Conflict
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
-from triage import selectors
+from triage import rules, selectors
 from triage.models import (
     DORSIFLEXION_MAX,
     DORSIFLEXION_MIN,
@@ -63,9 +63,29 @@ class CaseScopedField(serializers.PrimaryKeyRelatedField):
 
 
 class ImagingRecommendationSerializer(serializers.Serializer):
-    studies = serializers.ListField(child=serializers.CharField())
-    primary = serializers.CharField(allow_null=True)
-    rationale = serializers.ListField(child=serializers.CharField())
+    """What the exam's findings indicate (triage.rules.imaging_recommendation), as stored."""
+
+    ottawa_applicable = serializers.BooleanField(
+        help_text="The Ottawa ankle and foot rules could be applied to this exam."
+    )
+    ankle_xray = serializers.BooleanField(help_text="An ankle X-ray is recommended.")
+    foot_xray = serializers.BooleanField(help_text="A foot X-ray is recommended.")
+    ultrasound = serializers.BooleanField(
+        help_text="An ultrasound is recommended (suspected Achilles rupture)."
+    )
+    mri = serializers.BooleanField(help_text="An MRI is recommended.")
+    studies = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.IMAGING_STUDIES),
+        help_text="The recommended studies in the order to do them (the same as the booleans).",
+    )
+    primary = serializers.ChoiceField(
+        choices=rules.IMAGING_STUDIES,
+        allow_null=True,
+        help_text="The first of studies; null when no imaging is indicated.",
+    )
+    rationale = serializers.ListField(
+        child=serializers.CharField(), help_text="One sentence per criterion met."
+    )
 
 
 class ExaminationSerializer(serializers.ModelSerializer):
