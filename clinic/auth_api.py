@@ -15,11 +15,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from clinic.authentication import token_expires_at, token_is_expired
+from clinic.parsers import JSONParser
 from clinic.security import lockout, two_factor
 
 TokenResponse = inline_serializer(
@@ -50,6 +52,8 @@ class TokenView(ObtainAuthToken):
 
     serializer_class = TokenRequestSerializer
     throttle_scope = "auth"
+    # JSON, or a form as `curl -d username=… -d password=…` sends (docs/api.md).
+    parser_classes = [JSONParser, FormParser]
 
     def get_permissions(self):
         if self.request.method == "DELETE":

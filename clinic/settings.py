@@ -402,6 +402,9 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "clinic.permissions.RolePermission",
     ],
+    # JSON only, nesting and size limited before parsing (clinic.parsers); the token endpoint
+    # also takes a form (clinic.auth_api).
+    "DEFAULT_PARSER_CLASSES": ["clinic.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "clinic.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -426,6 +429,7 @@ SPECTACULAR_SETTINGS = {
         "AbilityEnum": "triage.rules.ABILITIES",
         "TestResultEnum": "triage.models.TestResult",
         "ChannelEnum": "clinic.models.Channel",
+        "ImagingStudyEnum": "triage.rules.IMAGING_STUDIES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
