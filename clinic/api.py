@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from clinic import audit, fhir, privacy, roles, selectors, services
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
-from clinic.filters import FilterSet
+from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
 from clinic.timeline_api import CaseTimelineMixin
@@ -267,8 +267,8 @@ class CaseFilter(FilterSet):
     # the 120k-case benchmark, docs/benchmarks.md).
     status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, distinct=False)
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, distinct=False)
-    opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
-    opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+    opened_after = IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
+    opened_before = IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
 
     class Meta:
         model = Case

@@ -11,15 +11,68 @@ shallow, each filter with its own ``extra`` (the one container django-filter fil
 place) and a ``method`` filter rebound to its copy. Nothing in a request mutates the
 shared parts: querysets are cloned by every use, choices are only read, errors live on
 the form.
+
+What every API filter shares:
+- A filter on a related record (``?case=``, ``?patient=``, ``?physio=``…) takes any whole
+  number and filters on the id: an id outside the caller's reach and one that does not
+  exist both give an empty page (django-filter's default, a choice among *all* records,
+  answered 400 for one and 200 for the other).
+- Date-time filters take ISO 8601 with a UTC offset a clock can have (±15:59 at most, as
+  PostgreSQL does); beyond it, or outside the years a datetime can hold once in UTC, is a
+  400 naming the filter.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 
 import django_filters
+from django import forms
+from django.db import models
 from django.utils.translation import get_language
+from django_filters.fields import IsoDateTimeField as _IsoDateTimeField
 from django_filters.filters import FilterMethod
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+# PostgreSQL's limit on a timestamp's displacement; real zones stay within -12:00/+14:00.
+MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A related record's id: any whole number; one out of reach matches nothing."""
+
+    field_class = forms.IntegerField
+
+
+class IsoDateTimeField(_IsoDateTimeField):
+    """An ISO 8601 date-time with a possible UTC offset and a UTC value a datetime can hold."""
+
+    default_error_messages = {
+        "offset": "The UTC offset must be between -15:59 and +15:59.",
+        "range": "This date-time is out of range.",
+    }
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
+        try:
+            parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["range"], code="range") from None
+        return parsed
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = IsoDateTimeField
+
 
 _FORM_CLASSES: dict[tuple[type, str | None], type] = {}
 
@@ -54,6 +107,12 @@ class _Fields(dict):
 
 
 class FilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+    }
+
     @classmethod
     def get_filters(cls):
         return _Filters(super().get_filters())

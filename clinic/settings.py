@@ -193,6 +193,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.security.middleware.TwoFactorMiddleware",
+    # A NUL character in the query string is a 400 naming the parameter (pages and API).
+    "clinic.middleware.QueryStringMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Privacy: sets history_user on the historical rows a request writes.
     "simple_history.middleware.HistoryRequestMiddleware",

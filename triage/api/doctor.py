@@ -18,7 +18,7 @@ from clinic import roles
 from clinic.api import ErrorSerializer
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
-from clinic.filters import FilterSet
+from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
 from triage import rules, selectors
@@ -115,8 +115,8 @@ class ExaminationSerializer(serializers.ModelSerializer):
 
 
 class ExaminationFilter(FilterSet):
-    examined_after = django_filters.IsoDateTimeFilter(field_name="examined_at", lookup_expr="gte")
-    examined_before = django_filters.IsoDateTimeFilter(field_name="examined_at", lookup_expr="lt")
+    examined_after = IsoDateTimeFilter(field_name="examined_at", lookup_expr="gte")
+    examined_before = IsoDateTimeFilter(field_name="examined_at", lookup_expr="lt")
 
     class Meta:
         model = Examination

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from clinic import roles, selectors, services
 from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer, raise_duplicate
-from clinic.filters import FilterSet
+from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.models import Patient
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
@@ -111,12 +111,12 @@ class IntakeSerializer(serializers.ModelSerializer):
 
 
 class IntakeFilter(FilterSet):
-    recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
-    recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
+    recorded_after = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_before = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     urgency = django_filters.MultipleChoiceFilter(
         choices=[(u, u) for u in rules.URGENCIES], distinct=False
     )
-    patient = django_filters.NumberFilter(field_name="case__patient")
+    patient = IdFilter(field_name="case__patient")
 
     class Meta:
         model = Intake
