@@ -9,9 +9,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from clinic import audit, fhir, privacy, roles, selectors, services
+from clinic import audit, bounds, fhir, privacy, roles, selectors, services
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IsoDateTimeFilter
@@ -53,15 +54,11 @@ class PatientSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "mrn", "age", "reminder_consent_at", "created_at"]
+        extra_kwargs = {"date_of_birth": {"validators": [bounds.validate_birth_date]}}
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_age(self, patient: Patient) -> int:
         return patient.age
-
-    def validate_date_of_birth(self, value):
-        if value > timezone.localdate():
-            raise serializers.ValidationError("The date of birth cannot be in the future.")
-        return value
 
     def validate(self, attrs):
         channel = attrs.get("preferred_channel", getattr(self.instance, "preferred_channel", None))
@@ -148,13 +145,21 @@ class PatientViewSet(
         summary="The patient's record as a FHIR R4 Bundle",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "A FHIR R4 Bundle (collection).")},
     )
-    @action(detail=True, methods=["get"], url_path="fhir")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="fhir",
+        renderer_classes=[fhir.FHIRJSONRenderer, JSONRenderer],
+    )
     def fhir(self, request, pk=None):
-        """Export everything the caller may see of this patient (audited as an export)."""
+        """Export everything the caller may see of this patient (audited as an export).
+
+        ``application/fhir+json`` unless the client asks for ``application/json``.
+        """
         patient = self.get_object()
         audit.touch(request, patient, AuditAction.EXPORT)
         cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("pk")
-        return Response(fhir.patient_bundle(patient, cases), content_type="application/fhir+json")
+        return Response(fhir.patient_bundle(patient, cases))
 
     @extend_schema(
         summary="Everything on record for the patient (right of access), as JSON",

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from clinic import roles
+from clinic import bounds, roles
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
@@ -38,6 +38,7 @@ class TreatmentPlanSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "physio", "created_at", "updated_at"]
+        extra_kwargs = {"started_on": {"validators": [bounds.validate_clinic_date]}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

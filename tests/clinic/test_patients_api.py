@@ -59,6 +59,8 @@ def test_it_registers_a_duplicate_when_asked_to(rita, api_as):
         ({"given_name": ""}, "given_name"),
         ({"date_of_birth": "14/03/1991"}, "date_of_birth"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "0001-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth"),
         ({"sex": "f"}, "sex"),
         ({"email": "not-an-email"}, "email"),
         ({"preferred_channel": "pigeon"}, "preferred_channel"),
@@ -74,6 +76,12 @@ def test_it_answers_400_per_bad_field_and_writes_nothing(rita, api_as, change, f
     assert isinstance(response.json()[field], list)
     assert Patient.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+def test_it_takes_a_birth_date_from_1_january_1900(rita, api_as):
+    response = api_as(rita).post(URL, {**EMMA, "date_of_birth": "1900-01-01"})
+
+    assert response.status_code == 201, response.json()
 
 
 def test_it_lets_reception_update_demographics_and_timestamps_consent(rita, api_as, patient):

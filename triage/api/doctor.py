@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic import roles
+from clinic import bounds, roles
 from clinic.api import ErrorSerializer
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
@@ -398,12 +398,18 @@ class ImagingReferralSerializer(serializers.ModelSerializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
-    scheduled_for = serializers.DateTimeField(help_text="The appointment's date and time.")
+    scheduled_for = serializers.DateTimeField(
+        help_text="The appointment's date and time.",
+        validators=[bounds.validate_clinic_datetime],
+    )
 
 
 class PerformSerializer(serializers.Serializer):
     performed_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Defaults to now."
+        required=False,
+        allow_null=True,
+        help_text="Defaults to now.",
+        validators=[bounds.validate_clinic_datetime],
     )
 
 
