@@ -178,6 +178,13 @@ class PatientViewSet(
         )
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice column stored blank for "not set" (no triage yet), answered as null."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+
 class CaseSerializer(serializers.ModelSerializer):
     """A case as any role sees it: no clinical notes here."""
 
@@ -188,6 +195,12 @@ class CaseSerializer(serializers.ModelSerializer):
         required=False,
     )
     side = serializers.ChoiceField(choices=Side.choices, required=False, allow_blank=True)
+    urgency = BlankAsNullChoiceField(
+        choices=Urgency.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="From the intake's triage; null for a case opened without an intake.",
+    )
 
     class Meta:
         model = Case
@@ -246,7 +259,7 @@ def case_json(row, zone) -> dict:
         "patient": row["patient_id"],
         "side": row["side"],
         "status": row["status"],
-        "urgency": row["urgency"],
+        "urgency": row["urgency"] or None,
         "assigned_physio": row["assigned_physio_id"],
         "opened_at": _datetime(row["opened_at"], zone),
         "discharged_at": _datetime(row["discharged_at"], zone),

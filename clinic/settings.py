@@ -414,7 +414,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Error responses, ETag headers and update requests, for every operation (clinic.schema).
+    "DEFAULT_SCHEMA_CLASS": "clinic.schema.AutoSchema",
     "EXCEPTION_HANDLER": "clinic.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -432,6 +433,9 @@ SPECTACULAR_SETTINGS = {
         "TestResultEnum": "triage.models.TestResult",
         "ChannelEnum": "clinic.models.Channel",
         "ImagingStudyEnum": "triage.rules.IMAGING_STUDIES",
+        "SideEnum": "clinic.models.Side",
+        "SessionStatusEnum": "rehab.models.SessionStatus",
+        "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -66,6 +66,8 @@ class TreatmentPlanViewSet(
     """Treatment plans, one per case. Creating one that starts today puts the case in rehab."""
 
     role_actions = {roles.PHYSIO: READ_WRITE, roles.DOCTOR: READ, roles.ADMIN: READ}
+    # A closed case, or a second plan for the case (clinic.schema documents the 409).
+    conflict_actions = frozenset({"create", "update", "partial_update"})
     serializer_class = TreatmentPlanSerializer
     filterset_class = TreatmentPlanFilter
     ordering_fields = ["id", "started_on"]

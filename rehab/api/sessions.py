@@ -149,6 +149,8 @@ class PhysioSessionViewSet(
         roles.DOCTOR: READ,
         roles.ADMIN: READ,
     }
+    # A closed case, or a session no longer in the state the change needs (clinic.schema).
+    conflict_actions = frozenset({"create", "update", "partial_update"})
     filterset_class = SessionFilter
     ordering_fields = ["id", "scheduled_at"]
     ordering = ["-id"]
