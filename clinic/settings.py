@@ -410,7 +410,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "clinic.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "clinic.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

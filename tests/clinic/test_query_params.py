@@ -116,3 +116,30 @@ def test_it_takes_a_page_size_from_1_to_200(dan, api_as):
 
     assert len(client.get("/api/v1/cases/", {"page_size": "1"}).json()["results"]) == 1
     assert len(client.get("/api/v1/cases/", {"page_size": "200"}).json()["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/cases/", "opened_before"),
+        ("/api/v1/cases/", "patient"),
+        ("/api/v1/intakes/", "pathway"),
+        ("/api/v1/sessions/", "scheduled_at_after"),
+        ("/api/v1/outcomes/", "recorded_at_before"),
+        ("/api/v1/patients/", "date_of_birth"),
+    ],
+)
+def test_it_refuses_a_typed_filter_sent_empty(dan, api_as, url, name):
+    response = api_as(dan).get(f"{url}?{name}=")
+
+    assert response.status_code == 400
+    assert response.json() == {name: ["Give a value, or leave the parameter out."]}
+
+
+def test_it_takes_an_empty_text_filter_as_no_filter(dan, api_as):
+    CaseFactory()
+
+    response = api_as(dan).get("/api/v1/patients/?mrn=")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
