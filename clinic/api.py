@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -24,6 +25,24 @@ from clinic.viewsets import TalusViewSet
 User = get_user_model()
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false, as the schema says: DRF's BooleanField also takes 1, "yes", "on"."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """The base of the API's writable model serializers: a model's booleans are strict."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+    }
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
@@ -33,7 +52,7 @@ class DuplicatePatientErrorSerializer(ErrorSerializer):
     match = serializers.IntegerField(help_text="The id of the existing patient.")
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(StrictModelSerializer):
     age = serializers.SerializerMethodField()
 
     class Meta:
@@ -72,7 +91,7 @@ class PatientSerializer(serializers.ModelSerializer):
 
 
 class PatientCreateSerializer(PatientSerializer):
-    allow_duplicate = serializers.BooleanField(
+    allow_duplicate = StrictBooleanField(
         default=False,
         write_only=True,
         help_text="Register even though a patient with the same names and date of birth exists.",
@@ -185,7 +204,7 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         return super().to_representation(value) or None
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(StrictModelSerializer):
     """A case as any role sees it: no clinical notes here."""
 
     patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())

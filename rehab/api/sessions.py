@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import bounds, roles
+from clinic.api import StrictModelSerializer
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
@@ -26,7 +27,7 @@ from rehab.services import sessions as session_services
 User = get_user_model()
 
 
-class SessionBookingSerializer(serializers.ModelSerializer):
+class SessionBookingSerializer(StrictModelSerializer):
     """A session as reception sees it: when, who, how long and its status. Nothing clinical."""
 
     case = VisibleCaseField()

@@ -120,6 +120,8 @@ def test_it_recomputes_the_recommendation_when_findings_are_corrected(dan, case,
         ({"thompson_test": "maybe"}, "thompson_test"),
         ({"foot_posture": "round"}, "foot_posture"),
         ({"malleolar_zone_pain": "perhaps"}, "malleolar_zone_pain"),
+        ({"malleolar_zone_pain": 1}, "malleolar_zone_pain"),
+        ({"navicular_tenderness": "true"}, "navicular_tenderness"),
         ({"case": 999999}, "case"),
     ],
 )

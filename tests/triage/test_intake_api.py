@@ -134,6 +134,8 @@ def test_it_registers_the_duplicate_when_asked_to(rita, api_as, where):
         ({"mechanism": "kick"}, "mechanism"),
         ({"swelling": "huge"}, "swelling"),
         ({"hematoma": "maybe"}, "hematoma"),
+        ({"hematoma": "yes"}, "hematoma"),
+        ({"still_running": 1}, "still_running"),
         ({"mobility": "bad"}, "mobility"),
         ({"weight_bearing": None}, "weight_bearing"),
         ({"pain_location": "heel"}, "pain_location"),

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import bounds, roles
-from clinic.api import ErrorSerializer
+from clinic.api import ErrorSerializer, StrictModelSerializer
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IsoDateTimeFilter
@@ -88,7 +88,7 @@ class ImagingRecommendationSerializer(serializers.Serializer):
     )
 
 
-class ExaminationSerializer(serializers.ModelSerializer):
+class ExaminationSerializer(StrictModelSerializer):
     case = CaseScopedField()
     dorsiflexion_deg = serializers.IntegerField(
         min_value=DORSIFLEXION_MIN, max_value=DORSIFLEXION_MAX, allow_null=True, required=False
@@ -190,7 +190,7 @@ class ConditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusVi
 # --- Diagnoses ---------------------------------------------------------------------------------
 
 
-class DiagnosisSerializer(serializers.ModelSerializer):
+class DiagnosisSerializer(StrictModelSerializer):
     case = CaseScopedField()
     condition = serializers.SlugRelatedField(
         slug_field="code",
@@ -321,7 +321,7 @@ class ExaminationScopedField(serializers.PrimaryKeyRelatedField):
         return selectors.examinations_visible_to(self.context["request"].user)
 
 
-class ImagingReferralSerializer(serializers.ModelSerializer):
+class ImagingReferralSerializer(StrictModelSerializer):
     case = CaseScopedField()
     examination = ExaminationScopedField(
         allow_null=True,

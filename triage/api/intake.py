@@ -10,7 +10,12 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles, selectors, services
-from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer, raise_duplicate
+from clinic.api import (
+    DuplicatePatientErrorSerializer,
+    PatientCreateSerializer,
+    StrictBooleanField,
+    raise_duplicate,
+)
 from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.models import Patient
 from clinic.permissions import READ
@@ -69,7 +74,7 @@ class QuestionnaireSerializer(serializers.Serializer):
         help_text="Required for a trauma; must be absent or null for a gradual onset.",
     )
     swelling = serializers.ChoiceField(choices=rules.SWELLINGS)
-    hematoma = serializers.BooleanField(help_text="Bruising: a sign of bleeding.")
+    hematoma = StrictBooleanField(help_text="Bruising: a sign of bleeding.")
     mobility = serializers.ChoiceField(choices=rules.ABILITIES, help_text="Moving the ankle.")
     weight_bearing = serializers.ChoiceField(
         choices=rules.ABILITIES, help_text="Standing on the foot."
@@ -81,11 +86,11 @@ class QuestionnaireSerializer(serializers.Serializer):
     pain_duration_days = serializers.IntegerField(
         min_value=0, max_value=rules.PAIN_DURATION_DAYS_MAX
     )
-    still_running = serializers.BooleanField()
+    still_running = StrictBooleanField()
     weekly_distance_km = KilometresField()
-    recent_training_change = serializers.BooleanField()
-    recent_shoe_change = serializers.BooleanField()
-    known_flat_feet = serializers.BooleanField()
+    recent_training_change = StrictBooleanField()
+    recent_shoe_change = StrictBooleanField()
+    known_flat_feet = StrictBooleanField()
     previous_sprains = serializers.IntegerField(min_value=0, max_value=rules.PREVIOUS_SPRAINS_MAX)
 
     def validate(self, attrs):
@@ -115,7 +120,7 @@ class IntakeCreateSerializer(serializers.Serializer):
     new_patient = PatientCreateSerializer(
         required=False, help_text="A patient to register with this intake."
     )
-    allow_duplicate = serializers.BooleanField(
+    allow_duplicate = StrictBooleanField(
         default=False,
         help_text="Register new_patient even if one with the same names and birth date exists.",
     )
