@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db import models
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -14,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from clinic import audit, bounds, fhir, privacy, roles, selectors, services
+from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IsoDateTimeFilter
@@ -25,24 +25,6 @@ from clinic.viewsets import TalusViewSet
 User = get_user_model()
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """JSON true or false, as the schema says: DRF's BooleanField also takes 1, "yes", "on"."""
-
-    def to_internal_value(self, data):
-        if data is True or data is False:
-            return data
-        self.fail("invalid", input=data)
-
-
-class StrictModelSerializer(serializers.ModelSerializer):
-    """The base of the API's writable model serializers: a model's booleans are strict."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.BooleanField: StrictBooleanField,
-    }
-
-
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
@@ -52,7 +34,7 @@ class DuplicatePatientErrorSerializer(ErrorSerializer):
     match = serializers.IntegerField(help_text="The id of the existing patient.")
 
 
-class PatientSerializer(StrictModelSerializer):
+class PatientSerializer(api_serializers.ModelSerializer):
     age = serializers.SerializerMethodField()
 
     class Meta:
@@ -91,7 +73,7 @@ class PatientSerializer(StrictModelSerializer):
 
 
 class PatientCreateSerializer(PatientSerializer):
-    allow_duplicate = StrictBooleanField(
+    allow_duplicate = serializers.BooleanField(
         default=False,
         write_only=True,
         help_text="Register even though a patient with the same names and date of birth exists.",
@@ -204,7 +186,7 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         return super().to_representation(value) or None
 
 
-class CaseSerializer(StrictModelSerializer):
+class CaseSerializer(api_serializers.ModelSerializer):
     """A case as any role sees it: no clinical notes here."""
 
     patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())

@@ -20,6 +20,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
+from clinic import serializers as api_serializers
 from clinic.authentication import token_expires_at, token_is_expired
 from clinic.parsers import JSONParser
 from clinic.security import lockout, two_factor
@@ -30,7 +31,7 @@ TokenResponse = inline_serializer(
 _BAD_CREDENTIALS = "Unable to log in with provided credentials."
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(api_serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     otp_token = serializers.CharField(

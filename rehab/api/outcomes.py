@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles
-from clinic.api import StrictModelSerializer
+from clinic import serializers as api_serializers
 from clinic.filters import FilterSet
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
@@ -20,7 +20,7 @@ from rehab.models import OutcomeMeasure
 from rehab.services.outcomes import outcome_record
 
 
-class OutcomeMeasureSerializer(StrictModelSerializer):
+class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
     case = VisibleCaseField()
     instrument = serializers.ChoiceField(choices=sorted(INSTRUMENTS))
     answers = serializers.JSONField(

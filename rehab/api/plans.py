@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import bounds, roles
-from clinic.api import StrictModelSerializer
+from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
@@ -19,7 +19,7 @@ from rehab.models import TreatmentPlan
 from rehab.services import plans as plan_services
 
 
-class TreatmentPlanSerializer(StrictModelSerializer):
+class TreatmentPlanSerializer(api_serializers.ModelSerializer):
     case = VisibleCaseField()
     planned_sessions = serializers.IntegerField(min_value=1, max_value=200)
     frequency = serializers.IntegerField(min_value=1, max_value=14, help_text="Sessions per week.")

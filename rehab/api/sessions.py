@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import bounds, roles
-from clinic.api import StrictModelSerializer
+from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
@@ -27,7 +27,7 @@ from rehab.services import sessions as session_services
 User = get_user_model()
 
 
-class SessionBookingSerializer(StrictModelSerializer):
+class SessionBookingSerializer(api_serializers.ModelSerializer):
     """A session as reception sees it: when, who, how long and its status. Nothing clinical."""
 
     case = VisibleCaseField()

@@ -15,7 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import bounds, roles
-from clinic.api import ErrorSerializer, StrictModelSerializer
+from clinic import serializers as api_serializers
+from clinic.api import ErrorSerializer
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IsoDateTimeFilter
@@ -88,7 +89,7 @@ class ImagingRecommendationSerializer(serializers.Serializer):
     )
 
 
-class ExaminationSerializer(StrictModelSerializer):
+class ExaminationSerializer(api_serializers.ModelSerializer):
     case = CaseScopedField()
     dorsiflexion_deg = serializers.IntegerField(
         min_value=DORSIFLEXION_MIN, max_value=DORSIFLEXION_MAX, allow_null=True, required=False
@@ -190,7 +191,7 @@ class ConditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusVi
 # --- Diagnoses ---------------------------------------------------------------------------------
 
 
-class DiagnosisSerializer(StrictModelSerializer):
+class DiagnosisSerializer(api_serializers.ModelSerializer):
     case = CaseScopedField()
     condition = serializers.SlugRelatedField(
         slug_field="code",
@@ -321,7 +322,7 @@ class ExaminationScopedField(serializers.PrimaryKeyRelatedField):
         return selectors.examinations_visible_to(self.context["request"].user)
 
 
-class ImagingReferralSerializer(StrictModelSerializer):
+class ImagingReferralSerializer(api_serializers.ModelSerializer):
     case = CaseScopedField()
     examination = ExaminationScopedField(
         allow_null=True,
@@ -397,14 +398,14 @@ class ImagingReferralSerializer(StrictModelSerializer):
         ]
 
 
-class ScheduleSerializer(serializers.Serializer):
+class ScheduleSerializer(api_serializers.Serializer):
     scheduled_for = serializers.DateTimeField(
         help_text="The appointment's date and time.",
         validators=[bounds.validate_clinic_datetime],
     )
 
 
-class PerformSerializer(serializers.Serializer):
+class PerformSerializer(api_serializers.Serializer):
     performed_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -413,15 +414,15 @@ class PerformSerializer(serializers.Serializer):
     )
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(api_serializers.Serializer):
     report = serializers.CharField(help_text="The radiologist's report.")
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(api_serializers.Serializer):
     review_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(api_serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -10,10 +10,10 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles, selectors, services
+from clinic import serializers as api_serializers
 from clinic.api import (
     DuplicatePatientErrorSerializer,
     PatientCreateSerializer,
-    StrictBooleanField,
     raise_duplicate,
 )
 from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
@@ -63,7 +63,7 @@ class KilometresField(serializers.DecimalField):
         return super().to_internal_value(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-class QuestionnaireSerializer(serializers.Serializer):
+class QuestionnaireSerializer(api_serializers.Serializer):
     """The article's questionnaire, in the patient's words (docs/design.md)."""
 
     onset = serializers.ChoiceField(choices=rules.ONSETS)
@@ -74,7 +74,7 @@ class QuestionnaireSerializer(serializers.Serializer):
         help_text="Required for a trauma; must be absent or null for a gradual onset.",
     )
     swelling = serializers.ChoiceField(choices=rules.SWELLINGS)
-    hematoma = StrictBooleanField(help_text="Bruising: a sign of bleeding.")
+    hematoma = serializers.BooleanField(help_text="Bruising: a sign of bleeding.")
     mobility = serializers.ChoiceField(choices=rules.ABILITIES, help_text="Moving the ankle.")
     weight_bearing = serializers.ChoiceField(
         choices=rules.ABILITIES, help_text="Standing on the foot."
@@ -86,11 +86,11 @@ class QuestionnaireSerializer(serializers.Serializer):
     pain_duration_days = serializers.IntegerField(
         min_value=0, max_value=rules.PAIN_DURATION_DAYS_MAX
     )
-    still_running = StrictBooleanField()
+    still_running = serializers.BooleanField()
     weekly_distance_km = KilometresField()
-    recent_training_change = StrictBooleanField()
-    recent_shoe_change = StrictBooleanField()
-    known_flat_feet = StrictBooleanField()
+    recent_training_change = serializers.BooleanField()
+    recent_shoe_change = serializers.BooleanField()
+    known_flat_feet = serializers.BooleanField()
     previous_sprains = serializers.IntegerField(min_value=0, max_value=rules.PREVIOUS_SPRAINS_MAX)
 
     def validate(self, attrs):
@@ -113,14 +113,14 @@ class TriageSerializer(serializers.Serializer):
     )
 
 
-class IntakeCreateSerializer(serializers.Serializer):
+class IntakeCreateSerializer(api_serializers.Serializer):
     patient = serializers.PrimaryKeyRelatedField(
         queryset=Patient.objects.all(), required=False, help_text="An existing patient's id."
     )
     new_patient = PatientCreateSerializer(
         required=False, help_text="A patient to register with this intake."
     )
-    allow_duplicate = StrictBooleanField(
+    allow_duplicate = serializers.BooleanField(
         default=False,
         help_text="Register new_patient even if one with the same names and birth date exists.",
     )
