@@ -9,6 +9,7 @@ machinery answers around it, read from the view rather than declared per view:
   up (a path id, a list's cursor, a body field that answers 404 for a record out of reach);
   409 for the actions a viewset names in ``conflict_actions``; 413 and 415 for a body;
   412 and 428 for writes that need an ETag (clinic.concurrency.ETagMixin);
+- ``Location`` on a create's 201 (clinic.viewsets.TalusViewSet);
 - the ETag headers: ``ETag`` on a detail's 200, ``If-None-Match`` (and its 304) on a
   retrieve, ``If-Match`` required on PUT and PATCH;
 - an update's request without the fields the serializer makes read-only once a record exists
@@ -29,6 +30,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from clinic.concurrency import ETagMixin
+from clinic.viewsets import TalusViewSet
 
 ERRORS: dict[int, str] = {
     400: (
@@ -136,6 +138,17 @@ class AutoSchema(SpectacularAutoSchema):
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
+        if getattr(self.view, "action", None) == "create" and isinstance(self.view, TalusViewSet):
+            parameters.append(
+                OpenApiParameter(
+                    "Location",
+                    OpenApiTypes.URI,
+                    OpenApiParameter.HEADER,
+                    response=[201],
+                    required=True,
+                    description="The new record's address.",
+                )
+            )
         if self._uses_etag() and "{" in self.path:
             if self.method in ("PUT", "PATCH"):
                 parameters.append(

@@ -171,3 +171,14 @@ def test_it_keeps_the_patient_list_to_a_constant_number_of_queries(
         PatientFactory()
     with django_assert_max_num_queries(6):
         assert len(client.get(URL).json()["results"]) == 31
+
+
+def test_it_answers_where_the_new_patient_lives(rita, api_as):
+    client = api_as(rita)
+
+    response = client.post(URL, EMMA)
+
+    assert response.status_code == 201
+    location = response["Location"]
+    assert location == f"http://testserver{URL}{response.json()['id']}/"
+    assert client.get(location).json()["id"] == response.json()["id"]

@@ -290,3 +290,10 @@ def test_it_keeps_the_intake_list_to_a_constant_number_of_queries(
         client.post(URL, {"patient": patient.pk, "questionnaire": ACHING_ACHILLES})
     with django_assert_max_num_queries(6):
         assert len(client.get(URL).json()["results"]) == 21
+
+
+def test_it_answers_where_the_new_intake_lives(rita, api_as):
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE})
+
+    assert response.status_code == 201
+    assert response["Location"] == f"http://testserver{URL}{response.json()['id']}/"
