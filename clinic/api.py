@@ -9,12 +9,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from clinic import audit, fhir, privacy, roles, selectors, services
+from clinic import audit, bounds, fhir, privacy, roles, selectors, services
+from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
-from clinic.filters import FilterSet
+from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
 from clinic.timeline_api import CaseTimelineMixin
@@ -32,7 +34,7 @@ class DuplicatePatientErrorSerializer(ErrorSerializer):
     match = serializers.IntegerField(help_text="The id of the existing patient.")
 
 
-class PatientSerializer(serializers.ModelSerializer):
+class PatientSerializer(api_serializers.ModelSerializer):
     age = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,15 +55,11 @@ class PatientSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "mrn", "age", "reminder_consent_at", "created_at"]
+        extra_kwargs = {"date_of_birth": {"validators": [bounds.validate_birth_date]}}
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_age(self, patient: Patient) -> int:
         return patient.age
-
-    def validate_date_of_birth(self, value):
-        if value > timezone.localdate():
-            raise serializers.ValidationError("The date of birth cannot be in the future.")
-        return value
 
     def validate(self, attrs):
         channel = attrs.get("preferred_channel", getattr(self.instance, "preferred_channel", None))
@@ -148,13 +146,21 @@ class PatientViewSet(
         summary="The patient's record as a FHIR R4 Bundle",
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, "A FHIR R4 Bundle (collection).")},
     )
-    @action(detail=True, methods=["get"], url_path="fhir")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="fhir",
+        renderer_classes=[fhir.FHIRJSONRenderer, JSONRenderer],
+    )
     def fhir(self, request, pk=None):
-        """Export everything the caller may see of this patient (audited as an export)."""
+        """Export everything the caller may see of this patient (audited as an export).
+
+        ``application/fhir+json`` unless the client asks for ``application/json``.
+        """
         patient = self.get_object()
         audit.touch(request, patient, AuditAction.EXPORT)
         cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("pk")
-        return Response(fhir.patient_bundle(patient, cases), content_type="application/fhir+json")
+        return Response(fhir.patient_bundle(patient, cases))
 
     @extend_schema(
         summary="Everything on record for the patient (right of access), as JSON",
@@ -173,7 +179,14 @@ class PatientViewSet(
         )
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice column stored blank for "not set" (no triage yet), answered as null."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) or None
+
+
+class CaseSerializer(api_serializers.ModelSerializer):
     """A case as any role sees it: no clinical notes here."""
 
     patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())
@@ -183,6 +196,12 @@ class CaseSerializer(serializers.ModelSerializer):
         required=False,
     )
     side = serializers.ChoiceField(choices=Side.choices, required=False, allow_blank=True)
+    urgency = BlankAsNullChoiceField(
+        choices=Urgency.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="From the intake's triage; null for a case opened without an intake.",
+    )
 
     class Meta:
         model = Case
@@ -241,7 +260,7 @@ def case_json(row, zone) -> dict:
         "patient": row["patient_id"],
         "side": row["side"],
         "status": row["status"],
-        "urgency": row["urgency"],
+        "urgency": row["urgency"] or None,
         "assigned_physio": row["assigned_physio_id"],
         "opened_at": _datetime(row["opened_at"], zone),
         "discharged_at": _datetime(row["discharged_at"], zone),
@@ -267,8 +286,8 @@ class CaseFilter(FilterSet):
     # the 120k-case benchmark, docs/benchmarks.md).
     status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, distinct=False)
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices, distinct=False)
-    opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
-    opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+    opened_after = IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
+    opened_before = IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
 
     class Meta:
         model = Case

@@ -15,10 +15,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from clinic import serializers as api_serializers
 from clinic.authentication import token_expires_at, token_is_expired
+from clinic.parsers import JSONParser
 from clinic.security import lockout, two_factor
 from clinic.throttling import AnonRateThrottle, ScopedRateThrottle
 
@@ -28,7 +31,7 @@ TokenResponse = inline_serializer(
 _BAD_CREDENTIALS = "Unable to log in with provided credentials."
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(api_serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     otp_token = serializers.CharField(
@@ -50,6 +53,8 @@ class TokenView(ObtainAuthToken):
 
     serializer_class = TokenRequestSerializer
     throttle_scope = "auth"
+    # JSON, or a form as `curl -d username=… -d password=…` sends (docs/api.md).
+    parser_classes = [JSONParser, FormParser]
 
     def get_permissions(self):
         if self.request.method == "DELETE":

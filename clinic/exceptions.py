@@ -2,11 +2,20 @@
 
 Field errors: ``{"field": ["message", …], …}`` (``non_field_errors`` for the rest).
 Other errors: ``{"detail": "message", "code": "…"}`` plus any context (e.g. ``match``).
+
+DRF's exception handler (``exception_handler``) shapes what a view raises; the URLconf's
+error handlers (``bad_request``, ``not_found``, ``server_error``) answer the same shape for
+any ``/api/`` path that fails outside DRF (an address no route matches, an error the
+handler could not turn into a response) and Django's pages everywhere else.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,11 +32,27 @@ class Conflict(exceptions.APIException):
         self.extra = extra
 
 
+class RequestTooLarge(exceptions.APIException):
+    """The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE (413)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+def _too_large() -> RequestTooLarge:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return RequestTooLarge(f"The request body is larger than {limit} bytes.")
+
+
 # Django's own Http404 and PermissionDenied carry no DRF code.
 _CODES = {403: "permission_denied", 404: "not_found"}
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read the body (a SuspiciousOperation: an HTML 400 otherwise).
+        exc = _too_large()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
@@ -43,3 +68,42 @@ def exception_handler(exc, context):
         response.data = {"detail": str(response.data["detail"]), "code": code or "error"}
         response.data.update(getattr(exc, "extra", {}))
     return response
+
+
+# --- The URLconf's error handlers (clinic.urls) ---------------------------------------------
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _error(detail: str, code: str, status_code: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status_code)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 (a SuspiciousOperation outside DRF); a body too large is a 413 on the API."""
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        too_large = _too_large()
+        return _error(str(too_large.detail), too_large.default_code, too_large.status_code)
+    return _error("Bad request.", "bad_request", status.HTTP_400_BAD_REQUEST)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for an address no route serves."""
+    if not is_api(request):
+        return defaults.page_not_found(request, exception)
+    return _error("Not found.", "not_found", status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: a bug. The response's X-Request-ID finds it in the logs."""
+    if not is_api(request):
+        return defaults.server_error(request)
+    return _error(
+        "A server error occurred. Please report it with this response's X-Request-ID.",
+        "server_error",
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )

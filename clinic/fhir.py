@@ -11,11 +11,14 @@ match.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 Resource = dict[str, Any]
 _NAMESPACE = uuid.UUID("8c1d3b8e-3f0e-4c7e-9a51-7d1f6a7f2b10")
@@ -26,6 +29,13 @@ SNOMED_SYSTEM = "http://snomed.info/sct"
 TALUS_SYSTEM = "urn:talus:code"
 
 _sections: list[Callable[[Any, list], Iterable[Resource]]] = []
+
+
+class FHIRJSONRenderer(JSONRenderer):
+    """FHIR's own media type for JSON (the export answers it unless asked for plain JSON)."""
+
+    media_type = "application/fhir+json"
+    format = "fhir"
 
 
 def register_section(section: Callable[[Any, list], Iterable[Resource]]):
@@ -48,6 +58,15 @@ def reference(kind: str, pk: Any) -> dict[str, str]:
 def instant(value) -> str | None:
     """An aware datetime as FHIR dateTime text."""
     return value.isoformat() if value is not None else None
+
+
+def period(start, minutes: int) -> dict[str, str | None]:
+    """A Period from its start and length. An end past the calendar (a start stored in
+    year 9999) is left out, as FHIR allows, rather than failing the whole export."""
+    body = {"start": instant(start)}
+    with contextlib.suppress(OverflowError):
+        body["end"] = instant(start + timedelta(minutes=minutes))
+    return body
 
 
 def resource(kind: str, pk: Any, body: Resource) -> Resource:

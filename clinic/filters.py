@@ -11,15 +11,74 @@ shallow, each filter with its own ``extra`` (the one container django-filter fil
 place) and a ``method`` filter rebound to its copy. Nothing in a request mutates the
 shared parts: querysets are cloned by every use, choices are only read, errors live on
 the form.
+
+What every API filter shares:
+- A filter on a related record (``?case=``, ``?patient=``, ``?physio=``…) takes any whole
+  number and filters on the id: an id outside the caller's reach and one that does not
+  exist both give an empty page (django-filter's default, a choice among *all* records,
+  answered 400 for one and 200 for the other).
+- Date-time filters take ISO 8601 with a UTC offset a clock can have (±15:59 at most, as
+  PostgreSQL does); beyond it, or outside the years a datetime can hold once in UTC, is a
+  400 naming the filter.
+- A filter of a type other than text sent empty (``?opened_before=``) is a 400 naming it
+  (FilterBackend): django-filter ignores it, as an HTML form's empty field, but an API
+  client that sends one has lost the value it meant.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 
 import django_filters
+from django import forms
+from django.db import models
 from django.utils.translation import get_language
+from django_filters.fields import IsoDateTimeField as _IsoDateTimeField
 from django_filters.filters import FilterMethod
+from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+# PostgreSQL's limit on a timestamp's displacement; real zones stay within -12:00/+14:00.
+MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A related record's id: any whole number; one out of reach matches nothing."""
+
+    field_class = forms.IntegerField
+
+
+class IsoDateTimeField(_IsoDateTimeField):
+    """An ISO 8601 date-time with a possible UTC offset and a UTC value a datetime can hold."""
+
+    default_error_messages = {
+        "offset": "The UTC offset must be between -15:59 and +15:59.",
+        "range": "This date-time is out of range.",
+    }
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        offset = parsed.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
+        try:
+            parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["range"], code="range") from None
+        return parsed
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = IsoDateTimeField
+
 
 _FORM_CLASSES: dict[tuple[type, str | None], type] = {}
 
@@ -54,6 +113,12 @@ class _Fields(dict):
 
 
 class FilterSet(django_filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **FILTER_FOR_DBFIELD_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+    }
+
     @classmethod
     def get_filters(cls):
         return _Filters(super().get_filters())
@@ -67,3 +132,41 @@ class FilterSet(django_filters.FilterSet):
                 form_class.base_fields = _Fields(form_class.base_fields)
                 _FORM_CLASSES[key] = form_class
         return form_class
+
+
+EMPTY_MESSAGE = "Give a value, or leave the parameter out."
+
+
+def _parameters(name: str, filter_) -> list[str]:
+    """The query parameters a filter reads: its name, or one per part of a range."""
+    suffixes = getattr(getattr(filter_.field_class, "widget", None), "suffixes", None)
+    return [f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name]
+
+
+def refuse_empty_values(filterset, params) -> None:
+    """400 naming each non-text filter that was sent with an empty value."""
+    empty = {key for key, values in params.lists() if "" in values}
+    if not empty:
+        return
+    named = {
+        parameter: [EMPTY_MESSAGE]
+        for name, filter_ in filterset.filters.items()
+        if not isinstance(filter_, django_filters.CharFilter)
+        for parameter in _parameters(name, filter_)
+        if parameter in empty
+    }
+    if named:
+        raise ValidationError(named)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend for the API, refusing typed filters sent empty."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        refuse_empty_values(filterset, request.query_params)
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs

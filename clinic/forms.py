@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
+from clinic import bounds
 from clinic.models import Channel, Patient, Sex
 
 
@@ -45,8 +45,7 @@ class PatientForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+        bounds.validate_birth_date(born)
         return born
 
     def clean(self):

@@ -1,4 +1,4 @@
-"""Request id, database-outage and audit middleware."""
+"""Request id, query-string, database-outage and audit middleware."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import sys
 import uuid
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from clinic import audit
+from clinic.parsers import NUL_MESSAGE
 from clinic.request_context import request_id_var as _request_id
 
 logger = logging.getLogger(__name__)
@@ -107,3 +109,30 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("The database is unavailable (%s): answered 503.", type(exception).__name__)
         return database_unavailable(request)
+
+
+class QueryStringMiddleware:
+    """Refuses a NUL character anywhere in the query string, naming the parameter.
+
+    PostgreSQL cannot compare text with a NUL in it (a search would be a 500), and no link
+    or form of Talus makes one. The API answers its field-error shape; a page says which
+    parameter of the address is unusable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        named = sorted(
+            {
+                key
+                for key, values in request.GET.lists()
+                if "\x00" in key or any("\x00" in value for value in values)
+            }
+        )
+        if not named:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({name: [NUL_MESSAGE] for name in named}, status=400)
+        names = [name.replace("\x00", "\\u0000") for name in named]
+        return render(request, "errors/bad_query.html", {"names": names}, status=400)

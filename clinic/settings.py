@@ -209,6 +209,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.security.middleware.TwoFactorMiddleware",
+    # A NUL character in the query string is a 400 naming the parameter (pages and API).
+    "clinic.middleware.QueryStringMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Privacy: sets history_user on the historical rows a request writes.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -459,14 +461,18 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "clinic.permissions.RolePermission",
     ],
+    # JSON only, nesting and size limited before parsing (clinic.parsers); the token endpoint
+    # also takes a form (clinic.auth_api).
+    "DEFAULT_PARSER_CLASSES": ["clinic.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "clinic.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "clinic.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Error responses, ETag headers and update requests, for every operation (clinic.schema).
+    "DEFAULT_SCHEMA_CLASS": "clinic.schema.AutoSchema",
     "EXCEPTION_HANDLER": "clinic.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -483,6 +489,10 @@ SPECTACULAR_SETTINGS = {
         "AbilityEnum": "triage.rules.ABILITIES",
         "TestResultEnum": "triage.models.TestResult",
         "ChannelEnum": "clinic.models.Channel",
+        "ImagingStudyEnum": "triage.rules.IMAGING_STUDIES",
+        "SideEnum": "clinic.models.Side",
+        "SessionStatusEnum": "rehab.models.SessionStatus",
+        "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -31,10 +31,17 @@ TIMELINE_ROLES = {
 class CaseTimelineMixin:
     """Adds the ``timeline`` action; reception receives only the non-clinical entries."""
 
+    # A bare list, whole: no pagination, no filters (the schema says the same).
     @extend_schema(responses={200: TimelineEntrySerializer(many=True)})
-    @action(detail=True, methods=["get"], role_actions=TIMELINE_ROLES)
+    @action(
+        detail=True,
+        methods=["get"],
+        role_actions=TIMELINE_ROLES,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def timeline(self, request, pk=None):
-        """Everything that happened on the case, oldest first."""
+        """Everything that happened on the case, oldest first, as one list."""
         case = self.get_object()
         entries = case_timeline(case, request.user)
         return Response(TimelineEntrySerializer([e.as_dict() for e in entries], many=True).data)

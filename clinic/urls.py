@@ -63,3 +63,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+# The API answers its JSON error shape even when the failure happens outside DRF.
+handler400 = "clinic.exceptions.bad_request"
+handler404 = "clinic.exceptions.not_found"
+handler500 = "clinic.exceptions.server_error"

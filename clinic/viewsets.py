@@ -48,3 +48,16 @@ class TalusViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
     """Base viewset: subclasses set ``role_actions`` and a scoped ``get_queryset``."""
 
     role_actions: dict[str, frozenset[str]] = {}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            response.status_code == 201
+            and getattr(self, "action", None) == "create"
+            and isinstance(response.data, dict)
+            and "id" in response.data
+        ):
+            # Where the new record lives (RFC 9110): clients, and the fuzzer's stateful
+            # phase, follow it rather than guess the address.
+            response["Location"] = self.reverse_action("detail", kwargs={"pk": response.data["id"]})
+        return response

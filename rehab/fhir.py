@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
 
-from clinic.fhir import LOINC_SYSTEM, TALUS_SYSTEM, Resource, instant, reference, register_section
+from clinic.fhir import (
+    LOINC_SYSTEM,
+    TALUS_SYSTEM,
+    Resource,
+    instant,
+    period,
+    reference,
+    register_section,
+)
 from clinic.fhir import resource as make_resource
 from rehab.instruments import INSTRUMENTS
 from rehab.models import Intervention, OutcomeMeasure, PhysioSession
@@ -30,10 +37,7 @@ def session_resources(session: PhysioSession, patient_pk: int) -> Iterable[Resou
         "type": [{"text": "Physiotherapy session"}],
         "subject": reference("Patient", patient_pk),
         "episodeOfCare": [reference("EpisodeOfCare", session.case_id)],
-        "period": {
-            "start": instant(start),
-            "end": instant(start + timedelta(minutes=session.duration_minutes)),
-        },
+        "period": period(start, session.duration_minutes),
     }
     yield make_resource("Encounter", session.pk, encounter)
     if session.status != "attended":

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinic import roles
+from clinic import bounds, roles
 from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS, Instrument
 from rehab.models import Checklist, Decision, Intervention, SessionStatus
 
@@ -38,7 +38,9 @@ class PlanForm(forms.Form):
     home_exercises = forms.CharField(
         label="Home exercises", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    started_on = forms.DateField(label="Start date", widget=DATE_INPUT)
+    started_on = forms.DateField(
+        label="Start date", widget=DATE_INPUT, validators=[bounds.validate_clinic_date]
+    )
 
 
 class SessionLogForm(forms.Form):
@@ -97,7 +99,10 @@ class SessionRecordForm(SessionLogForm):
     """A session recorded after the fact by the physio: when it took place, then the log."""
 
     scheduled_at = forms.DateTimeField(
-        label="Date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+        label="Date and time",
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        validators=[bounds.validate_clinic_datetime],
     )
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
     field_order = ["scheduled_at", "duration_minutes", "status"]
@@ -115,7 +120,10 @@ class BookingForm(forms.Form):
 
     case = forms.ModelChoiceField(queryset=None, label="Patient and case", empty_label="Choose…")
     scheduled_at = forms.DateTimeField(
-        label="Date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+        label="Date and time",
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        validators=[bounds.validate_clinic_datetime],
     )
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=5, max_value=240, initial=45
@@ -146,7 +154,10 @@ def _offer_active_physios(field: forms.ModelChoiceField) -> None:
 
 class MoveForm(forms.Form):
     scheduled_at = forms.DateTimeField(
-        label="New date and time", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+        label="New date and time",
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        validators=[bounds.validate_clinic_datetime],
     )
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
     physio = forms.ModelChoiceField(
@@ -268,7 +279,12 @@ class ReturnToRunForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    decided_on = forms.DateField(label="Decision date", widget=DATE_INPUT, required=False)
+    decided_on = forms.DateField(
+        label="Decision date",
+        widget=DATE_INPUT,
+        required=False,
+        validators=[bounds.validate_clinic_date],
+    )
     reason = forms.CharField(
         label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

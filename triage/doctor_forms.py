@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from clinic import bounds
 from clinic.models import CaseStatus, Urgency
 from triage.models import (
     DORSIFLEXION_MAX,
@@ -119,6 +120,7 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         error_messages={"required": "Give the date and time of the appointment."},
+        validators=[bounds.validate_clinic_datetime],
     )
 
 

@@ -61,14 +61,18 @@ class IntakeForm(forms.Form):
     pain_at_rest = _nprs("Pain at rest, from 0 to 10")
     pain_after_running = _nprs("Pain after running, from 0 to 10")
     pain_duration_days = forms.IntegerField(
-        label="How many days has it hurt?", min_value=0, widget=forms.NumberInput
+        label="How many days has it hurt?",
+        min_value=0,
+        max_value=rules.PAIN_DURATION_DAYS_MAX,
+        widget=forms.NumberInput,
     )
     # Your running
     still_running = _yes_no("Are you still running?")
     weekly_distance_km = forms.DecimalField(
         label="How many kilometres do you run in a week?",
         min_value=0,
-        max_digits=6,
+        max_value=rules.WEEKLY_DISTANCE_KM_MAX,
+        max_digits=4,
         decimal_places=1,
         help_text="Your usual week, before the pain. 0 if you don't run yet.",
     )
@@ -78,7 +82,9 @@ class IntakeForm(forms.Form):
     recent_shoe_change = _yes_no("Have you changed your running shoes recently?")
     known_flat_feet = _yes_no("Have you been told you have flat feet?")
     previous_sprains = forms.IntegerField(
-        label="How many times have you sprained this ankle before?", min_value=0
+        label="How many times have you sprained this ankle before?",
+        min_value=0,
+        max_value=rules.PREVIOUS_SPRAINS_MAX,
     )
 
     GROUPS = (

@@ -153,7 +153,12 @@ DORSIFLEXION_MIN = -30
 DORSIFLEXION_MAX = 60
 
 # How the studies of triage.rules.imaging_recommendation read on a page.
-STUDY_LABELS = {"ankle_xray": "ankle X-ray", "foot_xray": "foot X-ray", "ultrasound": "ultrasound"}
+STUDY_LABELS = {
+    "ankle_xray": "ankle X-ray",
+    "foot_xray": "foot X-ray",
+    "ultrasound": "ultrasound",
+    "mri": "MRI",
+}
 
 
 def study_labels(studies) -> list[str]:

@@ -41,7 +41,7 @@ ConditionCode = Literal[
     "poor_running_technique",
 ]
 ThompsonResult = Literal["positive", "negative", "not_done"]
-ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound"]
+ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound", "mri"]
 
 ONSETS: tuple[str, ...] = get_args(Onset)
 MECHANISMS: tuple[str, ...] = get_args(Mechanism)
@@ -58,6 +58,10 @@ IMAGING_STUDIES: tuple[str, ...] = get_args(ImagingStudy)
 # --- Thresholds (the clinic's policy; change them here and in docs/triage.md) -------------------
 
 NPRS_MAX = 10
+# The questionnaire's other numbers (docs/design.md); past these a number is a typing error.
+PAIN_DURATION_DAYS_MAX = 3650  # ten years
+PREVIOUS_SPRAINS_MAX = 100
+WEEKLY_DISTANCE_KM_MAX = 500
 SOON_PAIN_AT_REST = 5
 STOP_PAIN_AT_REST = 1
 STOP_PAIN_AFTER_RUNNING = 5
@@ -390,10 +394,18 @@ def triage(q: Questionnaire) -> TriageResult:
     )
 
 
+def questionnaire_answers(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Every questionnaire field of raw answers, an omitted one as None (the same as null).
+
+    Clients leave out what does not apply (the mechanism of a gradual pain); extra keys are
+    dropped.
+    """
+    return {name: data.get(name) for name in QUESTIONNAIRE_FIELDS}
+
+
 def questionnaire_from_dict(data: Mapping[str, Any], *, age: int | None) -> Questionnaire:
-    """Build a Questionnaire from validated answers (extra keys ignored, mechanism optional)."""
-    answers = {name: data[name] for name in QUESTIONNAIRE_FIELDS if name != "mechanism"}
-    return Questionnaire(**answers, mechanism=data.get("mechanism"), age=age)
+    """Build a Questionnaire from validated answers (extra keys ignored, omitted ones None)."""
+    return Questionnaire(**questionnaire_answers(data), age=age)
 
 
 def age_in_years(date_of_birth: date, on: date) -> int:
@@ -415,7 +427,11 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "side": SIDES,
 }
 _NPRS_FIELDS = ("pain_at_rest", "pain_after_running")
-_COUNT_FIELDS = ("pain_duration_days", "previous_sprains")
+# Whole numbers from 0 to their maximum.
+COUNT_MAXIMA: dict[str, int] = {
+    "pain_duration_days": PAIN_DURATION_DAYS_MAX,
+    "previous_sprains": PREVIOUS_SPRAINS_MAX,
+}
 _DISTANCE_FIELDS = ("weekly_distance_km",)
 _BOOL_FIELDS = (
     "hematoma",
@@ -429,9 +445,13 @@ REQUIRED = "This field is required."
 MECHANISM_REQUIRED = "Required when the onset is trauma."
 MECHANISM_REFUSED = "Must be empty when the onset is gradual."
 NPRS_INVALID = "Must be a whole number from 0 to 10."
-COUNT_INVALID = "Must be a whole number, 0 or more."
-DISTANCE_INVALID = "Must be a number, 0 or more."
+DISTANCE_INVALID = f"Must be a number from 0 to {WEEKLY_DISTANCE_KM_MAX}."
 BOOL_INVALID = "Must be true or false."
+
+
+def count_invalid(name: str) -> str:
+    """The message for a count outside its range."""
+    return f"Must be a whole number from 0 to {COUNT_MAXIMA[name]}."
 
 
 def _choice_error(value: Any, choices: tuple[str, ...]) -> str | None:
@@ -461,10 +481,12 @@ def _field_error(name: str, value: Any) -> str | None:
         return _choice_error(value, _CHOICES[name])
     if name in _NPRS_FIELDS:
         return None if _is_int(value) and 0 <= value <= NPRS_MAX else NPRS_INVALID
-    if name in _COUNT_FIELDS:
-        return None if _is_int(value) and value >= 0 else COUNT_INVALID
+    if name in COUNT_MAXIMA:
+        in_range = _is_int(value) and 0 <= value <= COUNT_MAXIMA[name]
+        return None if in_range else count_invalid(name)
     if name in _DISTANCE_FIELDS:
-        return None if _is_number(value) and value >= 0 else DISTANCE_INVALID
+        in_range = _is_number(value) and 0 <= value <= WEEKLY_DISTANCE_KM_MAX
+        return None if in_range else DISTANCE_INVALID
     if name in _BOOL_FIELDS:
         return None if isinstance(value, bool) else BOOL_INVALID
     raise AssertionError(f"No validation rule for {name}.")  # pragma: no cover
@@ -524,10 +546,15 @@ class ExamFindings:
 
 @dataclass(frozen=True)
 class ImagingRecommendation:
-    """The studies the published rules indicate, in a fixed order, and why."""
+    """The studies the published rules indicate, in a fixed order, and why.
+
+    ``ottawa_applicable``: whether the Ottawa rules could be run for this exam; today's rules
+    have no exclusion, so it is always true.
+    """
 
     studies: tuple[ImagingStudy, ...]
     rationale: tuple[str, ...]
+    ottawa_applicable: bool = True
 
     @property
     def primary(self) -> ImagingStudy | None:
@@ -535,12 +562,25 @@ class ImagingRecommendation:
         return self.studies[0] if self.studies else None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict (tuples become lists)."""
+        """Return a JSON-able dict (tuples become lists): one bool per study of the design,
+        ``ottawa_applicable``, and the same studies as an ordered list with the first one."""
         return {
+            **recommendation_flags(self.studies, ottawa_applicable=self.ottawa_applicable),
             "studies": list(self.studies),
             "primary": self.primary,
             "rationale": list(self.rationale),
         }
+
+
+def recommendation_flags(
+    studies: Iterable[str], *, ottawa_applicable: bool = True
+) -> dict[str, bool]:
+    """The design's keys of a recommendation: ``ottawa_applicable`` and a bool per study."""
+    chosen = set(studies)
+    return {
+        "ottawa_applicable": ottawa_applicable,
+        **{study: study in chosen for study in IMAGING_STUDIES},
+    }
 
 
 _WEIGHT_BEARING_CRITERION = (

@@ -12,6 +12,9 @@ from clinic.selectors import cases_visible_to
 class VisibleCaseField(serializers.PrimaryKeyRelatedField):
     """A case id within the caller's reach; any other id answers 404 (no existence leak)."""
 
+    # Read by clinic.schema: an operation whose body holds this field documents a 404.
+    answers_not_found = True
+
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Case.objects.all())
         super().__init__(**kwargs)

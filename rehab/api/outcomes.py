@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles
+from clinic import serializers as api_serializers
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
 from clinic.permissions import READ
@@ -20,7 +21,7 @@ from rehab.models import OutcomeMeasure
 from rehab.services.outcomes import outcome_record
 
 
-class OutcomeMeasureSerializer(serializers.ModelSerializer):
+class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
     case = VisibleCaseField()
     instrument = serializers.ChoiceField(choices=sorted(INSTRUMENTS))
     answers = serializers.JSONField(

@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from clinic import roles
+from clinic import bounds, roles
+from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
@@ -18,7 +19,7 @@ from rehab.models import TreatmentPlan
 from rehab.services import plans as plan_services
 
 
-class TreatmentPlanSerializer(serializers.ModelSerializer):
+class TreatmentPlanSerializer(api_serializers.ModelSerializer):
     case = VisibleCaseField()
     planned_sessions = serializers.IntegerField(min_value=1, max_value=200)
     frequency = serializers.IntegerField(min_value=1, max_value=14, help_text="Sessions per week.")
@@ -38,6 +39,7 @@ class TreatmentPlanSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "physio", "created_at", "updated_at"]
+        extra_kwargs = {"started_on": {"validators": [bounds.validate_clinic_date]}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +67,8 @@ class TreatmentPlanViewSet(
     """Treatment plans, one per case. Creating one that starts today puts the case in rehab."""
 
     role_actions = {roles.PHYSIO: READ_WRITE, roles.DOCTOR: READ, roles.ADMIN: READ}
+    # A closed case, or a second plan for the case (clinic.schema documents the 409).
+    conflict_actions = frozenset({"create", "update", "partial_update"})
     serializer_class = TreatmentPlanSerializer
     filterset_class = TreatmentPlanFilter
     ordering_fields = ["id", "started_on"]

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from clinic import roles
 from clinic.api import ErrorSerializer
 from clinic.exceptions import Conflict
-from clinic.filters import FilterSet
+from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab.reminder_models import Reminder, ReminderKind, ReminderStatus
@@ -52,9 +52,9 @@ class ReminderSerializer(serializers.ModelSerializer):
 class ReminderFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReminderStatus.choices)
     kind = django_filters.MultipleChoiceFilter(choices=ReminderKind.choices)
-    case = django_filters.NumberFilter(field_name="case_id")
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    case = IdFilter(field_name="case_id")
+    due_after = IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Reminder

@@ -13,7 +13,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from clinic import roles
+from clinic import bounds, roles
+from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
@@ -27,7 +28,7 @@ from rehab.services import sessions as session_services
 User = get_user_model()
 
 
-class SessionBookingSerializer(serializers.ModelSerializer):
+class SessionBookingSerializer(api_serializers.ModelSerializer):
     """A session as reception sees it: when, who, how long and its status. Nothing clinical."""
 
     case = VisibleCaseField()
@@ -56,6 +57,7 @@ class SessionBookingSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"scheduled_at": {"validators": [bounds.validate_clinic_datetime]}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +153,8 @@ class PhysioSessionViewSet(
         roles.DOCTOR: READ,
         roles.ADMIN: READ,
     }
+    # A closed case, or a session no longer in the state the change needs (clinic.schema).
+    conflict_actions = frozenset({"create", "update", "partial_update"})
     filterset_class = SessionFilter
     ordering_fields = ["id", "scheduled_at"]
     ordering = ["-id"]

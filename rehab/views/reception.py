@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clinic import audit, roles
+from clinic import audit, bounds, roles
 from clinic.exceptions import Conflict
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
@@ -28,10 +28,13 @@ NON_CLINICAL = ("id", "case_id", "scheduled_at", "duration_minutes", "status", "
 
 
 def _day(request) -> date:
+    """The day asked for (?day=YYYY-MM-DD); today for a malformed one or one outside the
+    clinic's calendar (year 9999 has no next day to end it)."""
     try:
-        return date.fromisoformat(request.GET.get("day", ""))
+        day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         return timezone.localdate()
+    return day if bounds.in_clinic_days(day) else timezone.localdate()
 
 
 def _day_url(day: date) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from clinic.models import AuditEvent
@@ -82,10 +86,6 @@ def test_it_refuses_reception_and_outsiders(rita, oscar, api_as, case):
 
 
 def test_it_exports_the_whole_case_as_valid_linked_resources(dan, paula, api_as, case, catalogue):
-    import datetime
-
-    from django.utils import timezone
-
     from rehab.services.outcomes import outcome_record
     from rehab.services.sessions import session_record
     from tests.factories import examination_for, referral_for
@@ -169,3 +169,43 @@ def _all_references(node):
     elif isinstance(node, list):
         for value in node:
             yield from _all_references(value)
+
+
+def test_it_answers_fhirs_media_type_or_plain_json_when_asked(dan, api_as, case):
+    client = api_as(dan)
+    url = f"/api/v1/patients/{case.patient_id}/fhir/"
+
+    default = client.get(url)
+    fhir_asked = client.get(url, HTTP_ACCEPT="application/fhir+json")
+    json_asked = client.get(url, HTTP_ACCEPT="application/json")
+
+    assert default["Content-Type"] == "application/fhir+json"
+    assert fhir_asked.status_code == 200
+    assert fhir_asked["Content-Type"] == "application/fhir+json"
+    assert json_asked["Content-Type"] == "application/json"
+    assert json.loads(fhir_asked.content)["resourceType"] == "Bundle"
+
+
+def test_it_exports_sessions_stored_at_the_ends_of_the_calendar(dan, rita, api_as, case):
+    from rehab.models import PhysioSession
+    from rehab.services.sessions import session_schedule
+
+    last = session_schedule(case=case, scheduled_at=timezone.now(), by=rita)
+    first = session_schedule(case=case, scheduled_at=timezone.now(), by=rita)
+    PhysioSession.objects.filter(pk=last.pk).update(
+        scheduled_at=datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+    PhysioSession.objects.filter(pk=first.pk).update(
+        scheduled_at=datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
+    )
+
+    body = export(api_as(dan), case.patient).json()
+
+    Bundle.model_validate(body)
+    periods = sorted(
+        (e["period"] for e in resources_of(body, "Encounter")), key=lambda p: p["start"]
+    )
+    assert periods == [
+        {"start": "0001-01-01T00:00:00+00:00", "end": "0001-01-01T00:45:00+00:00"},
+        {"start": "9999-12-31T23:30:00+00:00"},
+    ]

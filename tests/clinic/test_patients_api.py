@@ -59,7 +59,12 @@ def test_it_registers_a_duplicate_when_asked_to(rita, api_as):
         ({"given_name": ""}, "given_name"),
         ({"date_of_birth": "14/03/1991"}, "date_of_birth"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "0001-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "1899-12-31"}, "date_of_birth"),
         ({"sex": "f"}, "sex"),
+        ({"reminder_consent": 1}, "reminder_consent"),
+        ({"reminder_consent": "yes"}, "reminder_consent"),
+        ({"allow_duplicate": 0}, "allow_duplicate"),
         ({"email": "not-an-email"}, "email"),
         ({"preferred_channel": "pigeon"}, "preferred_channel"),
         ({"preferred_channel": "sms", "phone": ""}, "phone"),
@@ -74,6 +79,12 @@ def test_it_answers_400_per_bad_field_and_writes_nothing(rita, api_as, change, f
     assert isinstance(response.json()[field], list)
     assert Patient.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+def test_it_takes_a_birth_date_from_1_january_1900(rita, api_as):
+    response = api_as(rita).post(URL, {**EMMA, "date_of_birth": "1900-01-01"})
+
+    assert response.status_code == 201, response.json()
 
 
 def test_it_lets_reception_update_demographics_and_timestamps_consent(rita, api_as, patient):
@@ -160,3 +171,14 @@ def test_it_keeps_the_patient_list_to_a_constant_number_of_queries(
         PatientFactory()
     with django_assert_max_num_queries(6):
         assert len(client.get(URL).json()["results"]) == 31
+
+
+def test_it_answers_where_the_new_patient_lives(rita, api_as):
+    client = api_as(rita)
+
+    response = client.post(URL, EMMA)
+
+    assert response.status_code == 201
+    location = response["Location"]
+    assert location == f"http://testserver{URL}{response.json()['id']}/"
+    assert client.get(location).json()["id"] == response.json()["id"]

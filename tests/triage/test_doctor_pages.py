@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from clinic.models import AuditEvent, CaseStatus
 from tests.factories import CaseFactory, examination_for, referral_for
@@ -188,7 +190,9 @@ def test_it_walks_a_referral_through_its_steps_on_the_page(doctor_client, dan, c
     referral = referral_for(case, dan)
     url = f"/imaging/{referral.pk}/"
 
-    doctor_client.post(f"{url}schedule/", {"schedule-scheduled_for": "2030-01-15T09:30"})
+    next_month = timezone.localtime() + datetime.timedelta(days=30)
+    appointment = next_month.strftime("%Y-%m-%dT09:30")
+    doctor_client.post(f"{url}schedule/", {"schedule-scheduled_for": appointment})
     doctor_client.post(f"{url}perform/")
     bad = doctor_client.post(f"{url}report/", {"report-report": ""})
     doctor_client.post(f"{url}report/", {"report-report": "No fracture."})

@@ -55,6 +55,25 @@ def test_it_recommends_no_xray_when_the_ottawa_rules_are_negative(dan, case, api
     assert recommendation["rationale"] == ["Ottawa rules negative: no X-ray needed."]
 
 
+def test_it_answers_the_designs_recommendation_keys_as_booleans(dan, case, api_as):
+    response = api_as(dan).post(URL, {"case": case.pk, **ANKLE_XRAY}, format="json")
+
+    assert response.status_code == 201
+    recommendation = response.json()["imaging_recommendation"]
+    assert recommendation == {
+        "ottawa_applicable": True,
+        "ankle_xray": True,
+        "foot_xray": False,
+        "ultrasound": False,
+        "mri": False,
+        "studies": ["ankle_xray"],
+        "primary": "ankle_xray",
+        "rationale": recommendation["rationale"],
+    }
+    listed = api_as(dan).get(URL).json()["results"][0]["imaging_recommendation"]
+    assert listed == recommendation
+
+
 def test_it_recommends_foot_xray_and_ultrasound_together(dan, case, api_as):
     findings = {
         "midfoot_zone_pain": True,
@@ -101,6 +120,8 @@ def test_it_recomputes_the_recommendation_when_findings_are_corrected(dan, case,
         ({"thompson_test": "maybe"}, "thompson_test"),
         ({"foot_posture": "round"}, "foot_posture"),
         ({"malleolar_zone_pain": "perhaps"}, "malleolar_zone_pain"),
+        ({"malleolar_zone_pain": 1}, "malleolar_zone_pain"),
+        ({"navicular_tenderness": "true"}, "navicular_tenderness"),
         ({"case": 999999}, "case"),
     ],
 )

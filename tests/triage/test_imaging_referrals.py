@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from clinic.models import AuditEvent
 from tests.factories import CaseFactory, examination_for, referral_for
@@ -30,8 +32,12 @@ REACHES = {
     "review": "reviewed",
     "cancel": "cancelled",
 }
+# An appointment a month ahead: within the clinic's calendar (clinic.bounds).
+APPOINTMENT = (timezone.now() + datetime.timedelta(days=30)).replace(
+    hour=9, minute=30, second=0, microsecond=0
+)
 PAYLOADS = {
-    "schedule": {"scheduled_for": "2030-01-15T09:30:00Z"},
+    "schedule": {"scheduled_for": APPOINTMENT.isoformat()},
     "perform": {},
     "report": {"report": "Undisplaced fracture of the lateral malleolus (Weber A)."},
     "review": {"review_note": "Discussed with the patient."},
@@ -127,7 +133,7 @@ def test_it_walks_a_referral_through_its_whole_lifecycle(dan, case, api_as):
 
     referral.refresh_from_db()
     assert referral.status == "reviewed"
-    assert referral.scheduled_for.isoformat().startswith("2030-01-15T09:30")
+    assert referral.scheduled_for == APPOINTMENT
     assert referral.performed_at and referral.performed_by == dan
     assert referral.report.startswith("Undisplaced") and referral.reported_at
     assert referral.reviewed_by == dan and referral.review_note == "Discussed with the patient."

@@ -33,7 +33,7 @@ TWISTED_ANKLE = {
     "pain_after_running": 7,
     "pain_duration_days": 1,
     "still_running": False,
-    "weekly_distance_km": "35.5",
+    "weekly_distance_km": 35.5,
     "recent_training_change": False,
     "recent_shoe_change": False,
     "known_flat_feet": False,
@@ -134,6 +134,8 @@ def test_it_registers_the_duplicate_when_asked_to(rita, api_as, where):
         ({"mechanism": "kick"}, "mechanism"),
         ({"swelling": "huge"}, "swelling"),
         ({"hematoma": "maybe"}, "hematoma"),
+        ({"hematoma": "yes"}, "hematoma"),
+        ({"still_running": 1}, "still_running"),
         ({"mobility": "bad"}, "mobility"),
         ({"weight_bearing": None}, "weight_bearing"),
         ({"pain_location": "heel"}, "pain_location"),
@@ -142,8 +144,15 @@ def test_it_registers_the_duplicate_when_asked_to(rita, api_as, where):
         ({"pain_at_rest": -1}, "pain_at_rest"),
         ({"pain_after_running": "a lot"}, "pain_after_running"),
         ({"pain_duration_days": -2}, "pain_duration_days"),
-        ({"weekly_distance_km": "-5"}, "weekly_distance_km"),
+        ({"pain_duration_days": 2**31}, "pain_duration_days"),
+        ({"pain_duration_days": 3651}, "pain_duration_days"),
+        ({"weekly_distance_km": -5}, "weekly_distance_km"),
+        ({"weekly_distance_km": 500.1}, "weekly_distance_km"),
+        ({"weekly_distance_km": "35.5"}, "weekly_distance_km"),
+        ({"weekly_distance_km": 1e308}, "weekly_distance_km"),
         ({"previous_sprains": -1}, "previous_sprains"),
+        ({"previous_sprains": 101}, "previous_sprains"),
+        ({"previous_sprains": 40_000}, "previous_sprains"),
         ({"known_flat_feet": None}, "known_flat_feet"),
     ],
 )
@@ -158,6 +167,32 @@ def test_it_answers_400_naming_the_bad_field_and_writes_nothing(rita, api_as, ch
     assert not AuditEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "most"),
+    [("pain_duration_days", 3650), ("weekly_distance_km", 500), ("previous_sprains", 100)],
+)
+def test_it_takes_each_number_at_the_top_of_its_range(rita, api_as, field, most):
+    body = {"new_patient": NEW_PATIENT, "questionnaire": {**TWISTED_ANKLE, field: most}}
+
+    response = api_as(rita).post(URL, body)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["questionnaire"][field] == most
+
+
+def test_it_keeps_the_weekly_distance_to_a_tenth_of_a_km_and_answers_a_number(rita, api_as):
+    body = {
+        "new_patient": NEW_PATIENT,
+        "questionnaire": {**TWISTED_ANKLE, "weekly_distance_km": 35.55},
+    }
+
+    response = api_as(rita).post(URL, body)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["questionnaire"]["weekly_distance_km"] == 35.6
+    assert str(Intake.objects.get().weekly_distance_km) == "35.6"
+
+
 def test_it_refuses_a_mechanism_for_a_gradual_onset(rita, api_as):
     response = api_as(rita).post(
         URL, {"new_patient": NEW_PATIENT, "questionnaire": {**ACHING_ACHILLES, "mechanism": "fall"}}
@@ -165,6 +200,27 @@ def test_it_refuses_a_mechanism_for_a_gradual_onset(rita, api_as):
 
     assert response.status_code == 400
     assert "mechanism" in response.json()["questionnaire"]
+    assert nothing_written()
+
+
+def test_it_takes_a_gradual_onset_without_the_mechanism_key(rita, api_as):
+    questionnaire = {k: v for k, v in ACHING_ACHILLES.items() if k != "mechanism"}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["questionnaire"]["mechanism"] is None
+    assert response.json()["triage"]["pathway"] == "overuse"
+    assert Intake.objects.get().mechanism == ""
+
+
+def test_it_still_needs_the_mechanism_of_a_trauma_when_the_key_is_left_out(rita, api_as):
+    questionnaire = {k: v for k, v in TWISTED_ANKLE.items() if k != "mechanism"}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 400
+    assert response.json()["questionnaire"] == {"mechanism": ["Required when the onset is trauma."]}
     assert nothing_written()
 
 
@@ -234,3 +290,10 @@ def test_it_keeps_the_intake_list_to_a_constant_number_of_queries(
         client.post(URL, {"patient": patient.pk, "questionnaire": ACHING_ACHILLES})
     with django_assert_max_num_queries(6):
         assert len(client.get(URL).json()["results"]) == 21
+
+
+def test_it_answers_where_the_new_intake_lives(rita, api_as):
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE})
+
+    assert response.status_code == 201
+    assert response["Location"] == f"http://testserver{URL}{response.json()['id']}/"

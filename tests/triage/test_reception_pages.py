@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from clinic.models import AuditEvent, Case, Patient
 from tests.factories import PatientFactory
 from triage.models import Intake
@@ -110,6 +112,43 @@ def test_it_refuses_a_trauma_without_a_mechanism_and_keeps_the_answers(client, r
     assert 'value="40"' in html
     assert re.search(r'value="posterior"[^>]*checked', html)
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("pain_duration_days", str(2**31), "less than or equal to 3650"),
+        ("previous_sprains", "40000", "less than or equal to 100"),
+        ("weekly_distance_km", "500.1", "less than or equal to 500"),
+    ],
+)
+def test_it_refuses_a_number_past_its_range_beside_the_field(
+    client, rita, patient, field, value, message
+):
+    client.force_login(rita)
+
+    response = client.post(f"/reception/patients/{patient.pk}/intake/", {**GRADUAL, field: value})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("born", "message"),
+    [
+        ("1899-12-31", "The date of birth must be 1 January 1900 or later."),
+        ("2999-01-01", "The date of birth cannot be in the future."),
+    ],
+)
+def test_it_refuses_a_birth_date_before_1900_or_in_the_future(client, rita, born, message):
+    client.force_login(rita)
+
+    response = client.post("/reception/patients/new/", {**NEW_PATIENT, "date_of_birth": born})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Patient.objects.exists()
 
 
 def test_it_lists_todays_intakes_most_urgent_first(client, rita):

@@ -14,7 +14,6 @@ from triage.rules import (
     ABILITIES,
     BOOL_INVALID,
     CONDITION_CODES,
-    COUNT_INVALID,
     DISTANCE_INVALID,
     MECHANISM_REFUSED,
     MECHANISM_REQUIRED,
@@ -31,6 +30,7 @@ from triage.rules import (
     Questionnaire,
     TriageResult,
     age_in_years,
+    count_invalid,
     imaging_recommendation,
     pathway_for,
     questionnaire_from_dict,
@@ -607,27 +607,32 @@ def test_it_accepts_an_nprs_at_its_bounds(field: str, value: int) -> None:
 
 
 @pytest.mark.parametrize("field", ["pain_duration_days", "previous_sprains"])
-@pytest.mark.parametrize("value", [-1, 1.5, "2", False])
-def test_it_refuses_a_count_that_is_not_a_whole_number_from_0(field: str, value: Any) -> None:
-    assert validate_questionnaire(intake(**{field: value})) == {field: [COUNT_INVALID]}
-
-
-@pytest.mark.parametrize("field", ["pain_duration_days", "previous_sprains"])
-def test_it_accepts_a_count_of_0(field: str) -> None:
-    assert validate_questionnaire(intake(**{field: 0})) == {}
+@pytest.mark.parametrize("value", [-1, 1.5, "2", False, 2**31])
+def test_it_refuses_a_count_that_is_not_a_whole_number_in_range(field: str, value: Any) -> None:
+    assert validate_questionnaire(intake(**{field: value})) == {field: [count_invalid(field)]}
 
 
 @pytest.mark.parametrize(
-    "value", [-0.1, "10", True, float("nan"), float("inf"), Decimal("NaN"), [10]]
+    ("field", "most"), [("pain_duration_days", 3650), ("previous_sprains", 100)]
 )
-def test_it_refuses_a_weekly_distance_that_is_not_a_number_from_0(value: Any) -> None:
+def test_it_bounds_each_count_as_the_design_does(field: str, most: int) -> None:
+    assert validate_questionnaire(intake(**{field: 0})) == {}
+    assert validate_questionnaire(intake(**{field: most})) == {}
+    assert validate_questionnaire(intake(**{field: most + 1})) == {field: [count_invalid(field)]}
+    assert count_invalid(field) == f"Must be a whole number from 0 to {most}."
+
+
+@pytest.mark.parametrize(
+    "value", [-0.1, 500.1, "10", True, float("nan"), float("inf"), Decimal("NaN"), [10]]
+)
+def test_it_refuses_a_weekly_distance_that_is_not_a_number_from_0_to_500(value: Any) -> None:
     assert validate_questionnaire(intake(weekly_distance_km=value)) == {
         "weekly_distance_km": [DISTANCE_INVALID]
     }
 
 
-@pytest.mark.parametrize("value", [0, 12.5, 40, Decimal("21.1")])
-def test_it_accepts_a_weekly_distance_from_0(value: Any) -> None:
+@pytest.mark.parametrize("value", [0, 12.5, 40, Decimal("21.1"), 500])
+def test_it_accepts_a_weekly_distance_from_0_to_500(value: Any) -> None:
     assert validate_questionnaire(intake(weekly_distance_km=value)) == {}
 
 
@@ -866,3 +871,29 @@ def test_it_returns_a_json_able_imaging_dict() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["studies"] == ["foot_xray"]
     assert data["primary"] == "foot_xray"
+
+
+# docs/design.md: the recommendation's keys, each a bool.
+DESIGN_KEYS = ("ottawa_applicable", "ankle_xray", "foot_xray", "ultrasound", "mri")
+
+
+def test_it_answers_the_designs_keys_as_booleans() -> None:
+    data = imaging_recommendation(foot_exam(navicular_tenderness=True)).as_dict()
+    assert {key: data[key] for key in DESIGN_KEYS} == {
+        "ottawa_applicable": True,
+        "ankle_xray": False,
+        "foot_xray": True,
+        "ultrasound": False,
+        "mri": False,
+    }
+
+
+def test_its_booleans_follow_the_studies_when_several_are_recommended() -> None:
+    findings = foot_exam(navicular_tenderness=True, thompson_test="positive")
+    data = imaging_recommendation(findings).as_dict()
+    assert data["studies"] == ["foot_xray", "ultrasound"]
+    assert [key for key in DESIGN_KEYS if data[key] is True] == [
+        "ottawa_applicable",
+        "foot_xray",
+        "ultrasound",
+    ]

@@ -14,14 +14,15 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic import roles
+from clinic import bounds, roles
+from clinic import serializers as api_serializers
 from clinic.api import ErrorSerializer
 from clinic.concurrency import ETagMixin
 from clinic.exceptions import Conflict
-from clinic.filters import FilterSet
+from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
-from triage import selectors
+from triage import rules, selectors
 from triage.models import (
     DORSIFLEXION_MAX,
     DORSIFLEXION_MIN,
@@ -63,12 +64,32 @@ class CaseScopedField(serializers.PrimaryKeyRelatedField):
 
 
 class ImagingRecommendationSerializer(serializers.Serializer):
-    studies = serializers.ListField(child=serializers.CharField())
-    primary = serializers.CharField(allow_null=True)
-    rationale = serializers.ListField(child=serializers.CharField())
+    """What the exam's findings indicate (triage.rules.imaging_recommendation), as stored."""
+
+    ottawa_applicable = serializers.BooleanField(
+        help_text="The Ottawa ankle and foot rules could be applied to this exam."
+    )
+    ankle_xray = serializers.BooleanField(help_text="An ankle X-ray is recommended.")
+    foot_xray = serializers.BooleanField(help_text="A foot X-ray is recommended.")
+    ultrasound = serializers.BooleanField(
+        help_text="An ultrasound is recommended (suspected Achilles rupture)."
+    )
+    mri = serializers.BooleanField(help_text="An MRI is recommended.")
+    studies = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.IMAGING_STUDIES),
+        help_text="The recommended studies in the order to do them (the same as the booleans).",
+    )
+    primary = serializers.ChoiceField(
+        choices=rules.IMAGING_STUDIES,
+        allow_null=True,
+        help_text="The first of studies; null when no imaging is indicated.",
+    )
+    rationale = serializers.ListField(
+        child=serializers.CharField(), help_text="One sentence per criterion met."
+    )
 
 
-class ExaminationSerializer(serializers.ModelSerializer):
+class ExaminationSerializer(api_serializers.ModelSerializer):
     case = CaseScopedField()
     dorsiflexion_deg = serializers.IntegerField(
         min_value=DORSIFLEXION_MIN, max_value=DORSIFLEXION_MAX, allow_null=True, required=False
@@ -95,8 +116,8 @@ class ExaminationSerializer(serializers.ModelSerializer):
 
 
 class ExaminationFilter(FilterSet):
-    examined_after = django_filters.IsoDateTimeFilter(field_name="examined_at", lookup_expr="gte")
-    examined_before = django_filters.IsoDateTimeFilter(field_name="examined_at", lookup_expr="lt")
+    examined_after = IsoDateTimeFilter(field_name="examined_at", lookup_expr="gte")
+    examined_before = IsoDateTimeFilter(field_name="examined_at", lookup_expr="lt")
 
     class Meta:
         model = Examination
@@ -170,7 +191,7 @@ class ConditionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusVi
 # --- Diagnoses ---------------------------------------------------------------------------------
 
 
-class DiagnosisSerializer(serializers.ModelSerializer):
+class DiagnosisSerializer(api_serializers.ModelSerializer):
     case = CaseScopedField()
     condition = serializers.SlugRelatedField(
         slug_field="code",
@@ -301,7 +322,7 @@ class ExaminationScopedField(serializers.PrimaryKeyRelatedField):
         return selectors.examinations_visible_to(self.context["request"].user)
 
 
-class ImagingReferralSerializer(serializers.ModelSerializer):
+class ImagingReferralSerializer(api_serializers.ModelSerializer):
     case = CaseScopedField()
     examination = ExaminationScopedField(
         allow_null=True,
@@ -377,25 +398,31 @@ class ImagingReferralSerializer(serializers.ModelSerializer):
         ]
 
 
-class ScheduleSerializer(serializers.Serializer):
-    scheduled_for = serializers.DateTimeField(help_text="The appointment's date and time.")
-
-
-class PerformSerializer(serializers.Serializer):
-    performed_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Defaults to now."
+class ScheduleSerializer(api_serializers.Serializer):
+    scheduled_for = serializers.DateTimeField(
+        help_text="The appointment's date and time.",
+        validators=[bounds.validate_clinic_datetime],
     )
 
 
-class ReportSerializer(serializers.Serializer):
+class PerformSerializer(api_serializers.Serializer):
+    performed_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Defaults to now.",
+        validators=[bounds.validate_clinic_datetime],
+    )
+
+
+class ReportSerializer(api_serializers.Serializer):
     report = serializers.CharField(help_text="The radiologist's report.")
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(api_serializers.Serializer):
     review_note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(api_serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from clinic import roles, selectors, services
-from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer, raise_duplicate
-from clinic.filters import FilterSet
+from clinic import serializers as api_serializers
+from clinic.api import (
+    DuplicatePatientErrorSerializer,
+    PatientCreateSerializer,
+    raise_duplicate,
+)
+from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.idempotency import idempotent
 from clinic.models import Patient
 from clinic.permissions import READ
@@ -19,7 +26,45 @@ from triage.models import Intake
 from triage.services import intake as intake_services
 
 
-class QuestionnaireSerializer(serializers.Serializer):
+@extend_schema_field(
+    {
+        "type": "number",
+        "minimum": 0,
+        "maximum": rules.WEEKLY_DISTANCE_KM_MAX,
+        "description": "Kilometres, kept to 0.1 km (more decimals are rounded).",
+    }
+)
+class KilometresField(serializers.DecimalField):
+    """A distance as a JSON number from 0 to 500 km, kept to 0.1 km, answered as a number.
+
+    DRF's DecimalField takes the string "35.5" and refuses the number 35.55; the schema says
+    a number, so a string is refused and extra decimals are rounded.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=4,
+            decimal_places=1,
+            min_value=0,
+            max_value=rules.WEEKLY_DISTANCE_KM_MAX,
+            coerce_to_string=False,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float | Decimal):
+            self.fail("invalid")
+        value = Decimal(str(data))
+        if not value.is_finite():
+            self.fail("invalid")
+        if value < 0:
+            self.fail("min_value", min_value=0)
+        if value > rules.WEEKLY_DISTANCE_KM_MAX:
+            self.fail("max_value", max_value=rules.WEEKLY_DISTANCE_KM_MAX)
+        return super().to_internal_value(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+class QuestionnaireSerializer(api_serializers.Serializer):
     """The article's questionnaire, in the patient's words (docs/design.md)."""
 
     onset = serializers.ChoiceField(choices=rules.ONSETS)
@@ -39,13 +84,15 @@ class QuestionnaireSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=rules.SIDES)
     pain_at_rest = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
     pain_after_running = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
-    pain_duration_days = serializers.IntegerField(min_value=0)
+    pain_duration_days = serializers.IntegerField(
+        min_value=0, max_value=rules.PAIN_DURATION_DAYS_MAX
+    )
     still_running = serializers.BooleanField()
-    weekly_distance_km = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=0)
+    weekly_distance_km = KilometresField()
     recent_training_change = serializers.BooleanField()
     recent_shoe_change = serializers.BooleanField()
     known_flat_feet = serializers.BooleanField()
-    previous_sprains = serializers.IntegerField(min_value=0, max_value=1000)
+    previous_sprains = serializers.IntegerField(min_value=0, max_value=rules.PREVIOUS_SPRAINS_MAX)
 
     def validate(self, attrs):
         # The cross-field rules (mechanism with the onset) live in triage.rules, once.
@@ -67,7 +114,7 @@ class TriageSerializer(serializers.Serializer):
     )
 
 
-class IntakeCreateSerializer(serializers.Serializer):
+class IntakeCreateSerializer(api_serializers.Serializer):
     patient = serializers.PrimaryKeyRelatedField(
         queryset=Patient.objects.all(), required=False, help_text="An existing patient's id."
     )
@@ -112,12 +159,12 @@ class IntakeSerializer(serializers.ModelSerializer):
 
 
 class IntakeFilter(FilterSet):
-    recorded_after = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
-    recorded_before = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
+    recorded_after = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_before = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     urgency = django_filters.MultipleChoiceFilter(
         choices=[(u, u) for u in rules.URGENCIES], distinct=False
     )
-    patient = django_filters.NumberFilter(field_name="case__patient")
+    patient = IdFilter(field_name="case__patient")
 
     class Meta:
         model = Intake

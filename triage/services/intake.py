@@ -53,11 +53,11 @@ def intake_create(
         patient = clinic_services.patient_create(**new_patient, allow_duplicate=allow_duplicate)
     result = intake_triage(patient=patient, questionnaire=questionnaire)
 
-    case = Case(patient=patient, side=questionnaire["side"], status=CaseStatus.TRIAGED)
+    answers = rules.questionnaire_answers(questionnaire)
+    answers["mechanism"] = answers["mechanism"] or ""
+    case = Case(patient=patient, side=answers["side"], status=CaseStatus.TRIAGED)
     case.set_urgency(result.urgency)
     case.save()
-    answers = {name: questionnaire[name] for name in rules.QUESTIONNAIRE_FIELDS}
-    answers["mechanism"] = answers.get("mechanism") or ""
     return Intake.objects.create(
         case=case,
         recorded_by=recorded_by,
