@@ -59,5 +59,8 @@ class TalusViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
         ):
             # Where the new record lives (RFC 9110): clients, and the fuzzer's stateful
             # phase, follow it rather than guess the address.
-            response["Location"] = self.reverse_action("detail", kwargs={"pk": response.data["id"]})
+            # A path, not an absolute URL: the same behind any proxy or host name.
+            response["Location"] = self.reverse_action(
+                "detail", kwargs={"pk": response.data["id"]}, request=None
+            )
         return response

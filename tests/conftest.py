@@ -10,6 +10,7 @@ import datetime
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
@@ -124,6 +125,49 @@ CHROMIUM_ARGS = [
 ]
 
 
+AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
+_AXE_RUN = """async () => {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+    }));
+}"""
+
+
+class AxeAudit:
+    """axe-core on every page the browser loads; serious and critical violations fail the test.
+
+    axe is injected into every document by an init script (which the pages' CSP does not
+    govern) and run when each page has loaded. A page the test leaves before axe finished
+    (it clicked on) cannot be audited and is counted, not failed.
+    """
+
+    def __init__(self) -> None:
+        self.audited: list[str] = []
+        self.interrupted: list[str] = []
+        self.violations: list[tuple[str, dict]] = []
+
+    def __call__(self, page) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        url = page.url
+        try:
+            found = page.evaluate(_AXE_RUN)
+        except PlaywrightError:  # the page navigated away while axe ran
+            self.interrupted.append(url)
+            return
+        self.audited.append(url)
+        self.violations += [(url, v) for v in found if v["impact"] in AXE_FAILING_IMPACTS]
+
+    def report(self) -> str:
+        return "\n".join(
+            f"{v['impact']}: {v['id']} ({v['help']}) on {url} at {', '.join(v['targets'])}"
+            for url, v in self.violations
+        )
+
+
 @pytest.fixture
 def page(live_server, tmp_path, request):
     """A Playwright page in headless Chromium, pointed at live_server.
@@ -158,9 +202,15 @@ def page(live_server, tmp_path, request):
             base_url=live_server.url, viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(15_000)
+        context.add_init_script(path=str(AXE_SCRIPT))
+        audit = AxeAudit()
         browser_page = context.new_page()
+        browser_page.on("load", audit)
+        request.node.axe_audit = audit
         try:
             yield browser_page
+            # The last page may still be loading when the test's last assertion passes.
+            browser_page.wait_for_load_state("load")
         finally:
             shot = tmp_path / "last-page.png"
             browser_page.screenshot(path=str(shot), full_page=True)
@@ -173,6 +223,8 @@ def page(live_server, tmp_path, request):
 
             connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if audit.violations:
+        pytest.fail("axe-core found serious or critical violations:\n" + audit.report())
 
 
 def log_in(page, username: str, password: str = "correct horse battery") -> None:

@@ -33,7 +33,7 @@ QUESTIONNAIRE = {
     "pain_after_running": 6,
     "pain_duration_days": 30,
     "still_running": True,
-    "weekly_distance_km": "35.0",
+    "weekly_distance_km": 35.0,
     "recent_training_change": True,
     "recent_shoe_change": False,
     "known_flat_feet": False,

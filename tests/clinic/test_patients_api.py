@@ -180,5 +180,5 @@ def test_it_answers_where_the_new_patient_lives(rita, api_as):
 
     assert response.status_code == 201
     location = response["Location"]
-    assert location == f"http://testserver{URL}{response.json()['id']}/"
+    assert location == f"{URL}{response.json()['id']}/"
     assert client.get(location).json()["id"] == response.json()["id"]

@@ -296,4 +296,4 @@ def test_it_answers_where_the_new_intake_lives(rita, api_as):
     response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE})
 
     assert response.status_code == 201
-    assert response["Location"] == f"http://testserver{URL}{response.json()['id']}/"
+    assert response["Location"] == f"{URL}{response.json()['id']}/"
