@@ -142,11 +142,12 @@ class AutoSchema(SpectacularAutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "Location",
-                    OpenApiTypes.URI,
+                    # A path relative to the server (RFC 3986 "uri-reference").
+                    {"type": "string", "format": "uri-reference"},
                     OpenApiParameter.HEADER,
                     response=[201],
                     required=True,
-                    description="The new record's address.",
+                    description="The new record's path, e.g. /api/v1/patients/6/.",
                 )
             )
         if self._uses_etag() and "{" in self.path:
