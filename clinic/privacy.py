@@ -130,7 +130,7 @@ def patient_anonymise(*, patient: Patient, today: datetime.date | None = None) -
         **{name: identity[name] for name in IDENTITY_FIELDS}, preferred_channel=Channel.NONE
     )
     # The reminders' recipients are the patient's old address or phone number.
-    from rehab.reminder_models import Reminder, ReminderStatus
+    from reminders.models import Reminder, ReminderStatus
 
     reminders = Reminder.objects.filter(case__patient=patient)
     reminders.filter(status=ReminderStatus.PENDING).update(

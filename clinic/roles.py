@@ -23,7 +23,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "clinic.case": ("add", "change", "view"),
         "triage.intake": ("add", "view"),
         "rehab.physiosession": ("add", "change", "view"),
-        "rehab.reminder": ("view",),
+        "reminders.reminder": ("view",),
     },
     PHYSIO: {
         "clinic.patient": ("view",),
@@ -36,7 +36,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rehab.physiosession": ("add", "change", "view"),
         "rehab.outcomemeasure": ("add", "change", "view"),
         "rehab.returntorun": ("add", "change", "view"),
-        "rehab.reminder": ("view",),
+        "reminders.reminder": ("view",),
     },
     DOCTOR: {
         "clinic.patient": ("view",),
@@ -49,7 +49,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rehab.treatmentplan": ("view",),
         "rehab.physiosession": ("view",),
         "rehab.outcomemeasure": ("view",),
-        "rehab.reminder": ("view",),
+        "reminders.reminder": ("view",),
     },
 }
 

@@ -208,7 +208,7 @@ def test_it_reads_the_retention_period_from_the_environment():
 
 
 def test_it_forgets_the_reminder_addresses_of_an_anonymised_patient(case, paula, settings):
-    from rehab.models import Reminder
+    from reminders.models import Reminder
 
     settings.MEDICAL_RECORD_RETENTION_YEARS = 1
     discharged(case, paula, timezone.now() - datetime.timedelta(days=800))

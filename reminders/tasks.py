@@ -1,7 +1,7 @@
-"""Celery tasks of the rehab app: the reminder dispatcher and the senders.
+"""Celery tasks of the reminders app: the dispatcher, the senders and the failure alert.
 
-All take ids (or nothing), reload, check state, then act through
-``rehab.services.reminders``; running any of them twice does no harm.
+All take ids (or nothing), reload, check state, then act through ``reminders.services``;
+running any of them twice does no harm.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from rehab.services import reminders as services
+from reminders.services import alerts, dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _queue_batch(reminder_ids: list[int]) -> None:
 
 
 @shared_task(
-    name="rehab.tasks.dispatch_due_reminders",
+    name="reminders.tasks.dispatch_due_reminders",
     acks_late=True,
     time_limit=120,
     soft_time_limit=100,
@@ -50,15 +50,15 @@ def _queue_batch(reminder_ids: list[int]) -> None:
 def dispatch_due_reminders() -> int:
     """Claim due reminders (and retries whose time has come) in batches; after each commits,
     queue a send task per SEND_BATCH_SIZE."""
-    if services.in_quiet_hours() is not None:
+    if dispatch.in_quiet_hours() is not None:
         return 0
     queued = 0
     limit = settings.REMINDER_DISPATCH_MAX
     while queued < limit:
-        size = min(services.CLAIM_BATCH_SIZE, limit - queued)
+        size = min(dispatch.CLAIM_BATCH_SIZE, limit - queued)
         with transaction.atomic():
-            ids = services.reminders_claim_due(batch_size=size)
-            step = services.SEND_BATCH_SIZE
+            ids = dispatch.reminders_claim_due(batch_size=size)
+            step = dispatch.SEND_BATCH_SIZE
             for start in range(0, len(ids), step):
                 chunk = ids[start : start + step]
                 transaction.on_commit(partial(_queue_batch, chunk))
@@ -71,7 +71,7 @@ def dispatch_due_reminders() -> int:
 
 
 @shared_task(
-    name="rehab.tasks.send_reminders",
+    name="reminders.tasks.send_reminders",
     acks_late=True,
     reject_on_worker_lost=True,
     time_limit=SEND_TIME_LIMIT,
@@ -85,7 +85,7 @@ def send_reminders(reminder_ids: list[int]) -> dict[str, str]:
     dispatcher takes it again): nothing is retried from a worker's memory. Ids left when the
     time budget runs out are queued as a new batch.
     """
-    result = services.reminders_send_batch(
+    result = dispatch.reminders_send_batch(
         reminder_ids=list(reminder_ids), time_budget=BATCH_TIME_BUDGET
     )
     if result.rest:
@@ -104,7 +104,7 @@ def send_reminders(reminder_ids: list[int]) -> dict[str, str]:
 
 
 @shared_task(
-    name="rehab.tasks.send_reminder",
+    name="reminders.tasks.send_reminder",
     acks_late=True,
     reject_on_worker_lost=True,
     time_limit=SEND_TIME_LIMIT,
@@ -113,13 +113,13 @@ def send_reminders(reminder_ids: list[int]) -> dict[str, str]:
 )
 def send_reminder(reminder_id: int) -> str:
     """Send one claimed reminder once; a failure waits for its next try in the outbox."""
-    outcome = services.reminder_send(reminder_id=reminder_id)
+    outcome = dispatch.reminder_send(reminder_id=reminder_id)
     logger.info("Reminder %s: %s.", reminder_id, outcome)
     return outcome
 
 
 @shared_task(
-    name="rehab.tasks.alert_failed_reminders",
+    name="reminders.tasks.alert_failed_reminders",
     acks_late=True,
     time_limit=60,
     soft_time_limit=50,
@@ -127,4 +127,4 @@ def send_reminder(reminder_id: int) -> str:
 )
 def alert_failed_reminders() -> int:
     """Email the clinic's admins about reminders that failed since the last alert."""
-    return services.reminders_alert_failures()
+    return alerts.reminders_alert_failures()

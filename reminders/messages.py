@@ -10,10 +10,10 @@ from django.core import signing
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from rehab import reminder_rules as rules
-from rehab.reminder_models import Reminder, ReminderKind
+from reminders import rules
+from reminders.models import Reminder, ReminderKind
 
-STOP_SALT = "rehab.reminders.stop"
+STOP_SALT = "reminders.stop"
 # A stop link keeps working for six months after the message that carried it.
 STOP_LINK_MAX_AGE = 180 * 24 * 3600
 
@@ -41,7 +41,7 @@ def patient_id_from_stop_token(token: str) -> int:
 
 def stop_url(patient_id: int) -> str:
     """The absolute opt-out link for a patient."""
-    path = reverse("rehab:reminder-stop", kwargs={"token": stop_token(patient_id)})
+    path = reverse("reminders:stop", kwargs={"token": stop_token(patient_id)})
     return f"{settings.SITE_URL}{path}"
 
 
@@ -74,7 +74,7 @@ def context_for(reminder: Reminder) -> dict:
 
 
 def _render(name: str, context: dict) -> str:
-    return render_to_string(f"rehab/reminders/{name}", context).strip()
+    return render_to_string(f"reminders/{name}", context).strip()
 
 
 def render(reminder: Reminder, *, channel: str | None = None) -> RenderedReminder:
@@ -118,7 +118,7 @@ def render_failure_alert(failures: list[dict]) -> tuple[str, str]:
         "clinic_name": settings.CLINIC_NAME,
         "count": len(lines),
         "failures": lines,
-        "admin_url": f"{settings.SITE_URL}{reverse('admin:rehab_reminder_changelist')}"
+        "admin_url": f"{settings.SITE_URL}{reverse('admin:reminders_reminder_changelist')}"
         "?status__exact=failed",
     }
     subject = " ".join(_render("failure_alert_subject.txt", context).split())

@@ -10,11 +10,11 @@ from django.core import mail, signing
 from django.utils import timezone
 
 from clinic.models import AuditEvent
-from rehab import reminder_messages
-from rehab.reminder_models import Reminder, ReminderStatus
-from rehab.services import reminders as services
+from reminders import messages as reminder_messages
+from reminders.models import Reminder, ReminderStatus
+from reminders.services import events
 from tests.factories import CaseFactory
-from tests.rehab.reminder_helpers import make_reminder, run_dispatch
+from tests.reminders.helpers import make_reminder, run_dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_opening_the_link_asks_to_confirm_and_changes_nothing(client, case):
 def test_confirming_withdraws_consent_and_cancels_pending_reminders(client, case, dan):
     pending = make_reminder(case, due_at=timezone.now() + timedelta(days=1))
     sent = make_reminder(case, status="sent", sent_at=timezone.now())
-    services.reminders_for_referral_performed(
+    events.reminders_for_referral_performed(
         case=case, referral_id=3, performed_at=timezone.now(), requesting_doctor=dan
     )
 
@@ -129,7 +129,7 @@ def test_a_patient_who_stopped_gets_nothing_more(
 ):
     settings.REMINDER_QUIET_HOURS = None
     client.post(stop_path(case.patient_id))
-    services.reminders_for_discharge(case=case, discharged_at=timezone.now() - timedelta(days=50))
+    events.reminders_for_discharge(case=case, discharged_at=timezone.now() - timedelta(days=50))
 
     outcomes = run_dispatch(monkeypatch, django_capture_on_commit_callbacks)
 

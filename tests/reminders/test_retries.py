@@ -14,13 +14,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from clinic import roles
-from rehab import reminder_rules as rules
-from rehab import tasks
-from rehab.reminder_models import Reminder, ReminderStatus
-from rehab.services import reminders as services
+from reminders import rules, tasks
+from reminders.models import Reminder, ReminderStatus
+from reminders.services import alerts
+from reminders.services import dispatch as dispatching
 from tests.clinic.test_settings import load_settings
 from tests.factories import CaseFactory, PatientFactory, UserFactory
-from tests.rehab.reminder_helpers import make_reminder
+from tests.reminders.helpers import make_reminder
 
 T0 = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
 POLICY = rules.RetryPolicy(
@@ -74,7 +74,7 @@ class TestTheSchedule:
         settings.REMINDER_RETRY_MAX_SECONDS = 50
         settings.REMINDER_GIVE_UP_SECONDS = 500
 
-        assert services.retry_policy() == rules.RetryPolicy(
+        assert dispatching.retry_policy() == rules.RetryPolicy(
             first=timedelta(seconds=5),
             ceiling=timedelta(seconds=50),
             give_up=timedelta(seconds=500),
@@ -83,7 +83,7 @@ class TestTheSchedule:
 
 class TestTheSettings:
     def test_the_defaults_retry_for_a_day_at_most_an_hour_apart(self, settings):
-        assert services.retry_policy() == POLICY
+        assert dispatching.retry_policy() == POLICY
 
     def test_a_ceiling_below_the_first_wait_is_refused(self):
         result = load_settings(
@@ -134,7 +134,7 @@ class TestTheFailureAlert:
         make_reminder(case, status="skipped", skip_reason="The patient has not consented.")
         make_reminder(case)  # pending: still being tried
 
-        assert services.reminders_alert_failures() == 2
+        assert alerts.reminders_alert_failures() == 2
 
         (alert,) = mail.outbox
         assert alert.to == [ada.email]
@@ -142,12 +142,12 @@ class TestTheFailureAlert:
         assert f"reminder #{failed.pk} (case #{case.pk})" in alert.body
         assert f"reminder #{other.pk} (case #{other.case_id})" in alert.body
         assert "SMTPServerDisconnected" in alert.body
-        assert "/admin/rehab/reminder/?status__exact=failed" in alert.body
+        assert "/admin/reminders/reminder/?status__exact=failed" in alert.body
         # Like every staff message it names no patient.
         assert case.patient.family_name not in alert.body
         assert case.patient.email not in alert.body
         # Told once: the next run has nothing new to say.
-        assert services.reminders_alert_failures() == 0
+        assert alerts.reminders_alert_failures() == 0
         assert len(mail.outbox) == 1
         assert Reminder.objects.filter(alerted_at__isnull=True, status="failed").count() == 0
 
@@ -158,7 +158,7 @@ class TestTheFailureAlert:
         UserFactory(username="rita2", role=roles.RECEPTION, email="rita2@clinic.example")
         UserFactory(username="noaddress", role=roles.ADMIN, email="")
 
-        services.reminders_alert_failures()
+        alerts.reminders_alert_failures()
 
         (alert,) = mail.outbox
         assert alert.to == ["ada2@clinic.example", "desk@clinic.example"]
@@ -166,17 +166,17 @@ class TestTheFailureAlert:
     def test_an_alert_the_mail_server_refused_is_sent_by_a_later_run(self, ada, failed, settings):
         settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
 
-        assert services.reminders_alert_failures() == 0
+        assert alerts.reminders_alert_failures() == 0
 
         failed.refresh_from_db()
         assert failed.alerted_at is None
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        assert services.reminders_alert_failures() == 1
+        assert alerts.reminders_alert_failures() == 1
         assert len(mail.outbox) == 1
 
     def test_without_anybody_to_tell_the_error_log_is_the_alert(self, failed, caplog):
-        with caplog.at_level(logging.ERROR, logger="rehab.services.reminders"):
-            assert services.reminders_alert_failures() == 1
+        with caplog.at_level(logging.ERROR, logger="reminders.services.alerts"):
+            assert alerts.reminders_alert_failures() == 1
 
         assert "1 reminders failed and nobody can be told" in caplog.text
         assert mail.outbox == []
@@ -187,8 +187,8 @@ class TestTheFailureAlert:
         with time_machine.travel(T0, tick=False):
             reminder = make_reminder(case, event_at=T0 + timedelta(days=3))
             Reminder.objects.filter(pk=reminder.pk).update(failing_since=T0 - timedelta(days=1))
-            ids = services.reminders_claim_due()
-            assert services.reminders_send_batch(reminder_ids=ids).outcomes == {
+            ids = dispatching.reminders_claim_due()
+            assert dispatching.reminders_send_batch(reminder_ids=ids).outcomes == {
                 reminder.pk: "failed"
             }
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -199,7 +199,7 @@ class TestTheFailureAlert:
     def test_the_alert_runs_every_five_minutes(self, settings):
         entry = settings.CELERY_BEAT_SCHEDULE["alert-failed-reminders"]
 
-        assert entry["task"] == "rehab.tasks.alert_failed_reminders"
+        assert entry["task"] == "reminders.tasks.alert_failed_reminders"
         assert entry["schedule"] == 300.0
 
 
@@ -228,7 +228,7 @@ def test_a_broker_refusing_a_batch_leaves_the_rows_for_the_lease(
     assert reminder.claim_token is not None
     after_lease = T0 + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
     with time_machine.travel(after_lease, tick=False):
-        assert services.reminders_claim_due() == [reminder.pk]
+        assert dispatching.reminders_claim_due() == [reminder.pk]
 
 
 def test_a_lost_message_is_claimed_again_within_three_minutes(settings):

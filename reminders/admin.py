@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from rehab.reminder_models import Reminder
-from rehab.services import reminders as services
+from reminders.models import Reminder
+from reminders.services import actions
 
 
 @admin.register(Reminder)
@@ -40,7 +40,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry (failed, skipped or cancelled → pending)")
     def retry(self, request, queryset):
-        done = sum(services.reminder_retry(reminder=reminder) for reminder in queryset)
+        done = sum(actions.reminder_retry(reminder=reminder) for reminder in queryset)
         skipped = queryset.count() - done
         self.message_user(request, f"{done} reminder(s) queued again.", messages.SUCCESS)
         if skipped:
@@ -53,9 +53,9 @@ class ReminderAdmin(admin.ModelAdmin):
         done = 0
         for reminder in queryset:
             try:
-                services.reminder_cancel(reminder=reminder)
+                actions.reminder_cancel(reminder=reminder)
                 done += 1
-            except services.ReminderNotPending:
+            except actions.ReminderNotPending:
                 continue
         self.message_user(request, f"{done} reminder(s) cancelled.", messages.SUCCESS)
         if done < len(queryset):

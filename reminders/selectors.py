@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from clinic.selectors import cases_visible_to
-from rehab.reminder_models import Reminder
+from reminders.models import Reminder
 
 
 def reminders_visible_to(user) -> QuerySet[Reminder]:

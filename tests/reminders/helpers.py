@@ -10,7 +10,7 @@ from django.db.models import Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rehab.reminder_models import Reminder, ReminderKind, ReminderStatus
+from reminders.models import Reminder, ReminderKind, ReminderStatus
 
 
 def make_reminder(case, **fields) -> Reminder:
@@ -39,7 +39,7 @@ def run_dispatch(monkeypatch, capture) -> list[str]:
     outcome of every reminder a batch touched (``retry`` and ``held`` rows wait in the
     outbox for their next try: a later run, once the clock has reached it, takes them).
     """
-    from rehab import tasks
+    from reminders import tasks
 
     outcomes: list[str] = []
 

@@ -9,8 +9,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from rehab.reminder_models import Reminder, ReminderStatus
-from rehab.services import reminders as services
+from reminders.models import Reminder, ReminderStatus
+from reminders.services import dispatch as dispatching
+from reminders.services import events
 from tests.factories import CaseFactory, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def in_days(days: float) -> dt.datetime:
 def test_it_writes_a_session_reminder_24_hours_before(case):
     scheduled_at = in_days(3)
 
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=scheduled_at, where="Room 2"
     )
 
@@ -46,10 +47,10 @@ def test_it_writes_a_session_reminder_24_hours_before(case):
 def test_it_keeps_one_row_when_the_same_event_comes_twice(case):
     scheduled_at = in_days(3)
 
-    first = services.reminders_for_session_scheduled(
+    first = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=scheduled_at
     )
-    second = services.reminders_for_session_scheduled(
+    second = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=scheduled_at
     )
 
@@ -58,10 +59,10 @@ def test_it_keeps_one_row_when_the_same_event_comes_twice(case):
 
 
 def test_it_moves_the_pending_reminder_when_the_session_moves(case):
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
     later = in_days(5)
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
 
     reminder = Reminder.objects.get()
     assert reminder.due_at == later - timedelta(hours=24)
@@ -70,21 +71,21 @@ def test_it_moves_the_pending_reminder_when_the_session_moves(case):
 
 
 def test_a_move_releases_a_claim_that_has_not_started_sending(case):
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=in_days(0.5)
     )
-    assert services.reminders_claim_due() == [reminder.pk]
+    assert dispatching.reminders_claim_due() == [reminder.pk]
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(4))
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(4))
 
     reminder.refresh_from_db()
     assert reminder.claim_token is None
     # The message queued for the old time finds no claim and sends nothing.
-    assert services.reminder_send(reminder_id=reminder.pk) == "not-claimed"
+    assert dispatching.reminder_send(reminder_id=reminder.pk) == "not-claimed"
 
 
 def test_a_move_later_than_a_pending_retry_waits_for_the_new_time(case):
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=in_days(0.5)
     )
     # The mail server was away: the row waits for its next try in ten minutes.
@@ -93,33 +94,33 @@ def test_a_move_later_than_a_pending_retry_waits_for_the_new_time(case):
     )
     later = in_days(4)
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
 
     reminder.refresh_from_db()
     assert reminder.due_at == later - timedelta(hours=24)
     assert reminder.next_attempt_at is None
-    assert services.reminders_claim_due() == []
+    assert dispatching.reminders_claim_due() == []
 
 
 def test_a_move_earlier_than_a_pending_retry_keeps_the_retry(case):
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=in_days(0.5)
     )
     retry_at = timezone.now() + timedelta(minutes=10)
     Reminder.objects.filter(pk=reminder.pk).update(next_attempt_at=retry_at)
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(0.4))
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(0.4))
 
     reminder.refresh_from_db()
     assert reminder.next_attempt_at == retry_at
-    assert services.reminders_claim_due() == []
+    assert dispatching.reminders_claim_due() == []
 
 
 def test_it_cancels_the_reminders_of_a_cancelled_session(case):
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
-    services.reminders_for_session_scheduled(case=case, session_id=8, scheduled_at=in_days(4))
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
+    events.reminders_for_session_scheduled(case=case, session_id=8, scheduled_at=in_days(4))
 
-    cancelled = services.reminders_for_session_cancelled(session_id=7)
+    cancelled = events.reminders_for_session_cancelled(session_id=7)
 
     assert cancelled == 1
     statuses = dict(Reminder.objects.values_list("subject_id", "status"))
@@ -127,11 +128,11 @@ def test_it_cancels_the_reminders_of_a_cancelled_session(case):
 
 
 def test_it_revives_the_reminder_when_a_cancelled_session_is_scheduled_again(case):
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
-    services.reminders_for_session_cancelled(session_id=7)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(3))
+    events.reminders_for_session_cancelled(session_id=7)
     again = in_days(6)
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=again)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=again)
 
     reminder = Reminder.objects.get()
     assert reminder.status == ReminderStatus.PENDING
@@ -140,25 +141,25 @@ def test_it_revives_the_reminder_when_a_cancelled_session_is_scheduled_again(cas
 
 def test_a_repeat_of_an_event_already_sent_changes_nothing(case):
     scheduled_at = in_days(3)
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=scheduled_at
     )
     Reminder.objects.filter(pk=reminder.pk).update(status="sent", sent_at=timezone.now())
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=scheduled_at)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=scheduled_at)
 
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT
 
 
 def test_a_session_moved_after_its_reminder_was_sent_is_reminded_again(case):
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=in_days(3)
     )
     Reminder.objects.filter(pk=reminder.pk).update(status="sent", sent_at=timezone.now())
     later = in_days(8)
 
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=later)
 
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.PENDING
@@ -169,19 +170,19 @@ def test_a_session_moved_after_its_reminder_was_sent_is_reminded_again(case):
 
 def test_it_writes_nothing_for_a_session_in_the_past(case):
     assert (
-        services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(-1))
+        events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=in_days(-1))
         is None
     )
     assert not Reminder.objects.exists()
 
 
 def test_a_session_less_than_a_day_away_is_due_at_once(case):
-    reminder = services.reminders_for_session_scheduled(
+    reminder = events.reminders_for_session_scheduled(
         case=case, session_id=7, scheduled_at=in_days(0.25)
     )
 
     assert reminder.due_at < timezone.now()
-    assert services.reminders_claim_due() == [reminder.pk]
+    assert dispatching.reminders_claim_due() == [reminder.pk]
 
 
 # --- No-shows -------------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ def test_a_no_show_writes_the_missed_session_message_for_9_the_next_morning(case
     paris = dt.timezone(timedelta(hours=1))  # November: CET
     scheduled_at = dt.datetime(2031, 11, 26, 17, 30, tzinfo=paris)
 
-    reminder = services.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
+    reminder = events.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
 
     assert reminder.kind == "missed_session"
     assert reminder.idempotency_key == "missed_session:session:7"
@@ -201,10 +202,10 @@ def test_a_no_show_writes_the_missed_session_message_for_9_the_next_morning(case
 
 def test_a_no_show_cancels_the_session_reminder_still_pending(case):
     scheduled_at = in_days(2)
-    services.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=scheduled_at)
+    events.reminders_for_session_scheduled(case=case, session_id=7, scheduled_at=scheduled_at)
 
-    services.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
-    services.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
+    events.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
+    events.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
 
     statuses = dict(Reminder.objects.values_list("kind", "status"))
     assert statuses == {"session_reminder": "cancelled", "missed_session": "pending"}
@@ -212,9 +213,9 @@ def test_a_no_show_cancels_the_session_reminder_still_pending(case):
 
 def test_a_no_show_corrected_cancels_the_missed_session_message(case):
     scheduled_at = in_days(-0.1)
-    services.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
+    events.reminders_for_no_show(case=case, session_id=7, scheduled_at=scheduled_at)
 
-    services.reminders_for_session_cancelled(session_id=7)
+    events.reminders_for_session_cancelled(session_id=7)
 
     assert Reminder.objects.get().status == ReminderStatus.CANCELLED
 
@@ -227,7 +228,7 @@ def test_a_performed_referral_warns_the_requesting_doctor_7_days_later(case, dan
     dan.save()
     performed_at = in_days(-1)
 
-    reminder = services.reminders_for_referral_performed(
+    reminder = events.reminders_for_referral_performed(
         case=case, referral_id=3, performed_at=performed_at, requesting_doctor=dan
     )
 
@@ -239,19 +240,19 @@ def test_a_performed_referral_warns_the_requesting_doctor_7_days_later(case, dan
 
 
 def test_a_report_cancels_the_overdue_warning(case, dan):
-    services.reminders_for_referral_performed(
+    events.reminders_for_referral_performed(
         case=case, referral_id=3, performed_at=in_days(-1), requesting_doctor=dan
     )
 
-    assert services.reminders_for_referral_reported(referral_id=3) == 1
-    assert services.reminders_for_referral_reported(referral_id=3) == 0
+    assert events.reminders_for_referral_reported(referral_id=3) == 1
+    assert events.reminders_for_referral_reported(referral_id=3) == 0
     assert Reminder.objects.get().status == ReminderStatus.CANCELLED
 
 
 def test_a_doctor_without_an_email_address_gets_channel_none(case):
     doctor = UserFactory(username="nomail", email="")
 
-    reminder = services.reminders_for_referral_performed(
+    reminder = events.reminders_for_referral_performed(
         case=case, referral_id=3, performed_at=in_days(-1), requesting_doctor=doctor
     )
 
@@ -264,8 +265,8 @@ def test_a_doctor_without_an_email_address_gets_channel_none(case):
 def test_a_discharge_writes_two_check_ins_at_14_and_42_days(case):
     discharged_at = in_days(0)
 
-    services.reminders_for_discharge(case=case, discharged_at=discharged_at)
-    services.reminders_for_discharge(case=case, discharged_at=discharged_at)
+    events.reminders_for_discharge(case=case, discharged_at=discharged_at)
+    events.reminders_for_discharge(case=case, discharged_at=discharged_at)
 
     rows = list(Reminder.objects.order_by("due_at").values_list("idempotency_key", "due_at"))
     assert rows == [
@@ -278,7 +279,7 @@ def test_a_patient_who_prefers_sms_is_written_to_by_sms():
     patient = PatientFactory(preferred_channel="sms", phone="+33600000000")
     case = CaseFactory(patient=patient)
 
-    reminders = services.reminders_for_discharge(case=case, discharged_at=in_days(0))
+    reminders = events.reminders_for_discharge(case=case, discharged_at=in_days(0))
 
     assert {(r.channel, r.recipient) for r in reminders} == {("sms", "+33600000000")}
 
@@ -287,7 +288,7 @@ def test_a_patient_without_consent_still_gets_a_row_to_be_skipped_later(case):
     case.patient.reminder_consent = False
     case.patient.save()
 
-    reminders = services.reminders_for_discharge(case=case, discharged_at=in_days(0))
+    reminders = events.reminders_for_discharge(case=case, discharged_at=in_days(0))
 
     assert [r.status for r in reminders] == ["pending", "pending"]
 
@@ -297,7 +298,7 @@ def test_a_patient_without_consent_still_gets_a_row_to_be_skipped_later(case):
 
 def test_the_rows_roll_back_with_the_event_that_wrote_them(case):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.reminders_for_discharge(case=case, discharged_at=in_days(0))
+        events.reminders_for_discharge(case=case, discharged_at=in_days(0))
         raise RuntimeError("the discharge failed")
 
     assert not Reminder.objects.exists()
@@ -306,7 +307,7 @@ def test_the_rows_roll_back_with_the_event_that_wrote_them(case):
 def test_the_idempotency_key_is_a_database_constraint(case):
     from django.db import IntegrityError
 
-    services.reminders_for_discharge(case=case, discharged_at=in_days(0))
+    events.reminders_for_discharge(case=case, discharged_at=in_days(0))
     row = Reminder.objects.first()
     row.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -17,12 +17,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from rehab import sms, tasks
-from rehab.reminder_models import Reminder, ReminderStatus
-from rehab.services import reminders as services
+from reminders import sms, tasks
+from reminders.models import Reminder, ReminderStatus
+from reminders.services import dispatch as dispatching
 from tests.factories import CaseFactory, PatientFactory
-from tests.rehab.reminder_helpers import dispatch_until_settled, make_reminder, run_dispatch
-from tests.rehab.smtp_counter import CountingSMTPServer, free_port
+from tests.reminders.helpers import dispatch_until_settled, make_reminder, run_dispatch
+from tests.reminders.smtp_counter import CountingSMTPServer, free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_quiet_hours")]
 
@@ -46,7 +46,7 @@ def dispatch(monkeypatch, django_capture_on_commit_callbacks):
 
 def _claim() -> list[int]:
     with transaction.atomic():
-        return services.reminders_claim_due()
+        return dispatching.reminders_claim_due()
 
 
 class CountingSmtpBackend(SmtpEmailBackend):
@@ -117,7 +117,7 @@ class TestOneConnectionPerBatch:
         assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
     def test_each_batch_opens_its_own_connection(self, smtp, dispatch, monkeypatch):
-        monkeypatch.setattr(services, "SEND_BATCH_SIZE", 2)
+        monkeypatch.setattr(dispatching, "SEND_BATCH_SIZE", 2)
         for _ in range(5):
             make_reminder(CaseFactory())
 
@@ -131,7 +131,7 @@ class TestOneConnectionPerBatch:
         ids = _claim()
 
         with CaptureQueriesContext(connection) as queries:
-            result = services.reminders_send_batch(reminder_ids=ids)
+            result = dispatching.reminders_send_batch(reminder_ids=ids)
 
         assert result.outcomes == {r.pk: "sent" for r in reminders}
         # One SELECT (rows, cases and patients joined), then per message the send claim
@@ -265,13 +265,13 @@ class TestAFailureInABatch:
         reminders = [make_reminder(CaseFactory()) for _ in range(3)]
         ids = _claim()
 
-        result = services.reminders_send_batch(reminder_ids=ids, time_budget=-1)
+        result = dispatching.reminders_send_batch(reminder_ids=ids, time_budget=-1)
 
         assert result.outcomes == {}
         assert result.rest == ids
         assert mail.outbox == []
         # Still queued under the same claim: the next batch sends them.
-        assert services.reminders_send_batch(reminder_ids=result.rest).outcomes == {
+        assert dispatching.reminders_send_batch(reminder_ids=result.rest).outcomes == {
             r.pk: "sent" for r in reminders
         }
 
@@ -375,7 +375,7 @@ class TestAKilledBatch:
             ids = _claim()
             # The batch sent two, had won the send claim of the third, and was SIGKILLed
             # before the server answered; the last two were never started.
-            services.reminders_send_batch(reminder_ids=ids[:2])
+            dispatching.reminders_send_batch(reminder_ids=ids[:2])
             Reminder.objects.filter(pk=ids[2]).update(
                 sending_at=timezone.now(), attempts=1, claimed_at=timezone.now()
             )
@@ -388,7 +388,7 @@ class TestAKilledBatch:
             assert dispatch() == ["sent"] * 2
             assert dispatch() == []
         in_doubt = Reminder.objects.get(pk=ids[2])
-        assert in_doubt.last_error == services.NO_OUTCOME
+        assert in_doubt.last_error == dispatching.NO_OUTCOME
         with time_machine.travel(in_doubt.next_attempt_at, tick=False):
             assert dispatch() == ["sent"]
 
@@ -400,11 +400,11 @@ class TestAKilledBatch:
     def test_a_redelivered_batch_sends_only_the_rows_never_started(self):
         reminders = [make_reminder(CaseFactory()) for _ in range(4)]
         ids = _claim()
-        services.reminders_send_batch(reminder_ids=ids[:1])
+        dispatching.reminders_send_batch(reminder_ids=ids[:1])
         Reminder.objects.filter(pk=ids[1]).update(sending_at=timezone.now(), attempts=1)
 
         # acks_late + reject_on_worker_lost: the broker hands the same batch out again.
-        outcomes = services.reminders_send_batch(reminder_ids=ids).outcomes
+        outcomes = dispatching.reminders_send_batch(reminder_ids=ids).outcomes
 
         assert outcomes == {
             ids[0]: "not-pending",
@@ -430,12 +430,12 @@ class TestConcurrentBatches:
         reminders = [make_reminder(CaseFactory()) for _ in range(40)]
         ids = _claim()
         barrier = threading.Barrier(2)
-        results: list[services.BatchResult] = []
+        results: list[dispatching.BatchResult] = []
 
         def worker(order):
             try:
                 barrier.wait(timeout=30)
-                results.append(services.reminders_send_batch(reminder_ids=order))
+                results.append(dispatching.reminders_send_batch(reminder_ids=order))
             finally:
                 connection.close()
 

@@ -14,9 +14,9 @@ from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
-from rehab.reminder_models import Reminder, ReminderKind, ReminderStatus
-from rehab.reminder_selectors import reminders_visible_to
-from rehab.services import reminders as services
+from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.selectors import reminders_visible_to
+from reminders.services import actions
 
 
 class ReminderSerializer(serializers.ModelSerializer):
@@ -98,8 +98,8 @@ class ReminderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusVie
         """Cancel a pending reminder; anything else answers 409 and changes nothing."""
         reminder = self.get_object()
         try:
-            reminder = services.reminder_cancel(reminder=reminder)
-        except services.ReminderNotPending:
+            reminder = actions.reminder_cancel(reminder=reminder)
+        except actions.ReminderNotPending:
             raise Conflict(
                 f"Only a pending reminder can be cancelled; this one is {reminder.status}.",
                 code="not_pending",

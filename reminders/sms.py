@@ -51,7 +51,7 @@ class SmsMessage:
 
 
 class LocmemBackend(BaseSmsBackend):
-    """Tests: keeps messages in ``rehab.sms.outbox``, like ``django.core.mail.outbox``."""
+    """Tests: keeps messages in ``reminders.sms.outbox``, like ``django.core.mail.outbox``."""
 
     def send(self, to: str, body: str) -> str | None:
         with _outbox_lock:

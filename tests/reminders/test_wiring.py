@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from rehab.models import Reminder
 from rehab.services.discharge import case_discharge
 from rehab.services.sessions import session_cancel, session_log, session_move, session_schedule
+from reminders.models import Reminder
 from tests.factories import referral_for
 from triage.services import doctor as doctor_services
 

@@ -16,12 +16,12 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
-from rehab import reminder_rules as rules
-from rehab import sms, tasks
-from rehab.reminder_models import Reminder, ReminderStatus
-from rehab.services import reminders as services
+from reminders import rules, sms, tasks
+from reminders.models import Reminder, ReminderStatus
+from reminders.services import actions, delivery, events
+from reminders.services import dispatch as dispatching
 from tests.factories import CaseFactory, PatientFactory
-from tests.rehab.reminder_helpers import dispatch_until_settled, make_reminder, run_dispatch
+from tests.reminders.helpers import dispatch_until_settled, make_reminder, run_dispatch
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -122,9 +122,9 @@ class TestSending:
         settings.DEFAULT_FROM_EMAIL = "Clinic <desk@clinic.example>"
         reminder = make_reminder(case)
         other = make_reminder(CaseFactory())
-        services._deliver(reminder, "email", case.patient.email)
-        services._deliver(reminder, "email", case.patient.email)
-        services._deliver(other, "email", other.case.patient.email)
+        delivery.deliver(reminder, "email", case.patient.email)
+        delivery.deliver(reminder, "email", case.patient.email)
+        delivery.deliver(other, "email", other.case.patient.email)
 
         ids = [m.message()["Message-ID"] for m in mail.outbox]
         assert ids[0] == ids[1] == f"<reminder-{reminder.pk}@clinic.example>"
@@ -203,7 +203,7 @@ class TestSending:
         case.patient.save()
         dan.email = "dan@clinic.example"
         dan.save()
-        services.reminders_for_referral_performed(
+        events.reminders_for_referral_performed(
             case=case,
             referral_id=3,
             performed_at=timezone.now() - timedelta(days=8),
@@ -221,24 +221,24 @@ class TestSending:
 
     def test_a_cancelled_reminder_is_not_sent_by_a_message_already_queued(self, case):
         reminder = make_reminder(case)
-        services.reminders_claim_due()
-        services.reminder_cancel(reminder=reminder)
+        dispatching.reminders_claim_due()
+        actions.reminder_cancel(reminder=reminder)
 
-        assert services.reminder_send(reminder_id=reminder.pk) == "not-pending"
+        assert dispatching.reminder_send(reminder_id=reminder.pk) == "not-pending"
         assert mail.outbox == []
 
     def test_a_second_message_for_the_same_claim_sends_nothing(self, case):
         reminder = make_reminder(case)
-        services.reminders_claim_due()
+        dispatching.reminders_claim_due()
 
-        assert services.reminder_send(reminder_id=reminder.pk) == "sent"
-        assert services.reminder_send(reminder_id=reminder.pk) == "not-pending"
+        assert dispatching.reminder_send(reminder_id=reminder.pk) == "sent"
+        assert dispatching.reminder_send(reminder_id=reminder.pk) == "not-pending"
         assert len(mail.outbox) == 1
 
     def test_it_claims_in_batches_and_queues_each_reminder_once(
         self, monkeypatch, django_capture_on_commit_callbacks
     ):
-        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 2)
+        monkeypatch.setattr(dispatching, "CLAIM_BATCH_SIZE", 2)
         reminders = [make_reminder(CaseFactory()) for _ in range(5)]
         batches = []
         monkeypatch.setattr(tasks.send_reminders, "delay", batches.append)
@@ -252,8 +252,8 @@ class TestSending:
     def test_it_queues_one_send_task_per_send_batch(
         self, monkeypatch, django_capture_on_commit_callbacks
     ):
-        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 7)
-        monkeypatch.setattr(services, "SEND_BATCH_SIZE", 3)
+        monkeypatch.setattr(dispatching, "CLAIM_BATCH_SIZE", 7)
+        monkeypatch.setattr(dispatching, "SEND_BATCH_SIZE", 3)
         reminders = [make_reminder(CaseFactory()) for _ in range(10)]
         batches = []
         monkeypatch.setattr(tasks.send_reminders, "delay", batches.append)
@@ -269,7 +269,7 @@ class TestSending:
         self, settings, monkeypatch, django_capture_on_commit_callbacks
     ):
         settings.REMINDER_DISPATCH_MAX = 3
-        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 2)
+        monkeypatch.setattr(dispatching, "CLAIM_BATCH_SIZE", 2)
         for _ in range(5):
             make_reminder(CaseFactory())
         batches = []
@@ -301,7 +301,7 @@ class TestSending:
 @pytest.fixture
 def no_jitter(monkeypatch):
     """Retries wait exactly the schedule's time (jitter only ever shortens a wait)."""
-    monkeypatch.setattr(services.random, "random", lambda: 0.0)
+    monkeypatch.setattr(dispatching.random, "random", lambda: 0.0)
 
 
 class RecordingFlakyEmailBackend(FlakyEmailBackend):
@@ -501,10 +501,10 @@ class TestQuietHours:
     def test_a_send_that_meets_quiet_hours_waits_for_the_morning(self, case, dispatch):
         with time_machine.travel(dt.datetime(2031, 11, 26, 20, 59, tzinfo=PARIS), tick=False):
             reminder = make_reminder(case, event_at=timezone.now() + timedelta(days=2))
-            services.reminders_claim_due()
+            dispatching.reminders_claim_due()
         with time_machine.travel(dt.datetime(2031, 11, 26, 21, 0, 30, tzinfo=PARIS), tick=False):
             # The worker took the message after 21:00.
-            assert services.reminder_send(reminder_id=reminder.pk) == "deferred"
+            assert dispatching.reminder_send(reminder_id=reminder.pk) == "deferred"
 
         reminder.refresh_from_db()
         assert reminder.status == ReminderStatus.PENDING
@@ -540,7 +540,7 @@ class TestCrashedWorker:
         with time_machine.travel(self.START, tick=False):
             reminder = make_reminder(case)
             # The dispatcher claimed it and queued the message; the worker died before sending.
-            assert services.reminders_claim_due() == [reminder.pk]
+            assert dispatching.reminders_claim_due() == [reminder.pk]
         with time_machine.travel(self.START + timedelta(seconds=60), tick=False):
             # Within the lease nobody takes it again.
             assert dispatch() == []
@@ -559,11 +559,11 @@ class TestCrashedWorker:
     ):
         with time_machine.travel(self.START, tick=False):
             reminder = make_reminder(case)
-            services.reminders_claim_due()
+            dispatching.reminders_claim_due()
             # The worker won the conditional UPDATE, then was killed before the mail server.
             Reminder.objects.filter(pk=reminder.pk).update(sending_at=timezone.now(), attempts=1)
             # The broker re-delivers its message (acks_late): it sees a send under way.
-            assert services.reminder_send(reminder_id=reminder.pk) == "in-progress"
+            assert dispatching.reminder_send(reminder_id=reminder.pk) == "in-progress"
         after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
         with time_machine.travel(after_lease, tick=False):
             # The attempt had no outcome: it counts as a failure, and waits like one.
@@ -571,7 +571,7 @@ class TestCrashedWorker:
         reminder.refresh_from_db()
         assert reminder.sending_at is None
         assert reminder.claim_token is None
-        assert reminder.last_error == services.NO_OUTCOME
+        assert reminder.last_error == dispatching.NO_OUTCOME
         assert reminder.next_attempt_at == after_lease + timedelta(seconds=60)
         with time_machine.travel(reminder.next_attempt_at, tick=False):
             assert dispatch() == ["sent"]
@@ -583,7 +583,7 @@ class TestCrashedWorker:
     def test_a_reminder_that_keeps_killing_workers_ends_failed(self, case, dispatch, settings):
         with time_machine.travel(self.START, tick=False):
             reminder = make_reminder(case)
-            services.reminders_claim_due()
+            dispatching.reminders_claim_due()
             # Its sends have been dying for a day; the last one died too.
             Reminder.objects.filter(pk=reminder.pk).update(
                 sending_at=timezone.now(),
@@ -633,7 +633,7 @@ class TestConcurrentDispatchers:
 
         def slow_dispatcher():
             with transaction.atomic():
-                ids = services.reminders_claim_due(batch_size=6)
+                ids = dispatching.reminders_claim_due(batch_size=6)
                 holding.set()
                 release.wait(timeout=30)
             return ids
@@ -641,7 +641,7 @@ class TestConcurrentDispatchers:
         def fast_dispatcher():
             holding.wait(timeout=30)
             with transaction.atomic():
-                ids = services.reminders_claim_due(batch_size=100)
+                ids = dispatching.reminders_claim_due(batch_size=100)
             release.set()
             return ids
 
@@ -660,13 +660,13 @@ class TestConcurrentDispatchers:
     def test_two_workers_with_every_message_twice_send_each_reminder_once(self):
         reminders = [make_reminder(CaseFactory()) for _ in range(20)]
         with transaction.atomic():
-            ids = services.reminders_claim_due()
+            ids = dispatching.reminders_claim_due()
         barrier = threading.Barrier(2)
         outcomes: list[list[str]] = []
 
         def worker():
             barrier.wait(timeout=30)
-            return [services.reminder_send(reminder_id=pk) for pk in ids]
+            return [dispatching.reminder_send(reminder_id=pk) for pk in ids]
 
         threads = [_in_thread(worker, outcomes), _in_thread(worker, outcomes)]
         for thread in threads:
@@ -681,11 +681,11 @@ class TestConcurrentDispatchers:
 
     def test_two_full_dispatch_runs_at_once_send_each_reminder_once(self, monkeypatch):
         reminders = [make_reminder(CaseFactory()) for _ in range(30)]
-        monkeypatch.setattr(services, "CLAIM_BATCH_SIZE", 4)
+        monkeypatch.setattr(dispatching, "CLAIM_BATCH_SIZE", 4)
         monkeypatch.setattr(
             tasks.send_reminders,
             "delay",
-            lambda ids: services.reminders_send_batch(reminder_ids=ids),
+            lambda ids: dispatching.reminders_send_batch(reminder_ids=ids),
         )
         barrier = threading.Barrier(2)
         counts: list[int] = []

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from clinic.models import AuditEvent
-from rehab.reminder_models import Reminder, ReminderStatus
+from reminders.models import Reminder, ReminderStatus
 from tests.factories import CaseFactory
-from tests.rehab.reminder_helpers import make_reminder
+from tests.reminders.helpers import make_reminder
 
 URL = "/api/v1/reminders/"
 
@@ -110,7 +110,7 @@ def test_it_refuses_an_unknown_status_filter(dan, api_as):
 def test_it_records_who_read_which_reminders(dan, api_as, reminder):
     api_as(dan).get(URL)
 
-    event = AuditEvent.objects.get(object_type="rehab.reminder")
+    event = AuditEvent.objects.get(object_type="reminders.reminder")
     assert (event.actor, event.patient_id, event.object_id) == (
         dan,
         reminder.case.patient_id,
@@ -176,7 +176,7 @@ def test_it_finds_reminders_by_mrn(rita, api_as, reminder, other_reminder):
 
 # --- Django admin -------------------------------------------------------------------------------
 
-ADMIN_URL = "/admin/rehab/reminder/"
+ADMIN_URL = "/admin/reminders/reminder/"
 
 
 def test_admin_lists_reminders_and_finds_them_by_mrn(client, ada, reminder, other_reminder):

@@ -19,11 +19,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from rehab import tasks
-from rehab.reminder_models import Reminder, ReminderStatus
-from rehab.services import reminders as services
+from reminders import tasks
+from reminders.models import Reminder, ReminderStatus
+from reminders.services import events
 from tests.factories import CaseFactory, PatientFactory, UserFactory
-from tests.rehab.smtp_counter import CountingSMTPServer
+from tests.reminders.smtp_counter import CountingSMTPServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,11 +129,11 @@ def test_a_real_worker_mails_each_consenting_recipient_exactly_once(worker, smtp
     refused = PatientFactory(email="no.consent@example.org", reminder_consent=False)
     silent = PatientFactory(email="silent@example.org", preferred_channel="none")
     for patient in [*consenting, refused, silent]:
-        services.reminders_for_no_show(
+        events.reminders_for_no_show(
             case=CaseFactory(patient=patient), session_id=patient.pk, scheduled_at=due
         )
     doctor = UserFactory(username="dr-it", email="dr.it@clinic.example")
-    services.reminders_for_referral_performed(
+    events.reminders_for_referral_performed(
         case=CaseFactory(patient=refused),
         referral_id=1,
         performed_at=timezone.now() - timedelta(days=8),

@@ -1,8 +1,6 @@
 """Reminders: an outbox of messages, written with the event, sent later by Celery.
 
-Kept out of ``rehab/models.py`` (which imports ``Reminder`` from here) so that the
-reminder engine and the treatment models grow in separate files. The state
-machine and the exactly-once argument are in docs/reminders.md.
+The state machine and the exactly-once argument are in docs/reminders.md.
 """
 
 from __future__ import annotations
@@ -83,11 +81,10 @@ class Reminder(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        app_label = "rehab"
         ordering = ["due_at", "id"]
         indexes = [
             # The dispatcher's query, every minute:
-            #   SELECT id FROM rehab_reminder WHERE status = 'pending'
+            #   SELECT id FROM reminders_reminder WHERE status = 'pending'
             #   AND COALESCE(next_attempt_at, due_at) <= now()
             #   AND (claimed_at IS NULL OR claimed_at < now() - lease)
             #   ORDER BY COALESCE(next_attempt_at, due_at) LIMIT 200 FOR UPDATE SKIP LOCKED
