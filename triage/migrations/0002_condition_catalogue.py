@@ -30,6 +30,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0002_doctor")]
+    dependencies = [("triage", "0001_initial")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -29,6 +29,6 @@ DROP FUNCTION IF EXISTS talus_audit_append_only();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clinic", "0003_privacy_and_history")]
+    dependencies = [("clinic", "0002_roles")]
 
     operations = [RunSQLOnPostgreSQL(FORWARD, BACKWARD)]
