@@ -132,9 +132,8 @@ def sync_roles() -> None:
 def last_migrated_app_label() -> str:
     """The app whose post_migrate signal comes last: the last installed app with models
     (Django sends the signal for those only, in INSTALLED_APPS order)."""
-    return [config for config in apps.get_app_configs() if config.models_module is not None][
-        -1
-    ].label
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    return with_models[-1].label
 
 
 def sync_roles_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
