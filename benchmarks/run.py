@@ -100,7 +100,7 @@ def reset_data(url: str, counts: dict[str, int]) -> dict:
         cases, patients = counts["cases"], counts["patients"]
         conn.execute("DELETE FROM triage_intake WHERE case_id > %s", [cases])
         # Rows a reminders benchmark (benchmarks/reminders) left behind with --keep or a kill.
-        conn.execute("DELETE FROM rehab_reminder WHERE case_id > %s", [cases])
+        conn.execute("DELETE FROM reminders_reminder WHERE case_id > %s", [cases])
         conn.execute("DELETE FROM clinic_case WHERE id > %s", [cases])
         conn.execute("TRUNCATE clinic_auditevent")
         # Tokens live API_TOKEN_TTL_HOURS: make the seeded ones fresh for this run.

@@ -1,12 +1,12 @@
 """A patient's record as a FHIR R4 ``Bundle`` (type ``collection``).
 
 Each app contributes resources through ``register_section``: the core gives the
-Patient and one EpisodeOfCare per case; triage gives QuestionnaireResponse,
-Condition, ServiceRequest and DiagnosticReport; rehab gives Encounter, Procedure
-and Observation. Resources are plain dicts in FHIR JSON; the tests validate the
-bundle with the fhir.resources R4B models. Resource ids and ``fullUrl``s are stable
-``urn:uuid:`` values derived from the record, so two exports of the same record
-match.
+Patient and one EpisodeOfCare per case; the feature apps add theirs (the intake's
+QuestionnaireResponse, Conditions, ServiceRequests and DiagnosticReports, the sessions'
+Encounters, Procedures and Observations: each app's ``fhir.py``). Resources are plain
+dicts in FHIR JSON; the tests validate the bundle with the fhir.resources R4B models.
+Resource ids and ``fullUrl``s are stable ``urn:uuid:`` values derived from the record, so
+two exports of the same record match.
 """
 
 from __future__ import annotations

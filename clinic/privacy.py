@@ -12,6 +12,7 @@ unlinked from the person. See docs/privacy.md.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,20 @@ from clinic.models import AuditEvent, Case, CaseStatus, Channel, Patient
 ANONYMOUS_GIVEN_NAME = "Anonymised"
 ANONYMOUS_FAMILY_NAME = "Patient"
 ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
+
+
+# Apps that keep their own copy of a patient's identity (the address a message was queued
+# for, say) register what anonymising does to it: ``fn(patient)``, run inside the
+# anonymisation's transaction, after the patient's own record and history are scrubbed.
+Anonymiser = Callable[[Patient], None]
+_ANONYMISERS: list[Anonymiser] = []
+
+
+def register_anonymiser(fn: Anonymiser) -> Anonymiser:
+    """Add ``fn`` to what ``patient_anonymise`` runs (once, however often it is registered)."""
+    if fn not in _ANONYMISERS:
+        _ANONYMISERS.append(fn)
+    return fn
 
 
 class RetentionNotOver(Exception):
@@ -129,14 +144,8 @@ def patient_anonymise(*, patient: Patient, today: datetime.date | None = None) -
     patient.history.update(
         **{name: identity[name] for name in IDENTITY_FIELDS}, preferred_channel=Channel.NONE
     )
-    # The reminders' recipients are the patient's old address or phone number.
-    from rehab.reminder_models import Reminder, ReminderStatus
-
-    reminders = Reminder.objects.filter(case__patient=patient)
-    reminders.filter(status=ReminderStatus.PENDING).update(
-        status=ReminderStatus.CANCELLED, skip_reason="Patient anonymised."
-    )
-    reminders.update(recipient="")
+    for anonymise in _ANONYMISERS:
+        anonymise(patient)
     return patient
 
 
@@ -172,8 +181,8 @@ def _tree(obj: models.Model, *, skip: set[type[models.Model]], depth: int) -> di
 def patient_export(*, patient: Patient) -> dict[str, Any]:
     """Everything on record for a patient: demographics, and each case with all its records.
 
-    Built from the models' relations, so a record type added later (reminders, say) is
-    exported without a change here. The access report (who looked) is separate.
+    Built from the models' relations, so a record type an app adds later is exported without
+    a change here. The access report (who looked) is separate.
     """
     # A record reachable from the case directly (an imaging referral) is listed there once,
     # not again under the record that also points at it (its examination).

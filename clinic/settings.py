@@ -189,6 +189,9 @@ INSTALLED_APPS = [
     # Privacy: who changed which clinical record, and when.
     "simple_history",
     "clinic.apps.ClinicConfig",
+    # Feature apps, each standing only on the core and the apps listed before it (the import
+    # contract in pyproject.toml).
+    "reminders.apps.RemindersConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
 ]
@@ -333,12 +336,12 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 vars().update(env_email("EMAIL_URL", "consolemail://"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Talus clinic <no-reply@talus.invalid>")
-SMS_BACKEND = env_str("SMS_BACKEND", "rehab.sms.ConsoleBackend")
+SMS_BACKEND = env_str("SMS_BACKEND", "reminders.sms.ConsoleBackend")
 # Never wait forever on a mail server: a hung SMTP connection would outlive the task's limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
 # A claimed reminder whose message was lost (a worker died, the broker dropped it) is claimed
-# again after this lease. It must outlive the send task's hard time limit (30 s, rehab.tasks)
+# again after this lease. It must outlive the send task's hard time limit (30 s, reminders.tasks)
 # plus the time a batch may wait in the queue, so that a live send is never re-claimed; the
 # recovery of a lost message takes the lease plus one dispatcher period (docs/reminders.md).
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 120, minimum=60)
@@ -414,7 +417,7 @@ CELERY_TIMEZONE = CLINIC_TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     "dispatch-due-reminders": {
-        "task": "rehab.tasks.dispatch_due_reminders",
+        "task": "reminders.tasks.dispatch_due_reminders",
         "schedule": 60.0,
         # A run still queued after a minute is superseded by the next one: never pile up.
         "options": {"expires": 55},
@@ -426,7 +429,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3000},
     },
     "alert-failed-reminders": {
-        "task": "rehab.tasks.alert_failed_reminders",
+        "task": "reminders.tasks.alert_failed_reminders",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

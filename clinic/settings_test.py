@@ -25,5 +25,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Throttle counters in process memory, cleared before each test (tests/conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# An in-memory SMS outbox (rehab.sms.outbox), like mail.outbox.
-SMS_BACKEND = "rehab.sms.LocmemBackend"
+# An in-memory SMS outbox (reminders.sms.outbox), like mail.outbox.
+SMS_BACKEND = "reminders.sms.LocmemBackend"

@@ -5,7 +5,7 @@ registered with ``@register_source``. ``case_timeline(case, user)`` merges every
 entries, sorts them by time and drops ``clinical=True`` entries for roles that must not see
 clinical notes (reception; see ``clinic.selectors.sees_clinical_notes``).
 
-How to add a source (e.g. rehab sessions and outcomes):
+How to add a source (e.g. physiotherapy sessions and outcome measures):
 
 1. Create ``<app>/timeline.py`` (it is imported automatically, like ``admin.py``, the first
    time a timeline is built) with::

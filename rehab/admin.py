@@ -64,6 +64,3 @@ class ReturnToRunAdmin(ReadOnlyAdmin):
 @admin.register(Discharge)
 class DischargeAdmin(ReadOnlyAdmin):
     list_display = ["case", "discharged_by", "discharged_at"]
-
-
-from rehab import reminder_admin  # noqa: E402,F401 - registers the Reminder admin

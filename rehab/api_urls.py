@@ -9,8 +9,3 @@ ROUTES: list[tuple] = [
     ("sessions", PhysioSessionViewSet, "session"),
     ("outcomes", OutcomeMeasureViewSet, "outcome"),
 ]
-
-# Reminders.
-from rehab.api.reminders import ReminderViewSet  # noqa: E402
-
-ROUTES.append(("reminders", ReminderViewSet, "reminder"))

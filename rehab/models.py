@@ -269,6 +269,3 @@ class Discharge(CaseRecord):
 
     def __str__(self) -> str:
         return f"Discharge of case #{self.case_id}"
-
-
-from rehab.reminder_models import Reminder  # noqa: E402,F401 - the outbox, in its own module

@@ -3,7 +3,6 @@
 from django.urls import path
 
 from rehab.views import physio, reception
-from rehab.views import reminders as reminder_views
 
 app_name = "rehab"
 
@@ -20,9 +19,4 @@ urlpatterns = [
     path("rehab/sessions/<int:pk>/log/", physio.session_log, name="session-log"),
     path("rehab/sessions/<int:pk>/move/", reception.session_move, name="session-move"),
     path("rehab/sessions/<int:pk>/cancel/", reception.session_cancel, name="session-cancel"),
-]
-
-# Reminders: the patient's opt-out link (no login).
-urlpatterns += [
-    path("reminders/stop/<str:token>/", reminder_views.reminder_stop, name="reminder-stop"),
 ]

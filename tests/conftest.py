@@ -246,7 +246,7 @@ def catalogue(db):
 
     from django.apps import apps
 
-    migration = importlib.import_module("triage.migrations.0003_condition_catalogue")
+    migration = importlib.import_module("triage.migrations.0002_condition_catalogue")
     migration.seed(apps, None)
 
 

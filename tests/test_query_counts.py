@@ -61,7 +61,7 @@ def _reminder(ctx):
 
     from django.utils import timezone
 
-    from rehab.services.reminders import reminders_for_session_scheduled
+    from reminders.services.events import reminders_for_session_scheduled
 
     return reminders_for_session_scheduled(
         case=_case(ctx),

@@ -34,13 +34,13 @@ from rest_framework.test import APIClient
 
 from clinic import roles, services
 from clinic.urls import router
-from rehab.models import Reminder
-from rehab.reminder_messages import stop_token
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
 from rehab.services.return_to_run import return_to_run_update
 from rehab.services.sessions import session_record, session_schedule
+from reminders.messages import stop_token
+from reminders.models import Reminder
 from tests.factories import PatientFactory, UserFactory, examination_for
 from triage.services import doctor as doctor_services
 from triage.services.intake import intake_create
@@ -606,8 +606,8 @@ TABLE: dict[tuple[str, str], Call] = {
         why="no device yet: nothing to verify, back home",
         api=False,
     ),
-    ("GET", "rehab:reminder-stop"): Call(
-        lambda w: reverse("rehab:reminder-stop", args=[stop_token(w.patient.pk)]),
+    ("GET", "reminders:stop"): Call(
+        lambda w: reverse("reminders:stop", args=[stop_token(w.patient.pk)]),
         S(200, 200, 200, 200, 200, 200),
         NOT_PATIENT_DATA,
         why="the patient's own opt-out link: a confirmation that names nobody",

@@ -5,4 +5,28 @@ class TriageConfig(AppConfig):
     name = "triage"
 
     def ready(self) -> None:
+        from clinic import demo, roles
         from triage import fhir  # noqa: F401 - registers triage's FHIR section
+        from triage.demo import demo_intake
+
+        roles.register_app(
+            self.label,
+            permissions={
+                roles.RECEPTION: {"triage.intake": ("add", "view")},
+                roles.PHYSIO: {
+                    "triage.intake": ("view",),
+                    "triage.examination": ("view",),
+                    "triage.diagnosis": ("view",),
+                    "triage.imagingreferral": ("view",),
+                },
+                roles.DOCTOR: {
+                    "triage.intake": ("view",),
+                    "triage.examination": ("add", "change", "view"),
+                    "triage.diagnosis": ("add", "change", "view"),
+                    "triage.imagingreferral": ("add", "change", "view"),
+                    "triage.condition": ("view",),
+                },
+            },
+            homes={roles.RECEPTION: "triage:reception-home", roles.DOCTOR: "triage:case-list"},
+        )
+        demo.register(demo_intake)

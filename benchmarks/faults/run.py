@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
-from tests.rehab.smtp_counter import CountingSMTPServer, free_port  # noqa: E402
+from tests.reminders.smtp_counter import CountingSMTPServer, free_port  # noqa: E402
 
 PASSWORD = "fault-script-password-1"  # noqa: S105 - a throwaway user in a throwaway database
 
@@ -303,7 +303,7 @@ def scenario_smtp(args: argparse.Namespace) -> bool:
 
     from benchmarks.reminders.run import create_rows, delete_rows
     from clinic.celery import app
-    from rehab.reminder_models import Reminder
+    from reminders.models import Reminder
 
     print(
         f"run {run}: {args.count} due reminders; SMTP down {outage:.0f} s once "
@@ -324,7 +324,9 @@ def scenario_smtp(args: argparse.Namespace) -> bool:
 
     def dispatch() -> None:
         # As beat does: the dispatcher runs in a worker, its entry expiring before the next.
-        app.send_task("rehab.tasks.dispatch_due_reminders", queue=queue, expires=max(1.0, beat - 1))
+        app.send_task(
+            "reminders.tasks.dispatch_due_reminders", queue=queue, expires=max(1.0, beat - 1)
+        )
 
     started = time.monotonic()
     next_dispatch = started

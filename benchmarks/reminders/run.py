@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.rehab.smtp_counter import CountingSMTPServer  # noqa: E402
+from tests.reminders.smtp_counter import CountingSMTPServer  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -121,7 +121,7 @@ def create_rows(count: int, run: str) -> list[str]:
     from django.utils import timezone
 
     from clinic.models import Case, Patient
-    from rehab.reminder_models import Reminder
+    from reminders.models import Reminder
 
     now = timezone.now()
     emails = [f"bench-{run}-{i}@example.org" for i in range(count)]
@@ -162,7 +162,7 @@ def create_rows(count: int, run: str) -> list[str]:
 
 def delete_rows(run: str) -> None:
     from clinic.models import Case, Patient
-    from rehab.reminder_models import Reminder
+    from reminders.models import Reminder
 
     Reminder.objects.filter(idempotency_key__startswith=f"bench:{run}:").delete()
     Case.objects.filter(patient__family_name=f"Bench-{run}").delete()
@@ -182,8 +182,8 @@ def main() -> None:
         from django.core.management import call_command
         from django.db.models import Count
 
-        from rehab.reminder_models import Reminder
-        from rehab.tasks import dispatch_due_reminders
+        from reminders.models import Reminder
+        from reminders.tasks import dispatch_due_reminders
 
         call_command("migrate", verbosity=0)
         print(f"run {run}: writing {args.count} due reminders …", flush=True)

@@ -33,6 +33,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clinic", "0003_bench_indexes")]
+    dependencies = [("clinic", "0003_audit_append_only_trigger")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

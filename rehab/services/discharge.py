@@ -9,9 +9,9 @@ from django.utils import timezone
 from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus
 from rehab.models import Discharge, PhysioSession, SessionStatus
-from rehab.services import reminders
 from rehab.services.common import CLOSED_STATUSES, lock_case, require_assigned_physio
 from rehab.services.sessions import session_cancel
+from reminders.services import events as reminders
 
 
 @transaction.atomic

@@ -19,8 +19,8 @@ from clinic.exceptions import Conflict
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from rehab.models import Intervention, PhysioSession, SessionStatus
-from rehab.services import reminders
 from rehab.services.common import lock_case, require_active, require_assigned_physio
+from reminders.services import events as reminders
 
 LOGGED_STATUSES = (SessionStatus.ATTENDED, SessionStatus.NO_SHOW)
 

@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 from clinic import roles
 from clinic.idempotency import purge_expired
 from clinic.models import AuditEvent, Case, IdempotencyKey, Patient
-from rehab.models import OutcomeMeasure, PhysioSession, Reminder
+from rehab.models import OutcomeMeasure, PhysioSession
+from reminders.models import Reminder
 from tests.factories import UserFactory
 from triage.models import Intake
 

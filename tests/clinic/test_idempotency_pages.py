@@ -10,7 +10,8 @@ import time_machine
 from django.utils import timezone
 
 from clinic.models import Case, IdempotencyKey, Patient
-from rehab.models import Discharge, OutcomeMeasure, PhysioSession, Reminder
+from rehab.models import Discharge, OutcomeMeasure, PhysioSession
+from reminders.models import Reminder
 from tests.factories import examination_for
 from tests.triage.test_reception_pages import GRADUAL, NEW_PATIENT
 from triage.models import Diagnosis, Examination, ImagingReferral, Intake

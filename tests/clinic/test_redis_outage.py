@@ -118,18 +118,18 @@ def test_sessions_and_lockouts_never_live_in_the_cache():
 def test_web_code_queues_tasks_only_through_the_helper_that_survives_the_broker():
     """A publish on commit that raised would turn a committed request into a 500.
 
-    The dispatcher's (rehab/tasks.py) runs in a worker; anything else goes through
+    The dispatcher's (reminders/tasks.py) runs in a worker; anything else goes through
     ``clinic.tasks.enqueue_on_commit``.
     """
     root = Path(__file__).resolve().parents[2]
     publishers = sorted(
         path.relative_to(root).as_posix()
-        for app in ("clinic", "triage", "rehab")
+        for app in ("clinic", "reminders", "triage", "rehab")
         for path in (root / app).rglob("*.py")
         if re.search(r"\.(delay|apply_async|send_task)\(", path.read_text())
     )
 
-    assert publishers == ["clinic/tasks.py", "rehab/tasks.py"]
+    assert publishers == ["clinic/tasks.py", "reminders/tasks.py"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic import roles
-from rehab.models import PhysioSession, Reminder
+from rehab.models import PhysioSession
 from rehab.services.sessions import session_move, session_schedule
+from reminders.models import Reminder
 from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory, UserFactory
 

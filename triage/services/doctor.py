@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
-from rehab.services import reminders
+from reminders.services import events as reminders
 from triage import rules
 from triage.models import (
     OTTAWA_FIELDS,

@@ -1,4 +1,8 @@
-"""``manage.py seed_demo``: demo staff (one per role) and a few demo patients. Idempotent."""
+"""``manage.py seed_demo``: demo staff (one per role) and a few demo patients. Idempotent.
+
+The apps add their records for each new demo patient through ``clinic.demo`` (an intake, a
+case, …): the core names none of them.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from clinic import roles, selectors, services
-from triage.services.intake import intake_create
+from clinic import demo, roles, selectors, services
 
 STAFF = [
     # username, first name, last name, role
@@ -23,37 +26,13 @@ STAFF = [
 ]
 
 PATIENTS = [
-    # given, family, born, sex, channel, consent, side
-    ("Emma", "Martin", date(1991, 3, 14), "female", "email", True, "left"),
-    ("Lucas", "Bernard", date(1978, 11, 2), "male", "sms", True, "right"),
-    ("Chloé", "Dubois", date(2009, 6, 30), "female", "none", False, "right"),
-    ("Noah", "Thomas", date(1969, 1, 21), "male", "email", False, "both"),
-    ("Léa", "Petit", date(1985, 8, 9), "female", "email", True, "left"),
+    # given, family, born, sex, channel, consent
+    ("Emma", "Martin", date(1991, 3, 14), "female", "email", True),
+    ("Lucas", "Bernard", date(1978, 11, 2), "male", "sms", True),
+    ("Chloé", "Dubois", date(2009, 6, 30), "female", "none", False),
+    ("Noah", "Thomas", date(1969, 1, 21), "male", "email", False),
+    ("Léa", "Petit", date(1985, 8, 9), "female", "email", True),
 ]
-
-
-def _demo_questionnaire(side: str, index: int) -> dict:
-    """A varied set of answers: a fresh sprain, a bad trauma, and aching Achilles tendons."""
-    trauma = index % 2 == 0
-    return {
-        "onset": "trauma" if trauma else "gradual",
-        "mechanism": "twist" if trauma else None,
-        "swelling": ["moderate", "severe", "mild"][index % 3] if trauma else "none",
-        "hematoma": index == 2,
-        "mobility": "difficult" if trauma else "normal",
-        "weight_bearing": "impossible" if index == 2 else ("difficult" if trauma else "normal"),
-        "pain_location": "lateral" if trauma else "posterior",
-        "side": "both" if side == "both" else side,
-        "pain_at_rest": 5 if trauma else 2,
-        "pain_after_running": 8 if trauma else 6,
-        "pain_duration_days": 1 if trauma else 40,
-        "still_running": not trauma,
-        "weekly_distance_km": 25 + 5 * index,
-        "recent_training_change": not trauma,
-        "recent_shoe_change": index == 3,
-        "known_flat_feet": index == 1,
-        "previous_sprains": index % 3,
-    }
 
 
 class Command(BaseCommand):
@@ -93,9 +72,8 @@ class Command(BaseCommand):
                 printed.append((username, role, password))
             user.save()
 
-        physio = User.objects.get(username="physio")
-        reception = User.objects.get(username="reception")
-        for index, (given, family, born, sex, channel, consent, side) in enumerate(PATIENTS):
+        staff = {role: User.objects.get(username=username) for username, _, _, role in STAFF}
+        for index, (given, family, born, sex, channel, consent) in enumerate(PATIENTS):
             if selectors.patient_find_duplicate(
                 given_name=given, family_name=family, date_of_birth=born
             ):
@@ -112,13 +90,8 @@ class Command(BaseCommand):
                 preferred_channel=channel,
                 reminder_consent=consent,
             )
-            intake = intake_create(
-                recorded_by=reception,
-                patient=patient,
-                questionnaire=_demo_questionnaire(side, index),
-            )
-            if consent:
-                services.case_update(case=intake.case, assigned_physio=physio)
+            for step in demo.steps():
+                step(patient=patient, index=index, staff=staff)
 
         if printed:
             self.stdout.write(

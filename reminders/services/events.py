@@ -1,0 +1,227 @@
+"""The outbox: the event services other apps call, in their own transaction.
+
+This is the reminders app's public door for the apps built on it (the layers contract in
+pyproject.toml lets triage and rehab import this module of the app, and no other). The
+session, referral and discharge services call these inside their own transaction: the
+reminder row commits or rolls back with the event. They take plain values, are
+keyword-only and idempotent: each row has a unique ``idempotency_key``, so a repeated event
+finds and updates its row instead of adding one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import Case
+from reminders import rules
+from reminders.models import Reminder, ReminderChannel, ReminderKind, ReminderStatus
+from reminders.services.common import clinic_zone, patient_address
+
+SESSION = "session"
+REFERRAL = "referral"
+CASE = "case"
+
+
+def _reminder_put(
+    *,
+    key: str,
+    case: Case,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    due_at: datetime,
+    event_at: datetime,
+    channel: str,
+    recipient: str,
+    location: str = "",
+) -> Reminder:
+    """Create the row for an event, or bring its existing row up to date: never a second row.
+
+    pending   -> moved to the new time (a queued, not yet sending, claim is released);
+    cancelled -> revived (the event is back, e.g. a session re-scheduled after a cancel);
+    sent, skipped or failed -> re-armed only if the event moved; a repeat changes nothing.
+    """
+    fields = {
+        "case": case,
+        "kind": kind,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "due_at": due_at,
+        "event_at": event_at,
+        "location": location,
+        "channel": channel,
+        "recipient": recipient,
+    }
+    with transaction.atomic():
+        reminder, created = Reminder.objects.select_for_update().get_or_create(
+            idempotency_key=key, defaults=fields
+        )
+        if created:
+            return reminder
+        moved = reminder.event_at != event_at or reminder.location != location
+        if reminder.status == ReminderStatus.PENDING:
+            if not moved and reminder.due_at == due_at:
+                return reminder
+            if reminder.sending_at is None:
+                # A message already queued for the old time finds no claim and does nothing.
+                reminder.claim_token = None
+                reminder.claimed_at = None
+            if reminder.next_attempt_at is not None and reminder.next_attempt_at <= due_at:
+                # Waiting out a retry: the new time comes later, and rules (the claim reads
+                # COALESCE(next_attempt_at, due_at), so next_attempt_at is never before due_at).
+                reminder.next_attempt_at = None
+        elif reminder.status == ReminderStatus.CANCELLED or moved:
+            reminder.status = ReminderStatus.PENDING
+            reminder.attempts = 0
+            reminder.last_error = ""
+            reminder.skip_reason = ""
+            reminder.sent_at = None
+            reminder.claim_token = None
+            reminder.claimed_at = None
+            reminder.sending_at = None
+            reminder.next_attempt_at = None
+            reminder.failing_since = None
+            reminder.alerted_at = None
+        else:
+            return reminder
+        for name, value in fields.items():
+            setattr(reminder, name, value)
+        reminder.save()
+        return reminder
+
+
+def _reminders_cancel(*, subject_type: str, subject_id: int, kinds: list[str]) -> int:
+    """Cancel the pending reminders of one subject; answers how many.
+
+    The claim is kept: a send already under way records ``sent`` (it did go out).
+    """
+    return Reminder.objects.filter(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        kind__in=kinds,
+        status=ReminderStatus.PENDING,
+    ).update(status=ReminderStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now())
+
+
+def reminders_for_session_scheduled(
+    *, case: Case, session_id: int, scheduled_at: datetime, where: str = ""
+) -> Reminder | None:
+    """Write, move or revive the patient's reminder 24 h before a scheduled session."""
+    with transaction.atomic():
+        # A session scheduled again is no longer missed.
+        _reminders_cancel(
+            subject_type=SESSION, subject_id=session_id, kinds=[ReminderKind.MISSED_SESSION]
+        )
+        if scheduled_at <= timezone.now():
+            _reminders_cancel(
+                subject_type=SESSION,
+                subject_id=session_id,
+                kinds=[ReminderKind.SESSION_REMINDER],
+            )
+            return None
+        channel, recipient = patient_address(case.patient)
+        return _reminder_put(
+            key=f"session_reminder:session:{session_id}",
+            case=case,
+            kind=ReminderKind.SESSION_REMINDER,
+            subject_type=SESSION,
+            subject_id=session_id,
+            due_at=rules.session_reminder_due(scheduled_at),
+            event_at=scheduled_at,
+            location=where,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_session_cancelled(*, session_id: int) -> int:
+    """Cancel every pending reminder about a session (cancelled, or a no-show corrected)."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=SESSION,
+            subject_id=session_id,
+            kinds=[ReminderKind.SESSION_REMINDER, ReminderKind.MISSED_SESSION],
+        )
+
+
+def reminders_for_no_show(*, case: Case, session_id: int, scheduled_at: datetime) -> Reminder:
+    """Write the 'we missed you' message for 09:00 clinic time the day after a no-show."""
+    with transaction.atomic():
+        _reminders_cancel(
+            subject_type=SESSION, subject_id=session_id, kinds=[ReminderKind.SESSION_REMINDER]
+        )
+        channel, recipient = patient_address(case.patient)
+        return _reminder_put(
+            key=f"missed_session:session:{session_id}",
+            case=case,
+            kind=ReminderKind.MISSED_SESSION,
+            subject_type=SESSION,
+            subject_id=session_id,
+            due_at=rules.missed_session_due(scheduled_at, clinic_zone()),
+            event_at=scheduled_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_referral_performed(
+    *, case: Case, referral_id: int, performed_at: datetime, requesting_doctor
+) -> Reminder:
+    """Write the 'report overdue' message to the requesting doctor, 7 days after the imaging."""
+    email = (getattr(requesting_doctor, "email", "") or "").strip()
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"imaging_overdue:referral:{referral_id}",
+            case=case,
+            kind=ReminderKind.IMAGING_OVERDUE,
+            subject_type=REFERRAL,
+            subject_id=referral_id,
+            due_at=rules.imaging_overdue_due(performed_at),
+            event_at=performed_at,
+            channel=ReminderChannel.EMAIL if email else ReminderChannel.NONE,
+            recipient=email,
+        )
+
+
+def reminders_for_referral_reported(*, referral_id: int) -> int:
+    """Cancel the 'report overdue' message: the report is in."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=REFERRAL, subject_id=referral_id, kinds=[ReminderKind.IMAGING_OVERDUE]
+        )
+
+
+def reminders_for_referral_cancelled(*, referral_id: int) -> int:
+    """Cancel the 'report overdue' message: no report will come."""
+    return reminders_for_referral_reported(referral_id=referral_id)
+
+
+def reminders_for_discharge(*, case: Case, discharged_at: datetime) -> list[Reminder]:
+    """Write the two check-ins, 14 and 42 days after discharge."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return [
+            _reminder_put(
+                key=f"discharge_checkin:case:{case.pk}:{days}",
+                case=case,
+                kind=ReminderKind.DISCHARGE_CHECKIN,
+                subject_type=CASE,
+                subject_id=case.pk,
+                due_at=rules.discharge_checkin_due(discharged_at, days),
+                event_at=discharged_at,
+                channel=channel,
+                recipient=recipient,
+            )
+            for days in rules.DISCHARGE_CHECKIN_DAYS
+        ]
+
+
+def reminders_for_discharge_undone(*, case: Case) -> int:
+    """Cancel the pending check-ins of a case that was re-opened."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=CASE, subject_id=case.pk, kinds=[ReminderKind.DISCHARGE_CHECKIN]
+        )
