@@ -33,7 +33,7 @@ QUESTIONNAIRE = {
     "pain_after_running": 6,
     "pain_duration_days": 30,
     "still_running": True,
-    "weekly_distance_km": "35.0",
+    "weekly_distance_km": 35.0,
     "recent_training_change": True,
     "recent_shoe_change": False,
     "known_flat_feet": False,
@@ -67,7 +67,9 @@ def test_it_answers_a_repeated_intake_with_the_first_response(rita, api_as):
     assert (first.status_code, again.status_code) == (201, 201), first.json()
     assert again.json() == first.json()
     intake = Intake.objects.get()
-    assert first["Location"] == again["Location"] == f"/api/v1/intakes/{intake.pk}/"
+    assert (
+        first["Location"] == again["Location"] == f"http://testserver/api/v1/intakes/{intake.pk}/"
+    )
     assert again["Idempotent-Replayed"] == "true"
     assert not first.has_header("Idempotent-Replayed")
     assert (Patient.objects.count(), Case.objects.count()) == (1, 1)
@@ -95,7 +97,9 @@ def test_it_records_a_repeated_outcome_once(paula, api_as, case):
 
     assert (first.status_code, again.status_code) == (201, 201), first.json()
     assert again.json() == first.json()
-    assert again["Location"] == f"/api/v1/outcomes/{OutcomeMeasure.objects.get().pk}/"
+    assert (
+        again["Location"] == f"http://testserver/api/v1/outcomes/{OutcomeMeasure.objects.get().pk}/"
+    )
 
 
 def test_it_treats_the_same_body_in_another_key_order_as_the_same_request(rita, api_as, case):
