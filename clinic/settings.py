@@ -489,7 +489,7 @@ SPECTACULAR_SETTINGS = {
         "AbilityEnum": "triage.rules.ABILITIES",
         "TestResultEnum": "triage.models.TestResult",
         "ChannelEnum": "clinic.models.Channel",
-        "ImagingStudyEnum": "triage.rules.IMAGING_STUDIES",
+        "ImagingStudyEnum": "triage.ottawa.IMAGING_STUDIES",
         "SideEnum": "clinic.models.Side",
         "SessionStatusEnum": "rehab.models.SessionStatus",
         "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",

@@ -152,7 +152,7 @@ class FootPosture(models.TextChoices):
 DORSIFLEXION_MIN = -30
 DORSIFLEXION_MAX = 60
 
-# How the studies of triage.rules.imaging_recommendation read on a page.
+# How the studies of triage.ottawa.imaging_recommendation read on a page.
 STUDY_LABELS = {
     "ankle_xray": "ankle X-ray",
     "foot_xray": "foot X-ray",
@@ -222,7 +222,7 @@ class Examination(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    # What triage.rules.imaging_recommendation answered, stored as given (the rules may change).
+    # What triage.ottawa.imaging_recommendation answered, stored as given (the rules may change).
     patient_age = models.PositiveSmallIntegerField(
         null=True, editable=False, help_text="The patient's age on the day of the exam."
     )

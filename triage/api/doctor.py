@@ -22,7 +22,7 @@ from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
-from triage import rules, selectors
+from triage import ottawa, selectors
 from triage.models import (
     DORSIFLEXION_MAX,
     DORSIFLEXION_MIN,
@@ -64,7 +64,7 @@ class CaseScopedField(serializers.PrimaryKeyRelatedField):
 
 
 class ImagingRecommendationSerializer(serializers.Serializer):
-    """What the exam's findings indicate (triage.rules.imaging_recommendation), as stored."""
+    """What the exam's findings indicate (triage.ottawa.imaging_recommendation), as stored."""
 
     ottawa_applicable = serializers.BooleanField(
         help_text="The Ottawa ankle and foot rules could be applied to this exam."
@@ -76,11 +76,11 @@ class ImagingRecommendationSerializer(serializers.Serializer):
     )
     mri = serializers.BooleanField(help_text="An MRI is recommended.")
     studies = serializers.ListField(
-        child=serializers.ChoiceField(choices=rules.IMAGING_STUDIES),
+        child=serializers.ChoiceField(choices=ottawa.IMAGING_STUDIES),
         help_text="The recommended studies in the order to do them (the same as the booleans).",
     )
     primary = serializers.ChoiceField(
-        choices=rules.IMAGING_STUDIES,
+        choices=ottawa.IMAGING_STUDIES,
         allow_null=True,
         help_text="The first of studies; null when no imaging is indicated.",
     )

@@ -23,7 +23,7 @@ from django.utils import timezone
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from rehab.services import reminders
-from triage import rules
+from triage import ottawa, rules
 from triage.models import (
     OTTAWA_FIELDS,
     Condition,
@@ -61,12 +61,12 @@ def recommendation_for(*, case: Case, findings: Mapping[str, Any], on: datetime)
     local_day = timezone.localtime(on).date()
     born = case.patient.date_of_birth
     age = rules.age_in_years(born, local_day) if born <= local_day else None
-    exam_findings = rules.ExamFindings(
+    exam_findings = ottawa.ExamFindings(
         **{name: bool(findings.get(name, False)) for name in OTTAWA_FIELDS},
         thompson_test=findings.get("thompson_test") or "not_done",
         age=age,
     )
-    return age, rules.imaging_recommendation(exam_findings)
+    return age, ottawa.imaging_recommendation(exam_findings)
 
 
 @transaction.atomic
