@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clinic import bounds, roles
-from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS, Instrument
+from rehab.instruments.catalogue import INSTRUMENTS, Instrument
 from rehab.models import Checklist, Decision, Intervention, SessionStatus
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -182,7 +183,7 @@ class DischargeForm(forms.Form):
 
 
 # ---------------------------------------------------------------------------
-# Questionnaires, built from rehab.instruments.INSTRUMENTS (the scorer's own data)
+# Questionnaires, built from rehab.instruments.catalogue.INSTRUMENTS (the scorer's own data)
 # ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from clinic.history import HistoricalRecords
 from clinic.models import Case
-from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 
 
 class CaseRecord(models.Model):

@@ -16,7 +16,8 @@ from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
 from rehab.api.common import VisibleCaseField
-from rehab.instruments import INSTRUMENTS, AnswerError
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.instruments.scoring import AnswerError
 from rehab.models import OutcomeMeasure
 from rehab.services.outcomes import outcome_record
 

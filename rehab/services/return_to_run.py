@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Case
-from rehab.instruments import RETURN_TO_RUN_CHECKLISTS, criterion_met
 from rehab.models import Checklist, Decision, ReturnToRun, ReturnToRunCriterion
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS, criterion_met
 from rehab.services.common import lock_case, require_active, require_assigned_physio
 
 

@@ -15,8 +15,9 @@ from django.utils.safestring import mark_safe
 from clinic import audit, roles
 from clinic.selectors import cases_visible_to, sees_clinical_notes
 from rehab import charts, selectors
-from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS
+from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import SessionStatus
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 from rehab.services.common import CLOSED_STATUSES
 
 register = template.Library()

@@ -25,7 +25,8 @@ from rehab.forms import (
     SessionRecordForm,
     initial_for_rtr,
 )
-from rehab.instruments import INSTRUMENTS, AnswerError
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.instruments.scoring import AnswerError
 from rehab.models import SessionStatus
 from rehab.services import discharge as discharge_services
 from rehab.services import outcomes as outcome_services
