@@ -16,7 +16,7 @@ from triage.models import (
     Modality,
 )
 from triage.selectors import conditions
-from triage.services.doctor import EXAM_FIELDS
+from triage.services.examinations import EXAM_FIELDS
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:

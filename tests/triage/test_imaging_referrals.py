@@ -12,7 +12,8 @@ from django.utils import timezone
 from clinic.models import AuditEvent
 from tests.factories import CaseFactory, examination_for, referral_for
 from triage.models import ImagingReferral
-from triage.services import doctor as services
+from triage.services import referrals as services
+from triage.services.common import InvalidTransition
 
 URL = "/api/v1/imaging-referrals/"
 ANKLE_XRAY = {"malleolar_zone_pain": True, "lateral_malleolus_tenderness": True}
@@ -273,7 +274,7 @@ def test_it_makes_one_transition_when_two_requests_race(dan, case, step):
             barrier.wait(timeout=10)
             call(mine)
             outcomes.append("ok")
-        except services.InvalidTransition:
+        except InvalidTransition:
             outcomes.append("conflict")
         finally:
             connection.close()

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 
 from triage.models import Examination, ImagingReferral
-from triage.services import doctor as services
+from triage.services import examinations, referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ OLD_SHAPE = {
 
 
 def test_it_adds_a_bool_per_study_to_an_old_exam_and_its_referral(dan, case):
-    exam = services.examination_create(case=case, examined_by=dan, findings={})
-    referral = services.referral_create(
+    exam = examinations.examination_create(case=case, examined_by=dan, findings={})
+    referral = referrals.referral_create(
         case=case,
         requested_by=dan,
         modality="xray",
@@ -50,7 +50,7 @@ def test_it_adds_a_bool_per_study_to_an_old_exam_and_its_referral(dan, case):
 
 
 def test_it_leaves_a_referral_without_a_recommendation_alone(dan, case):
-    referral = services.referral_create(
+    referral = referrals.referral_create(
         case=case, requested_by=dan, modality="mri", body_site="ankle", reason="Persistent pain."
     )
 

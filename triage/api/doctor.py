@@ -1,6 +1,6 @@
 """API for doctors: ``examinations/``, ``diagnoses/``, ``imaging-referrals/``, ``conditions/``.
 
-Serializers validate and shape; every write goes through ``triage.services.doctor``, the same
+Serializers validate and shape; every write goes through ``triage.services``, the same
 functions the pages call. A step out of order answers 409 (``clinic.exceptions.Conflict``).
 """
 
@@ -34,7 +34,10 @@ from triage.models import (
     Modality,
     ReferralStatus,
 )
-from triage.services import doctor as services
+from triage.services import diagnoses as diagnosis_services
+from triage.services import examinations as exam_services
+from triage.services import referrals as referral_services
+from triage.services.common import InvalidTransition
 
 
 @contextmanager
@@ -42,7 +45,7 @@ def conflicts():
     """Turn a step out of order into a 409 that names the record's current status."""
     try:
         yield
-    except services.InvalidTransition as exc:
+    except InvalidTransition as exc:
         raise Conflict(str(exc), code="invalid_transition", status=exc.current) from exc
 
 
@@ -103,7 +106,7 @@ class ExaminationSerializer(api_serializers.ModelSerializer):
             "case",
             "examined_by",
             "examined_at",
-            *services.EXAM_FIELDS,
+            *exam_services.EXAM_FIELDS,
             "patient_age",
             "imaging_recommendation",
         ]
@@ -150,13 +153,13 @@ class ExaminationViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         case = data.pop("case")
-        serializer.instance = services.examination_create(
+        serializer.instance = exam_services.examination_create(
             case=case, examined_by=self.request.user, findings=data
         )
         self.audit_created(serializer.instance)
 
     def perform_update(self, serializer):
-        serializer.instance = services.examination_update(
+        serializer.instance = exam_services.examination_update(
             examination=serializer.instance, **serializer.validated_data
         )
 
@@ -274,7 +277,7 @@ class DiagnosisViewSet(
         return selectors.diagnoses_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.diagnosis_create(
+        serializer.instance = diagnosis_services.diagnosis_create(
             diagnosed_by=self.request.user, **serializer.validated_data
         )
         self.audit_created(serializer.instance)
@@ -289,14 +292,14 @@ class DiagnosisViewSet(
 
     def perform_update(self, serializer):
         with conflicts():
-            serializer.instance = services.diagnosis_update(
+            serializer.instance = diagnosis_services.diagnosis_update(
                 diagnosis=serializer.instance, by=self.request.user, **serializer.validated_data
             )
 
     def _set_status(self, new_status: str) -> Response:
         diagnosis = self.get_object()
         with conflicts():
-            services.diagnosis_set_status(
+            diagnosis_services.diagnosis_set_status(
                 diagnosis=diagnosis, status=new_status, by=self.request.user
             )
         return Response(DiagnosisSerializer(diagnosis, context=self.get_serializer_context()).data)
@@ -460,7 +463,7 @@ class ImagingReferralViewSet(
         return selectors.referrals_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.referral_create(
+        serializer.instance = referral_services.referral_create(
             requested_by=self.request.user, **serializer.validated_data
         )
         self.audit_created(serializer.instance)
@@ -471,7 +474,7 @@ class ImagingReferralViewSet(
         with conflicts():
             if not payload.is_valid():
                 # A step out of order is a 409 whatever it carries; only then a bad payload.
-                services.referral_check_step(referral=referral, step=step)
+                referral_services.referral_check_step(referral=referral, step=step)
                 raise serializers.ValidationError(payload.errors)
             service(referral=referral, by=self.request.user, **payload.validated_data)
         return Response(
@@ -485,7 +488,7 @@ class ImagingReferralViewSet(
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
         """Book the study: requested → scheduled."""
-        return self._step("schedule", ScheduleSerializer, services.referral_schedule)
+        return self._step("schedule", ScheduleSerializer, referral_services.referral_schedule)
 
     @extend_schema(
         request=PerformSerializer, responses={200: ImagingReferralSerializer, 409: CONFLICT}
@@ -493,7 +496,7 @@ class ImagingReferralViewSet(
     @action(detail=True, methods=["post"])
     def perform(self, request, pk=None):
         """The study was done: scheduled → performed."""
-        return self._step("perform", PerformSerializer, services.referral_perform)
+        return self._step("perform", PerformSerializer, referral_services.referral_perform)
 
     @extend_schema(
         request=ReportSerializer, responses={200: ImagingReferralSerializer, 409: CONFLICT}
@@ -501,7 +504,7 @@ class ImagingReferralViewSet(
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         """Enter the radiologist's report: performed → reported."""
-        return self._step("report", ReportSerializer, services.referral_report)
+        return self._step("report", ReportSerializer, referral_services.referral_report)
 
     @extend_schema(
         request=ReviewSerializer, responses={200: ImagingReferralSerializer, 409: CONFLICT}
@@ -509,7 +512,7 @@ class ImagingReferralViewSet(
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """A doctor has read the report: reported → reviewed."""
-        return self._step("review", ReviewSerializer, services.referral_review)
+        return self._step("review", ReviewSerializer, referral_services.referral_review)
 
     @extend_schema(
         request=CancelSerializer, responses={200: ImagingReferralSerializer, 409: CONFLICT}
@@ -517,4 +520,4 @@ class ImagingReferralViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel before the report: requested, scheduled or performed → cancelled."""
-        return self._step("cancel", CancelSerializer, services.referral_cancel)
+        return self._step("cancel", CancelSerializer, referral_services.referral_cancel)

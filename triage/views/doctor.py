@@ -1,6 +1,6 @@
 """Doctors' pages: the case list, the case page, exams, diagnoses, imaging and reports to review.
 
-Reads go through the scoping selectors, writes through ``triage.services.doctor`` (the same
+Reads go through the scoping selectors, writes through ``triage.services`` (the same
 functions as the API), and every patient record shown or written is audited with
 ``clinic.audit.touch``. Reception has no access to these pages (403): it never sees
 clinical notes, and its own case views are elsewhere.
@@ -22,7 +22,10 @@ from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
 from triage.models import Condition, DiagnosisStatus, ReferralStatus
-from triage.services import doctor as services
+from triage.services import diagnoses as diagnosis_services
+from triage.services import examinations as exam_services
+from triage.services import referrals as referral_services
+from triage.services.common import InvalidTransition
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
 CLINICIANS = (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
@@ -118,7 +121,7 @@ def exam_new(request, pk: int):
     form = forms.ExaminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            exam = services.examination_create(
+            exam = exam_services.examination_create(
                 case=case, examined_by=request.user, findings=form.findings()
             )
         except ValidationError as exc:
@@ -138,9 +141,9 @@ def exam_detail(request, pk: int):
     exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
     audit.touch(request, exam, AuditAction.VIEW)
     orders = [
-        {"study": study, "label": services.STUDY_ORDERS[study]["label"]}
+        {"study": study, "label": referral_services.STUDY_ORDERS[study]["label"]}
         for study in exam.recommended_studies
-        if study in services.STUDY_ORDERS
+        if study in referral_services.STUDY_ORDERS
     ]
     return render(
         request,
@@ -162,7 +165,7 @@ def exam_order(request, pk: int):
     """Order a study the exam recommended, in one click."""
     exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
     try:
-        referral = services.referral_create_from_exam(
+        referral = referral_services.referral_create_from_exam(
             examination=exam, study=request.POST.get("study", ""), requested_by=request.user
         )
     except ValidationError as exc:
@@ -184,7 +187,7 @@ def diagnosis_new(request, pk: int):
     form = forms.DiagnosisForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            diagnosis = services.diagnosis_create(
+            diagnosis = diagnosis_services.diagnosis_create(
                 case=case, diagnosed_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -209,8 +212,8 @@ def diagnosis_status(request, pk: int, status: str):
         raise Http404
     diagnosis = get_object_or_404(selectors.diagnoses_visible_to(request.user), pk=pk)
     try:
-        services.diagnosis_set_status(diagnosis=diagnosis, status=status, by=request.user)
-    except services.InvalidTransition as exc:
+        diagnosis_services.diagnosis_set_status(diagnosis=diagnosis, status=status, by=request.user)
+    except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
         audit.touch(request, diagnosis, AuditAction.UPDATE)
@@ -236,7 +239,7 @@ def referral_new(request, pk: int):
     form = forms.ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_create(
+            referral = referral_services.referral_create(
                 case=case, requested_by=request.user, examination=exam, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -285,11 +288,11 @@ def referral_detail(request, pk: int):
 
 
 STEP_SERVICES = {
-    "schedule": services.referral_schedule,
-    "perform": services.referral_perform,
-    "report": services.referral_report,
-    "review": services.referral_review,
-    "cancel": services.referral_cancel,
+    "schedule": referral_services.referral_schedule,
+    "perform": referral_services.referral_perform,
+    "report": referral_services.referral_report,
+    "review": referral_services.referral_review,
+    "cancel": referral_services.referral_cancel,
 }
 
 
@@ -306,10 +309,10 @@ def referral_step(request, pk: int, step: str):
     form = forms.STEP_FORMS[step](request.POST, prefix=step)
     try:
         if not form.is_valid():
-            services.referral_check_step(referral=referral, step=step)
+            referral_services.referral_check_step(referral=referral, step=step)
             return _referral_page(request, referral, {step: form}, status=400)
         STEP_SERVICES[step](referral=referral, by=request.user, **form.cleaned_data)
-    except services.InvalidTransition as exc:
+    except InvalidTransition as exc:
         messages.error(request, f"{exc} Nothing was changed.")
     except ValidationError as exc:
         forms.apply_errors(form, exc)

@@ -1,7 +1,7 @@
-"""Doctors' writes: examinations, diagnoses and imaging referrals.
+"""Imaging referrals: ordered from an exam or on their own, then moved one step at a time.
 
-The API (triage.api.doctor) and the pages (triage.views.doctor) call these functions and
-nothing else. Every function is atomic and keyword-only; a status change locks its row
+The API (triage.api.referrals) and the pages (triage.views.doctor) call these functions and
+nothing else. Every function is atomic and keyword-only; a step locks its row
 (``select_for_update``) and re-reads the status under the lock, so two concurrent requests
 for the same step make exactly one transition.
 
@@ -12,7 +12,7 @@ step out of order — the API answers 409, the pages show a message. Neither cha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,167 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Case, CaseStatus
-from clinic.services import case_advance
+from clinic.models import Case
 from rehab.services import reminders
-from triage import ottawa, rules
-from triage.models import (
-    OTTAWA_FIELDS,
-    Condition,
-    Diagnosis,
-    DiagnosisStatus,
-    Examination,
-    ImagingReferral,
-    Modality,
-    ReferralStatus,
-)
-
-
-class InvalidTransition(Exception):
-    """The record's current status does not allow this step."""
-
-    def __init__(self, message: str, *, current: str):
-        super().__init__(message)
-        self.current = current
-
-
-# --- Examinations ------------------------------------------------------------------------------
-
-EXAM_FIELDS = (
-    *OTTAWA_FIELDS,
-    "thompson_test",
-    "anterior_drawer",
-    "dorsiflexion_deg",
-    "foot_posture",
-    "notes",
-)
-
-
-def recommendation_for(*, case: Case, findings: Mapping[str, Any], on: datetime) -> tuple:
-    """The imaging recommendation for these findings, with the patient's age on that day."""
-    local_day = timezone.localtime(on).date()
-    born = case.patient.date_of_birth
-    age = rules.age_in_years(born, local_day) if born <= local_day else None
-    exam_findings = ottawa.ExamFindings(
-        **{name: bool(findings.get(name, False)) for name in OTTAWA_FIELDS},
-        thompson_test=findings.get("thompson_test") or "not_done",
-        age=age,
-    )
-    return age, ottawa.imaging_recommendation(exam_findings)
-
-
-@transaction.atomic
-def examination_create(
-    *,
-    case: Case,
-    examined_by,
-    findings: Mapping[str, Any],
-    examined_at: datetime | None = None,
-) -> Examination:
-    """Record a doctor's exam and store the imaging recommendation it indicates."""
-    examined_at = examined_at or timezone.now()
-    age, recommendation = recommendation_for(case=case, findings=findings, on=examined_at)
-    exam = Examination(
-        case=case,
-        examined_by=examined_by,
-        examined_at=examined_at,
-        **{name: findings[name] for name in EXAM_FIELDS if name in findings},
-        patient_age=age,
-        imaging_recommendation=recommendation.as_dict(),
-    )
-    if exam.notes is None:
-        exam.notes = ""
-    exam.full_clean(exclude=["case", "examined_by"])
-    exam.save()
-    return exam
-
-
-# --- Diagnoses ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def diagnosis_create(
-    *,
-    case: Case,
-    condition: Condition,
-    laterality: str,
-    diagnosed_by,
-    status: str = DiagnosisStatus.PROVISIONAL,
-    notes: str = "",
-) -> Diagnosis:
-    """Record a diagnosis, provisional or already confirmed; a confirmed one moves the case."""
-    if status not in (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED):
-        raise ValidationError(
-            {"status": ["A new diagnosis is provisional or confirmed; refute it afterwards."]}
-        )
-    now = timezone.now()
-    diagnosis = Diagnosis.objects.create(
-        case=case,
-        condition=condition,
-        laterality=laterality,
-        notes=notes or "",
-        diagnosed_by=diagnosed_by,
-        diagnosed_at=now,
-        status=status,
-        confirmed_by=diagnosed_by if status == DiagnosisStatus.CONFIRMED else None,
-        confirmed_at=now if status == DiagnosisStatus.CONFIRMED else None,
-    )
-    if status == DiagnosisStatus.CONFIRMED:
-        _case_diagnosed(case)
-    return diagnosis
-
-
-def _case_diagnosed(case: Case) -> None:
-    # Lock the case too: a concurrent physio or reception write must not undo the move.
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    case_advance(case=locked, to=CaseStatus.DIAGNOSED)
-    case.status = locked.status
-
-
-@transaction.atomic
-def diagnosis_set_status(*, diagnosis: Diagnosis, status: str, by) -> Diagnosis:
-    """Confirm or refute a provisional diagnosis (the only two changes there are).
-
-    A settled diagnosis is a 409 before the requested status is looked at.
-    """
-    locked = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
-    if locked.status != DiagnosisStatus.PROVISIONAL:
-        raise InvalidTransition(
-            f"This diagnosis is already {locked.status}; only a provisional one can change.",
-            current=locked.status,
-        )
-    if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
-        raise ValidationError({"status": ["A diagnosis can only be confirmed or refuted."]})
-    now = timezone.now()
-    locked.status = status
-    if status == DiagnosisStatus.CONFIRMED:
-        locked.confirmed_by, locked.confirmed_at = by, now
-    else:
-        locked.refuted_by, locked.refuted_at = by, now
-    locked.save()
-    if status == DiagnosisStatus.CONFIRMED:
-        _case_diagnosed(locked.case)
-    _copy_fields(locked, diagnosis)
-    return diagnosis
-
-
-@transaction.atomic
-def diagnosis_update(*, diagnosis: Diagnosis, by, **fields) -> Diagnosis:
-    """Change a diagnosis's laterality or notes; a ``status`` goes through diagnosis_set_status."""
-    status = fields.pop("status", None)
-    unexpected = set(fields) - {"laterality", "notes"}
-    if unexpected:
-        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
-    if status is not None and status != diagnosis.status:
-        diagnosis_set_status(diagnosis=diagnosis, status=status, by=by)
-    if fields:
-        for name, value in fields.items():
-            setattr(diagnosis, name, value)
-        diagnosis.save(update_fields=[*fields, "updated_at"])
-    return diagnosis
-
-
-# --- Imaging referrals -------------------------------------------------------------------------
+from triage.models import Examination, ImagingReferral, Modality, ReferralStatus
+from triage.services.common import InvalidTransition, copy_fields
 
 # Which referral carries out which recommended study: (modality, words one of which the body
 # site must contain). Ultrasound after a positive Thompson test is of the Achilles tendon, but
@@ -326,7 +169,7 @@ def _step(referral: ImagingReferral, step: str, build: Callable[[], dict[str, An
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", *fields])
-    _copy_fields(locked, referral)
+    copy_fields(locked, referral)
     return referral
 
 
@@ -337,14 +180,6 @@ _PAST = {
     "review": "reviewed",
     "cancel": "cancelled",
 }
-
-
-def _copy_fields(source, target) -> None:
-    """Refresh the caller's instance from the locked copy (no second query)."""
-    if source is target:
-        return
-    for field in source._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
 
 
 @transaction.atomic
@@ -426,24 +261,3 @@ def referral_cancel(*, referral: ImagingReferral, by, reason: str) -> ImagingRef
     referral = _step(referral, "cancel", build)
     reminders.reminders_for_referral_cancelled(referral_id=referral.pk)
     return referral
-
-
-@transaction.atomic
-def examination_update(*, examination: Examination, **findings) -> Examination:
-    """Correct an exam's findings; the imaging recommendation is computed again."""
-    unexpected = set(findings) - set(EXAM_FIELDS)
-    if unexpected:
-        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
-    locked = Examination.objects.select_for_update().get(pk=examination.pk)
-    for name, value in findings.items():
-        setattr(locked, name, value)
-    current = {name: getattr(locked, name) for name in EXAM_FIELDS}
-    age, recommendation = recommendation_for(
-        case=examination.case, findings=current, on=locked.examined_at
-    )
-    locked.patient_age = age
-    locked.imaging_recommendation = recommendation.as_dict()
-    locked.full_clean(exclude=["case", "examined_by"])
-    locked.save()
-    _copy_fields(locked, examination)
-    return examination
