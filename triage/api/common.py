@@ -1,0 +1,65 @@
+"""Pieces shared by the triage API's doctors' resources (examinations, diagnoses, imaging).
+
+A step out of order answers 409 (``clinic.exceptions.Conflict``), naming the record's status.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+from clinic.api import ErrorSerializer
+from clinic.exceptions import Conflict
+from triage import ottawa, selectors
+from triage.services.common import InvalidTransition
+
+
+@contextmanager
+def conflicts():
+    """Turn a step out of order into a 409 that names the record's current status."""
+    try:
+        yield
+    except InvalidTransition as exc:
+        raise Conflict(str(exc), code="invalid_transition", status=exc.current) from exc
+
+
+class ConflictErrorSerializer(ErrorSerializer):
+    status = serializers.CharField(help_text="The record's current status.")
+
+
+CONFLICT = OpenApiResponse(ConflictErrorSerializer, "The current status does not allow this.")
+
+
+class CaseScopedField(serializers.PrimaryKeyRelatedField):
+    """A case the caller may write clinical records on (others read as 'does not exist')."""
+
+    def get_queryset(self):
+        return selectors.clinical_cases_visible_to(self.context["request"].user)
+
+
+class ImagingRecommendationSerializer(serializers.Serializer):
+    """What the exam's findings indicate (triage.ottawa.imaging_recommendation), as stored."""
+
+    ottawa_applicable = serializers.BooleanField(
+        help_text="The Ottawa ankle and foot rules could be applied to this exam."
+    )
+    ankle_xray = serializers.BooleanField(help_text="An ankle X-ray is recommended.")
+    foot_xray = serializers.BooleanField(help_text="A foot X-ray is recommended.")
+    ultrasound = serializers.BooleanField(
+        help_text="An ultrasound is recommended (suspected Achilles rupture)."
+    )
+    mri = serializers.BooleanField(help_text="An MRI is recommended.")
+    studies = serializers.ListField(
+        child=serializers.ChoiceField(choices=ottawa.IMAGING_STUDIES),
+        help_text="The recommended studies in the order to do them (the same as the booleans).",
+    )
+    primary = serializers.ChoiceField(
+        choices=ottawa.IMAGING_STUDIES,
+        allow_null=True,
+        help_text="The first of studies; null when no imaging is indicated.",
+    )
+    rationale = serializers.ListField(
+        child=serializers.CharField(), help_text="One sentence per criterion met."
+    )
