@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from clinic import audit, bounds, fhir, privacy, roles, selectors, services
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
-from clinic.exceptions import Conflict
 from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
@@ -89,15 +88,6 @@ class PatientFilter(FilterSet):
         fields = {"date_of_birth": ["exact"], "mrn": ["exact"], "family_name": ["iexact"]}
 
 
-def raise_duplicate(exc: services.DuplicatePatient):
-    raise Conflict(
-        "A patient with the same names and date of birth already exists. "
-        "Check it is not the same person, or send allow_duplicate: true.",
-        code="duplicate_patient",
-        match=exc.match.pk,
-    )
-
-
 @extend_schema(tags=["patients"])
 class PatientViewSet(
     ETagMixin,
@@ -135,10 +125,7 @@ class PatientViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            patient = services.patient_create(**serializer.validated_data)
-        except services.DuplicatePatient as exc:
-            raise_duplicate(exc)
+        patient = services.patient_create(**serializer.validated_data)
         self.audit_created(patient)
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 

@@ -1,11 +1,24 @@
-"""Forms of the clinic core: a patient's demographics, for registration and editing."""
+"""Forms of the clinic core: a patient's demographics; a service's refusal shown on a form."""
 
 from __future__ import annotations
 
 from django import forms
 
-from clinic import bounds
+from clinic import bounds, errors
 from clinic.models import Channel, Patient, Sex
+
+
+def add_service_errors(form: forms.Form, exc: errors.DomainError) -> None:
+    """Show what a service refused on the page's form, the one way every page does it.
+
+    An ``Invalid``'s messages go beside the fields they name (a field the form does not have,
+    and ``errors.NON_FIELD``, at the top); any other refusal (a conflict, say) at the top.
+    """
+    if isinstance(exc, errors.Invalid):
+        for name, messages in exc.errors.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.message)
 
 
 class PatientForm(forms.ModelForm):

@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
-from clinic import roles
+from clinic import errors, roles
 from clinic.models import Case, CaseStatus, Patient
 from clinic.selectors import patient_find_duplicate
 
 
-class DuplicatePatient(Exception):
-    """A patient with the same names and date of birth already exists."""
+class DuplicatePatient(errors.Conflict):
+    """A patient with the same names and date of birth already exists (``match``)."""
+
+    code = "duplicate_patient"
 
     def __init__(self, match: Patient):
-        super().__init__(f"A patient with these names and date of birth exists ({match.mrn}).")
+        super().__init__(
+            "A patient with the same names and date of birth already exists. "
+            "Check it is not the same person, or send allow_duplicate: true.",
+            match=match.pk,
+        )
         self.match = match
 
 
-class InvalidPhysio(ValueError):
-    """The user named as the case's physio does not hold the physio role."""
+def full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Run a record's own validation (its fields' validators and choices); refuse bad values
+    with ``errors.Invalid`` naming each field, before anything is written."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise errors.Invalid(exc.message_dict) from exc
 
 
 def mrn_for(pk: int) -> str:
@@ -92,7 +105,9 @@ def patient_update(*, patient: Patient, **fields) -> Patient:
 
 def _check_physio(user) -> None:
     if user is not None and roles.role_of(user) != roles.PHYSIO:
-        raise InvalidPhysio("The assigned physio must be a physiotherapist.")
+        raise errors.Invalid(
+            {"assigned_physio": ["The assigned physio must be a physiotherapist."]}
+        )
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from clinic import bounds
 from clinic.models import CaseStatus, Urgency
@@ -17,12 +16,6 @@ from triage.models import (
 )
 from triage.selectors import conditions
 from triage.services.examinations import EXAM_FIELDS
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's field errors beside the form's fields (the rest at the top)."""
-    for name, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 class CaseFilterForm(forms.Form):

@@ -17,7 +17,6 @@ from clinic.viewsets import TalusViewSet
 from rehab import selectors
 from rehab.api.common import VisibleCaseField
 from rehab.instruments.catalogue import INSTRUMENTS
-from rehab.instruments.scoring import AnswerError
 from rehab.models import OutcomeMeasure
 from rehab.services.outcomes import outcome_record
 
@@ -92,14 +91,11 @@ class OutcomeMeasureViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            measure = outcome_record(
-                case=data["case"],
-                instrument=data["instrument"],
-                answers=data["answers"],
-                by=request.user,
-            )
-        except AnswerError as exc:
-            raise serializers.ValidationError(exc.errors) from None
+        measure = outcome_record(
+            case=data["case"],
+            instrument=data["instrument"],
+            answers=data["answers"],
+            by=request.user,
+        )
         self.audit_created(measure)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)

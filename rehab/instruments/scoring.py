@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from clinic.errors import Invalid
 from rehab.instruments.catalogue import (
     CAIT_INSTABILITY_CUTOFF,
     FAAM_NA,
@@ -35,14 +36,8 @@ from rehab.instruments.catalogue import (
 # ---------------------------------------------------------------------------
 
 
-class AnswerError(Exception):
+class AnswerError(Invalid):
     """Answers that cannot be scored; `errors` maps each bad item to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__(
-            "; ".join(f"{key}: {' '.join(messages)}" for key, messages in errors.items())
-        )
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, NotAllowed
 from clinic.models import Case, CaseStatus
 
 CLOSED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
@@ -13,7 +11,7 @@ CLOSED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
 def require_assigned_physio(case: Case, by) -> None:
     """Only the case's assigned physio writes its clinical record."""
     if by is None or case.assigned_physio_id != by.pk:
-        raise PermissionDenied("Only the physio assigned to this case may do this.")
+        raise NotAllowed("Only the physio assigned to this case may do this.")
 
 
 def lock_case(case: Case) -> Case:

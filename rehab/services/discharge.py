@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus
 from rehab.models import Discharge, PhysioSession, SessionStatus
 from rehab.services import reminders
@@ -28,7 +27,7 @@ def case_discharge(*, case: Case, by, summary: str) -> Discharge:
             f"This case is already {case.get_status_display().lower()}.", code="already_discharged"
         )
     if not summary.strip():
-        raise ValidationError({"summary": ["Write a discharge summary."]})
+        raise Invalid({"summary": ["Write a discharge summary."]})
     now = timezone.now()
     for session in PhysioSession.objects.filter(case=case, status=SessionStatus.SCHEDULED):
         session_cancel(session=session, by=by)

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from rehab.models import TreatmentPlan

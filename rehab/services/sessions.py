@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clinic import roles
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from rehab.models import Intervention, PhysioSession, SessionStatus
@@ -35,14 +34,14 @@ def _practitioner(chosen, *, fallback=None):
     who cannot see patients, is refused naming ``physio``."""
     physio = chosen or fallback
     if physio is None:
-        raise ValidationError({"physio": ["Choose a physio: this case has no assigned physio."]})
+        raise Invalid({"physio": ["Choose a physio: this case has no assigned physio."]})
     name = physio.get_full_name() or physio.username
     if not physio.is_active:
-        raise ValidationError(
+        raise Invalid(
             {"physio": [f"{name} is no longer active: choose the physio for this session."]}
         )
     if roles.role_of(physio) != roles.PHYSIO:
-        raise ValidationError({"physio": [f"{name} is not a physio."]})
+        raise Invalid({"physio": [f"{name} is not a physio."]})
     return physio
 
 
@@ -54,7 +53,7 @@ def validate_clinical(
     pain_after: int | None = None,
     dorsiflexion_deg: int | None = None,
 ) -> None:
-    """Check a session log's clinical values; raise ValidationError naming each bad field."""
+    """Check a session log's clinical values; raise Invalid naming each bad field."""
     errors: dict[str, list[str]] = {}
     if status not in LOGGED_STATUSES:
         errors["status"] = ["A session is logged as attended or no_show."]
@@ -78,7 +77,7 @@ def validate_clinical(
     ):
         errors["status"] = ["A session the patient missed has no interventions or pain."]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
 
 @transaction.atomic
@@ -93,7 +92,7 @@ def session_schedule(
     """Book a session (status scheduled); the physio defaults to the case's assigned physio.
 
     Every booking has an active physio: none given and none assigned to the case is a
-    ValidationError naming ``physio`` (the column is NOT NULL besides).
+    ``Invalid`` naming ``physio`` (the column is NOT NULL besides).
     """
     case = lock_case(case)
     require_active(case)
@@ -125,7 +124,7 @@ def session_move(
     """Move a scheduled session to another time, or hand it to another physio (``physio``).
 
     Any other status is a 409. The session keeps its physio unless another is given; one
-    who is no longer active must be replaced (ValidationError naming ``physio``).
+    who is no longer active must be replaced (``Invalid`` naming ``physio``).
     """
     session = _lock(session)
     if session.status != SessionStatus.SCHEDULED:
@@ -200,7 +199,7 @@ def session_log(
         dorsiflexion_deg=dorsiflexion_deg,
     )
     if timezone.localdate(session.scheduled_at) > timezone.localdate():
-        raise ValidationError({"scheduled_at": ["A session in the future cannot be logged yet."]})
+        raise Invalid({"scheduled_at": ["A session in the future cannot be logged yet."]})
     session.status = status
     session.interventions = list(interventions or [])
     session.pain_before = pain_before

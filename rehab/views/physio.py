@@ -4,14 +4,14 @@ and discharge. Each write calls the same service as the API."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clinic import audit, roles
 from clinic.concurrency import etag_for, stale_form_check
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid
+from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
@@ -33,7 +33,7 @@ from rehab.services import outcomes as outcome_services
 from rehab.services import plans as plan_services
 from rehab.services import return_to_run as rtr_services
 from rehab.services import sessions as session_services
-from rehab.views.common import apply_service_errors, assigned_case, visible_case, visible_session
+from rehab.views.common import assigned_case, visible_case, visible_session
 
 CLINICIANS = (roles.PHYSIO, roles.DOCTOR, roles.ADMIN)
 
@@ -43,7 +43,7 @@ def _case_url(case) -> str:
 
 
 def _conflict(request, case, exc: Conflict):
-    messages.error(request, str(exc.detail))
+    messages.error(request, exc.message)
     return redirect(_case_url(case))
 
 
@@ -124,8 +124,8 @@ def _save_session(request, case, form, action, save):
         session = save()
     except Conflict as exc:
         return _conflict(request, case, exc)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
+    except Invalid as exc:
+        add_service_errors(form, exc)
         return None
     audit.touch(request, session, action)
     messages.success(request, "Session logged.")
@@ -276,8 +276,8 @@ def return_to_run(request, pk: int):
             )
         except Conflict as exc:
             return _conflict(request, case, exc)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, rtr, AuditAction.UPDATE if existed else AuditAction.CREATE)
             messages.success(request, "Return-to-run check saved.")
@@ -303,8 +303,8 @@ def discharge(request, pk: int):
             )
         except Conflict as exc:
             return _conflict(request, case, exc)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, record, AuditAction.CREATE)
             messages.success(request, "The case is discharged.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic import roles
+from clinic.errors import Invalid
 from rehab.models import PhysioSession, Reminder
 from rehab.services.sessions import session_move, session_schedule
 from tests.conftest import patch_with_etag
@@ -101,18 +101,18 @@ def test_it_refuses_a_page_booking_with_no_physio_beside_the_field(client, rita,
 
 
 def test_it_refuses_a_service_booking_without_a_practitioner(rita, unassigned):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         session_schedule(case=unassigned, scheduled_at=tomorrow(), by=rita)
 
-    assert list(refused.value.message_dict) == ["physio"]
+    assert list(refused.value.errors) == ["physio"]
     assert not PhysioSession.objects.exists()
 
 
 def test_it_refuses_a_practitioner_who_is_not_a_physio(rita, dan, unassigned):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         session_schedule(case=unassigned, scheduled_at=tomorrow(), by=rita, physio=dan)
 
-    assert list(refused.value.message_dict) == ["physio"]
+    assert list(refused.value.errors) == ["physio"]
 
 
 def test_it_keeps_the_database_from_storing_a_session_without_a_physio(case):
@@ -128,11 +128,11 @@ def test_it_refuses_to_move_a_session_of_a_physio_who_left_unless_reassigned(
     PhysioSession.objects.filter(pk=session.pk).update(physio=left_the_clinic)
     later = tomorrow() + datetime.timedelta(days=1)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         session_move(session=session, scheduled_at=later, by=rita)
     moved = session_move(session=session, scheduled_at=later, by=rita, physio=paula)
 
-    assert list(refused.value.message_dict) == ["physio"]
+    assert list(refused.value.errors) == ["physio"]
     assert (moved.physio, moved.scheduled_at) == (paula, later)
 
 

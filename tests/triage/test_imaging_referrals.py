@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from clinic.errors import InvalidTransition
 from clinic.models import AuditEvent
 from tests.factories import CaseFactory, examination_for, referral_for
 from triage.models import ImagingReferral
 from triage.services import referrals as services
-from triage.services.common import InvalidTransition
 
 URL = "/api/v1/imaging-referrals/"
 ANKLE_XRAY = {"malleolar_zone_pain": True, "lateral_malleolus_tenderness": True}

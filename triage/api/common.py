@@ -1,28 +1,16 @@
 """Pieces shared by the triage API's doctors' resources (examinations, diagnoses, imaging).
 
-A step out of order answers 409 (``clinic.exceptions.Conflict``), naming the record's status.
+A step out of order (``clinic.errors.InvalidTransition``) answers 409 naming the record's
+status: ``CONFLICT`` documents it.
 """
 
 from __future__ import annotations
-
-from contextlib import contextmanager
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from clinic.api import ErrorSerializer
-from clinic.exceptions import Conflict
 from triage import ottawa, selectors
-from triage.services.common import InvalidTransition
-
-
-@contextmanager
-def conflicts():
-    """Turn a step out of order into a 409 that names the record's current status."""
-    try:
-        yield
-    except InvalidTransition as exc:
-        raise Conflict(str(exc), code="invalid_transition", status=exc.current) from exc
 
 
 class ConflictErrorSerializer(ErrorSerializer):

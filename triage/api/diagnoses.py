@@ -19,7 +19,7 @@ from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from triage import selectors
-from triage.api.common import CONFLICT, CaseScopedField, conflicts
+from triage.api.common import CONFLICT, CaseScopedField
 from triage.models import Condition, Diagnosis, DiagnosisStatus
 from triage.services import diagnoses as diagnosis_services
 
@@ -121,17 +121,15 @@ class DiagnosisViewSet(
         return super().partial_update(request, *args, **kwargs)
 
     def perform_update(self, serializer):
-        with conflicts():
-            serializer.instance = diagnosis_services.diagnosis_update(
-                diagnosis=serializer.instance, by=self.request.user, **serializer.validated_data
-            )
+        serializer.instance = diagnosis_services.diagnosis_update(
+            diagnosis=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
 
     def _set_status(self, new_status: str) -> Response:
         diagnosis = self.get_object()
-        with conflicts():
-            diagnosis_services.diagnosis_set_status(
-                diagnosis=diagnosis, status=new_status, by=self.request.user
-            )
+        diagnosis_services.diagnosis_set_status(
+            diagnosis=diagnosis, status=new_status, by=self.request.user
+        )
         return Response(DiagnosisSerializer(diagnosis, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: DiagnosisSerializer, 409: CONFLICT})

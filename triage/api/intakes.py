@@ -9,13 +9,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from clinic import roles, selectors, services
+from clinic import roles, selectors
 from clinic import serializers as api_serializers
-from clinic.api import (
-    DuplicatePatientErrorSerializer,
-    PatientCreateSerializer,
-    raise_duplicate,
-)
+from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer
 from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.idempotency import idempotent
 from clinic.models import Patient
@@ -206,16 +202,13 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusViewS
         allow_duplicate = data["allow_duplicate"]
         if new_patient is not None:
             allow_duplicate = new_patient.pop("allow_duplicate", False) or allow_duplicate
-        try:
-            intake = intake_services.intake_create(
-                recorded_by=request.user,
-                patient=data.get("patient"),
-                new_patient=new_patient,
-                allow_duplicate=allow_duplicate,
-                questionnaire=dict(data["questionnaire"]),
-            )
-        except services.DuplicatePatient as exc:
-            raise_duplicate(exc)
+        intake = intake_services.intake_create(
+            recorded_by=request.user,
+            patient=data.get("patient"),
+            new_patient=new_patient,
+            allow_duplicate=allow_duplicate,
+            questionnaire=dict(data["questionnaire"]),
+        )
         self.audit_created(intake)
         self.audit_created(intake.case)
         if new_patient is not None:

@@ -24,7 +24,6 @@ from triage.api.common import (
     CONFLICT,
     CaseScopedField,
     ImagingRecommendationSerializer,
-    conflicts,
 )
 from triage.models import ImagingReferral, Modality, ReferralStatus
 from triage.services import referrals as referral_services
@@ -181,12 +180,11 @@ class ImagingReferralViewSet(
     def _step(self, step: str, payload_serializer, service) -> Response:
         referral = self.get_object()
         payload = payload_serializer(data=self.request.data)
-        with conflicts():
-            if not payload.is_valid():
-                # A step out of order is a 409 whatever it carries; only then a bad payload.
-                referral_services.referral_check_step(referral=referral, step=step)
-                raise serializers.ValidationError(payload.errors)
-            service(referral=referral, by=self.request.user, **payload.validated_data)
+        if not payload.is_valid():
+            # A step out of order is a 409 whatever it carries; only then a bad payload.
+            referral_services.referral_check_step(referral=referral, step=step)
+            raise serializers.ValidationError(payload.errors)
+        service(referral=referral, by=self.request.user, **payload.validated_data)
         return Response(
             ImagingReferralSerializer(referral, context=self.get_serializer_context()).data,
             status=status.HTTP_200_OK,

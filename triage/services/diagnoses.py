@@ -2,20 +2,20 @@
 
 The API (triage.api.diagnoses) and the pages (triage.views.doctor) call these functions and
 nothing else. A status change locks its row and re-reads the status under the lock.
-Errors: ``django.core.exceptions.ValidationError`` with field messages, ``InvalidTransition``
-for a settled diagnosis; neither changes anything.
+Errors (clinic.errors): ``Invalid`` with field messages, ``InvalidTransition`` for a settled
+diagnosis; neither changes anything.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.errors import Invalid, InvalidTransition
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from triage.models import Condition, Diagnosis, DiagnosisStatus
-from triage.services.common import InvalidTransition, copy_fields
+from triage.services.common import copy_fields
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def diagnosis_create(
 ) -> Diagnosis:
     """Record a diagnosis, provisional or already confirmed; a confirmed one moves the case."""
     if status not in (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED):
-        raise ValidationError(
+        raise Invalid(
             {"status": ["A new diagnosis is provisional or confirmed; refute it afterwards."]}
         )
     now = timezone.now()
@@ -70,7 +70,7 @@ def diagnosis_set_status(*, diagnosis: Diagnosis, status: str, by) -> Diagnosis:
             current=locked.status,
         )
     if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
-        raise ValidationError({"status": ["A diagnosis can only be confirmed or refuted."]})
+        raise Invalid({"status": ["A diagnosis can only be confirmed or refuted."]})
     now = timezone.now()
     locked.status = status
     if status == DiagnosisStatus.CONFIRMED:
@@ -90,7 +90,7 @@ def diagnosis_update(*, diagnosis: Diagnosis, by, **fields) -> Diagnosis:
     status = fields.pop("status", None)
     unexpected = set(fields) - {"laterality", "notes"}
     if unexpected:
-        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
+        raise Invalid({name: ["This cannot be changed."] for name in sorted(unexpected)})
     if status is not None and status != diagnosis.status:
         diagnosis_set_status(diagnosis=diagnosis, status=status, by=by)
     if fields:

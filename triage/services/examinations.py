@@ -1,8 +1,7 @@
 """Examinations: the doctor's ankle exam and the imaging recommendation it indicates.
 
 The API (triage.api.examinations) and the pages (triage.views.doctor) call these functions and
-nothing else. Errors: ``django.core.exceptions.ValidationError`` with field messages; nothing
-is written then.
+nothing else. Errors: ``clinic.errors.Invalid`` with field messages; nothing is written then.
 """
 
 from __future__ import annotations
@@ -11,11 +10,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.errors import Invalid
 from clinic.models import Case
+from clinic.services import full_clean
 from triage import ottawa, rules
 from triage.models import OTTAWA_FIELDS, Examination
 from triage.services.common import copy_fields
@@ -64,7 +64,7 @@ def examination_create(
     )
     if exam.notes is None:
         exam.notes = ""
-    exam.full_clean(exclude=["case", "examined_by"])
+    full_clean(exam, exclude=["case", "examined_by"])
     exam.save()
     return exam
 
@@ -74,7 +74,7 @@ def examination_update(*, examination: Examination, **findings) -> Examination:
     """Correct an exam's findings; the imaging recommendation is computed again."""
     unexpected = set(findings) - set(EXAM_FIELDS)
     if unexpected:
-        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
+        raise Invalid({name: ["This cannot be changed."] for name in sorted(unexpected)})
     locked = Examination.objects.select_for_update().get(pk=examination.pk)
     for name, value in findings.items():
         setattr(locked, name, value)
@@ -84,7 +84,7 @@ def examination_update(*, examination: Examination, **findings) -> Examination:
     )
     locked.patient_age = age
     locked.imaging_recommendation = recommendation.as_dict()
-    locked.full_clean(exclude=["case", "examined_by"])
+    full_clean(locked, exclude=["case", "examined_by"])
     locked.save()
     copy_fields(locked, examination)
     return examination

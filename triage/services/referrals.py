@@ -5,9 +5,9 @@ nothing else. Every function is atomic and keyword-only; a step locks its row
 (``select_for_update``) and re-reads the status under the lock, so two concurrent requests
 for the same step make exactly one transition.
 
-Errors: ``django.core.exceptions.ValidationError`` (with a dict of field messages) for bad
-input — the API answers 400, the pages show it beside the field; ``InvalidTransition`` for a
-step out of order — the API answers 409, the pages show a message. Neither changes anything.
+Errors (clinic.errors): ``Invalid`` (field messages) for bad input — the API answers 400, the
+pages show it beside the field; ``InvalidTransition`` for a step out of order — the API
+answers 409, the pages show a message. Neither changes anything.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.errors import Invalid, InvalidTransition
 from clinic.models import Case
+from clinic.services import full_clean
 from rehab.services import reminders
 from triage.models import Examination, ImagingReferral, Modality, ReferralStatus
-from triage.services.common import InvalidTransition, copy_fields
+from triage.services.common import copy_fields
 
 # Which referral carries out which recommended study: (modality, words one of which the body
 # site must contain). Ultrasound after a positive Thompson test is of the Achilles tendon, but
@@ -96,7 +97,7 @@ def referral_create(
             if agrees:
                 override_reason = ""
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     referral = ImagingReferral(
         case=case,
         requested_by=requested_by,
@@ -110,7 +111,7 @@ def referral_create(
     )
     if not referral.reason and recommendation and not override_reason:
         referral.reason = " ".join(recommendation.get("rationale", []))
-    referral.full_clean(exclude=["case", "requested_by", "examination"])
+    full_clean(referral, exclude=["case", "requested_by", "examination"])
     referral.save()
     return referral
 
@@ -119,7 +120,7 @@ def referral_create_from_exam(*, examination: Examination, study: str, requested
     """The one-click order of a study the exam recommended."""
     order = STUDY_ORDERS.get(study)
     if order is None:
-        raise ValidationError({"study": ["Unknown study."]})
+        raise Invalid({"study": ["Unknown study."]})
     return referral_create(
         case=examination.case,
         requested_by=requested_by,
@@ -190,7 +191,7 @@ def referral_schedule(
 
     def build():
         if scheduled_for is None:
-            raise ValidationError({"scheduled_for": ["Give the date and time of the appointment."]})
+            raise Invalid({"scheduled_for": ["Give the date and time of the appointment."]})
         return {"scheduled_for": scheduled_for, "scheduled_at": timezone.now(), "scheduled_by": by}
 
     return _step(referral, "schedule", build)
@@ -205,7 +206,7 @@ def referral_perform(
     def build():
         now = timezone.now()
         if performed_at is not None and performed_at > now:
-            raise ValidationError({"performed_at": ["A study cannot be performed in the future."]})
+            raise Invalid({"performed_at": ["A study cannot be performed in the future."]})
         return {"performed_at": performed_at or now, "performed_by": by}
 
     referral = _step(referral, "perform", build)
@@ -226,7 +227,7 @@ def referral_report(*, referral: ImagingReferral, by, report: str) -> ImagingRef
     def build():
         text = (report or "").strip()
         if not text:
-            raise ValidationError({"report": ["Enter the radiologist's report."]})
+            raise Invalid({"report": ["Enter the radiologist's report."]})
         return {"report": text, "reported_at": timezone.now(), "reported_by": by}
 
     referral = _step(referral, "report", build)
@@ -255,7 +256,7 @@ def referral_cancel(*, referral: ImagingReferral, by, reason: str) -> ImagingRef
     def build():
         text = (reason or "").strip()
         if not text:
-            raise ValidationError({"reason": ["Say why the referral is cancelled."]})
+            raise Invalid({"reason": ["Say why the referral is cancelled."]})
         return {"cancelled_at": timezone.now(), "cancelled_by": by, "cancel_reason": text}
 
     referral = _step(referral, "cancel", build)

@@ -9,12 +9,13 @@ clinical notes, and its own case views are elsewhere.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
+from clinic.errors import Invalid, InvalidTransition
+from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.timeline import case_timeline
@@ -25,7 +26,6 @@ from triage.models import Condition, DiagnosisStatus, ReferralStatus
 from triage.services import diagnoses as diagnosis_services
 from triage.services import examinations as exam_services
 from triage.services import referrals as referral_services
-from triage.services.common import InvalidTransition
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
 CLINICIANS = (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
@@ -124,8 +124,8 @@ def exam_new(request, pk: int):
             exam = exam_services.examination_create(
                 case=case, examined_by=request.user, findings=form.findings()
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, exam, AuditAction.CREATE)
             return created_redirect("triage:exam-detail", pk=exam.pk)
@@ -168,7 +168,7 @@ def exam_order(request, pk: int):
         referral = referral_services.referral_create_from_exam(
             examination=exam, study=request.POST.get("study", ""), requested_by=request.user
         )
-    except ValidationError as exc:
+    except Invalid as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("triage:exam-detail", pk=exam.pk)
     audit.touch(request, referral, AuditAction.CREATE)
@@ -190,8 +190,8 @@ def diagnosis_new(request, pk: int):
             diagnosis = diagnosis_services.diagnosis_create(
                 case=case, diagnosed_by=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, diagnosis, AuditAction.CREATE)
             messages.success(request, f"Diagnosis recorded: {diagnosis.condition.title}.")
@@ -242,8 +242,8 @@ def referral_new(request, pk: int):
             referral = referral_services.referral_create(
                 case=case, requested_by=request.user, examination=exam, **form.cleaned_data
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, referral, AuditAction.CREATE)
             messages.success(request, "Imaging ordered.")
@@ -314,8 +314,8 @@ def referral_step(request, pk: int, step: str):
         STEP_SERVICES[step](referral=referral, by=request.user, **form.cleaned_data)
     except InvalidTransition as exc:
         messages.error(request, f"{exc} Nothing was changed.")
-    except ValidationError as exc:
-        forms.apply_errors(form, exc)
+    except Invalid as exc:
+        add_service_errors(form, exc)
         return _referral_page(request, referral, {step: form}, status=400)
     else:
         audit.touch(request, referral, AuditAction.UPDATE)
