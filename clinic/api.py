@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -20,8 +19,6 @@ from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
 from clinic.timeline_api import CaseTimelineMixin
 from clinic.viewsets import TalusViewSet
-
-User = get_user_model()
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -178,7 +175,7 @@ class CaseSerializer(api_serializers.ModelSerializer):
 
     patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())
     assigned_physio = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(groups__name=roles.PHYSIO, is_active=True),
+        queryset=selectors.physios(),
         allow_null=True,
         required=False,
     )

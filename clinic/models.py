@@ -118,6 +118,10 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# A case that has ended: it takes no new treatment, booking or plan.
+ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
+
+
 class Urgency(models.TextChoices):
     URGENT = "urgent", "Urgent — see a doctor today"
     SOON = "soon", "Soon — see a doctor this week"
@@ -163,13 +167,18 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discharged_at__isnull=True)
-                | models.Q(status__in=["discharged", "closed"]),
+                | models.Q(status__in=list(ENDED_STATUSES)),
                 name="case_discharged_at_only_when_discharged",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Case #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_ended(self) -> bool:
+        """Discharged or closed: the case takes no new treatment or booking."""
+        return self.status in ENDED_STATUSES
 
     def set_urgency(self, urgency: str) -> None:
         self.urgency = urgency

@@ -14,6 +14,8 @@ PHYSIO = "physio"
 DOCTOR = "doctor"
 ADMIN = "admin"
 ROLES = (RECEPTION, PHYSIO, DOCTOR, ADMIN)
+# The roles that read clinical notes: every role but reception (docs/design.md).
+CLINICAL_ROLES = (DOCTOR, PHYSIO, ADMIN)
 
 # role -> {"app_label.model": actions}. A model that does not exist yet is skipped,
 # so later apps only add their rows here.

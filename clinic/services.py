@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -135,12 +134,3 @@ def case_advance(*, case: Case, to: str) -> Case:
         case.status = to
         case.save(update_fields=["status", "updated_at"])
     return case
-
-
-def physios():
-    """Users who hold the physio role (for choosing a case's physio)."""
-    return (
-        get_user_model()
-        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
-        .order_by("last_name", "first_name", "username")
-    )

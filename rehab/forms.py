@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinic import bounds, roles
+from clinic import bounds
+from clinic.selectors import physios
 from rehab.instruments.catalogue import INSTRUMENTS, Instrument
 from rehab.models import Checklist, Decision, Intervention, SessionStatus
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
@@ -145,11 +146,7 @@ class BookingForm(forms.Form):
 
 def _offer_active_physios(field: forms.ModelChoiceField) -> None:
     """The physios a booking may be given to: active ones, by name."""
-    field.queryset = (
-        get_user_model()
-        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
-        .order_by("last_name", "username")
-    )
+    field.queryset = physios()
     field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 

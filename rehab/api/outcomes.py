@@ -10,12 +10,12 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic import serializers as api_serializers
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.api.common import VisibleCaseField
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import OutcomeMeasure
 from rehab.services.outcomes import outcome_record

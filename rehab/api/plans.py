@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.api.common import VisibleCaseField
 from rehab.models import TreatmentPlan
 from rehab.services import plans as plan_services
 

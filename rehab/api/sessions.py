@@ -8,7 +8,6 @@ carries one.
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -16,16 +15,15 @@ from rest_framework.response import Response
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
 from clinic.permissions import READ, READ_WRITE
+from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.api.common import VisibleCaseField
 from rehab.models import CLINICAL_SESSION_FIELDS, Intervention, PhysioSession, SessionStatus
 from rehab.services import sessions as session_services
-
-User = get_user_model()
 
 
 class SessionBookingSerializer(api_serializers.ModelSerializer):
@@ -33,7 +31,7 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
 
     case = VisibleCaseField()
     physio = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(groups__name=roles.PHYSIO, is_active=True),
+        queryset=physios(),
         allow_null=True,
         required=False,
         help_text=(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from clinic.errors import Conflict, NotAllowed
-from clinic.models import Case, CaseStatus
-
-CLOSED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
+from clinic.models import Case
 
 
 def require_assigned_physio(case: Case, by) -> None:
@@ -21,7 +19,7 @@ def lock_case(case: Case) -> Case:
 
 def require_active(case: Case) -> None:
     """A discharged or closed case takes no new treatment."""
-    if case.status in CLOSED_STATUSES:
+    if case.is_ended:
         raise Conflict(
             f"This case is {case.get_status_display().lower()}: it takes no new treatment.",
             code="case_closed",

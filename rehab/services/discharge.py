@@ -9,7 +9,7 @@ from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus
 from rehab.models import Discharge, PhysioSession, SessionStatus
 from rehab.services import reminders
-from rehab.services.common import CLOSED_STATUSES, lock_case, require_assigned_physio
+from rehab.services.common import lock_case, require_assigned_physio
 from rehab.services.sessions import session_cancel
 
 
@@ -22,7 +22,7 @@ def case_discharge(*, case: Case, by, summary: str) -> Discharge:
     """
     case = lock_case(case)
     require_assigned_physio(case, by)
-    if case.status in CLOSED_STATUSES:
+    if case.is_ended:
         raise Conflict(
             f"This case is already {case.get_status_display().lower()}.", code="already_discharged"
         )

@@ -18,7 +18,6 @@ from rehab import charts, selectors
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import SessionStatus
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
-from rehab.services.common import CLOSED_STATUSES
 
 register = template.Library()
 
@@ -34,15 +33,14 @@ def rehab_panel(context, case, user):
     can_treat = (
         roles.role_of(user) == roles.PHYSIO
         and case.assigned_physio_id == user.pk
-        and case.status not in CLOSED_STATUSES
+        and not case.is_ended
     )
     panel = {
         "visible": True,
         "case": case,
         "clinical": clinical,
         "can_treat": can_treat,
-        "can_book": roles.role_of(user) in (roles.RECEPTION, roles.PHYSIO)
-        and case.status not in CLOSED_STATUSES,
+        "can_book": roles.role_of(user) in (roles.RECEPTION, roles.PHYSIO) and not case.is_ended,
         "sessions": sessions,
         "attended_count": sum(s.status == SessionStatus.ATTENDED for s in sessions),
     }

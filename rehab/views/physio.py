@@ -35,8 +35,6 @@ from rehab.services import return_to_run as rtr_services
 from rehab.services import sessions as session_services
 from rehab.views.common import assigned_case, visible_case, visible_session
 
-CLINICIANS = (roles.PHYSIO, roles.DOCTOR, roles.ADMIN)
-
 
 def _case_url(case) -> str:
     return f"/rehab/cases/{case.pk}/"
@@ -55,7 +53,7 @@ def caseload(request):
     return render(request, "rehab/caseload.html", {"cases": cases, "now": timezone.now()})
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def case_page(request, pk: int):
     """The case as the physio works it: plan, sessions, charts, return to run, discharge."""
     case = visible_case(request, pk)

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from clinic.api import ErrorSerializer
-from triage import ottawa, selectors
+from triage import ottawa
 
 
 class ConflictErrorSerializer(ErrorSerializer):
@@ -18,13 +18,6 @@ class ConflictErrorSerializer(ErrorSerializer):
 
 
 CONFLICT = OpenApiResponse(ConflictErrorSerializer, "The current status does not allow this.")
-
-
-class CaseScopedField(serializers.PrimaryKeyRelatedField):
-    """A case the caller may write clinical records on (others read as 'does not exist')."""
-
-    def get_queryset(self):
-        return selectors.clinical_cases_visible_to(self.context["request"].user)
 
 
 class ImagingRecommendationSerializer(serializers.Serializer):

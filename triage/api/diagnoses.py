@@ -15,17 +15,19 @@ from rest_framework.response import Response
 from clinic import roles
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
+from clinic.selectors import clinical_cases_visible_to
 from clinic.viewsets import TalusViewSet
 from triage import selectors
-from triage.api.common import CONFLICT, CaseScopedField
+from triage.api.common import CONFLICT
 from triage.models import Condition, Diagnosis, DiagnosisStatus
 from triage.services import diagnoses as diagnosis_services
 
 
 class DiagnosisSerializer(api_serializers.ModelSerializer):
-    case = CaseScopedField()
+    case = VisibleCaseField(scope=clinical_cases_visible_to)
     condition = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Condition.objects.all(),

@@ -11,17 +11,19 @@ from rest_framework import mixins, serializers
 
 from clinic import roles
 from clinic import serializers as api_serializers
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.permissions import READ, READ_WRITE
+from clinic.selectors import clinical_cases_visible_to
 from clinic.viewsets import TalusViewSet
 from triage import selectors
-from triage.api.common import CaseScopedField, ImagingRecommendationSerializer
+from triage.api.common import ImagingRecommendationSerializer
 from triage.models import DORSIFLEXION_MAX, DORSIFLEXION_MIN, Examination
 from triage.services import examinations as exam_services
 
 
 class ExaminationSerializer(api_serializers.ModelSerializer):
-    case = CaseScopedField()
+    case = VisibleCaseField(scope=clinical_cases_visible_to)
     dorsiflexion_deg = serializers.IntegerField(
         min_value=DORSIFLEXION_MIN, max_value=DORSIFLEXION_MAX, allow_null=True, required=False
     )

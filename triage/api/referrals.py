@@ -16,27 +16,23 @@ from rest_framework.response import Response
 
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
+from clinic.fields import ScopedRecordField, VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.permissions import READ
+from clinic.selectors import clinical_cases_visible_to
 from clinic.viewsets import TalusViewSet
 from triage import selectors
-from triage.api.common import (
-    CONFLICT,
-    CaseScopedField,
-    ImagingRecommendationSerializer,
-)
-from triage.models import ImagingReferral, Modality, ReferralStatus
+from triage.api.common import CONFLICT, ImagingRecommendationSerializer
+from triage.models import Examination, ImagingReferral, Modality, ReferralStatus
 from triage.services import referrals as referral_services
 
 
-class ExaminationScopedField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return selectors.examinations_visible_to(self.context["request"].user)
-
-
 class ImagingReferralSerializer(api_serializers.ModelSerializer):
-    case = CaseScopedField()
-    examination = ExaminationScopedField(
+    case = VisibleCaseField(scope=clinical_cases_visible_to)
+    examination = ScopedRecordField(
+        model=Examination,
+        scope=selectors.examinations_visible_to,
+        not_found="No such examination.",
         allow_null=True,
         required=False,
         help_text="The exam it is ordered from: its recommendation is kept with the referral.",

@@ -18,6 +18,7 @@ from clinic.errors import Invalid, InvalidTransition
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.selectors import clinical_cases_visible_to
 from clinic.timeline import case_timeline
 from clinic.views import role_required
 from triage import doctor_forms as forms
@@ -28,7 +29,6 @@ from triage.services import examinations as exam_services
 from triage.services import referrals as referral_services
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
-CLINICIANS = (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 
 # The next steps each status offers on a referral's page, in the order they are shown.
 NEXT_STEPS = {
@@ -52,9 +52,7 @@ def _can_write(user) -> bool:
 
 def _clinical_case(request, pk: int):
     return get_object_or_404(
-        selectors.clinical_cases_visible_to(request.user).select_related(
-            "patient", "assigned_physio"
-        ),
+        clinical_cases_visible_to(request.user).select_related("patient", "assigned_physio"),
         pk=pk,
     )
 
@@ -65,7 +63,9 @@ def case_list(request):
     form = forms.CaseFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     cases = list(
-        selectors.doctor_worklist(status=chosen.get("status"), urgency=chosen.get("urgency"))[:200]
+        selectors.doctor_worklist(
+            request.user, status=chosen.get("status"), urgency=chosen.get("urgency")
+        )[:200]
     )
     audit.touch_many(request, cases, AuditAction.VIEW)
     return render(
@@ -79,7 +79,7 @@ def case_list(request):
     )
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def case_detail(request, pk: int):
     """A case: its timeline, exams, diagnoses and imaging, with the doctor's actions."""
     case = _clinical_case(request, pk)
@@ -135,7 +135,7 @@ def exam_new(request, pk: int):
     )
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def exam_detail(request, pk: int):
     """An exam's findings and the imaging recommendation, with one-click orders."""
     exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
@@ -279,7 +279,7 @@ def _referral_page(request, referral, step_forms=None, status=200):
     )
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def referral_detail(request, pk: int):
     """A referral, its report and the next steps of its lifecycle."""
     referral = get_object_or_404(selectors.referrals_visible_to(request.user), pk=pk)
