@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clinic import bounds
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
 from clinic.selectors import physios
 from rehab.instruments.catalogue import INSTRUMENTS, Instrument
 from rehab.models import Checklist, Decision, Intervention, SessionStatus
@@ -22,11 +23,11 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 def nprs_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
-        min_value=0,
-        max_value=10,
+        min_value=NPRS_MIN,
+        max_value=NPRS_MAX,
         required=False,
         help_text="0 = no pain, 10 = worst pain imaginable.",
-        widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1}),
+        widget=forms.NumberInput(attrs={"min": NPRS_MIN, "max": NPRS_MAX, "step": 1}),
     )
 
 
@@ -68,8 +69,8 @@ class SessionLogForm(forms.Form):
     dorsiflexion_deg = forms.IntegerField(
         label="Dorsiflexion (degrees)",
         required=False,
-        min_value=-30,
-        max_value=70,
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
         help_text="Weight-bearing lunge test, injured side.",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -308,8 +309,8 @@ class ReturnToRunForm(forms.Form):
                     else f"{criterion.label} (0-10)",
                     help_text=criterion.guidance,
                     required=False,
-                    min_value=0 if criterion.kind == "nprs" else None,
-                    max_value=10 if criterion.kind == "nprs" else None,
+                    min_value=NPRS_MIN if criterion.kind == "nprs" else None,
+                    max_value=NPRS_MAX if criterion.kind == "nprs" else None,
                 )
 
     def criterion_fields(self):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.history import HistoricalRecords
+from clinic.measures import NPRS_MAX
 from clinic.models import Case
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
@@ -127,8 +128,8 @@ class PhysioSession(CaseRecord):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(pain_before__isnull=True) | Q(pain_before__lte=10))
-                & (Q(pain_after__isnull=True) | Q(pain_after__lte=10)),
+                condition=(Q(pain_before__isnull=True) | Q(pain_before__lte=NPRS_MAX))
+                & (Q(pain_after__isnull=True) | Q(pain_after__lte=NPRS_MAX)),
                 name="session_nprs_0_10",
             ),
             # Pain is only measured at a session that took place.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from clinic.measures import is_nprs
+
 CriterionKind = Literal["bool", "nprs", "number"]
 
 
@@ -237,8 +239,7 @@ def criterion_met(criterion: Criterion, value: bool | float | None) -> bool:
         if not isinstance(value, bool):
             raise ValueError(f"{criterion.code} is ticked: expected true or false.")
         return value
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    if criterion.kind == "nprs" and not (whole and 0 <= value <= 10):
+    if criterion.kind == "nprs" and not is_nprs(value):
         raise ValueError(f"{criterion.code} is an NPRS rating: expected an integer 0 to 10.")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{criterion.code} is a number: expected a number.")

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from clinic import bounds
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG
 from clinic.models import CaseStatus, Urgency
 from triage.models import (
-    DORSIFLEXION_MAX,
-    DORSIFLEXION_MIN,
     DiagnosisStatus,
     Examination,
     Laterality,
@@ -31,9 +30,9 @@ class ExaminationForm(forms.ModelForm):
     dorsiflexion_deg = forms.IntegerField(
         label="Ankle dorsiflexion (degrees)",
         required=False,
-        min_value=DORSIFLEXION_MIN,
-        max_value=DORSIFLEXION_MAX,
-        help_text=f"Weight-bearing lunge, {DORSIFLEXION_MIN} to {DORSIFLEXION_MAX}. "
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
+        help_text=f"Weight-bearing lunge, {DORSIFLEXION_MIN_DEG} to {DORSIFLEXION_MAX_DEG}. "
         "Leave empty if not measured.",
     )
 

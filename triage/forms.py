@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from clinic.measures import NPRS_MAX
 from triage import rules
 from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
 
@@ -35,7 +36,7 @@ def _nprs(label: str) -> forms.IntegerField:
         label=label,
         help_text="0 = no pain, 10 = the worst pain imaginable.",
         min_value=0,
-        max_value=rules.NPRS_MAX,
+        max_value=NPRS_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.history import HistoricalRecords
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
 from clinic.models import Case
 
 
@@ -106,7 +107,7 @@ class Intake(models.Model):
                 name="intake_mechanism_only_for_trauma",
             ),
             models.CheckConstraint(
-                condition=Q(pain_at_rest__lte=10) & Q(pain_after_running__lte=10),
+                condition=Q(pain_at_rest__lte=NPRS_MAX) & Q(pain_after_running__lte=NPRS_MAX),
                 name="intake_nprs_0_10",
             ),
             models.CheckConstraint(
@@ -146,11 +147,6 @@ class FootPosture(models.TextChoices):
     FLAT = "flat", "Flat (pes planus)"
     HIGH_ARCH = "high_arch", "High arch (pes cavus)"
 
-
-# Ankle dorsiflexion, in degrees: plantar-flexed contractures read as negative; a weight-bearing
-# lunge rarely exceeds 50°. Outside this range the number is a typing error.
-DORSIFLEXION_MIN = -30
-DORSIFLEXION_MAX = 60
 
 # How the studies of triage.ottawa.imaging_recommendation read on a page.
 STUDY_LABELS = {
@@ -215,7 +211,10 @@ class Examination(models.Model):
         "dorsiflexion (degrees)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(DORSIFLEXION_MIN), MaxValueValidator(DORSIFLEXION_MAX)],
+        validators=[
+            MinValueValidator(DORSIFLEXION_MIN_DEG),
+            MaxValueValidator(DORSIFLEXION_MAX_DEG),
+        ],
     )
     foot_posture = models.CharField(
         max_length=10, choices=FootPosture.choices, default=FootPosture.NORMAL
@@ -239,7 +238,10 @@ class Examination(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(dorsiflexion_deg__isnull=True)
-                | Q(dorsiflexion_deg__gte=DORSIFLEXION_MIN, dorsiflexion_deg__lte=DORSIFLEXION_MAX),
+                | Q(
+                    dorsiflexion_deg__gte=DORSIFLEXION_MIN_DEG,
+                    dorsiflexion_deg__lte=DORSIFLEXION_MAX_DEG,
+                ),
                 name="exam_dorsiflexion_range",
             ),
         ]

@@ -19,6 +19,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
+from clinic.measures import is_nprs, is_whole_number
+
 # --- Vocabulary ---------------------------------------------------------------------------------
 
 Onset = Literal["trauma", "gradual"]
@@ -52,7 +54,6 @@ CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
 
 # --- Thresholds (the clinic's policy; change them here and in docs/triage.md) -------------------
 
-NPRS_MAX = 10
 # The questionnaire's other numbers (docs/design.md); past these a number is a typing error.
 PAIN_DURATION_DAYS_MAX = 3650  # ten years
 PREVIOUS_SPRAINS_MAX = 100
@@ -454,11 +455,6 @@ def _choice_error(value: Any, choices: tuple[str, ...]) -> str | None:
     return f"{value!r} is not a valid choice; expected one of: {', '.join(choices)}."
 
 
-def _is_int(value: Any) -> bool:
-    """Tell whether value is an int (JSON true/false are not numbers)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _is_number(value: Any) -> bool:
     """Tell whether value is a finite int, float or Decimal, not a bool."""
     if isinstance(value, Decimal):
@@ -473,9 +469,9 @@ def _field_error(name: str, value: Any) -> str | None:
     if name in _CHOICES:
         return _choice_error(value, _CHOICES[name])
     if name in _NPRS_FIELDS:
-        return None if _is_int(value) and 0 <= value <= NPRS_MAX else NPRS_INVALID
+        return None if is_nprs(value) else NPRS_INVALID
     if name in COUNT_MAXIMA:
-        in_range = _is_int(value) and 0 <= value <= COUNT_MAXIMA[name]
+        in_range = is_whole_number(value) and 0 <= value <= COUNT_MAXIMA[name]
         return None if in_range else count_invalid(name)
     if name in _DISTANCE_FIELDS:
         in_range = _is_number(value) and 0 <= value <= WEEKLY_DISTANCE_KM_MAX

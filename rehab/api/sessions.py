@@ -18,6 +18,7 @@ from clinic.concurrency import ETagMixin
 from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
@@ -70,13 +71,25 @@ class SessionSerializer(SessionBookingSerializer):
         child=serializers.ChoiceField(choices=Intervention.choices), required=False
     )
     pain_before = serializers.IntegerField(
-        min_value=0, max_value=10, allow_null=True, required=False, help_text="NPRS 0-10."
+        min_value=NPRS_MIN,
+        max_value=NPRS_MAX,
+        allow_null=True,
+        required=False,
+        help_text="NPRS 0-10.",
     )
     pain_after = serializers.IntegerField(
-        min_value=0, max_value=10, allow_null=True, required=False, help_text="NPRS 0-10."
+        min_value=NPRS_MIN,
+        max_value=NPRS_MAX,
+        allow_null=True,
+        required=False,
+        help_text="NPRS 0-10.",
     )
     dorsiflexion_deg = serializers.IntegerField(
-        min_value=-30, max_value=70, allow_null=True, required=False
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
+        allow_null=True,
+        required=False,
+        help_text="Weight-bearing lunge, degrees.",
     )
 
     class Meta(SessionBookingSerializer.Meta):

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from clinic.errors import Invalid
+from clinic.measures import is_whole_number
 from rehab.instruments.catalogue import (
     CAIT_INSTABILITY_CUTOFF,
     FAAM_NA,
@@ -73,11 +74,6 @@ def _check_shape(instrument: Instrument, answers: object) -> list[Any]:
     return answers
 
 
-def _is_int(value: object) -> bool:
-    """True for a real integer: bools are refused, True is not an answer of 1."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _int_values(item: Item) -> tuple[int, ...]:
     """The distinct integer values an item accepts, in ascending order."""
     return tuple(sorted({c.value for c in item.choices if isinstance(c.value, int)}))
@@ -97,7 +93,7 @@ def _integer_items(
     valid: list[int] = []
     for index, (item, value) in enumerate(zip(items, answers, strict=True)):
         values = _int_values(item)
-        if _is_int(value) and value in values:
+        if is_whole_number(value) and value in values:
             valid.append(value)
         else:
             errors[f"answers[{index}]"] = [f"Item {item.number} must be {_describe(values)}."]
@@ -196,7 +192,7 @@ def _score_faam(instrument: Instrument, answers: list[Any]) -> Score:
     for index, value in enumerate(answers):
         if value is None or value == FAAM_NA:
             continue  # blank or N/A: neither counts towards the sum nor the denominator
-        if _is_int(value) and 0 <= value <= 4:
+        if is_whole_number(value) and 0 <= value <= 4:
             scored.append(value)
         else:
             errors[f"answers[{index}]"] = [

@@ -15,6 +15,14 @@ from django.utils import timezone
 
 from clinic import roles
 from clinic.errors import Conflict, Invalid
+from clinic.measures import (
+    DORSIFLEXION_MAX_DEG,
+    DORSIFLEXION_MIN_DEG,
+    NPRS_MAX,
+    NPRS_MIN,
+    is_dorsiflexion,
+    is_nprs,
+)
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from rehab.models import Intervention, PhysioSession, SessionStatus
@@ -66,12 +74,12 @@ def validate_clinical(
         elif len(set(interventions)) != len(interventions):
             errors["interventions"] = ["Each intervention once."]
     for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
-        if value is not None and not (
-            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
-        ):
-            errors[name] = ["Pain is a whole number from 0 to 10 (NPRS)."]
-    if dorsiflexion_deg is not None and not -30 <= dorsiflexion_deg <= 70:
-        errors["dorsiflexion_deg"] = ["Dorsiflexion is between -30 and 70 degrees."]
+        if value is not None and not is_nprs(value):
+            errors[name] = [f"Pain is a whole number from {NPRS_MIN} to {NPRS_MAX} (NPRS)."]
+    if dorsiflexion_deg is not None and not is_dorsiflexion(dorsiflexion_deg):
+        errors["dorsiflexion_deg"] = [
+            f"Dorsiflexion is between {DORSIFLEXION_MIN_DEG} and {DORSIFLEXION_MAX_DEG} degrees."
+        ]
     if status == SessionStatus.NO_SHOW and (
         interventions or pain_before is not None or pain_after is not None
     ):

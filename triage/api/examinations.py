@@ -13,19 +13,23 @@ from clinic import roles
 from clinic import serializers as api_serializers
 from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet, IsoDateTimeFilter
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import clinical_cases_visible_to
 from clinic.viewsets import TalusViewSet
 from triage import selectors
 from triage.api.common import ImagingRecommendationSerializer
-from triage.models import DORSIFLEXION_MAX, DORSIFLEXION_MIN, Examination
+from triage.models import Examination
 from triage.services import examinations as exam_services
 
 
 class ExaminationSerializer(api_serializers.ModelSerializer):
     case = VisibleCaseField(scope=clinical_cases_visible_to)
     dorsiflexion_deg = serializers.IntegerField(
-        min_value=DORSIFLEXION_MIN, max_value=DORSIFLEXION_MAX, allow_null=True, required=False
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
+        allow_null=True,
+        required=False,
     )
     imaging_recommendation = ImagingRecommendationSerializer(read_only=True)
 

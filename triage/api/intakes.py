@@ -14,6 +14,7 @@ from clinic import serializers as api_serializers
 from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer
 from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.idempotency import idempotent
+from clinic.measures import NPRS_MAX
 from clinic.models import Patient
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
@@ -78,8 +79,8 @@ class QuestionnaireSerializer(api_serializers.Serializer):
     )
     pain_location = serializers.ChoiceField(choices=rules.PAIN_LOCATIONS)
     side = serializers.ChoiceField(choices=rules.SIDES)
-    pain_at_rest = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
-    pain_after_running = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
+    pain_at_rest = serializers.IntegerField(min_value=0, max_value=NPRS_MAX)
+    pain_after_running = serializers.IntegerField(min_value=0, max_value=NPRS_MAX)
     pain_duration_days = serializers.IntegerField(
         min_value=0, max_value=rules.PAIN_DURATION_DAYS_MAX
     )
