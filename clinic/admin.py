@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import audit, privacy, services
+from clinic.forms import PatientAdminForm
 from clinic.models import AuditAction, AuditEvent, Case, Patient
 
 
@@ -83,6 +84,7 @@ class CaseInline(admin.TabularInline):
 
 @admin.register(Patient)
 class PatientAdmin(ClinicalHistoryAdmin):
+    form = PatientAdminForm
     list_display = [
         "mrn",
         "family_name",

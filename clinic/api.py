@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from clinic import audit, bounds, fhir, privacy, roles, selectors, services
+from clinic import audit, bounds, errors, fhir, privacy, roles, selectors, services
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet, IsoDateTimeFilter
@@ -58,13 +58,16 @@ class PatientSerializer(api_serializers.ModelSerializer):
         return patient.age
 
     def validate(self, attrs):
-        channel = attrs.get("preferred_channel", getattr(self.instance, "preferred_channel", None))
-        email = attrs.get("email", getattr(self.instance, "email", ""))
-        phone = attrs.get("phone", getattr(self.instance, "phone", ""))
-        if channel == "email" and not email:
-            raise serializers.ValidationError({"email": ["Needed for reminders by email."]})
-        if channel == "sms" and not phone:
-            raise serializers.ValidationError({"phone": ["Needed for reminders by text message."]})
+        # The service's own rules, asked here too so that an intake's new_patient answers
+        # them under its key; a partial update is judged as the record will be.
+        values = {
+            name: attrs.get(name, getattr(self.instance, name, None))
+            for name in services.PATIENT_RULE_FIELDS
+        }
+        try:
+            services.patient_check(**values)
+        except errors.Invalid as exc:
+            raise serializers.ValidationError(exc.errors) from exc
         return attrs
 
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from clinic import errors, roles
-from clinic.models import Case, CaseStatus, Patient
+from clinic import bounds, errors, roles
+from clinic.models import Case, CaseStatus, Channel, Patient
 from clinic.selectors import patient_find_duplicate
 
 
@@ -55,6 +55,50 @@ def mrn_for(pk: int) -> str:
     return f"T{digits}{(10 - total % 10) % 10}"
 
 
+# The fields patient_check judges: what a form or a serializer passes it.
+PATIENT_RULE_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "preferred_channel",
+)
+
+
+def patient_check(
+    *,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: date | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    preferred_channel: str | None = None,
+) -> None:
+    """The patient's rules, the same for the page, the API and admin; raise errors.Invalid.
+
+    Both names are given, the date of birth is plausible (clinic.bounds), and the channel
+    chosen for reminders has its contact: an email address for email, a phone for SMS.
+    A value not given (None) is not judged, so a form whose field already failed, or a
+    partial update merged with the record, asks only about what it has.
+    """
+    refused: dict[str, list[str]] = {}
+    for name, value in (("given_name", given_name), ("family_name", family_name)):
+        if value is not None and not value.strip():
+            refused[name] = ["Enter the name."]
+    if date_of_birth is not None:
+        try:
+            bounds.validate_birth_date(date_of_birth)
+        except ValidationError as exc:
+            refused["date_of_birth"] = exc.messages
+    if preferred_channel == Channel.EMAIL and not email:
+        refused["email"] = ["Needed for reminders by email."]
+    if preferred_channel == Channel.SMS and not phone:
+        refused["phone"] = ["Needed for reminders by text message."]
+    if refused:
+        raise errors.Invalid(refused)
+
+
 @transaction.atomic
 def patient_create(
     *,
@@ -68,7 +112,19 @@ def patient_create(
     reminder_consent: bool = False,
     allow_duplicate: bool = False,
 ) -> Patient:
-    """Register a patient and give them an MRN; refuse a likely duplicate unless allowed."""
+    """Register a patient and give them an MRN; refuse a likely duplicate unless allowed.
+
+    Raises errors.Invalid for a broken rule (patient_check), DuplicatePatient for a likely
+    duplicate; either way nothing is written.
+    """
+    patient_check(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        email=email,
+        phone=phone,
+        preferred_channel=preferred_channel,
+    )
     if not allow_duplicate:
         match = patient_find_duplicate(
             given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
@@ -93,7 +149,11 @@ def patient_create(
 
 @transaction.atomic
 def patient_update(*, patient: Patient, **fields) -> Patient:
-    """Change a patient's demographics; a change of consent is timestamped."""
+    """Change a patient's demographics (checked with patient_check as they will be); a change
+    of consent is timestamped."""
+    patient_check(
+        **{name: fields.get(name, getattr(patient, name)) for name in PATIENT_RULE_FIELDS}
+    )
     if "reminder_consent" in fields and fields["reminder_consent"] != patient.reminder_consent:
         patient.reminder_consent_at = timezone.now()
     for name, value in fields.items():

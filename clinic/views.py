@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic import audit, errors, roles, selectors, services
 from clinic.concurrency import etag_for, stale_form_check
-from clinic.forms import PatientForm
+from clinic.forms import PatientForm, add_service_errors
 
 
 def role_required(*allowed: str):
@@ -91,10 +91,14 @@ def patient_edit(request, pk: int):
         patient, conflict = stale_form_check(request, patient, form)
         if conflict is None and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "allow_duplicate"}
-            services.patient_update(patient=patient, **data)
-            audit.touch(request, patient, "update")
-            messages.success(request, "The patient's details are saved.")
-            return redirect("patient-record", pk=patient.pk)
+            try:
+                services.patient_update(patient=patient, **data)
+            except errors.Invalid as exc:
+                add_service_errors(form, exc)
+            else:
+                audit.touch(request, patient, "update")
+                messages.success(request, "The patient's details are saved.")
+                return redirect("patient-record", pk=patient.pk)
     else:
         form = PatientForm(instance=patient)
     audit.touch(request, patient, "view")

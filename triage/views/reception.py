@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from clinic import audit, roles, selectors
 from clinic import services as clinic_services
-from clinic.forms import PatientForm
+from clinic.errors import Invalid
+from clinic.forms import PatientForm, add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.views import role_required
 from triage.forms import IntakeForm
@@ -70,6 +71,8 @@ def patient_register(request):
         except clinic_services.DuplicatePatient as exc:
             duplicate = exc.match
             audit.touch(request, duplicate, "view")
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, patient, "create")
             messages.success(request, f"{patient.full_name} is registered as {patient.mrn}.")
