@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.conf import settings
@@ -9,7 +10,16 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
+from clinic import vocabulary
 from clinic.history import HistoricalRecords
+
+
+def text_choices(name: str, labels: Mapping[str, str], *, module: str) -> type[models.TextChoices]:
+    """The ``TextChoices`` of a vocabulary's word list (value -> label, clinic.vocabulary), so
+    that the models, forms and admin show the very words the pure rules use. Each member is
+    named by its value in capitals: ``Side.LEFT == "left"``."""
+    members = [(value.upper(), (value, label)) for value, label in labels.items()]
+    return models.TextChoices(name, members, module=module)
 
 
 class Sex(models.TextChoices):
@@ -103,10 +113,7 @@ class Patient(models.Model):
         return self.pk
 
 
-class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both"
+Side = text_choices("Side", vocabulary.SIDE_LABELS, module=__name__)
 
 
 class CaseStatus(models.TextChoices):
@@ -122,10 +129,7 @@ class CaseStatus(models.TextChoices):
 ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
 
 
-class Urgency(models.TextChoices):
-    URGENT = "urgent", "Urgent — see a doctor today"
-    SOON = "soon", "Soon — see a doctor this week"
-    ROUTINE = "routine", "Routine — book an appointment"
+Urgency = text_choices("Urgency", vocabulary.URGENCY_LABELS, module=__name__)
 
 
 # Sort key: urgent first. Used by the case lists.

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
-ThompsonResult = Literal["positive", "negative", "not_done"]
-ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound", "mri"]
-
-THOMPSON_RESULTS: tuple[str, ...] = get_args(ThompsonResult)
-IMAGING_STUDIES: tuple[str, ...] = get_args(ImagingStudy)
+from triage.vocabulary import IMAGING_STUDIES, ImagingStudy, TestResult
 
 # The Ottawa rules were derived and validated in adults (Stiell 1992, 1993).
 OTTAWA_ADULT_AGE = 18
@@ -37,7 +33,7 @@ class ExamFindings:
     # Inability to take four steps (two on each foot, limping allowed).
     unable_to_bear_weight_immediately: bool
     unable_to_bear_weight_at_exam: bool
-    thompson_test: ThompsonResult
+    thompson_test: TestResult
     age: int | None
 
 

@@ -1,6 +1,7 @@
 """Triage rules: pure functions over plain data, shared by the API, pages and admin.
 
-No Django here on purpose: the clinic's policy must read, and test, on its own.
+No Django here on purpose: the clinic's policy must read, and test, on its own. Its words
+(onsets, swellings, pathways…) are the vocabulary's, ``triage.vocabulary``.
 
 Triage follows the clinic's article "Ankle pain after running" (docs/design.md, "The article's
 questionnaire"): trauma versus gradual onset, the warning signs that need a doctor, the overuse
@@ -17,40 +18,24 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any
 
 from clinic.measures import is_nprs, is_whole_number
-
-# --- Vocabulary ---------------------------------------------------------------------------------
-
-Onset = Literal["trauma", "gradual"]
-Mechanism = Literal["fall", "twist", "change_of_direction", "other"]
-Swelling = Literal["none", "mild", "moderate", "severe"]
-Ability = Literal["normal", "difficult", "impossible"]
-PainLocation = Literal["lateral", "medial", "posterior", "anterior", "diffuse"]
-Side = Literal["left", "right", "both"]
-Pathway = Literal["trauma", "overuse"]
-Urgency = Literal["urgent", "soon", "routine"]
-ConditionCode = Literal[
-    "ankle_sprain",
-    "ankle_fracture",
-    "achilles_rupture",
-    "achilles_tendinitis",
-    "flat_foot",
-    "muscular_imbalance",
-    "ankle_osteoarthritis",
-    "poor_running_technique",
-]
-
-ONSETS: tuple[str, ...] = get_args(Onset)
-MECHANISMS: tuple[str, ...] = get_args(Mechanism)
-SWELLINGS: tuple[str, ...] = get_args(Swelling)
-ABILITIES: tuple[str, ...] = get_args(Ability)
-PAIN_LOCATIONS: tuple[str, ...] = get_args(PainLocation)
-SIDES: tuple[str, ...] = get_args(Side)
-PATHWAYS: tuple[str, ...] = get_args(Pathway)
-URGENCIES: tuple[str, ...] = get_args(Urgency)
-CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
+from clinic.vocabulary import SIDES, Side, Urgency
+from triage.vocabulary import (
+    ABILITIES,
+    MECHANISMS,
+    ONSETS,
+    PAIN_LOCATIONS,
+    SWELLINGS,
+    Ability,
+    ConditionCode,
+    Mechanism,
+    Onset,
+    PainLocation,
+    Pathway,
+    Swelling,
+)
 
 # --- Thresholds (the clinic's policy; change them here and in docs/triage.md) -------------------
 

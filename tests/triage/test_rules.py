@@ -11,20 +11,13 @@ from typing import Any
 import pytest
 
 from triage.rules import (
-    ABILITIES,
     BOOL_INVALID,
-    CONDITION_CODES,
     DISTANCE_INVALID,
     MECHANISM_REFUSED,
     MECHANISM_REQUIRED,
-    MECHANISMS,
     NPRS_INVALID,
-    ONSETS,
-    PAIN_LOCATIONS,
     QUESTIONNAIRE_FIELDS,
     REQUIRED,
-    SIDES,
-    SWELLINGS,
     Questionnaire,
     TriageResult,
     age_in_years,
@@ -75,28 +68,6 @@ def trauma(*, age: int | None = 35, **overrides: Any) -> Questionnaire:
     """A twist with mild swelling and no warning sign unless told."""
     answers = {"onset": "trauma", "mechanism": "twist", "swelling": "mild", **overrides}
     return Questionnaire(**intake(**answers), age=age)
-
-
-# --- Vocabulary -------------------------------------------------------------------------------
-
-
-def test_it_exposes_the_design_vocabulary() -> None:
-    assert ONSETS == ("trauma", "gradual")
-    assert MECHANISMS == ("fall", "twist", "change_of_direction", "other")
-    assert SWELLINGS == ("none", "mild", "moderate", "severe")
-    assert ABILITIES == ("normal", "difficult", "impossible")
-    assert PAIN_LOCATIONS == ("lateral", "medial", "posterior", "anterior", "diffuse")
-    assert SIDES == ("left", "right", "both")
-    assert CONDITION_CODES == (
-        "ankle_sprain",
-        "ankle_fracture",
-        "achilles_rupture",
-        "achilles_tendinitis",
-        "flat_foot",
-        "muscular_imbalance",
-        "ankle_osteoarthritis",
-        "poor_running_technique",
-    )
 
 
 # --- Pathway ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from clinic.api import ErrorSerializer
-from triage import ottawa
+from triage import vocabulary
 
 
 class ConflictErrorSerializer(ErrorSerializer):
@@ -33,11 +33,11 @@ class ImagingRecommendationSerializer(serializers.Serializer):
     )
     mri = serializers.BooleanField(help_text="An MRI is recommended.")
     studies = serializers.ListField(
-        child=serializers.ChoiceField(choices=ottawa.IMAGING_STUDIES),
+        child=serializers.ChoiceField(choices=vocabulary.IMAGING_STUDIES),
         help_text="The recommended studies in the order to do them (the same as the booleans).",
     )
     primary = serializers.ChoiceField(
-        choices=ottawa.IMAGING_STUDIES,
+        choices=vocabulary.IMAGING_STUDIES,
         allow_null=True,
         help_text="The first of studies; null when no imaging is indicated.",
     )

@@ -18,7 +18,8 @@ from clinic.measures import NPRS_MAX
 from clinic.models import Patient
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
-from triage import rules
+from clinic.vocabulary import SIDES, URGENCIES
+from triage import rules, vocabulary
 from triage.models import Intake
 from triage.services import intake as intake_services
 
@@ -64,21 +65,21 @@ class KilometresField(serializers.DecimalField):
 class QuestionnaireSerializer(api_serializers.Serializer):
     """The article's questionnaire, in the patient's words (docs/design.md)."""
 
-    onset = serializers.ChoiceField(choices=rules.ONSETS)
+    onset = serializers.ChoiceField(choices=vocabulary.ONSETS)
     mechanism = serializers.ChoiceField(
-        choices=rules.MECHANISMS,
+        choices=vocabulary.MECHANISMS,
         required=False,
         allow_null=True,
         help_text="Required for a trauma; must be absent or null for a gradual onset.",
     )
-    swelling = serializers.ChoiceField(choices=rules.SWELLINGS)
+    swelling = serializers.ChoiceField(choices=vocabulary.SWELLINGS)
     hematoma = serializers.BooleanField(help_text="Bruising: a sign of bleeding.")
-    mobility = serializers.ChoiceField(choices=rules.ABILITIES, help_text="Moving the ankle.")
+    mobility = serializers.ChoiceField(choices=vocabulary.ABILITIES, help_text="Moving the ankle.")
     weight_bearing = serializers.ChoiceField(
-        choices=rules.ABILITIES, help_text="Standing on the foot."
+        choices=vocabulary.ABILITIES, help_text="Standing on the foot."
     )
-    pain_location = serializers.ChoiceField(choices=rules.PAIN_LOCATIONS)
-    side = serializers.ChoiceField(choices=rules.SIDES)
+    pain_location = serializers.ChoiceField(choices=vocabulary.PAIN_LOCATIONS)
+    side = serializers.ChoiceField(choices=SIDES)
     pain_at_rest = serializers.IntegerField(min_value=0, max_value=NPRS_MAX)
     pain_after_running = serializers.IntegerField(min_value=0, max_value=NPRS_MAX)
     pain_duration_days = serializers.IntegerField(
@@ -100,11 +101,11 @@ class QuestionnaireSerializer(api_serializers.Serializer):
 
 
 class TriageSerializer(serializers.Serializer):
-    pathway = serializers.ChoiceField(choices=rules.PATHWAYS)
-    urgency = serializers.ChoiceField(choices=rules.URGENCIES)
+    pathway = serializers.ChoiceField(choices=vocabulary.PATHWAYS)
+    urgency = serializers.ChoiceField(choices=URGENCIES)
     stop_running = serializers.BooleanField()
     suspected_conditions = serializers.ListField(
-        child=serializers.ChoiceField(choices=rules.CONDITION_CODES)
+        child=serializers.ChoiceField(choices=vocabulary.CONDITION_CODES)
     )
     rationale = serializers.ListField(
         child=serializers.CharField(), help_text="Sentences to read to the patient."
@@ -159,7 +160,7 @@ class IntakeFilter(FilterSet):
     recorded_after = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
     recorded_before = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     urgency = django_filters.MultipleChoiceFilter(
-        choices=[(u, u) for u in rules.URGENCIES], distinct=False
+        choices=[(u, u) for u in URGENCIES], distinct=False
     )
     patient = IdFilter(field_name="case__patient")
 

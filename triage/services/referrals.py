@@ -25,6 +25,7 @@ from clinic.services import full_clean
 from rehab.services import reminders
 from triage.models import Examination, ImagingReferral, Modality, ReferralStatus
 from triage.services.common import copy_fields
+from triage.vocabulary import laterality_of
 
 # Which referral carries out which recommended study: (modality, words one of which the body
 # site must contain). Ultrasound after a positive Thompson test is of the Achilles tendon, but
@@ -57,10 +58,6 @@ def follows_recommendation(*, modality: str, body_site: str, studies: list[str])
     return False
 
 
-def _side_to_laterality(case: Case) -> str:
-    return {"left": "left", "right": "right", "both": "bilateral"}.get(case.side, "")
-
-
 @transaction.atomic
 def referral_create(
     *,
@@ -77,7 +74,7 @@ def referral_create(
     errors: dict[str, list[str]] = {}
     recommendation = None
     override_reason = (override_reason or "").strip()
-    laterality = laterality or _side_to_laterality(case)
+    laterality = laterality or laterality_of(case.side)
     if not laterality:
         errors["laterality"] = ["Say which side to image."]
     if examination is not None:

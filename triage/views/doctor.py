@@ -27,6 +27,7 @@ from triage.models import Condition, DiagnosisStatus, ReferralStatus
 from triage.services import diagnoses as diagnosis_services
 from triage.services import examinations as exam_services
 from triage.services import referrals as referral_services
+from triage.vocabulary import laterality_of
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
 
@@ -183,7 +184,7 @@ def exam_order(request, pk: int):
 def diagnosis_new(request, pk: int):
     """Record a diagnosis from the catalogue."""
     case = _clinical_case(request, pk)
-    initial = {"laterality": {"left": "left", "right": "right", "both": "bilateral"}.get(case.side)}
+    initial = {"laterality": laterality_of(case.side)}
     form = forms.DiagnosisForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,7 +234,7 @@ def referral_new(request, pk: int):
             selectors.examinations_visible_to(request.user).filter(case=case), pk=exam_id
         )
     initial = {
-        "laterality": {"left": "left", "right": "right", "both": "bilateral"}.get(case.side),
+        "laterality": laterality_of(case.side),
         "body_site": "ankle",
     }
     form = forms.ReferralForm(request.POST or None, initial=initial)

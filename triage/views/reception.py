@@ -14,20 +14,12 @@ from clinic.errors import Invalid
 from clinic.forms import PatientForm, add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.views import role_required
+from clinic.vocabulary import URGENCY_WORDING
 from triage.forms import IntakeForm
 from triage.models import Intake
 from triage.services import intake as intake_services
 
 RECEPTION = (roles.RECEPTION, roles.ADMIN)
-
-NEXT_STEPS = {
-    "urgent": ("A doctor must see the patient today.", "Book a doctor's appointment for today"),
-    "soon": ("A doctor should see the patient this week.", "Book a doctor's appointment this week"),
-    "routine": (
-        "No rush: book a routine physiotherapy appointment.",
-        "Book a physiotherapy session",
-    ),
-}
 
 
 def _today_intakes(user):
@@ -108,7 +100,7 @@ def intake_result(request, pk: int):
     )
     audit.touch(request, intake, "view")
     patient = intake.case.patient
-    explanation, booking_label = NEXT_STEPS[intake.urgency]
+    wording = URGENCY_WORDING[intake.urgency]
     if settings.CLINIC_BOOKING_URL:
         # The clinic's own booking tool, when it has one.
         booking_url = settings.CLINIC_BOOKING_URL.format(mrn=patient.mrn)
@@ -122,8 +114,8 @@ def intake_result(request, pk: int):
         {
             "intake": intake,
             "patient": patient,
-            "explanation": explanation,
-            "booking_label": booking_label,
+            "explanation": wording.next_step,
+            "booking_label": wording.booking,
             "booking_url": booking_url,
         },
     )
