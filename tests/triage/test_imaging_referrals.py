@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from clinic.errors import InvalidTransition
+from clinic.errors import InvalidTransition, NotAllowed
 from clinic.models import AuditEvent
 from tests.factories import CaseFactory, examination_for, referral_for
 from triage.models import ImagingReferral
@@ -205,6 +205,49 @@ def test_it_lets_only_a_doctor_review_a_report(ada, dan, case, api_as):
     assert response.status_code == 403
     referral.refresh_from_db()
     assert referral.status == "reported"
+
+
+def test_the_service_lets_only_a_doctor_review_a_report(ada, dan, case):
+    referral = referral_for(case, dan, status="reported")
+
+    with pytest.raises(NotAllowed, match=r"Only a doctor reviews a report\."):
+        services.referral_review(referral=referral, by=ada)
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.reviewed_at) == ("reported", None)
+
+
+def test_the_review_page_tells_an_admin_only_a_doctor_reviews(client, ada, dan, case):
+    referral = referral_for(case, dan, status="reported")
+    client.force_login(ada)
+
+    page = client.get(f"/imaging/{referral.pk}/").content.decode()
+    response = client.post(f"/imaging/{referral.pk}/review/", follow=True)
+
+    assert "Mark report reviewed" not in page
+    assert "Only a doctor reviews a report." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "reported"
+
+
+@pytest.mark.parametrize(
+    ("status", "doctor_steps", "admin_steps"),
+    [
+        ("requested", ("schedule", "cancel"), ("schedule", "cancel")),
+        ("scheduled", ("perform", "cancel"), ("perform", "cancel")),
+        ("performed", ("report", "cancel"), ("report", "cancel")),
+        ("reported", ("review",), ()),
+        ("reviewed", (), ()),
+        ("cancelled", (), ()),
+    ],
+)
+def test_it_offers_the_next_steps_the_status_allows_to_whoever_may_take_them(
+    ada, dan, case, status, doctor_steps, admin_steps
+):
+    referral = referral_for(case, dan, status=status)
+
+    assert services.next_steps(referral=referral, by=dan) == doctor_steps
+    assert services.next_steps(referral=referral, by=ada) == admin_steps
 
 
 @pytest.mark.parametrize("persona", ["rita", "paula", "oscar"])

@@ -19,7 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.errors import Invalid, InvalidTransition
+from clinic import roles
+from clinic.errors import Invalid, InvalidTransition, NotAllowed
 from clinic.models import Case
 from clinic.services import full_clean
 from rehab.services import reminders
@@ -140,6 +141,21 @@ STEPS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+def may_take_step(*, step: str, by) -> bool:
+    """Whether this user may take the step: only a doctor reviews a report (admins fix the
+    logistics, doctors and admins alike take every other step)."""
+    return step != "review" or roles.role_of(by) == roles.DOCTOR
+
+
+def next_steps(*, referral: ImagingReferral, by) -> tuple[str, ...]:
+    """The steps the referral's status allows and this user may take, in STEPS' order."""
+    return tuple(
+        step
+        for step, (allowed_from, _) in STEPS.items()
+        if referral.status in allowed_from and may_take_step(step=step, by=by)
+    )
+
+
 def referral_check_step(*, referral: ImagingReferral, step: str) -> None:
     """Raise InvalidTransition when the referral's status does not allow this step."""
     allowed_from, _ = STEPS[step]
@@ -234,7 +250,9 @@ def referral_report(*, referral: ImagingReferral, by, report: str) -> ImagingRef
 
 @transaction.atomic
 def referral_review(*, referral: ImagingReferral, by, review_note: str = "") -> ImagingReferral:
-    """A doctor has read the report (reported → reviewed)."""
+    """A doctor has read the report (reported → reviewed); anyone else is NotAllowed."""
+    if not may_take_step(step="review", by=by):
+        raise NotAllowed("Only a doctor reviews a report.")
     return _step(
         referral,
         "review",

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
-from clinic.errors import Invalid, InvalidTransition
+from clinic.errors import Invalid, InvalidTransition, NotAllowed
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
@@ -23,7 +23,7 @@ from clinic.timeline import case_timeline
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
-from triage.models import Condition, DiagnosisStatus, ReferralStatus
+from triage.models import Condition, DiagnosisStatus
 from triage.services import diagnoses as diagnosis_services
 from triage.services import examinations as exam_services
 from triage.services import referrals as referral_services
@@ -31,13 +31,7 @@ from triage.vocabulary import laterality_of
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
 
-# The next steps each status offers on a referral's page, in the order they are shown.
-NEXT_STEPS = {
-    ReferralStatus.REQUESTED: ("schedule", "cancel"),
-    ReferralStatus.SCHEDULED: ("perform", "cancel"),
-    ReferralStatus.PERFORMED: ("report", "cancel"),
-    ReferralStatus.REPORTED: ("review",),
-}
+# How each step of a referral's lifecycle (triage.services.referrals.STEPS) reads on its button.
 STEP_BUTTONS = {
     "schedule": "Schedule",
     "perform": "Mark performed",
@@ -261,9 +255,7 @@ def _referral_page(request, referral, step_forms=None, status=200):
     can_write = _can_write(request.user)
     steps = []
     if can_write:
-        for step in NEXT_STEPS.get(referral.status, ()):
-            if step == "review" and roles.role_of(request.user) != roles.DOCTOR:
-                continue
+        for step in referral_services.next_steps(referral=referral, by=request.user):
             form = (step_forms or {}).get(step) or forms.STEP_FORMS[step](prefix=step)
             steps.append({"name": step, "form": form, "button": STEP_BUTTONS[step]})
     return render(
@@ -304,9 +296,6 @@ def referral_step(request, pk: int, step: str):
     if step not in STEP_SERVICES:
         raise Http404
     referral = get_object_or_404(selectors.referrals_visible_to(request.user), pk=pk)
-    if step == "review" and roles.role_of(request.user) != roles.DOCTOR:
-        messages.error(request, "Only a doctor reviews a report.")
-        return redirect("triage:referral-detail", pk=referral.pk)
     form = forms.STEP_FORMS[step](request.POST, prefix=step)
     try:
         if not form.is_valid():
@@ -315,6 +304,8 @@ def referral_step(request, pk: int, step: str):
         STEP_SERVICES[step](referral=referral, by=request.user, **form.cleaned_data)
     except InvalidTransition as exc:
         messages.error(request, f"{exc} Nothing was changed.")
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
     except Invalid as exc:
         add_service_errors(form, exc)
         return _referral_page(request, referral, {step: form}, status=400)
