@@ -323,12 +323,6 @@ class CaseViewSet(
         self.audit_created(serializer.instance)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        if roles.role_of(self.request.user) == roles.DOCTOR:
-            # Doctors assign the physio; the rest of the case is reception's.
-            unexpected = set(data) - {"assigned_physio"}
-            if unexpected:
-                raise serializers.ValidationError(
-                    {name: ["Doctors may only change the assigned physio."] for name in unexpected}
-                )
-        serializer.instance = services.case_update(case=serializer.instance, **data)
+        serializer.instance = services.case_update(
+            case=serializer.instance, by=self.request.user, **serializer.validated_data
+        )

@@ -176,9 +176,26 @@ def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Ca
     return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
 
 
+# Which case fields each role may change, where it is not every field a case can take:
+# doctors assign the physio; the rest of the case is reception's.
+CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assigned_physio"})}
+
+
 @transaction.atomic
-def case_update(*, case: Case, **fields) -> Case:
-    """Change a case's side or assigned physio (status moves only through the workflows)."""
+def case_update(*, case: Case, by=None, **fields) -> Case:
+    """Change a case's side or assigned physio (status moves only through the workflows).
+
+    ``by`` is who asks: a doctor may change the assigned physio only (CASE_FIELDS_BY_ROLE);
+    None is the system itself (seed data, a test's setup).
+    """
+    allowed = CASE_FIELDS_BY_ROLE.get(roles.role_of(by)) if by is not None else None
+    if allowed is not None and set(fields) - allowed:
+        raise errors.Invalid(
+            {
+                name: ["Doctors may only change the assigned physio."]
+                for name in sorted(set(fields) - allowed)
+            }
+        )
     if "assigned_physio" in fields:
         _check_physio(fields["assigned_physio"])
     for name, value in fields.items():
