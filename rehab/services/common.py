@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from clinic import roles
 from clinic.errors import Conflict, NotAllowed
 from clinic.models import Case
+
+# Who books, moves and cancels sessions.
+BOOKERS = (roles.RECEPTION, roles.PHYSIO)
+
+
+def may_treat(*, case: Case, user) -> bool:
+    """Whether the user writes this case's treatment: its assigned physio, until it ends."""
+    return (
+        roles.role_of(user) == roles.PHYSIO
+        and case.assigned_physio_id == user.pk
+        and not case.is_ended
+    )
+
+
+def may_book(*, case: Case, user) -> bool:
+    """Whether the user books sessions on this case: reception and physios, until it ends."""
+    return roles.role_of(user) in BOOKERS and not case.is_ended
 
 
 def require_assigned_physio(case: Case, by) -> None:

@@ -14,6 +14,7 @@ from clinic.errors import Conflict, Invalid
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.panels import case_panels, shown_records
 from clinic.views import role_required
 from rehab import selectors
 from rehab.forms import (
@@ -57,12 +58,10 @@ def caseload(request):
 def case_page(request, pk: int):
     """The case as the physio works it: plan, sessions, charts, return to run, discharge."""
     case = visible_case(request, pk)
-    audit.touch(request, case)
-    can_treat = case.assigned_physio_id == request.user.pk
+    panels = case_panels(case, request.user)
+    audit.touch_many(request, [case, *shown_records(panels)])
     return render(
-        request,
-        "rehab/case.html",
-        {"case": case, "patient": case.patient, "can_treat": can_treat},
+        request, "rehab/case.html", {"case": case, "patient": case.patient, "panels": panels}
     )
 
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clinic import audit, bounds, roles
+from clinic import audit, bounds
 from clinic.errors import Conflict, Invalid
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
@@ -21,9 +21,9 @@ from rehab import selectors
 from rehab.forms import BookingForm, MoveForm
 from rehab.models import SessionStatus
 from rehab.services import sessions as session_services
+from rehab.services.common import BOOKERS
 from rehab.views.common import visible_session
 
-BOOKERS = (roles.RECEPTION, roles.PHYSIO)
 NON_CLINICAL = ("id", "case_id", "scheduled_at", "duration_minutes", "status", "physio_id")
 
 

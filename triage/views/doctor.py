@@ -18,6 +18,7 @@ from clinic.errors import Invalid, InvalidTransition, NotAllowed
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.panels import case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
 from clinic.timeline import case_timeline
 from clinic.views import role_required
@@ -81,7 +82,9 @@ def case_detail(request, pk: int):
     exams = list(selectors.examinations_visible_to(request.user).filter(case=case))
     diagnoses = list(selectors.diagnoses_visible_to(request.user).filter(case=case))
     referrals = list(selectors.referrals_visible_to(request.user).filter(case=case))
-    audit.touch_many(request, [case, *exams, *diagnoses, *referrals], AuditAction.VIEW)
+    panels = case_panels(case, request.user)
+    shown = [case, *exams, *diagnoses, *referrals, *shown_records(panels)]
+    audit.touch_many(request, shown, AuditAction.VIEW)
     intake = getattr(case, "intake", None)  # RelatedObjectDoesNotExist is an AttributeError
     suspected = []
     if intake is not None and intake.suspected_conditions:
@@ -103,6 +106,7 @@ def case_detail(request, pk: int):
             "diagnoses": diagnoses,
             "referrals": referrals,
             "timeline": list(reversed(case_timeline(case, request.user))),
+            "panels": panels,
             "can_write": _can_write(request.user),
         },
     )
