@@ -12,7 +12,16 @@ from clinic import bounds
 from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
 from clinic.selectors import physios
 from rehab.instruments.catalogue import INSTRUMENTS, Instrument
-from rehab.models import Checklist, Decision, Intervention, SessionStatus
+from rehab.models import (
+    PLAN_FREQUENCY_MAX,
+    PLAN_SESSIONS_MAX,
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Checklist,
+    Decision,
+    Intervention,
+    SessionStatus,
+)
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,8 +45,12 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the runner should be able to do at the end, e.g. run 10 km pain-free.",
     )
-    planned_sessions = forms.IntegerField(label="Planned sessions", min_value=1, max_value=200)
-    frequency = forms.IntegerField(label="Sessions per week", min_value=1, max_value=14)
+    planned_sessions = forms.IntegerField(
+        label="Planned sessions", min_value=1, max_value=PLAN_SESSIONS_MAX
+    )
+    frequency = forms.IntegerField(
+        label="Sessions per week", min_value=1, max_value=PLAN_FREQUENCY_MAX
+    )
     home_exercises = forms.CharField(
         label="Home exercises", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -107,7 +120,9 @@ class SessionRecordForm(SessionLogForm):
         input_formats=DATETIME_FORMATS,
         validators=[bounds.validate_clinic_datetime],
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX
+    )
     field_order = ["scheduled_at", "duration_minutes", "status"]
 
 
@@ -129,7 +144,10 @@ class BookingForm(forms.Form):
         validators=[bounds.validate_clinic_datetime],
     )
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=240, initial=45
+        label="Duration (minutes)",
+        min_value=SESSION_MINUTES_MIN,
+        max_value=SESSION_MINUTES_MAX,
+        initial=45,
     )
     physio = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
@@ -158,7 +176,9 @@ class MoveForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         validators=[bounds.validate_clinic_datetime],
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX
+    )
     physio = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         label="Physio",

@@ -25,6 +25,14 @@ class CaseRecord(models.Model):
         return self.case.patient_id
 
 
+# A plan's dose and a session's length: past these a number is a typing error. The forms, the
+# serializers and the services take these, the database's constraints hold them.
+PLAN_SESSIONS_MAX = 200
+PLAN_FREQUENCY_MAX = 14  # sessions a week
+SESSION_MINUTES_MIN = 5
+SESSION_MINUTES_MAX = 240
+
+
 class TreatmentPlan(CaseRecord):
     """The assigned physio's plan for a case: goals, dose and home programme."""
 
@@ -46,7 +54,8 @@ class TreatmentPlan(CaseRecord):
                 condition=Q(planned_sessions__gt=0), name="plan_planned_sessions_positive"
             ),
             models.CheckConstraint(
-                condition=Q(frequency__gt=0) & Q(frequency__lte=14), name="plan_frequency_1_14"
+                condition=Q(frequency__gt=0) & Q(frequency__lte=PLAN_FREQUENCY_MAX),
+                name="plan_frequency_1_14",
             ),
         ]
 
@@ -139,7 +148,7 @@ class PhysioSession(CaseRecord):
                 name="session_pain_only_when_attended",
             ),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=240),
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=SESSION_MINUTES_MAX),
                 name="session_duration_1_240",
             ),
         ]

@@ -15,14 +15,16 @@ from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.models import TreatmentPlan
+from rehab.models import PLAN_FREQUENCY_MAX, PLAN_SESSIONS_MAX, TreatmentPlan
 from rehab.services import plans as plan_services
 
 
 class TreatmentPlanSerializer(api_serializers.ModelSerializer):
     case = VisibleCaseField()
-    planned_sessions = serializers.IntegerField(min_value=1, max_value=200)
-    frequency = serializers.IntegerField(min_value=1, max_value=14, help_text="Sessions per week.")
+    planned_sessions = serializers.IntegerField(min_value=1, max_value=PLAN_SESSIONS_MAX)
+    frequency = serializers.IntegerField(
+        min_value=1, max_value=PLAN_FREQUENCY_MAX, help_text="Sessions per week."
+    )
 
     class Meta:
         model = TreatmentPlan

@@ -23,7 +23,14 @@ from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.models import CLINICAL_SESSION_FIELDS, Intervention, PhysioSession, SessionStatus
+from rehab.models import (
+    CLINICAL_SESSION_FIELDS,
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Intervention,
+    PhysioSession,
+    SessionStatus,
+)
 from rehab.services import sessions as session_services
 
 
@@ -41,7 +48,9 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
         ),
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
+    duration_minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX, required=False
+    )
 
     class Meta:
         model = PhysioSession

@@ -25,7 +25,13 @@ from clinic.measures import (
 )
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
-from rehab.models import Intervention, PhysioSession, SessionStatus
+from rehab.models import (
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Intervention,
+    PhysioSession,
+    SessionStatus,
+)
 from rehab.services import reminders
 from rehab.services.common import lock_case, require_active, require_assigned_physio
 
@@ -51,6 +57,17 @@ def _practitioner(chosen, *, fallback=None):
     if roles.role_of(physio) != roles.PHYSIO:
         raise Invalid({"physio": [f"{name} is not a physio."]})
     return physio
+
+
+def _check_minutes(duration_minutes: int) -> None:
+    if not SESSION_MINUTES_MIN <= duration_minutes <= SESSION_MINUTES_MAX:
+        raise Invalid(
+            {
+                "duration_minutes": [
+                    f"A session lasts {SESSION_MINUTES_MIN} to {SESSION_MINUTES_MAX} minutes."
+                ]
+            }
+        )
 
 
 def validate_clinical(
@@ -102,6 +119,7 @@ def session_schedule(
     Every booking has an active physio: none given and none assigned to the case is a
     ``Invalid`` naming ``physio`` (the column is NOT NULL besides).
     """
+    _check_minutes(duration_minutes)
     case = lock_case(case)
     require_active(case)
     physio = _practitioner(physio, fallback=case.assigned_physio)
@@ -143,6 +161,7 @@ def session_move(
     session.physio = _practitioner(physio, fallback=session.physio)
     session.scheduled_at = scheduled_at
     if duration_minutes is not None:
+        _check_minutes(duration_minutes)
         session.duration_minutes = duration_minutes
     session.save(update_fields=["physio", "scheduled_at", "duration_minutes", "updated_at"])
     # Outbox: the pending session_reminder moves with the session.

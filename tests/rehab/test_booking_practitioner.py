@@ -185,3 +185,12 @@ def test_it_asks_for_another_physio_when_moving_a_booking_of_one_who_left(
     assert f'value="{when}"' in html
     session.refresh_from_db()
     assert session.physio == left_the_clinic
+
+
+@pytest.mark.parametrize("minutes", [4, 241])
+def test_the_booking_service_holds_the_forms_session_length(rita, case, minutes):
+    with pytest.raises(Invalid) as refused:
+        session_schedule(case=case, scheduled_at=tomorrow(), by=rita, duration_minutes=minutes)
+
+    assert refused.value.errors == {"duration_minutes": ["A session lasts 5 to 240 minutes."]}
+    assert not PhysioSession.objects.exists()
