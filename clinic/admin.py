@@ -33,6 +33,24 @@ class ClinicalHistoryAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """Audited, with the record's change history (who changed what, when) one click away."""
 
 
+class ReadOnlyAdminMixin:
+    """Viewable by admins, never added, changed or deleted here: such records are written only
+    through their services (which keep the rules), or never (the audit trail)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, ClinicalHistoryAdmin):
+    """A clinical record read in admin, with its change history, and written elsewhere."""
+
+
 ACCESS_REPORT_COLUMNS = [
     "at",
     "actor",
@@ -224,7 +242,7 @@ class CaseAdmin(ClinicalHistoryAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "at",
         "actor",
@@ -240,12 +258,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["=patient__mrn", "=object_id", "=request_id", "actor__username"]
     list_select_related = ["actor", "patient"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -111,6 +111,11 @@ def patient_search(queryset: QuerySet[Patient], term: str) -> QuerySet[Patient]:
     return queryset.filter(condition)
 
 
+def patients_found(user, term: str) -> QuerySet[Patient]:
+    """The patients within the user's reach that a search term finds, by family name."""
+    return patient_search(patients_visible_to(user), term).order_by("family_name")
+
+
 def _parse_date(text: str) -> date | None:
     from datetime import datetime
 

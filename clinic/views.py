@@ -65,8 +65,7 @@ def patient_list(request):
     term = request.GET.get("q", "")
     patients = []
     if term.strip():
-        visible = selectors.patients_visible_to(request.user)
-        patients = list(selectors.patient_search(visible, term).order_by("family_name")[:50])
+        patients = list(selectors.patients_found(request.user, term)[:50])
         audit.touch_many(request, patients)
     return render(request, "clinic/patient_list.html", {"term": term, "patients": patients})
 

@@ -37,8 +37,7 @@ def reception_home(request):
     term = request.GET.get("q", "")
     patients = []
     if term.strip():
-        visible = selectors.patients_visible_to(request.user)
-        patients = list(selectors.patient_search(visible, term).order_by("family_name")[:25])
+        patients = list(selectors.patients_found(request.user, term)[:25])
         audit.touch_many(request, patients)
     intakes = list(_today_intakes(request.user))
     audit.touch_many(request, intakes)
