@@ -176,6 +176,8 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
 class CaseSerializer(api_serializers.ModelSerializer):
     """A case as any role sees it: no clinical notes here."""
 
+    fixed_once_created = ("patient",)
+
     patient = serializers.PrimaryKeyRelatedField(queryset=Patient.objects.all())
     assigned_physio = serializers.PrimaryKeyRelatedField(
         queryset=selectors.physios(),
@@ -212,8 +214,6 @@ class CaseSerializer(api_serializers.ModelSerializer):
         if request is not None:
             # A patient outside the user's reach cannot be named (it reads as "does not exist").
             fields["patient"].queryset = selectors.patients_visible_to(request.user)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["patient"].read_only = True
         return fields
 
     def to_representation(self, case: Case) -> dict:

@@ -20,6 +20,8 @@ from rehab.services import plans as plan_services
 
 
 class TreatmentPlanSerializer(api_serializers.ModelSerializer):
+    fixed_once_created = ("case",)
+
     case = VisibleCaseField()
     planned_sessions = serializers.IntegerField(min_value=1, max_value=PLAN_SESSIONS_MAX)
     frequency = serializers.IntegerField(
@@ -42,11 +44,6 @@ class TreatmentPlanSerializer(api_serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "physio", "created_at", "updated_at"]
         extra_kwargs = {"started_on": {"validators": [bounds.validate_clinic_date]}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["case"].read_only = True
 
 
 class TreatmentPlanFilter(FilterSet):

@@ -37,6 +37,8 @@ from rehab.services import sessions as session_services
 class SessionBookingSerializer(api_serializers.ModelSerializer):
     """A session as reception sees it: when, who, how long and its status. Nothing clinical."""
 
+    fixed_once_created = ("case",)
+
     case = VisibleCaseField()
     physio = serializers.PrimaryKeyRelatedField(
         queryset=physios(),
@@ -66,11 +68,6 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"scheduled_at": {"validators": [bounds.validate_clinic_datetime]}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["case"].read_only = True
 
 
 class SessionSerializer(SessionBookingSerializer):

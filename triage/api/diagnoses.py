@@ -27,6 +27,8 @@ from triage.services import diagnoses as diagnosis_services
 
 
 class DiagnosisSerializer(api_serializers.ModelSerializer):
+    fixed_once_created = ("case", "condition")
+
     case = VisibleCaseField(scope=clinical_cases_visible_to)
     condition = serializers.SlugRelatedField(
         slug_field="code",
@@ -66,12 +68,6 @@ class DiagnosisSerializer(api_serializers.ModelSerializer):
             "refuted_by",
             "refuted_at",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["case"].read_only = True
-            self.fields["condition"].read_only = True
 
 
 class DiagnosisFilter(FilterSet):

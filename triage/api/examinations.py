@@ -24,6 +24,8 @@ from triage.services import examinations as exam_services
 
 
 class ExaminationSerializer(api_serializers.ModelSerializer):
+    fixed_once_created = ("case",)
+
     case = VisibleCaseField(scope=clinical_cases_visible_to)
     dorsiflexion_deg = serializers.IntegerField(
         min_value=DORSIFLEXION_MIN_DEG,
@@ -45,11 +47,6 @@ class ExaminationSerializer(api_serializers.ModelSerializer):
             "imaging_recommendation",
         ]
         read_only_fields = ["id", "examined_by", "examined_at", "patient_age"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["case"].read_only = True
 
 
 class ExaminationFilter(FilterSet):
