@@ -8,14 +8,38 @@ the core's, and no second copy of its rules here.
 from __future__ import annotations
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from clinic.models import Case
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
-from triage.models import Condition, Diagnosis, Examination, ImagingReferral, ReferralStatus
+from triage.models import (
+    Condition,
+    Diagnosis,
+    Examination,
+    ImagingReferral,
+    Intake,
+    ReferralStatus,
+)
 
 
 def _scoped(model: type[Model], user) -> QuerySet:
     return model.objects.filter(case__in=clinical_cases_visible_to(user))
+
+
+def intakes_visible_to(user) -> QuerySet[Intake]:
+    """Intakes on the cases the user may see: reception's own records, so every role's."""
+    return Intake.objects.filter(case__in=cases_visible_to(user)).select_related("case")
+
+
+def intakes_today(user) -> QuerySet[Intake]:
+    """Today's intakes (clinic time) the user may see, most urgent first, then oldest."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        intakes_visible_to(user)
+        .filter(recorded_at__gte=start)
+        .select_related("case__patient")
+        .order_by("case__urgency_rank", "recorded_at")
+    )
 
 
 def examinations_visible_to(user) -> QuerySet[Examination]:

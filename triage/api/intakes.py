@@ -20,6 +20,7 @@ from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from clinic.vocabulary import SIDES, URGENCIES
 from triage import rules, vocabulary
+from triage import selectors as triage_selectors
 from triage.models import Intake
 from triage.services import intake as intake_services
 
@@ -185,8 +186,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusViewS
     ordering = ["-id"]
 
     def get_queryset(self):
-        cases = selectors.cases_visible_to(self.request.user)
-        return Intake.objects.filter(case__in=cases).select_related("case")
+        return triage_selectors.intakes_visible_to(self.request.user)
 
     @idempotent
     @extend_schema(

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic import audit, roles, selectors
 from clinic import services as clinic_services
@@ -15,20 +14,11 @@ from clinic.forms import PatientForm, add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.views import role_required
 from clinic.vocabulary import URGENCY_WORDING
+from triage import selectors as triage_selectors
 from triage.forms import IntakeForm
-from triage.models import Intake
 from triage.services import intake as intake_services
 
 RECEPTION = (roles.RECEPTION, roles.ADMIN)
-
-
-def _today_intakes(user):
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return (
-        Intake.objects.filter(case__in=selectors.cases_visible_to(user), recorded_at__gte=start)
-        .select_related("case__patient")
-        .order_by("case__urgency_rank", "recorded_at")
-    )
 
 
 @role_required(*RECEPTION)
@@ -39,7 +29,7 @@ def reception_home(request):
     if term.strip():
         patients = list(selectors.patients_found(request.user, term)[:25])
         audit.touch_many(request, patients)
-    intakes = list(_today_intakes(request.user))
+    intakes = list(triage_selectors.intakes_today(request.user))
     audit.touch_many(request, intakes)
     return render(
         request,
@@ -92,9 +82,7 @@ def intake_new(request, patient_pk: int):
 def intake_result(request, pk: int):
     """The triage: urgency, the running advice, what to tell the patient, the next step."""
     intake = get_object_or_404(
-        Intake.objects.filter(case__in=selectors.cases_visible_to(request.user)).select_related(
-            "case__patient"
-        ),
+        triage_selectors.intakes_visible_to(request.user).select_related("case__patient"),
         pk=pk,
     )
     audit.touch(request, intake, "view")
