@@ -12,7 +12,7 @@ Reproducible: one seed gives the same rows (all randomness comes from one
 ``random.Random(seed)`` and every date is relative to a fixed ANCHOR, never "now").
 Rows respect the models' constraints: MRNs come from ``clinic.services.mrn_for``,
 intakes are triaged by ``triage.rules`` and outcome measures scored by
-``rehab.instruments``, exactly as the services do. A marker table
+``rehab.instruments.scoring``, exactly as the services do. A marker table
 (``bench_seed_info``) records seed and scale, so a second run with the same ones
 does nothing unless ``--reseed``.
 """
@@ -419,8 +419,8 @@ def _answers(rng: random.Random, instrument: str) -> list:
 
 
 def outcome_rows(rng: random.Random, count: int, treated: list):
-    """Scored by rehab.instruments; mcid_reached against the first measure, as the service does."""
-    from rehab import instruments
+    """Scored by rehab.instruments.scoring; mcid_reached against the first measure, as the service does."""
+    from rehab.instruments import scoring
 
     instrument_of = weighted(rng, INSTRUMENT_MIX)
     drafts = []
@@ -432,7 +432,7 @@ def outcome_rows(rng: random.Random, count: int, treated: list):
     drafts.sort(key=lambda d: (d[0], d[1], d[2]))
     first: dict[tuple[int, str], Decimal] = {}
     for pk, (case_id, instrument, recorded, physio, answers) in enumerate(drafts, 1):
-        result = instruments.score(instrument, answers)
+        result = scoring.score(instrument, answers)
         value = Decimal(str(result.score))
         baseline = first.get((case_id, instrument))
         if baseline is None:
@@ -445,7 +445,7 @@ def outcome_rows(rng: random.Random, count: int, treated: list):
             value,
             result.score_max,
             result.interpretation,
-            instruments.mcid_reached(instrument, baseline, value),
+            scoring.mcid_reached(instrument, baseline, value),
             physio,
             recorded,
         )

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import audit, privacy, services
+from clinic.forms import PatientAdminForm
 from clinic.models import AuditAction, AuditEvent, Case, Patient
 
 
@@ -30,6 +31,24 @@ class AuditedAdminMixin:
 
 class ClinicalHistoryAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
     """Audited, with the record's change history (who changed what, when) one click away."""
+
+
+class ReadOnlyAdminMixin:
+    """Viewable by admins, never added, changed or deleted here: such records are written only
+    through their services (which keep the rules), or never (the audit trail)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, ClinicalHistoryAdmin):
+    """A clinical record read in admin, with its change history, and written elsewhere."""
 
 
 ACCESS_REPORT_COLUMNS = [
@@ -83,6 +102,7 @@ class CaseInline(admin.TabularInline):
 
 @admin.register(Patient)
 class PatientAdmin(ClinicalHistoryAdmin):
+    form = PatientAdminForm
     list_display = [
         "mrn",
         "family_name",
@@ -222,7 +242,7 @@ class CaseAdmin(ClinicalHistoryAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "at",
         "actor",
@@ -238,12 +258,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["=patient__mrn", "=object_id", "=request_id", "actor__username"]
     list_select_related = ["actor", "patient"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,7 +3,9 @@
 Field errors: ``{"field": ["message", …], …}`` (``non_field_errors`` for the rest).
 Other errors: ``{"detail": "message", "code": "…"}`` plus any context (e.g. ``match``).
 
-DRF's exception handler (``exception_handler``) shapes what a view raises; the URLconf's
+DRF's exception handler (``exception_handler``) shapes what a view raises, and is where the
+services' domain errors (``clinic.errors``) become HTTP: ``Invalid`` 400, ``NotAllowed`` 403,
+``NotFound`` 404, ``Conflict`` 409 with its code and context. The URLconf's
 error handlers (``bad_request``, ``not_found``, ``server_error``) answer the same shape for
 any ``/api/`` path that fails outside DRF (an address no route matches, an error the
 handler could not turn into a response) and Django's pages everywhere else.
@@ -18,6 +20,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from clinic import errors
 
 
 class Conflict(exceptions.APIException):
@@ -49,7 +53,23 @@ def _too_large() -> RequestTooLarge:
 _CODES = {403: "permission_denied", 404: "not_found"}
 
 
+def api_exception(exc: errors.DomainError) -> exceptions.APIException:
+    """The API's answer to a domain error: the one place its HTTP status is decided."""
+    message = exc.message or None
+    if isinstance(exc, errors.Invalid):
+        return exceptions.ValidationError(exc.errors)
+    if isinstance(exc, errors.NotFound):
+        return exceptions.NotFound(message)
+    if isinstance(exc, errors.NotAllowed):
+        return exceptions.PermissionDenied(message)
+    if isinstance(exc, errors.Conflict):
+        return Conflict(message, code=exc.code, **exc.context)
+    raise TypeError(f"No HTTP answer for {type(exc).__name__}.")  # a new kind of error: map it
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, errors.DomainError):
+        exc = api_exception(exc)
     if isinstance(exc, RequestDataTooBig):
         # Django refuses to read the body (a SuspiciousOperation: an HTML 400 otherwise).
         exc = _too_large()

@@ -1,14 +1,47 @@
-"""Forms of the clinic core: a patient's demographics, for registration and editing."""
+"""Forms of the clinic core: a patient's demographics; a service's refusal shown on a form."""
 
 from __future__ import annotations
 
 from django import forms
 
-from clinic import bounds
+from clinic import bounds, errors, services
 from clinic.models import Channel, Patient, Sex
 
 
-class PatientForm(forms.ModelForm):
+def add_service_errors(form: forms.Form, exc: errors.DomainError) -> None:
+    """Show what a service refused on the page's form, the one way every page does it.
+
+    An ``Invalid``'s messages go beside the fields they name (a field the form does not have,
+    and ``errors.NON_FIELD``, at the top); any other refusal (a conflict, say) at the top.
+    """
+    if isinstance(exc, errors.Invalid):
+        for name, messages in exc.errors.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.message)
+
+
+class PatientRulesMixin:
+    """A patient form that asks the patient service's rules (services.patient_check) of what
+    it was given, and shows each broken one beside its field: the page and admin alike."""
+
+    def clean(self):
+        data = super().clean()
+        values = {
+            # A field that failed is not judged again; one the form lacks is the record's.
+            name: data.get(name) if name in self.fields else getattr(self.instance, name, None)
+            for name in services.PATIENT_RULE_FIELDS
+        }
+        try:
+            services.patient_check(**values)
+        except errors.Invalid as exc:
+            for name, messages in exc.errors.items():
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, messages)
+        return data
+
+
+class PatientForm(PatientRulesMixin, forms.ModelForm):
     """A new patient's demographics and reminder preferences."""
 
     allow_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -48,11 +81,7 @@ class PatientForm(forms.ModelForm):
         bounds.validate_birth_date(born)
         return born
 
-    def clean(self):
-        data = super().clean()
-        channel = data.get("preferred_channel")
-        if channel == Channel.EMAIL and not data.get("email"):
-            self.add_error("email", "Needed for reminders by email.")
-        if channel == Channel.SMS and not data.get("phone"):
-            self.add_error("phone", "Needed for reminders by text message.")
-        return data
+
+class PatientAdminForm(PatientRulesMixin, forms.ModelForm):
+    """The base of Django admin's patient form (admin adds the model and its fields): the
+    same rules as the pages and the API."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.conf import settings
@@ -9,7 +10,16 @@ from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 
+from clinic import vocabulary
 from clinic.history import HistoricalRecords
+
+
+def text_choices(name: str, labels: Mapping[str, str], *, module: str) -> type[models.TextChoices]:
+    """The ``TextChoices`` of a vocabulary's word list (value -> label, clinic.vocabulary), so
+    that the models, forms and admin show the very words the pure rules use. Each member is
+    named by its value in capitals: ``Side.LEFT == "left"``."""
+    members = [(value.upper(), (value, label)) for value, label in labels.items()]
+    return models.TextChoices(name, members, module=module)
 
 
 class Sex(models.TextChoices):
@@ -103,10 +113,7 @@ class Patient(models.Model):
         return self.pk
 
 
-class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both"
+Side = text_choices("Side", vocabulary.SIDE_LABELS, module=__name__)
 
 
 class CaseStatus(models.TextChoices):
@@ -118,10 +125,11 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Urgency(models.TextChoices):
-    URGENT = "urgent", "Urgent — see a doctor today"
-    SOON = "soon", "Soon — see a doctor this week"
-    ROUTINE = "routine", "Routine — book an appointment"
+# A case that has ended: it takes no new treatment, booking or plan.
+ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
+
+
+Urgency = text_choices("Urgency", vocabulary.URGENCY_LABELS, module=__name__)
 
 
 # Sort key: urgent first. Used by the case lists.
@@ -163,13 +171,18 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discharged_at__isnull=True)
-                | models.Q(status__in=["discharged", "closed"]),
+                | models.Q(status__in=list(ENDED_STATUSES)),
                 name="case_discharged_at_only_when_discharged",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Case #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_ended(self) -> bool:
+        """Discharged or closed: the case takes no new treatment or booking."""
+        return self.status in ENDED_STATUSES
 
     def set_urgency(self, urgency: str) -> None:
         self.urgency = urgency

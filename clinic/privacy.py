@@ -19,11 +19,10 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from clinic.models import AuditEvent, Case, CaseStatus, Channel, Patient
+from clinic.models import ENDED_STATUSES, AuditEvent, Case, Channel, Patient
 
 ANONYMOUS_GIVEN_NAME = "Anonymised"
 ANONYMOUS_FAMILY_NAME = "Patient"
-ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
 
 
 # Apps that keep their own copy of a patient's identity (the address a message was queued

@@ -18,6 +18,8 @@ PHYSIO = "physio"
 DOCTOR = "doctor"
 ADMIN = "admin"
 ROLES = (RECEPTION, PHYSIO, DOCTOR, ADMIN)
+# The roles that read clinical notes: every role but reception (docs/design.md).
+CLINICAL_ROLES = (DOCTOR, PHYSIO, ADMIN)
 
 # role -> {"app_label.model": actions}: the core's own rows. Each feature app declares the
 # rows of its own models from its AppConfig.ready() with ``register_app``; a model that does

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clinic import roles
@@ -54,7 +55,27 @@ def patients_visible_to(user) -> QuerySet[Patient]:
 
 def sees_clinical_notes(user) -> bool:
     """Clinical notes never reach a receptionist (nor anyone without a clinical role)."""
-    return roles.role_of(user) in (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
+    return roles.role_of(user) in roles.CLINICAL_ROLES
+
+
+def clinical_cases_visible_to(user) -> QuerySet[Case]:
+    """The cases on which the user may read clinical records: none for reception.
+
+    Every clinical record (an exam, a plan, an outcome…) is scoped through this, so its reach
+    is its case's.
+    """
+    if not sees_clinical_notes(user):
+        return Case.objects.none()
+    return cases_visible_to(user)
+
+
+def physios() -> QuerySet:
+    """The active users who hold the physio role, by name: whom a case or a booking may go to."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def patient_find_duplicate(
@@ -88,6 +109,11 @@ def patient_search(queryset: QuerySet[Patient], term: str) -> QuerySet[Patient]:
             name_match &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
         condition |= name_match
     return queryset.filter(condition)
+
+
+def patients_found(user, term: str) -> QuerySet[Patient]:
+    """The patients within the user's reach that a search term finds, by family name."""
+    return patient_search(patients_visible_to(user), term).order_by("family_name")
 
 
 def _parse_date(text: str) -> date | None:

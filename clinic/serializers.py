@@ -78,3 +78,14 @@ class Serializer(JSONTypesMixin, serializers.Serializer):
 
 class ModelSerializer(JSONTypesMixin, serializers.ModelSerializer):
     """An input model serializer of the API."""
+
+    # The fields given when a record is made that never change after (an exam's case, a
+    # case's patient): read-only once the serializer holds a record.
+    fixed_once_created: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            for name in self.fixed_once_created:
+                fields[name].read_only = True
+        return fields

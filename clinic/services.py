@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
-from clinic import roles
-from clinic.models import Case, CaseStatus, Patient
+from clinic import bounds, errors, roles
+from clinic.models import Case, CaseStatus, Channel, Patient
 from clinic.selectors import patient_find_duplicate
 
 
-class DuplicatePatient(Exception):
-    """A patient with the same names and date of birth already exists."""
+class DuplicatePatient(errors.Conflict):
+    """A patient with the same names and date of birth already exists (``match``)."""
+
+    code = "duplicate_patient"
 
     def __init__(self, match: Patient):
-        super().__init__(f"A patient with these names and date of birth exists ({match.mrn}).")
+        super().__init__(
+            "A patient with the same names and date of birth already exists. "
+            "Check it is not the same person, or send allow_duplicate: true.",
+            match=match.pk,
+        )
         self.match = match
 
 
-class InvalidPhysio(ValueError):
-    """The user named as the case's physio does not hold the physio role."""
+def full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Run a record's own validation (its fields' validators and choices); refuse bad values
+    with ``errors.Invalid`` naming each field, before anything is written."""
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise errors.Invalid(exc.message_dict) from exc
 
 
 def mrn_for(pk: int) -> str:
@@ -43,6 +55,50 @@ def mrn_for(pk: int) -> str:
     return f"T{digits}{(10 - total % 10) % 10}"
 
 
+# The fields patient_check judges: what a form or a serializer passes it.
+PATIENT_RULE_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "preferred_channel",
+)
+
+
+def patient_check(
+    *,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: date | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    preferred_channel: str | None = None,
+) -> None:
+    """The patient's rules, the same for the page, the API and admin; raise errors.Invalid.
+
+    Both names are given, the date of birth is plausible (clinic.bounds), and the channel
+    chosen for reminders has its contact: an email address for email, a phone for SMS.
+    A value not given (None) is not judged, so a form whose field already failed, or a
+    partial update merged with the record, asks only about what it has.
+    """
+    refused: dict[str, list[str]] = {}
+    for name, value in (("given_name", given_name), ("family_name", family_name)):
+        if value is not None and not value.strip():
+            refused[name] = ["Enter the name."]
+    if date_of_birth is not None:
+        try:
+            bounds.validate_birth_date(date_of_birth)
+        except ValidationError as exc:
+            refused["date_of_birth"] = exc.messages
+    if preferred_channel == Channel.EMAIL and not email:
+        refused["email"] = ["Needed for reminders by email."]
+    if preferred_channel == Channel.SMS and not phone:
+        refused["phone"] = ["Needed for reminders by text message."]
+    if refused:
+        raise errors.Invalid(refused)
+
+
 @transaction.atomic
 def patient_create(
     *,
@@ -56,7 +112,19 @@ def patient_create(
     reminder_consent: bool = False,
     allow_duplicate: bool = False,
 ) -> Patient:
-    """Register a patient and give them an MRN; refuse a likely duplicate unless allowed."""
+    """Register a patient and give them an MRN; refuse a likely duplicate unless allowed.
+
+    Raises errors.Invalid for a broken rule (patient_check), DuplicatePatient for a likely
+    duplicate; either way nothing is written.
+    """
+    patient_check(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        email=email,
+        phone=phone,
+        preferred_channel=preferred_channel,
+    )
     if not allow_duplicate:
         match = patient_find_duplicate(
             given_name=given_name, family_name=family_name, date_of_birth=date_of_birth
@@ -81,7 +149,11 @@ def patient_create(
 
 @transaction.atomic
 def patient_update(*, patient: Patient, **fields) -> Patient:
-    """Change a patient's demographics; a change of consent is timestamped."""
+    """Change a patient's demographics (checked with patient_check as they will be); a change
+    of consent is timestamped."""
+    patient_check(
+        **{name: fields.get(name, getattr(patient, name)) for name in PATIENT_RULE_FIELDS}
+    )
     if "reminder_consent" in fields and fields["reminder_consent"] != patient.reminder_consent:
         patient.reminder_consent_at = timezone.now()
     for name, value in fields.items():
@@ -92,7 +164,9 @@ def patient_update(*, patient: Patient, **fields) -> Patient:
 
 def _check_physio(user) -> None:
     if user is not None and roles.role_of(user) != roles.PHYSIO:
-        raise InvalidPhysio("The assigned physio must be a physiotherapist.")
+        raise errors.Invalid(
+            {"assigned_physio": ["The assigned physio must be a physiotherapist."]}
+        )
 
 
 @transaction.atomic
@@ -102,9 +176,26 @@ def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Ca
     return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
 
 
+# Which case fields each role may change, where it is not every field a case can take:
+# doctors assign the physio; the rest of the case is reception's.
+CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assigned_physio"})}
+
+
 @transaction.atomic
-def case_update(*, case: Case, **fields) -> Case:
-    """Change a case's side or assigned physio (status moves only through the workflows)."""
+def case_update(*, case: Case, by=None, **fields) -> Case:
+    """Change a case's side or assigned physio (status moves only through the workflows).
+
+    ``by`` is who asks: a doctor may change the assigned physio only (CASE_FIELDS_BY_ROLE);
+    None is the system itself (seed data, a test's setup).
+    """
+    allowed = CASE_FIELDS_BY_ROLE.get(roles.role_of(by)) if by is not None else None
+    if allowed is not None and set(fields) - allowed:
+        raise errors.Invalid(
+            {
+                name: ["Doctors may only change the assigned physio."]
+                for name in sorted(set(fields) - allowed)
+            }
+        )
     if "assigned_physio" in fields:
         _check_physio(fields["assigned_physio"])
     for name, value in fields.items():
@@ -120,12 +211,3 @@ def case_advance(*, case: Case, to: str) -> Case:
         case.status = to
         case.save(update_fields=["status", "updated_at"])
     return case
-
-
-def physios():
-    """Users who hold the physio role (for choosing a case's physio)."""
-    return (
-        get_user_model()
-        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
-        .order_by("last_name", "first_name", "username")
-    )

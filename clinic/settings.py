@@ -489,10 +489,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # One enum name per shared choice set.
     "ENUM_NAME_OVERRIDES": {
-        "AbilityEnum": "triage.rules.ABILITIES",
+        "AbilityEnum": "triage.vocabulary.ABILITIES",
         "TestResultEnum": "triage.models.TestResult",
         "ChannelEnum": "clinic.models.Channel",
-        "ImagingStudyEnum": "triage.rules.IMAGING_STUDIES",
+        "ImagingStudyEnum": "triage.vocabulary.IMAGING_STUDIES",
         "SideEnum": "clinic.models.Side",
         "SessionStatusEnum": "rehab.models.SessionStatus",
         "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",

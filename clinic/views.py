@@ -5,22 +5,32 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from clinic import audit, roles, selectors, services
+from clinic import audit, errors, roles, selectors, services
 from clinic.concurrency import etag_for, stale_form_check
-from clinic.forms import PatientForm
+from clinic.forms import PatientForm, add_service_errors
 
 
 def role_required(*allowed: str):
-    """Page decorator: log in first, then only the listed roles (others get 403)."""
+    """Page decorator: log in first, then only the listed roles (others get 403).
+
+    A service's ``NotFound`` or ``NotAllowed`` that the page does not handle itself answers
+    the page's 404 or 403 (clinic.errors); the forms show the rest (add_service_errors).
+    """
 
     def decorator(view):
         @login_required
         def wrapped(request, *args, **kwargs):
             if roles.role_of(request.user) not in allowed:
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except errors.NotFound as exc:
+                raise Http404(exc.message) from exc
+            except errors.NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__
@@ -48,8 +58,7 @@ def patient_list(request):
     term = request.GET.get("q", "")
     patients = []
     if term.strip():
-        visible = selectors.patients_visible_to(request.user)
-        patients = list(selectors.patient_search(visible, term).order_by("family_name")[:50])
+        patients = list(selectors.patients_found(request.user, term)[:50])
         audit.touch_many(request, patients)
     return render(request, "clinic/patient_list.html", {"term": term, "patients": patients})
 
@@ -74,10 +83,14 @@ def patient_edit(request, pk: int):
         patient, conflict = stale_form_check(request, patient, form)
         if conflict is None and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "allow_duplicate"}
-            services.patient_update(patient=patient, **data)
-            audit.touch(request, patient, "update")
-            messages.success(request, "The patient's details are saved.")
-            return redirect("patient-record", pk=patient.pk)
+            try:
+                services.patient_update(patient=patient, **data)
+            except errors.Invalid as exc:
+                add_service_errors(form, exc)
+            else:
+                audit.touch(request, patient, "update")
+                messages.success(request, "The patient's details are saved.")
+                return redirect("patient-record", pk=patient.pk)
     else:
         form = PatientForm(instance=patient)
     audit.touch(request, patient, "view")

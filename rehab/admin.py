@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from clinic.admin import ClinicalHistoryAdmin
+from clinic.admin import ReadOnlyHistoryAdmin
 from rehab.models import (
     Discharge,
     OutcomeMeasure,
@@ -13,28 +13,14 @@ from rehab.models import (
 )
 
 
-class ReadOnlyAdmin(ClinicalHistoryAdmin):
-    """Viewable by admins, with each record's change history; written only through the
-    services, which keep the rules."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TreatmentPlan)
-class TreatmentPlanAdmin(ReadOnlyAdmin):
+class TreatmentPlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "physio", "planned_sessions", "frequency", "started_on"]
     list_select_related = ["case", "physio"]
 
 
 @admin.register(PhysioSession)
-class PhysioSessionAdmin(ReadOnlyAdmin):
+class PhysioSessionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["scheduled_at", "case", "physio", "status", "pain_before", "pain_after"]
     list_filter = ["status"]
     list_select_related = ["case", "physio"]
@@ -42,7 +28,7 @@ class PhysioSessionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutcomeMeasure)
-class OutcomeMeasureAdmin(ReadOnlyAdmin):
+class OutcomeMeasureAdmin(ReadOnlyHistoryAdmin):
     list_display = ["recorded_at", "case", "instrument", "score", "score_max", "mcid_reached"]
     list_filter = ["instrument", "mcid_reached"]
     list_select_related = ["case"]
@@ -56,11 +42,11 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(ReturnToRun)
-class ReturnToRunAdmin(ReadOnlyAdmin):
+class ReturnToRunAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "checklist", "decision", "decided_on"]
     inlines = [CriterionInline]
 
 
 @admin.register(Discharge)
-class DischargeAdmin(ReadOnlyAdmin):
+class DischargeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "discharged_by", "discharged_at"]

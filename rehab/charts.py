@@ -14,7 +14,8 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from rehab.instruments import CAIT_INSTABILITY_CUTOFF, INSTRUMENTS, mcid_for
+from rehab.instruments.catalogue import CAIT_INSTABILITY_CUTOFF, INSTRUMENTS
+from rehab.instruments.scoring import mcid_for
 
 WIDTH, HEIGHT = 680, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 44, 58

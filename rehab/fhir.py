@@ -14,7 +14,7 @@ from clinic.fhir import (
     register_section,
 )
 from clinic.fhir import resource as make_resource
-from rehab.instruments import INSTRUMENTS
+from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import Intervention, OutcomeMeasure, PhysioSession
 
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"

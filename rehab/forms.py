@@ -8,9 +8,21 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinic import bounds, roles
-from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS, Instrument
-from rehab.models import Checklist, Decision, Intervention, SessionStatus
+from clinic import bounds
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
+from clinic.selectors import physios
+from rehab.instruments.catalogue import INSTRUMENTS, Instrument
+from rehab.models import (
+    PLAN_FREQUENCY_MAX,
+    PLAN_SESSIONS_MAX,
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Checklist,
+    Decision,
+    Intervention,
+    SessionStatus,
+)
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,11 +32,11 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 def nprs_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
-        min_value=0,
-        max_value=10,
+        min_value=NPRS_MIN,
+        max_value=NPRS_MAX,
         required=False,
         help_text="0 = no pain, 10 = worst pain imaginable.",
-        widget=forms.NumberInput(attrs={"min": 0, "max": 10, "step": 1}),
+        widget=forms.NumberInput(attrs={"min": NPRS_MIN, "max": NPRS_MAX, "step": 1}),
     )
 
 
@@ -33,8 +45,12 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the runner should be able to do at the end, e.g. run 10 km pain-free.",
     )
-    planned_sessions = forms.IntegerField(label="Planned sessions", min_value=1, max_value=200)
-    frequency = forms.IntegerField(label="Sessions per week", min_value=1, max_value=14)
+    planned_sessions = forms.IntegerField(
+        label="Planned sessions", min_value=1, max_value=PLAN_SESSIONS_MAX
+    )
+    frequency = forms.IntegerField(
+        label="Sessions per week", min_value=1, max_value=PLAN_FREQUENCY_MAX
+    )
     home_exercises = forms.CharField(
         label="Home exercises", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -66,8 +82,8 @@ class SessionLogForm(forms.Form):
     dorsiflexion_deg = forms.IntegerField(
         label="Dorsiflexion (degrees)",
         required=False,
-        min_value=-30,
-        max_value=70,
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
         help_text="Weight-bearing lunge test, injured side.",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -104,7 +120,9 @@ class SessionRecordForm(SessionLogForm):
         input_formats=DATETIME_FORMATS,
         validators=[bounds.validate_clinic_datetime],
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX
+    )
     field_order = ["scheduled_at", "duration_minutes", "status"]
 
 
@@ -126,7 +144,10 @@ class BookingForm(forms.Form):
         validators=[bounds.validate_clinic_datetime],
     )
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=240, initial=45
+        label="Duration (minutes)",
+        min_value=SESSION_MINUTES_MIN,
+        max_value=SESSION_MINUTES_MAX,
+        initial=45,
     )
     physio = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
@@ -144,11 +165,7 @@ class BookingForm(forms.Form):
 
 def _offer_active_physios(field: forms.ModelChoiceField) -> None:
     """The physios a booking may be given to: active ones, by name."""
-    field.queryset = (
-        get_user_model()
-        .objects.filter(groups__name=roles.PHYSIO, is_active=True)
-        .order_by("last_name", "username")
-    )
+    field.queryset = physios()
     field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 
@@ -159,7 +176,9 @@ class MoveForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         validators=[bounds.validate_clinic_datetime],
     )
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=5, max_value=240)
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX
+    )
     physio = forms.ModelChoiceField(
         queryset=get_user_model().objects.none(),
         label="Physio",
@@ -182,7 +201,7 @@ class DischargeForm(forms.Form):
 
 
 # ---------------------------------------------------------------------------
-# Questionnaires, built from rehab.instruments.INSTRUMENTS (the scorer's own data)
+# Questionnaires, built from rehab.instruments.catalogue.INSTRUMENTS (the scorer's own data)
 # ---------------------------------------------------------------------------
 
 
@@ -310,8 +329,8 @@ class ReturnToRunForm(forms.Form):
                     else f"{criterion.label} (0-10)",
                     help_text=criterion.guidance,
                     required=False,
-                    min_value=0 if criterion.kind == "nprs" else None,
-                    max_value=10 if criterion.kind == "nprs" else None,
+                    min_value=NPRS_MIN if criterion.kind == "nprs" else None,
+                    max_value=NPRS_MAX if criterion.kind == "nprs" else None,
                 )
 
     def criterion_fields(self):

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.history import HistoricalRecords
+from clinic.measures import NPRS_MAX
 from clinic.models import Case
-from rehab.instruments import INSTRUMENTS, RETURN_TO_RUN_CHECKLISTS
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 
 
 class CaseRecord(models.Model):
@@ -21,6 +23,14 @@ class CaseRecord(models.Model):
     @property
     def audit_patient_id(self) -> int:
         return self.case.patient_id
+
+
+# A plan's dose and a session's length: past these a number is a typing error. The forms, the
+# serializers and the services take these, the database's constraints hold them.
+PLAN_SESSIONS_MAX = 200
+PLAN_FREQUENCY_MAX = 14  # sessions a week
+SESSION_MINUTES_MIN = 5
+SESSION_MINUTES_MAX = 240
 
 
 class TreatmentPlan(CaseRecord):
@@ -44,7 +54,8 @@ class TreatmentPlan(CaseRecord):
                 condition=Q(planned_sessions__gt=0), name="plan_planned_sessions_positive"
             ),
             models.CheckConstraint(
-                condition=Q(frequency__gt=0) & Q(frequency__lte=14), name="plan_frequency_1_14"
+                condition=Q(frequency__gt=0) & Q(frequency__lte=PLAN_FREQUENCY_MAX),
+                name="plan_frequency_1_14",
             ),
         ]
 
@@ -126,8 +137,8 @@ class PhysioSession(CaseRecord):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(pain_before__isnull=True) | Q(pain_before__lte=10))
-                & (Q(pain_after__isnull=True) | Q(pain_after__lte=10)),
+                condition=(Q(pain_before__isnull=True) | Q(pain_before__lte=NPRS_MAX))
+                & (Q(pain_after__isnull=True) | Q(pain_after__lte=NPRS_MAX)),
                 name="session_nprs_0_10",
             ),
             # Pain is only measured at a session that took place.
@@ -137,7 +148,7 @@ class PhysioSession(CaseRecord):
                 name="session_pain_only_when_attended",
             ),
             models.CheckConstraint(
-                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=240),
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=SESSION_MINUTES_MAX),
                 name="session_duration_1_240",
             ),
         ]

@@ -8,9 +8,8 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clinic import roles
-from clinic.models import Case, CaseStatus
-from clinic.selectors import cases_visible_to
+from clinic.models import ENDED_STATUSES, Case
+from clinic.selectors import cases_visible_to, clinical_cases_visible_to
 from rehab.models import (
     Discharge,
     OutcomeMeasure,
@@ -20,8 +19,6 @@ from rehab.models import (
     TreatmentPlan,
 )
 
-CLINICAL_READERS = (roles.PHYSIO, roles.DOCTOR, roles.ADMIN)
-
 
 def sessions_visible_to(user) -> QuerySet[PhysioSession]:
     """Sessions of the cases the user may see (reception: all, without clinical fields)."""
@@ -30,16 +27,14 @@ def sessions_visible_to(user) -> QuerySet[PhysioSession]:
 
 def plans_visible_to(user) -> QuerySet[TreatmentPlan]:
     """Treatment plans the user may read: clinical roles only, on visible cases."""
-    if roles.role_of(user) not in CLINICAL_READERS:
-        return TreatmentPlan.objects.none()
-    return TreatmentPlan.objects.filter(case__in=cases_visible_to(user)).select_related("case")
+    cases = clinical_cases_visible_to(user)
+    return TreatmentPlan.objects.filter(case__in=cases).select_related("case")
 
 
 def outcomes_visible_to(user) -> QuerySet[OutcomeMeasure]:
     """Outcome measures the user may read: clinical roles only, on visible cases."""
-    if roles.role_of(user) not in CLINICAL_READERS:
-        return OutcomeMeasure.objects.none()
-    return OutcomeMeasure.objects.filter(case__in=cases_visible_to(user)).select_related("case")
+    cases = clinical_cases_visible_to(user)
+    return OutcomeMeasure.objects.filter(case__in=cases).select_related("case")
 
 
 def caseload(user) -> QuerySet[Case]:
@@ -54,8 +49,9 @@ def caseload(user) -> QuerySet[Case]:
         .order_by("-scheduled_at", "-id")
     )
     return (
-        Case.objects.filter(assigned_physio=user, patient__restricted=False)
-        .exclude(status__in=[CaseStatus.DISCHARGED, CaseStatus.CLOSED])
+        cases_visible_to(user)
+        .filter(assigned_physio=user)
+        .exclude(status__in=ENDED_STATUSES)
         .select_related("patient")
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
@@ -92,7 +88,7 @@ def bookable_cases(user) -> QuerySet[Case]:
     """Cases a session can be booked on: visible and neither discharged nor closed."""
     return (
         cases_visible_to(user)
-        .exclude(status__in=[CaseStatus.DISCHARGED, CaseStatus.CLOSED])
+        .exclude(status__in=ENDED_STATUSES)
         .select_related("patient")
         .order_by("patient__family_name", "patient__given_name", "id")
     )

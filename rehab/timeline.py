@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clinic.models import Case
 from clinic.timeline import TimelineEntry, register_source
-from rehab.instruments import INSTRUMENTS
+from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import Discharge, OutcomeMeasure, PhysioSession, SessionStatus, TreatmentPlan
 
 

@@ -65,7 +65,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 def examination_for(case, doctor, **findings):
     """An exam recorded through the service (so that its recommendation is computed)."""
-    from triage.services.doctor import examination_create
+    from triage.services.examinations import examination_create
 
     return examination_create(case=case, examined_by=doctor, findings=findings)
 
@@ -74,7 +74,7 @@ def referral_for(case, doctor, *, status: str = "requested", **fields):
     """An X-ray referral walked through the service up to the given status."""
     from django.utils import timezone
 
-    from triage.services import doctor as services
+    from triage.services import referrals as services
 
     referral = services.referral_create(
         case=case,

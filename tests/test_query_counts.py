@@ -43,7 +43,7 @@ def _case(ctx):
 
 def _diagnosis(ctx):
     from triage.models import Condition
-    from triage.services.doctor import diagnosis_create
+    from triage.services.diagnoses import diagnosis_create
 
     return diagnosis_create(
         case=_case(ctx),

@@ -42,7 +42,8 @@ from rehab.services.sessions import session_record, session_schedule
 from reminders.messages import stop_token
 from reminders.models import Reminder
 from tests.factories import PatientFactory, UserFactory, examination_for
-from triage.services import doctor as doctor_services
+from triage.models import Condition
+from triage.services import diagnoses, referrals
 from triage.services.intake import intake_create
 
 MARKER = "CLINICAL-NOTE-7f3a"
@@ -134,16 +135,16 @@ def build_world() -> SimpleNamespace:
         lateral_malleolus_tenderness=True,
         notes=MARKER,
     )
-    w.diagnosis = doctor_services.diagnosis_create(
+    w.diagnosis = diagnoses.diagnosis_create(
         case=w.case,
         diagnosed_by=w.dan,
-        condition=doctor_services.Condition.objects.get(code="ankle_sprain"),
+        condition=Condition.objects.get(code="ankle_sprain"),
         laterality="left",
         notes=MARKER,
     )
 
     def referral(status: str):
-        made = doctor_services.referral_create(
+        made = referrals.referral_create(
             case=w.case,
             requested_by=w.dan,
             modality="xray",
@@ -152,13 +153,13 @@ def build_world() -> SimpleNamespace:
             reason=MARKER,
         )
         steps = [
-            ("scheduled", doctor_services.referral_schedule, {"scheduled_for": w.tomorrow}),
-            ("performed", doctor_services.referral_perform, {}),
-            ("reported", doctor_services.referral_report, {"report": MARKER}),
-            ("reviewed", doctor_services.referral_review, {"review_note": MARKER}),
+            ("scheduled", referrals.referral_schedule, {"scheduled_for": w.tomorrow}),
+            ("performed", referrals.referral_perform, {}),
+            ("reported", referrals.referral_report, {"report": MARKER}),
+            ("reviewed", referrals.referral_review, {"review_note": MARKER}),
         ]
         if status == "cancelled":
-            doctor_services.referral_cancel(referral=made, by=w.dan, reason=MARKER)
+            referrals.referral_cancel(referral=made, by=w.dan, reason=MARKER)
             return made
         for name, step, kwargs in steps:
             if status == "requested":

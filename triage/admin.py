@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from clinic.admin import ClinicalHistoryAdmin
+from clinic.admin import ClinicalHistoryAdmin, ReadOnlyHistoryAdmin
 from triage.models import Condition, Diagnosis, Examination, ImagingReferral, Intake
 
 
@@ -75,7 +75,7 @@ class ImagingReferralAdmin(ClinicalHistoryAdmin):
 
 
 @admin.register(Intake)
-class IntakeAdmin(ClinicalHistoryAdmin):
+class IntakeAdmin(ReadOnlyHistoryAdmin):
     """Read-only: the questionnaire is the patient's words as reception recorded them."""
 
     list_display = ["id", "case", "recorded_at", "recorded_by", "pathway", "urgency"]
@@ -83,12 +83,3 @@ class IntakeAdmin(ClinicalHistoryAdmin):
     search_fields = ["case__patient__mrn", "case__patient__family_name"]
     list_select_related = ["case", "recorded_by"]
     date_hierarchy = "recorded_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,12 +1,10 @@
 """API routes of the triage app: (prefix, viewset, basename), registered by clinic.urls."""
 
-from triage.api.doctor import (
-    ConditionViewSet,
-    DiagnosisViewSet,
-    ExaminationViewSet,
-    ImagingReferralViewSet,
-)
-from triage.api.intake import IntakeViewSet
+from triage.api.conditions import ConditionViewSet
+from triage.api.diagnoses import DiagnosisViewSet
+from triage.api.examinations import ExaminationViewSet
+from triage.api.intakes import IntakeViewSet
+from triage.api.referrals import ImagingReferralViewSet
 
 ROUTES: list[tuple] = [
     ("intakes", IntakeViewSet, "intake"),

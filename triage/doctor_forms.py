@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from clinic import bounds
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG
 from clinic.models import CaseStatus, Urgency
 from triage.models import (
-    DORSIFLEXION_MAX,
-    DORSIFLEXION_MIN,
     DiagnosisStatus,
     Examination,
     Laterality,
     Modality,
 )
 from triage.selectors import conditions
-from triage.services.doctor import EXAM_FIELDS
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's field errors beside the form's fields (the rest at the top)."""
-    for name, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(name if name in form.fields else None, messages)
+from triage.services.examinations import EXAM_FIELDS
 
 
 class CaseFilterForm(forms.Form):
@@ -38,9 +30,9 @@ class ExaminationForm(forms.ModelForm):
     dorsiflexion_deg = forms.IntegerField(
         label="Ankle dorsiflexion (degrees)",
         required=False,
-        min_value=DORSIFLEXION_MIN,
-        max_value=DORSIFLEXION_MAX,
-        help_text=f"Weight-bearing lunge, {DORSIFLEXION_MIN} to {DORSIFLEXION_MAX}. "
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
+        help_text=f"Weight-bearing lunge, {DORSIFLEXION_MIN_DEG} to {DORSIFLEXION_MAX_DEG}. "
         "Leave empty if not measured.",
     )
 

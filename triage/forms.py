@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from clinic.measures import NPRS_MAX
+from clinic.models import Side
 from triage import rules
 from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
 
@@ -35,7 +37,7 @@ def _nprs(label: str) -> forms.IntegerField:
         label=label,
         help_text="0 = no pain, 10 = the worst pain imaginable.",
         min_value=0,
-        max_value=rules.NPRS_MAX,
+        max_value=NPRS_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
@@ -57,7 +59,7 @@ class IntakeForm(forms.Form):
     mobility = _radios("Can you move your ankle?", Ability.choices)
     weight_bearing = _radios("Can you stand on the foot?", Ability.choices)
     pain_location = _radios("Where does it hurt?", PainLocation.choices)
-    side = _radios("Which ankle?", [(s, s.capitalize()) for s in rules.SIDES])
+    side = _radios("Which ankle?", Side.choices)
     pain_at_rest = _nprs("Pain at rest, from 0 to 10")
     pain_after_running = _nprs("Pain after running, from 0 to 10")
     pain_duration_days = forms.IntegerField(

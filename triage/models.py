@@ -9,51 +9,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.history import HistoricalRecords
-from clinic.models import Case
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
+from clinic.models import Case, Side, text_choices
+from triage import vocabulary
 
-
-class Onset(models.TextChoices):
-    TRAUMA = "trauma", "Trauma — a fall, a twist or a sudden change of direction"
-    GRADUAL = "gradual", "Gradual — came on little by little, for no clear reason"
-
-
-class Mechanism(models.TextChoices):
-    FALL = "fall", "A fall"
-    TWIST = "twist", "Twisted the ankle"
-    CHANGE_OF_DIRECTION = "change_of_direction", "A sudden change of direction"
-    OTHER = "other", "Something else"
-
-
-class Swelling(models.TextChoices):
-    NONE = "none", "None"
-    MILD = "mild", "Mild"
-    MODERATE = "moderate", "Moderate"
-    SEVERE = "severe", "Severe"
-
-
-class Ability(models.TextChoices):
-    NORMAL = "normal", "Normal"
-    DIFFICULT = "difficult", "Difficult"
-    IMPOSSIBLE = "impossible", "Impossible"
-
-
-class PainLocation(models.TextChoices):
-    LATERAL = "lateral", "Outside of the ankle"
-    MEDIAL = "medial", "Inside of the ankle"
-    POSTERIOR = "posterior", "Back of the ankle (Achilles tendon)"
-    ANTERIOR = "anterior", "Front of the ankle"
-    DIFFUSE = "diffuse", "All over / hard to say"
-
-
-class IntakeSide(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BOTH = "both", "Both"
-
-
-class Pathway(models.TextChoices):
-    TRAUMA = "trauma", "Trauma"
-    OVERUSE = "overuse", "Overuse"
+# The vocabulary's word lists (triage.vocabulary) as the models, forms and admin show them.
+Onset = text_choices("Onset", vocabulary.ONSET_LABELS, module=__name__)
+Mechanism = text_choices("Mechanism", vocabulary.MECHANISM_LABELS, module=__name__)
+Swelling = text_choices("Swelling", vocabulary.SWELLING_LABELS, module=__name__)
+Ability = text_choices("Ability", vocabulary.ABILITY_LABELS, module=__name__)
+PainLocation = text_choices("PainLocation", vocabulary.PAIN_LOCATION_LABELS, module=__name__)
+Pathway = text_choices("Pathway", vocabulary.PATHWAY_LABELS, module=__name__)
+TestResult = text_choices("TestResult", vocabulary.TEST_RESULT_LABELS, module=__name__)
+Laterality = text_choices("Laterality", vocabulary.LATERALITY_LABELS, module=__name__)
 
 
 class Intake(models.Model):
@@ -76,7 +44,7 @@ class Intake(models.Model):
         "standing on the foot", max_length=12, choices=Ability.choices
     )
     pain_location = models.CharField(max_length=12, choices=PainLocation.choices)
-    side = models.CharField(max_length=8, choices=IntakeSide.choices)
+    side = models.CharField(max_length=8, choices=Side.choices)
     pain_at_rest = models.PositiveSmallIntegerField()
     pain_after_running = models.PositiveSmallIntegerField()
     pain_duration_days = models.PositiveIntegerField()
@@ -106,7 +74,7 @@ class Intake(models.Model):
                 name="intake_mechanism_only_for_trauma",
             ),
             models.CheckConstraint(
-                condition=Q(pain_at_rest__lte=10) & Q(pain_after_running__lte=10),
+                condition=Q(pain_at_rest__lte=NPRS_MAX) & Q(pain_after_running__lte=NPRS_MAX),
                 name="intake_nprs_0_10",
             ),
             models.CheckConstraint(
@@ -135,34 +103,10 @@ class Intake(models.Model):
 # --- Examination, diagnoses and imaging (doctors) ----------------------------------------------
 
 
-class TestResult(models.TextChoices):
-    POSITIVE = "positive", "Positive"
-    NEGATIVE = "negative", "Negative"
-    NOT_DONE = "not_done", "Not done"
-
-
 class FootPosture(models.TextChoices):
     NORMAL = "normal", "Normal"
     FLAT = "flat", "Flat (pes planus)"
     HIGH_ARCH = "high_arch", "High arch (pes cavus)"
-
-
-# Ankle dorsiflexion, in degrees: plantar-flexed contractures read as negative; a weight-bearing
-# lunge rarely exceeds 50°. Outside this range the number is a typing error.
-DORSIFLEXION_MIN = -30
-DORSIFLEXION_MAX = 60
-
-# How the studies of triage.rules.imaging_recommendation read on a page.
-STUDY_LABELS = {
-    "ankle_xray": "ankle X-ray",
-    "foot_xray": "foot X-ray",
-    "ultrasound": "ultrasound",
-    "mri": "MRI",
-}
-
-
-def study_labels(studies) -> list[str]:
-    return [STUDY_LABELS.get(study, study) for study in studies]
 
 
 OTTAWA_FIELDS = (
@@ -215,14 +159,17 @@ class Examination(models.Model):
         "dorsiflexion (degrees)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(DORSIFLEXION_MIN), MaxValueValidator(DORSIFLEXION_MAX)],
+        validators=[
+            MinValueValidator(DORSIFLEXION_MIN_DEG),
+            MaxValueValidator(DORSIFLEXION_MAX_DEG),
+        ],
     )
     foot_posture = models.CharField(
         max_length=10, choices=FootPosture.choices, default=FootPosture.NORMAL
     )
     notes = models.TextField(blank=True)
 
-    # What triage.rules.imaging_recommendation answered, stored as given (the rules may change).
+    # What triage.ottawa.imaging_recommendation answered, stored as given (the rules may change).
     patient_age = models.PositiveSmallIntegerField(
         null=True, editable=False, help_text="The patient's age on the day of the exam."
     )
@@ -239,7 +186,10 @@ class Examination(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(dorsiflexion_deg__isnull=True)
-                | Q(dorsiflexion_deg__gte=DORSIFLEXION_MIN, dorsiflexion_deg__lte=DORSIFLEXION_MAX),
+                | Q(
+                    dorsiflexion_deg__gte=DORSIFLEXION_MIN_DEG,
+                    dorsiflexion_deg__lte=DORSIFLEXION_MAX_DEG,
+                ),
                 name="exam_dorsiflexion_range",
             ),
         ]
@@ -257,7 +207,7 @@ class Examination(models.Model):
 
     @property
     def recommended_labels(self) -> list[str]:
-        return study_labels(self.recommended_studies)
+        return vocabulary.study_labels(self.recommended_studies)
 
 
 class Condition(models.Model):
@@ -273,12 +223,6 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.icd10})"
-
-
-class Laterality(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BILATERAL = "bilateral", "Both sides"
 
 
 class DiagnosisStatus(models.TextChoices):
@@ -465,7 +409,7 @@ class ImagingReferral(models.Model):
 
     @property
     def recommended_labels(self) -> list[str]:
-        return study_labels((self.recommendation or {}).get("studies", []))
+        return vocabulary.study_labels((self.recommendation or {}).get("studies", []))
 
     @property
     def against_recommendation(self) -> bool:

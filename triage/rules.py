@@ -1,12 +1,12 @@
-"""Triage and imaging rules: pure functions over plain data, shared by the API, pages and admin.
+"""Triage rules: pure functions over plain data, shared by the API, pages and admin.
 
-No Django here on purpose: the clinic's policy must read, and test, on its own.
+No Django here on purpose: the clinic's policy must read, and test, on its own. Its words
+(onsets, swellings, pathways…) are the vocabulary's, ``triage.vocabulary``.
 
-- Triage follows the clinic's article "Ankle pain after running" (docs/design.md, "The article's
-  questionnaire"): trauma versus gradual onset, the warning signs that need a doctor, the
-  overuse causes, and the advice to stop running.
-- Imaging follows the refined Ottawa ankle and foot rules (Stiell et al., JAMA 1993;269:1127-32)
-  and the Thompson test (Thompson & Doherty, J Trauma 1962;2:126-9).
+Triage follows the clinic's article "Ankle pain after running" (docs/design.md, "The article's
+questionnaire"): trauma versus gradual onset, the warning signs that need a doctor, the overuse
+causes, and the advice to stop running. The exam's imaging rules (Ottawa, Thompson) are
+``triage.ottawa``.
 
 The policy table and full references are in docs/triage.md.
 """
@@ -18,46 +18,27 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any
 
-# --- Vocabulary ---------------------------------------------------------------------------------
-
-Onset = Literal["trauma", "gradual"]
-Mechanism = Literal["fall", "twist", "change_of_direction", "other"]
-Swelling = Literal["none", "mild", "moderate", "severe"]
-Ability = Literal["normal", "difficult", "impossible"]
-PainLocation = Literal["lateral", "medial", "posterior", "anterior", "diffuse"]
-Side = Literal["left", "right", "both"]
-Pathway = Literal["trauma", "overuse"]
-Urgency = Literal["urgent", "soon", "routine"]
-ConditionCode = Literal[
-    "ankle_sprain",
-    "ankle_fracture",
-    "achilles_rupture",
-    "achilles_tendinitis",
-    "flat_foot",
-    "muscular_imbalance",
-    "ankle_osteoarthritis",
-    "poor_running_technique",
-]
-ThompsonResult = Literal["positive", "negative", "not_done"]
-ImagingStudy = Literal["ankle_xray", "foot_xray", "ultrasound", "mri"]
-
-ONSETS: tuple[str, ...] = get_args(Onset)
-MECHANISMS: tuple[str, ...] = get_args(Mechanism)
-SWELLINGS: tuple[str, ...] = get_args(Swelling)
-ABILITIES: tuple[str, ...] = get_args(Ability)
-PAIN_LOCATIONS: tuple[str, ...] = get_args(PainLocation)
-SIDES: tuple[str, ...] = get_args(Side)
-PATHWAYS: tuple[str, ...] = get_args(Pathway)
-URGENCIES: tuple[str, ...] = get_args(Urgency)
-CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
-THOMPSON_RESULTS: tuple[str, ...] = get_args(ThompsonResult)
-IMAGING_STUDIES: tuple[str, ...] = get_args(ImagingStudy)
+from clinic.measures import is_nprs, is_whole_number
+from clinic.vocabulary import SIDES, Side, Urgency
+from triage.vocabulary import (
+    ABILITIES,
+    MECHANISMS,
+    ONSETS,
+    PAIN_LOCATIONS,
+    SWELLINGS,
+    Ability,
+    ConditionCode,
+    Mechanism,
+    Onset,
+    PainLocation,
+    Pathway,
+    Swelling,
+)
 
 # --- Thresholds (the clinic's policy; change them here and in docs/triage.md) -------------------
 
-NPRS_MAX = 10
 # The questionnaire's other numbers (docs/design.md); past these a number is a typing error.
 PAIN_DURATION_DAYS_MAX = 3650  # ten years
 PREVIOUS_SPRAINS_MAX = 100
@@ -67,8 +48,6 @@ STOP_PAIN_AT_REST = 1
 STOP_PAIN_AFTER_RUNNING = 5
 IMBALANCE_PREVIOUS_SPRAINS = 2
 OSTEOARTHRITIS_AGE = 50
-# The Ottawa rules were derived and validated in adults (Stiell 1992, 1993).
-OTTAWA_ADULT_AGE = 18
 
 
 # --- Triage ---------------------------------------------------------------------------------
@@ -461,11 +440,6 @@ def _choice_error(value: Any, choices: tuple[str, ...]) -> str | None:
     return f"{value!r} is not a valid choice; expected one of: {', '.join(choices)}."
 
 
-def _is_int(value: Any) -> bool:
-    """Tell whether value is an int (JSON true/false are not numbers)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _is_number(value: Any) -> bool:
     """Tell whether value is a finite int, float or Decimal, not a bool."""
     if isinstance(value, Decimal):
@@ -480,9 +454,9 @@ def _field_error(name: str, value: Any) -> str | None:
     if name in _CHOICES:
         return _choice_error(value, _CHOICES[name])
     if name in _NPRS_FIELDS:
-        return None if _is_int(value) and 0 <= value <= NPRS_MAX else NPRS_INVALID
+        return None if is_nprs(value) else NPRS_INVALID
     if name in COUNT_MAXIMA:
-        in_range = _is_int(value) and 0 <= value <= COUNT_MAXIMA[name]
+        in_range = is_whole_number(value) and 0 <= value <= COUNT_MAXIMA[name]
         return None if in_range else count_invalid(name)
     if name in _DISTANCE_FIELDS:
         in_range = _is_number(value) and 0 <= value <= WEEKLY_DISTANCE_KM_MAX
@@ -521,149 +495,3 @@ def validate_questionnaire(data: Mapping[str, Any]) -> dict[str, list[str]]:
         if message is not None:
             errors[name] = [message]
     return errors
-
-
-# --- Examination: imaging ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class ExamFindings:
-    """The doctor's Ottawa findings and Thompson test, plus the patient's age."""
-
-    malleolar_zone_pain: bool
-    midfoot_zone_pain: bool
-    # Bone tenderness at the posterior edge or tip of the malleolus (distal 6 cm).
-    lateral_malleolus_tenderness: bool
-    medial_malleolus_tenderness: bool
-    fifth_metatarsal_base_tenderness: bool
-    navicular_tenderness: bool
-    # Inability to take four steps (two on each foot, limping allowed).
-    unable_to_bear_weight_immediately: bool
-    unable_to_bear_weight_at_exam: bool
-    thompson_test: ThompsonResult
-    age: int | None
-
-
-@dataclass(frozen=True)
-class ImagingRecommendation:
-    """The studies the published rules indicate, in a fixed order, and why.
-
-    ``ottawa_applicable``: whether the Ottawa rules could be run for this exam; today's rules
-    have no exclusion, so it is always true.
-    """
-
-    studies: tuple[ImagingStudy, ...]
-    rationale: tuple[str, ...]
-    ottawa_applicable: bool = True
-
-    @property
-    def primary(self) -> ImagingStudy | None:
-        """Return the first recommended study, or None when no imaging is indicated."""
-        return self.studies[0] if self.studies else None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-able dict (tuples become lists): one bool per study of the design,
-        ``ottawa_applicable``, and the same studies as an ordered list with the first one."""
-        return {
-            **recommendation_flags(self.studies, ottawa_applicable=self.ottawa_applicable),
-            "studies": list(self.studies),
-            "primary": self.primary,
-            "rationale": list(self.rationale),
-        }
-
-
-def recommendation_flags(
-    studies: Iterable[str], *, ottawa_applicable: bool = True
-) -> dict[str, bool]:
-    """The design's keys of a recommendation: ``ottawa_applicable`` and a bool per study."""
-    chosen = set(studies)
-    return {
-        "ottawa_applicable": ottawa_applicable,
-        **{study: study in chosen for study in IMAGING_STUDIES},
-    }
-
-
-_WEIGHT_BEARING_CRITERION = (
-    "inability to bear weight (four steps) both immediately after the injury and at the exam"
-)
-
-
-def _unable_to_bear_weight(f: ExamFindings) -> bool:
-    """Ottawa weight-bearing criterion: it counts only when true both then and now."""
-    return f.unable_to_bear_weight_immediately and f.unable_to_bear_weight_at_exam
-
-
-def _ottawa_ankle(f: ExamFindings) -> tuple[str, ...]:
-    """Refined Ottawa ankle rule (Stiell et al., JAMA 1993): one sentence per criterion met.
-
-    Ankle X-ray only if pain in the malleolar zone AND any of: bone tenderness at the posterior
-    edge or tip of the lateral or the medial malleolus, or inability to bear weight both
-    immediately and at the exam. No age criterion.
-    """
-    if not f.malleolar_zone_pain:
-        return ()
-    criteria = []
-    if f.lateral_malleolus_tenderness:
-        criteria.append("tenderness at the posterior edge or tip of the lateral malleolus")
-    if f.medial_malleolus_tenderness:
-        criteria.append("tenderness at the posterior edge or tip of the medial malleolus")
-    if _unable_to_bear_weight(f):
-        criteria.append(_WEIGHT_BEARING_CRITERION)
-    return tuple(
-        f"Ottawa ankle rule: pain in the malleolar zone with {c} — ankle X-ray recommended."
-        for c in criteria
-    )
-
-
-def _ottawa_foot(f: ExamFindings) -> tuple[str, ...]:
-    """Ottawa foot rule (Stiell et al., JAMA 1993): one sentence per criterion met.
-
-    Foot X-ray only if pain in the midfoot zone AND any of: bone tenderness at the base of the
-    fifth metatarsal or at the navicular, or inability to bear weight both immediately and at
-    the exam.
-    """
-    if not f.midfoot_zone_pain:
-        return ()
-    criteria = []
-    if f.fifth_metatarsal_base_tenderness:
-        criteria.append("tenderness at the base of the fifth metatarsal")
-    if f.navicular_tenderness:
-        criteria.append("tenderness at the navicular")
-    if _unable_to_bear_weight(f):
-        criteria.append(_WEIGHT_BEARING_CRITERION)
-    return tuple(
-        f"Ottawa foot rule: pain in the midfoot zone with {c} — foot X-ray recommended."
-        for c in criteria
-    )
-
-
-def _thompson(f: ExamFindings) -> tuple[str, ...]:
-    """Thompson test (Thompson & Doherty, J Trauma 1962): positive suggests Achilles rupture."""
-    if f.thompson_test != "positive":
-        return ()
-    return (
-        "Positive Thompson test (Thompson & Doherty 1962: no plantar flexion when the calf is "
-        "squeezed): suspected Achilles tendon rupture — ultrasound recommended.",
-    )
-
-
-def imaging_recommendation(f: ExamFindings) -> ImagingRecommendation:
-    """Recommend imaging from the Ottawa ankle and foot rules and the Thompson test."""
-    ankle, foot, thompson = _ottawa_ankle(f), _ottawa_foot(f), _thompson(f)
-    studies: list[ImagingStudy] = []
-    rationale: list[str] = [*ankle, *foot]
-    if ankle:
-        studies.append("ankle_xray")
-    if foot:
-        studies.append("foot_xray")
-    if not (ankle or foot):
-        rationale.append("Ottawa rules negative: no X-ray needed.")
-    if thompson:
-        studies.append("ultrasound")
-        rationale.extend(thompson)
-    if f.age is not None and f.age < OTTAWA_ADULT_AGE:
-        rationale.append(
-            f"Caution: the patient is {f.age}; the Ottawa rules were validated in adults "
-            "(Stiell 1993). In children, see the Dowling 2009 meta-analysis."
-        )
-    return ImagingRecommendation(studies=tuple(studies), rationale=tuple(rationale))

@@ -1,30 +1,45 @@
 """Reads of the triage app for doctors' work (examinations, diagnoses, imaging referrals).
 
-Clinical records follow the case's scope (``clinic.selectors.cases_visible_to``) and, on top,
-never reach a role that must not see clinical notes (reception): for them every queryset here
-is empty.
+Clinical records follow their case's scope, ``clinic.selectors.clinical_cases_visible_to``
+(``cases_visible_to`` for the roles that read clinical notes, nothing for reception): one door,
+the core's, and no second copy of its rules here.
 """
 
 from __future__ import annotations
 
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
-from clinic import roles
 from clinic.models import Case
-from clinic.selectors import cases_visible_to, sees_clinical_notes
-from triage.models import Condition, Diagnosis, Examination, ImagingReferral, ReferralStatus
+from clinic.selectors import cases_visible_to, clinical_cases_visible_to
+from triage.models import (
+    Condition,
+    Diagnosis,
+    Examination,
+    ImagingReferral,
+    Intake,
+    ReferralStatus,
+)
 
 
 def _scoped(model: type[Model], user) -> QuerySet:
-    queryset = model.objects.all()
-    if not sees_clinical_notes(user):
-        return queryset.none()
-    if roles.role_of(user) != roles.ADMIN:
-        # A restricted patient's records are out of reach (clinic.privacy).
-        queryset = queryset.filter(case__patient__restricted=False)
-    if roles.role_of(user) == roles.PHYSIO:
-        return queryset.filter(case__assigned_physio=user)
-    return queryset
+    return model.objects.filter(case__in=clinical_cases_visible_to(user))
+
+
+def intakes_visible_to(user) -> QuerySet[Intake]:
+    """Intakes on the cases the user may see: reception's own records, so every role's."""
+    return Intake.objects.filter(case__in=cases_visible_to(user)).select_related("case")
+
+
+def intakes_today(user) -> QuerySet[Intake]:
+    """Today's intakes (clinic time) the user may see, most urgent first, then oldest."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        intakes_visible_to(user)
+        .filter(recorded_at__gte=start)
+        .select_related("case__patient")
+        .order_by("case__urgency_rank", "recorded_at")
+    )
 
 
 def examinations_visible_to(user) -> QuerySet[Examination]:
@@ -53,13 +68,6 @@ def referrals_visible_to(user) -> QuerySet[ImagingReferral]:
     )
 
 
-def clinical_cases_visible_to(user) -> QuerySet[Case]:
-    """The cases on which the user may read or write clinical records."""
-    if not sees_clinical_notes(user):
-        return Case.objects.none()
-    return cases_visible_to(user)
-
-
 def conditions() -> QuerySet[Condition]:
     """The condition catalogue, as doctors choose from it."""
     return Condition.objects.order_by("pathway", "title")
@@ -74,11 +82,12 @@ def reports_to_review(user) -> QuerySet[ImagingReferral]:
     )
 
 
-def doctor_worklist(*, status: list[str] | None = None, urgency: list[str] | None = None):
-    """Cases for the doctors' list: urgent first, newest first (the case_worklist index)."""
-    queryset = Case.objects.filter(patient__restricted=False).select_related(
-        "patient", "assigned_physio"
-    )
+def doctor_worklist(
+    user, *, status: list[str] | None = None, urgency: list[str] | None = None
+) -> QuerySet[Case]:
+    """The cases the user may see, for the doctors' list: urgent first, newest first (the
+    case_worklist index)."""
+    queryset = cases_visible_to(user).select_related("patient", "assigned_physio")
     if status:
         queryset = queryset.filter(status__in=status)
     if urgency:

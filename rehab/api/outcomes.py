@@ -10,13 +10,13 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic import serializers as api_serializers
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.api.common import VisibleCaseField
-from rehab.instruments import INSTRUMENTS, AnswerError
+from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import OutcomeMeasure
 from rehab.services.outcomes import outcome_record
 
@@ -91,14 +91,11 @@ class OutcomeMeasureViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            measure = outcome_record(
-                case=data["case"],
-                instrument=data["instrument"],
-                answers=data["answers"],
-                by=request.user,
-            )
-        except AnswerError as exc:
-            raise serializers.ValidationError(exc.errors) from None
+        measure = outcome_record(
+            case=data["case"],
+            instrument=data["instrument"],
+            answers=data["answers"],
+            by=request.user,
+        )
         self.audit_created(measure)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)

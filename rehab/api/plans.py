@@ -10,19 +10,23 @@ from rest_framework.response import Response
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.permissions import READ, READ_WRITE
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.api.common import VisibleCaseField
-from rehab.models import TreatmentPlan
+from rehab.models import PLAN_FREQUENCY_MAX, PLAN_SESSIONS_MAX, TreatmentPlan
 from rehab.services import plans as plan_services
 
 
 class TreatmentPlanSerializer(api_serializers.ModelSerializer):
+    fixed_once_created = ("case",)
+
     case = VisibleCaseField()
-    planned_sessions = serializers.IntegerField(min_value=1, max_value=200)
-    frequency = serializers.IntegerField(min_value=1, max_value=14, help_text="Sessions per week.")
+    planned_sessions = serializers.IntegerField(min_value=1, max_value=PLAN_SESSIONS_MAX)
+    frequency = serializers.IntegerField(
+        min_value=1, max_value=PLAN_FREQUENCY_MAX, help_text="Sessions per week."
+    )
 
     class Meta:
         model = TreatmentPlan
@@ -40,11 +44,6 @@ class TreatmentPlanSerializer(api_serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "physio", "created_at", "updated_at"]
         extra_kwargs = {"started_on": {"validators": [bounds.validate_clinic_date]}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["case"].read_only = True
 
 
 class TreatmentPlanFilter(FilterSet):

@@ -8,7 +8,6 @@ carries one.
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -16,24 +15,33 @@ from rest_framework.response import Response
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
 from clinic.concurrency import ETagMixin
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
+from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
 from clinic.permissions import READ, READ_WRITE
+from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
 from rehab import selectors
-from rehab.api.common import VisibleCaseField
-from rehab.models import CLINICAL_SESSION_FIELDS, Intervention, PhysioSession, SessionStatus
+from rehab.models import (
+    CLINICAL_SESSION_FIELDS,
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Intervention,
+    PhysioSession,
+    SessionStatus,
+)
 from rehab.services import sessions as session_services
-
-User = get_user_model()
 
 
 class SessionBookingSerializer(api_serializers.ModelSerializer):
     """A session as reception sees it: when, who, how long and its status. Nothing clinical."""
 
+    fixed_once_created = ("case",)
+
     case = VisibleCaseField()
     physio = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(groups__name=roles.PHYSIO, is_active=True),
+        queryset=physios(),
         allow_null=True,
         required=False,
         help_text=(
@@ -42,7 +50,9 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
         ),
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
+    duration_minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX, required=False
+    )
 
     class Meta:
         model = PhysioSession
@@ -59,11 +69,6 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {"scheduled_at": {"validators": [bounds.validate_clinic_datetime]}}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["case"].read_only = True
-
 
 class SessionSerializer(SessionBookingSerializer):
     """A session as clinicians see it, with what was done and the pain before and after."""
@@ -72,13 +77,25 @@ class SessionSerializer(SessionBookingSerializer):
         child=serializers.ChoiceField(choices=Intervention.choices), required=False
     )
     pain_before = serializers.IntegerField(
-        min_value=0, max_value=10, allow_null=True, required=False, help_text="NPRS 0-10."
+        min_value=NPRS_MIN,
+        max_value=NPRS_MAX,
+        allow_null=True,
+        required=False,
+        help_text="NPRS 0-10.",
     )
     pain_after = serializers.IntegerField(
-        min_value=0, max_value=10, allow_null=True, required=False, help_text="NPRS 0-10."
+        min_value=NPRS_MIN,
+        max_value=NPRS_MAX,
+        allow_null=True,
+        required=False,
+        help_text="NPRS 0-10.",
     )
     dorsiflexion_deg = serializers.IntegerField(
-        min_value=-30, max_value=70, allow_null=True, required=False
+        min_value=DORSIFLEXION_MIN_DEG,
+        max_value=DORSIFLEXION_MAX_DEG,
+        allow_null=True,
+        required=False,
+        help_text="Weight-bearing lunge, degrees.",
     )
 
     class Meta(SessionBookingSerializer.Meta):

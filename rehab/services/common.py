@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from clinic import roles
+from clinic.errors import Conflict, NotAllowed
+from clinic.models import Case
 
-from clinic.exceptions import Conflict
-from clinic.models import Case, CaseStatus
+# Who books, moves and cancels sessions.
+BOOKERS = (roles.RECEPTION, roles.PHYSIO)
 
-CLOSED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
+
+def may_treat(*, case: Case, user) -> bool:
+    """Whether the user writes this case's treatment: its assigned physio, until it ends."""
+    return (
+        roles.role_of(user) == roles.PHYSIO
+        and case.assigned_physio_id == user.pk
+        and not case.is_ended
+    )
+
+
+def may_book(*, case: Case, user) -> bool:
+    """Whether the user books sessions on this case: reception and physios, until it ends."""
+    return roles.role_of(user) in BOOKERS and not case.is_ended
 
 
 def require_assigned_physio(case: Case, by) -> None:
     """Only the case's assigned physio writes its clinical record."""
     if by is None or case.assigned_physio_id != by.pk:
-        raise PermissionDenied("Only the physio assigned to this case may do this.")
+        raise NotAllowed("Only the physio assigned to this case may do this.")
 
 
 def lock_case(case: Case) -> Case:
@@ -23,7 +37,7 @@ def lock_case(case: Case) -> Case:
 
 def require_active(case: Case) -> None:
     """A discharged or closed case takes no new treatment."""
-    if case.status in CLOSED_STATUSES:
+    if case.is_ended:
         raise Conflict(
             f"This case is {case.get_status_display().lower()}: it takes no new treatment.",
             code="case_closed",

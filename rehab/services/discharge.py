@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus
 from rehab.models import Discharge, PhysioSession, SessionStatus
-from rehab.services.common import CLOSED_STATUSES, lock_case, require_assigned_physio
+from rehab.services.common import lock_case, require_assigned_physio
 from rehab.services.sessions import session_cancel
 from reminders.services import events as reminders
 
@@ -23,12 +22,12 @@ def case_discharge(*, case: Case, by, summary: str) -> Discharge:
     """
     case = lock_case(case)
     require_assigned_physio(case, by)
-    if case.status in CLOSED_STATUSES:
+    if case.is_ended:
         raise Conflict(
             f"This case is already {case.get_status_display().lower()}.", code="already_discharged"
         )
     if not summary.strip():
-        raise ValidationError({"summary": ["Write a discharge summary."]})
+        raise Invalid({"summary": ["Write a discharge summary."]})
     now = timezone.now()
     for session in PhysioSession.objects.filter(case=case, status=SessionStatus.SCHEDULED):
         session_cancel(session=session, by=by)

@@ -8,21 +8,21 @@ from typing import Any
 from django.db import transaction
 
 from clinic.models import Case
-from rehab import instruments
+from rehab.instruments import scoring
 from rehab.models import OutcomeMeasure
 from rehab.services.common import lock_case, require_assigned_physio
 
 
 @transaction.atomic
 def outcome_record(*, case: Case, instrument: str, answers: list[Any], by) -> OutcomeMeasure:
-    """Score the answers (raises instruments.AnswerError) and keep them with the score.
+    """Score the answers (raises scoring.AnswerError) and keep them with the score.
 
     The case row is locked so that two first measures of one instrument cannot both
     become the MCID baseline.
     """
     case = lock_case(case)
     require_assigned_physio(case, by)
-    result = instruments.score(instrument, answers)
+    result = scoring.score(instrument, answers)
     first = (
         OutcomeMeasure.objects.filter(case=case, instrument=instrument)
         .order_by("recorded_at", "id")
@@ -36,6 +36,6 @@ def outcome_record(*, case: Case, instrument: str, answers: list[Any], by) -> Ou
         score=Decimal(str(result.score)),
         score_max=result.score_max,
         interpretation=result.interpretation,
-        mcid_reached=instruments.mcid_reached(instrument, first, result.score),
+        mcid_reached=scoring.mcid_reached(instrument, first, result.score),
         recorded_by=by,
     )

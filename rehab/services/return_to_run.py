@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.errors import Invalid
 from clinic.models import Case
-from rehab.instruments import RETURN_TO_RUN_CHECKLISTS, criterion_met
 from rehab.models import Checklist, Decision, ReturnToRun, ReturnToRunCriterion
+from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS, criterion_met
 from rehab.services.common import lock_case, require_active, require_assigned_physio
 
 
@@ -48,7 +49,7 @@ def return_to_run_update(
     require_active(case)
     errors: dict[str, list[str]] = {}
     if checklist not in RETURN_TO_RUN_CHECKLISTS:
-        raise ValidationError({"checklist": ["Choose a checklist."]})
+        raise Invalid({"checklist": ["Choose a checklist."]})
     criteria = {criterion.code: criterion for criterion in RETURN_TO_RUN_CHECKLISTS[checklist]}
     met: dict[str, bool] = {}
     for code, value in values.items():
@@ -64,7 +65,7 @@ def return_to_run_update(
     if decision and not reason.strip():
         errors["reason"] = ["Give the reason for the decision."]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
     rtr, _ = ReturnToRun.objects.get_or_create(case=case, defaults={"checklist": checklist})
     if rtr.checklist != checklist:

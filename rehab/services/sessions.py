@@ -10,15 +10,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from clinic import roles
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid
+from clinic.measures import (
+    DORSIFLEXION_MAX_DEG,
+    DORSIFLEXION_MIN_DEG,
+    NPRS_MAX,
+    NPRS_MIN,
+    is_dorsiflexion,
+    is_nprs,
+)
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
-from rehab.models import Intervention, PhysioSession, SessionStatus
+from rehab.models import (
+    SESSION_MINUTES_MAX,
+    SESSION_MINUTES_MIN,
+    Intervention,
+    PhysioSession,
+    SessionStatus,
+)
 from rehab.services.common import lock_case, require_active, require_assigned_physio
 from reminders.services import events as reminders
 
@@ -35,15 +48,26 @@ def _practitioner(chosen, *, fallback=None):
     who cannot see patients, is refused naming ``physio``."""
     physio = chosen or fallback
     if physio is None:
-        raise ValidationError({"physio": ["Choose a physio: this case has no assigned physio."]})
+        raise Invalid({"physio": ["Choose a physio: this case has no assigned physio."]})
     name = physio.get_full_name() or physio.username
     if not physio.is_active:
-        raise ValidationError(
+        raise Invalid(
             {"physio": [f"{name} is no longer active: choose the physio for this session."]}
         )
     if roles.role_of(physio) != roles.PHYSIO:
-        raise ValidationError({"physio": [f"{name} is not a physio."]})
+        raise Invalid({"physio": [f"{name} is not a physio."]})
     return physio
+
+
+def _check_minutes(duration_minutes: int) -> None:
+    if not SESSION_MINUTES_MIN <= duration_minutes <= SESSION_MINUTES_MAX:
+        raise Invalid(
+            {
+                "duration_minutes": [
+                    f"A session lasts {SESSION_MINUTES_MIN} to {SESSION_MINUTES_MAX} minutes."
+                ]
+            }
+        )
 
 
 def validate_clinical(
@@ -54,7 +78,7 @@ def validate_clinical(
     pain_after: int | None = None,
     dorsiflexion_deg: int | None = None,
 ) -> None:
-    """Check a session log's clinical values; raise ValidationError naming each bad field."""
+    """Check a session log's clinical values; raise Invalid naming each bad field."""
     errors: dict[str, list[str]] = {}
     if status not in LOGGED_STATUSES:
         errors["status"] = ["A session is logged as attended or no_show."]
@@ -67,18 +91,18 @@ def validate_clinical(
         elif len(set(interventions)) != len(interventions):
             errors["interventions"] = ["Each intervention once."]
     for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
-        if value is not None and not (
-            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
-        ):
-            errors[name] = ["Pain is a whole number from 0 to 10 (NPRS)."]
-    if dorsiflexion_deg is not None and not -30 <= dorsiflexion_deg <= 70:
-        errors["dorsiflexion_deg"] = ["Dorsiflexion is between -30 and 70 degrees."]
+        if value is not None and not is_nprs(value):
+            errors[name] = [f"Pain is a whole number from {NPRS_MIN} to {NPRS_MAX} (NPRS)."]
+    if dorsiflexion_deg is not None and not is_dorsiflexion(dorsiflexion_deg):
+        errors["dorsiflexion_deg"] = [
+            f"Dorsiflexion is between {DORSIFLEXION_MIN_DEG} and {DORSIFLEXION_MAX_DEG} degrees."
+        ]
     if status == SessionStatus.NO_SHOW and (
         interventions or pain_before is not None or pain_after is not None
     ):
         errors["status"] = ["A session the patient missed has no interventions or pain."]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
 
 @transaction.atomic
@@ -93,8 +117,9 @@ def session_schedule(
     """Book a session (status scheduled); the physio defaults to the case's assigned physio.
 
     Every booking has an active physio: none given and none assigned to the case is a
-    ValidationError naming ``physio`` (the column is NOT NULL besides).
+    ``Invalid`` naming ``physio`` (the column is NOT NULL besides).
     """
+    _check_minutes(duration_minutes)
     case = lock_case(case)
     require_active(case)
     physio = _practitioner(physio, fallback=case.assigned_physio)
@@ -125,7 +150,7 @@ def session_move(
     """Move a scheduled session to another time, or hand it to another physio (``physio``).
 
     Any other status is a 409. The session keeps its physio unless another is given; one
-    who is no longer active must be replaced (ValidationError naming ``physio``).
+    who is no longer active must be replaced (``Invalid`` naming ``physio``).
     """
     session = _lock(session)
     if session.status != SessionStatus.SCHEDULED:
@@ -136,6 +161,7 @@ def session_move(
     session.physio = _practitioner(physio, fallback=session.physio)
     session.scheduled_at = scheduled_at
     if duration_minutes is not None:
+        _check_minutes(duration_minutes)
         session.duration_minutes = duration_minutes
     session.save(update_fields=["physio", "scheduled_at", "duration_minutes", "updated_at"])
     # Outbox: the pending session_reminder moves with the session.
@@ -200,7 +226,7 @@ def session_log(
         dorsiflexion_deg=dorsiflexion_deg,
     )
     if timezone.localdate(session.scheduled_at) > timezone.localdate():
-        raise ValidationError({"scheduled_at": ["A session in the future cannot be logged yet."]})
+        raise Invalid({"scheduled_at": ["A session in the future cannot be logged yet."]})
     session.status = status
     session.interventions = list(interventions or [])
     session.pain_before = pain_before

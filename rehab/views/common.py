@@ -28,11 +28,3 @@ def visible_session(request, pk: int):
     return get_object_or_404(
         sessions_visible_to(request.user).select_related("case__patient", "physio"), pk=pk
     )
-
-
-def apply_service_errors(form, exc) -> None:
-    """Put a service's ValidationError messages beside the form's fields (or on top)."""
-    for field, messages in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)

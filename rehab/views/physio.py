@@ -4,16 +4,17 @@ and discharge. Each write calls the same service as the API."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clinic import audit, roles
 from clinic.concurrency import etag_for, stale_form_check
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid
+from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.panels import case_panels, shown_records
 from clinic.views import role_required
 from rehab import selectors
 from rehab.forms import (
@@ -25,16 +26,15 @@ from rehab.forms import (
     SessionRecordForm,
     initial_for_rtr,
 )
-from rehab.instruments import INSTRUMENTS, AnswerError
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.instruments.scoring import AnswerError
 from rehab.models import SessionStatus
 from rehab.services import discharge as discharge_services
 from rehab.services import outcomes as outcome_services
 from rehab.services import plans as plan_services
 from rehab.services import return_to_run as rtr_services
 from rehab.services import sessions as session_services
-from rehab.views.common import apply_service_errors, assigned_case, visible_case, visible_session
-
-CLINICIANS = (roles.PHYSIO, roles.DOCTOR, roles.ADMIN)
+from rehab.views.common import assigned_case, visible_case, visible_session
 
 
 def _case_url(case) -> str:
@@ -42,7 +42,7 @@ def _case_url(case) -> str:
 
 
 def _conflict(request, case, exc: Conflict):
-    messages.error(request, str(exc.detail))
+    messages.error(request, exc.message)
     return redirect(_case_url(case))
 
 
@@ -54,16 +54,14 @@ def caseload(request):
     return render(request, "rehab/caseload.html", {"cases": cases, "now": timezone.now()})
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def case_page(request, pk: int):
     """The case as the physio works it: plan, sessions, charts, return to run, discharge."""
     case = visible_case(request, pk)
-    audit.touch(request, case)
-    can_treat = case.assigned_physio_id == request.user.pk
+    panels = case_panels(case, request.user)
+    audit.touch_many(request, [case, *shown_records(panels)])
     return render(
-        request,
-        "rehab/case.html",
-        {"case": case, "patient": case.patient, "can_treat": can_treat},
+        request, "rehab/case.html", {"case": case, "patient": case.patient, "panels": panels}
     )
 
 
@@ -123,8 +121,8 @@ def _save_session(request, case, form, action, save):
         session = save()
     except Conflict as exc:
         return _conflict(request, case, exc)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
+    except Invalid as exc:
+        add_service_errors(form, exc)
         return None
     audit.touch(request, session, action)
     messages.success(request, "Session logged.")
@@ -275,8 +273,8 @@ def return_to_run(request, pk: int):
             )
         except Conflict as exc:
             return _conflict(request, case, exc)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, rtr, AuditAction.UPDATE if existed else AuditAction.CREATE)
             messages.success(request, "Return-to-run check saved.")
@@ -302,8 +300,8 @@ def discharge(request, pk: int):
             )
         except Conflict as exc:
             return _conflict(request, case, exc)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, record, AuditAction.CREATE)
             messages.success(request, "The case is discharged.")

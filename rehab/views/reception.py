@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from clinic import audit, bounds, roles
-from clinic.exceptions import Conflict
+from clinic import audit, bounds
+from clinic.errors import Conflict, Invalid
+from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
@@ -21,9 +21,9 @@ from rehab import selectors
 from rehab.forms import BookingForm, MoveForm
 from rehab.models import SessionStatus
 from rehab.services import sessions as session_services
-from rehab.views.common import apply_service_errors, visible_session
+from rehab.services.common import BOOKERS
+from rehab.views.common import visible_session
 
-BOOKERS = (roles.RECEPTION, roles.PHYSIO)
 NON_CLINICAL = ("id", "case_id", "scheduled_at", "duration_minutes", "status", "physio_id")
 
 
@@ -95,9 +95,9 @@ def session_book(request):
                 by=request.user,
             )
         except Conflict as exc:
-            form.add_error("case", str(exc.detail))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+            form.add_error("case", exc.message)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, session, AuditAction.CREATE)
             messages.success(
@@ -141,9 +141,9 @@ def session_move(request, pk: int):
                 by=request.user,
             )
         except Conflict as exc:
-            form.add_error(None, str(exc.detail))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+            form.add_error(None, exc.message)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, session, AuditAction.UPDATE)
             messages.success(request, "Session moved.")
@@ -165,7 +165,7 @@ def session_cancel(request, pk: int):
         try:
             session = session_services.session_cancel(session=session, by=request.user)
         except Conflict as exc:
-            error = str(exc.detail)
+            error = exc.message
         else:
             audit.touch(request, session, AuditAction.UPDATE)
             messages.success(request, "Session cancelled.")

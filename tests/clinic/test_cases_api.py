@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from clinic import services
+from clinic.errors import Invalid
 from clinic.models import Case
 from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
@@ -77,6 +79,21 @@ def test_it_lets_a_doctor_assign_the_physio_and_nothing_else(dan, oscar, api_as,
     assert "side" in refused.json()
     case.refresh_from_db()
     assert (case.assigned_physio, case.side) == (oscar, "left")
+
+
+def test_the_case_service_lets_a_doctor_change_only_the_assigned_physio(
+    dan, rita, paula, oscar, case
+):
+    with pytest.raises(Invalid) as refused:
+        services.case_update(case=case, by=dan, side="right", assigned_physio=oscar)
+
+    assert refused.value.errors == {"side": ["Doctors may only change the assigned physio."]}
+    case.refresh_from_db()
+    assert (case.assigned_physio, case.side) == (paula, "left")
+    services.case_update(case=case, by=dan, assigned_physio=oscar)
+    services.case_update(case=case, by=rita, side="right")
+    case.refresh_from_db()
+    assert (case.assigned_physio, case.side) == (oscar, "right")
 
 
 def test_it_refuses_a_physio_assignment_to_a_non_physio(rita, dan, api_as, case):

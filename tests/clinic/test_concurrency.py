@@ -80,7 +80,7 @@ def _clinical_record(kind, case, dan, paula):
     from rehab.services.plans import plan_create
     from rehab.services.sessions import session_schedule
     from triage.models import Condition
-    from triage.services.doctor import diagnosis_create
+    from triage.services.diagnoses import diagnosis_create
 
     if kind == "plan":
         plan = plan_create(

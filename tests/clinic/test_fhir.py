@@ -90,7 +90,7 @@ def test_it_exports_the_whole_case_as_valid_linked_resources(dan, paula, api_as,
     from rehab.services.sessions import session_record
     from tests.factories import examination_for, referral_for
     from triage.models import Condition
-    from triage.services.doctor import diagnosis_create
+    from triage.services.diagnoses import diagnosis_create
 
     exam = examination_for(case, dan, malleolar_zone_pain=True, lateral_malleolus_tenderness=True)
     referral_for(case, dan, status="reviewed", examination=exam)

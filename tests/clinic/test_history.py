@@ -8,11 +8,11 @@ from rest_framework.test import APIClient
 from tests.conftest import patch_with_etag
 from tests.factories import examination_for, referral_for
 from triage.models import Condition
-from triage.services import doctor as doctor_services
+from triage.services import diagnoses as diagnosis_services
 
 
 def test_it_records_who_changed_a_diagnosis_through_the_api(dan, api_as, case):
-    diagnosis = doctor_services.diagnosis_create(
+    diagnosis = diagnosis_services.diagnosis_create(
         case=case,
         diagnosed_by=dan,
         condition=Condition.objects.get(code="ankle_sprain"),

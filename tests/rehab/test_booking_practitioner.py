@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic import roles
+from clinic.errors import Invalid
 from rehab.models import PhysioSession
 from rehab.services.sessions import session_move, session_schedule
 from reminders.models import Reminder
@@ -102,18 +102,18 @@ def test_it_refuses_a_page_booking_with_no_physio_beside_the_field(client, rita,
 
 
 def test_it_refuses_a_service_booking_without_a_practitioner(rita, unassigned):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         session_schedule(case=unassigned, scheduled_at=tomorrow(), by=rita)
 
-    assert list(refused.value.message_dict) == ["physio"]
+    assert list(refused.value.errors) == ["physio"]
     assert not PhysioSession.objects.exists()
 
 
 def test_it_refuses_a_practitioner_who_is_not_a_physio(rita, dan, unassigned):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         session_schedule(case=unassigned, scheduled_at=tomorrow(), by=rita, physio=dan)
 
-    assert list(refused.value.message_dict) == ["physio"]
+    assert list(refused.value.errors) == ["physio"]
 
 
 def test_it_keeps_the_database_from_storing_a_session_without_a_physio(case):
@@ -129,11 +129,11 @@ def test_it_refuses_to_move_a_session_of_a_physio_who_left_unless_reassigned(
     PhysioSession.objects.filter(pk=session.pk).update(physio=left_the_clinic)
     later = tomorrow() + datetime.timedelta(days=1)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         session_move(session=session, scheduled_at=later, by=rita)
     moved = session_move(session=session, scheduled_at=later, by=rita, physio=paula)
 
-    assert list(refused.value.message_dict) == ["physio"]
+    assert list(refused.value.errors) == ["physio"]
     assert (moved.physio, moved.scheduled_at) == (paula, later)
 
 
@@ -186,3 +186,12 @@ def test_it_asks_for_another_physio_when_moving_a_booking_of_one_who_left(
     assert f'value="{when}"' in html
     session.refresh_from_db()
     assert session.physio == left_the_clinic
+
+
+@pytest.mark.parametrize("minutes", [4, 241])
+def test_the_booking_service_holds_the_forms_session_length(rita, case, minutes):
+    with pytest.raises(Invalid) as refused:
+        session_schedule(case=case, scheduled_at=tomorrow(), by=rita, duration_minutes=minutes)
+
+    assert refused.value.errors == {"duration_minutes": ["A session lasts 5 to 240 minutes."]}
+    assert not PhysioSession.objects.exists()

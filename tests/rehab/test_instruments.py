@@ -1,4 +1,4 @@
-"""Outcome-measure scoring and return-to-run criteria: plain pytest, no Django."""
+"""Outcome-measure catalogue and scoring: plain pytest, no Django."""
 
 from __future__ import annotations
 
@@ -6,18 +6,8 @@ from typing import Any
 
 import pytest
 
-from rehab.instruments import (
-    INSTRUMENTS,
-    RETURN_TO_RUN_CHECKLISTS,
-    RETURN_TO_RUN_CITATIONS,
-    AnswerError,
-    Criterion,
-    Score,
-    criterion_met,
-    mcid_for,
-    mcid_reached,
-    score,
-)
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.instruments.scoring import AnswerError, Score, mcid_for, mcid_reached, score
 
 CAIT_MAXIMA = [5, 4, 3, 3, 2, 3, 4, 3, 3]
 
@@ -587,80 +577,3 @@ def test_it_gives_visa_a_item_8_three_branches_of_five_minutes_bands() -> None:
 
 def test_it_gives_visa_a_item_7_its_four_categories() -> None:
     assert [c.value for c in INSTRUMENTS["visa_a"].items[6].choices] == [0, 4, 7, 10]
-
-
-# ---------------------------------------------------------------------------
-# Return-to-run checklists
-# ---------------------------------------------------------------------------
-
-
-def test_it_keeps_a_checklist_per_condition_with_its_source() -> None:
-    assert set(RETURN_TO_RUN_CHECKLISTS) == {"ankle_sprain", "achilles_tendinopathy"}
-    assert "PAASS" in RETURN_TO_RUN_CITATIONS["ankle_sprain"]
-    assert "pain-monitoring model" in RETURN_TO_RUN_CITATIONS["achilles_tendinopathy"]
-    for criteria in RETURN_TO_RUN_CHECKLISTS.values():
-        codes = [criterion.code for criterion in criteria]
-        assert len(codes) == len(set(codes))
-        assert all(criterion.label and criterion.guidance for criterion in criteria)
-
-
-def test_it_covers_the_five_paass_domains_with_ticked_criteria() -> None:
-    criteria = RETURN_TO_RUN_CHECKLISTS["ankle_sprain"]
-    assert {c.domain for c in criteria} == {
-        "pain",
-        "ankle_impairments",
-        "athlete_perception",
-        "sensorimotor_control",
-        "sport_functional_performance",
-    }
-    # The consensus names what to assess, not pass marks: every item is the physio's tick.
-    assert {c.kind for c in criteria} == {"bool"}
-
-
-def test_it_encodes_the_pain_monitoring_models_5_of_10_limit() -> None:
-    criteria = {c.code: c for c in RETURN_TO_RUN_CHECKLISTS["achilles_tendinopathy"]}
-    for code in ("pain_during_activity", "pain_after_activity"):
-        criterion = criteria[code]
-        assert criterion.kind == "nprs"
-        assert criterion_met(criterion, 0) is True
-        assert criterion_met(criterion, 5) is True
-        assert criterion_met(criterion, 6) is False
-        assert criterion_met(criterion, 10) is False
-    assert criteria["pain_settled_next_morning"].kind == "bool"
-    assert criteria["no_weekly_increase"].kind == "bool"
-
-
-def test_it_reads_a_ticked_criterion_as_met_and_an_unticked_one_as_not() -> None:
-    criterion = RETURN_TO_RUN_CHECKLISTS["ankle_sprain"][0]
-    assert criterion_met(criterion, True) is True
-    assert criterion_met(criterion, False) is False
-    assert criterion_met(criterion, None) is False
-
-
-@pytest.mark.parametrize("bad", [1, 0, "yes", 1.0])
-def test_it_refuses_a_non_boolean_for_a_ticked_criterion(bad: Any) -> None:
-    with pytest.raises(ValueError, match="true or false"):
-        criterion_met(RETURN_TO_RUN_CHECKLISTS["ankle_sprain"][0], bad)
-
-
-@pytest.mark.parametrize("bad", [11, -1, True, 4.5, "3"])
-def test_it_refuses_an_nprs_criterion_value_outside_0_to_10(bad: Any) -> None:
-    criterion = RETURN_TO_RUN_CHECKLISTS["achilles_tendinopathy"][0]
-    with pytest.raises(ValueError, match="NPRS"):
-        criterion_met(criterion, bad)
-
-
-def test_it_reads_an_unrecorded_nprs_criterion_as_not_met() -> None:
-    assert criterion_met(RETURN_TO_RUN_CHECKLISTS["achilles_tendinopathy"][0], None) is False
-
-
-def test_it_compares_a_number_criterion_with_its_bounds() -> None:
-    criterion = Criterion("x", "A measured value", "number", "s", "", min_value=1, max_value=3)
-    assert criterion_met(criterion, 0.5) is False
-    assert criterion_met(criterion, 1) is True
-    assert criterion_met(criterion, 2.5) is True
-    assert criterion_met(criterion, 3.5) is False
-    with pytest.raises(ValueError, match="number"):
-        criterion_met(criterion, "2")
-    with pytest.raises(ValueError, match="number"):
-        criterion_met(criterion, True)

@@ -229,18 +229,31 @@ def test_it_lets_reception_book_move_and_cancel_without_clinical_fields(client, 
 
 
 def test_it_shows_reception_the_panel_without_clinical_data(rf, rita, case, logged):
-    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    from clinic.panels import case_panels, shown_records
 
     request = rf.get("/")
     request.user = rita
-    html = Template("{% include 'rehab/_case_panel.html' %}").render(
-        Context({"case": case, "user": rita, "request": request})
-    )
+    panels = case_panels(case, rita)
+    html = render_to_string("cases/_panels.html", {"panels": panels}, request=request)
 
     assert "Sessions" in html
     assert "Confidential note" not in html
     assert "<svg" not in html
     assert "Treatment plan" not in html
+    assert {type(record).__name__ for record in shown_records(panels)} == {"PhysioSession"}
+
+
+def test_it_names_every_clinical_record_the_panel_shows_for_the_view_to_audit(paula, case, logged):
+    from clinic.panels import case_panels, shown_records
+    from tests.factories import outcome_for, plan_for
+
+    plan, measure = plan_for(case, paula), outcome_for(case, paula)
+
+    shown = shown_records(case_panels(case, paula))
+
+    assert set(shown) == {logged, plan, measure}
 
 
 def test_it_refuses_reception_on_physio_pages(client, rita, case):

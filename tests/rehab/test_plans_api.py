@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.errors import Invalid
 from clinic.models import AuditEvent, Case
 from rehab.models import TreatmentPlan
+from rehab.services.plans import plan_create, plan_update
 from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 
@@ -128,3 +130,43 @@ def test_it_lists_plans_in_a_fixed_number_of_queries(
         response = client.get(URL, {"page_size": 50})
 
     assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize(
+    ("dose", "field"),
+    [
+        ({"planned_sessions": 0}, "planned_sessions"),
+        ({"planned_sessions": 201}, "planned_sessions"),
+        ({"frequency": 15}, "frequency"),
+    ],
+)
+def test_the_plan_service_holds_the_forms_dose_bounds(paula, case, dose, field):
+    with pytest.raises(Invalid) as refused:
+        plan_create(
+            case=case,
+            by=paula,
+            goals="Run.",
+            started_on=timezone.localdate(),
+            **{"planned_sessions": 8, "frequency": 2, **dose},
+        )
+
+    assert list(refused.value.errors) == [field]
+    assert not TreatmentPlan.objects.exists()
+
+
+def test_the_plan_service_refuses_a_change_past_the_bounds(paula, case):
+    plan = plan_create(
+        case=case,
+        by=paula,
+        goals="Run.",
+        planned_sessions=8,
+        frequency=2,
+        started_on=timezone.localdate(),
+    )
+
+    with pytest.raises(Invalid) as refused:
+        plan_update(plan=plan, by=paula, frequency=15)
+
+    assert list(refused.value.errors) == ["frequency"]
+    plan.refresh_from_db()
+    assert plan.frequency == 2

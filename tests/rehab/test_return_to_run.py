@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from clinic.exceptions import Conflict
+from clinic.errors import Conflict, Invalid, NotAllowed
 from clinic.models import Case
 from rehab import timeline
 from rehab.models import Discharge, PhysioSession, ReturnToRun
@@ -96,7 +95,7 @@ def test_it_records_a_decision_with_date_and_reason(case, paula):
 
 
 def test_it_refuses_a_decision_without_reason_and_bad_values(case, paula):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         return_to_run_update(
             case=case,
             by=paula,
@@ -105,7 +104,7 @@ def test_it_refuses_a_decision_without_reason_and_bad_values(case, paula):
             decision="cleared",
         )
 
-    assert set(caught.value.message_dict) == {"pain_during_activity", "unknown", "reason"}
+    assert set(caught.value.errors) == {"pain_during_activity", "unknown", "reason"}
     assert ReturnToRun.objects.count() == 0
 
 
@@ -121,7 +120,7 @@ def test_it_drops_values_when_the_checklist_changes(case, paula):
 
 
 def test_it_lets_only_the_assigned_physio_tick_the_checklist(case, oscar):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         return_to_run_update(case=case, by=oscar, checklist="ankle_sprain", values={})
 
 
@@ -149,14 +148,14 @@ def test_it_answers_409_to_a_second_discharge(case, paula):
 
 def test_it_lets_only_the_assigned_physio_discharge(case, oscar, dan):
     for someone in (oscar, dan):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             case_discharge(case=case, by=someone, summary="x")
 
     assert Case.objects.get(pk=case.pk).status == "open"
 
 
 def test_it_refuses_an_empty_summary(case, paula):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         case_discharge(case=case, by=paula, summary="  ")
 
     assert Case.objects.get(pk=case.pk).status == "open"

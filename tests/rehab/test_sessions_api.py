@@ -7,9 +7,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from clinic.errors import Invalid
 from clinic.models import Case
 from rehab.models import PhysioSession
-from rehab.services.sessions import session_schedule
+from rehab.services.sessions import session_log, session_schedule
 from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 
@@ -159,6 +160,38 @@ def test_it_refuses_pain_outside_0_to_10(paula, api_as, booked):
 
     assert response.status_code == 400
     assert set(response.json()) == {"pain_before", "pain_after"}
+
+
+@pytest.mark.parametrize("degrees", [61, 70, -31])
+def test_it_refuses_a_dorsiflexion_outside_the_exams_range(paula, api_as, booked, degrees):
+    response = patch_with_etag(
+        api_as(paula), f"{URL}{booked.pk}/", {"status": "attended", "dorsiflexion_deg": degrees}
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"dorsiflexion_deg"}
+    booked.refresh_from_db()
+    assert (booked.status, booked.dorsiflexion_deg) == ("scheduled", None)
+
+
+@pytest.mark.parametrize("degrees", [60, -30])
+def test_it_takes_a_dorsiflexion_at_the_ranges_ends(paula, api_as, booked, degrees):
+    response = patch_with_etag(
+        api_as(paula), f"{URL}{booked.pk}/", {"status": "attended", "dorsiflexion_deg": degrees}
+    )
+
+    assert response.status_code == 200, response.json()
+    booked.refresh_from_db()
+    assert booked.dorsiflexion_deg == degrees
+
+
+def test_the_session_service_holds_the_same_dorsiflexion_range(paula, booked):
+    with pytest.raises(Invalid) as refused:
+        session_log(session=booked, by=paula, status="attended", dorsiflexion_deg=61)
+
+    assert refused.value.errors == {
+        "dorsiflexion_deg": ["Dorsiflexion is between -30 and 60 degrees."]
+    }
 
 
 def test_it_answers_409_for_logging_a_cancelled_session(paula, rita, api_as, booked):

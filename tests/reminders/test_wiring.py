@@ -11,7 +11,7 @@ from rehab.services.discharge import case_discharge
 from rehab.services.sessions import session_cancel, session_log, session_move, session_schedule
 from reminders.models import Reminder
 from tests.factories import referral_for
-from triage.services import doctor as doctor_services
+from triage.services import referrals as referral_services
 
 
 def rows(**filters):
@@ -85,7 +85,7 @@ def test_it_watches_for_a_missing_imaging_report(dan, case, status, expected):
 def test_it_drops_the_report_watch_when_the_referral_is_cancelled(dan, case):
     referral = referral_for(case, dan, status="performed")
 
-    doctor_services.referral_cancel(referral=referral, by=dan, reason="Done elsewhere.")
+    referral_services.referral_cancel(referral=referral, by=dan, reason="Done elsewhere.")
 
     assert [(k, s) for k, s, _ in rows(kind="imaging_overdue")] == [
         ("imaging_overdue", "cancelled")

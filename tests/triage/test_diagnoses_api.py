@@ -8,7 +8,7 @@ from clinic.models import CaseStatus
 from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory
 from triage.models import Condition, Diagnosis
-from triage.services.doctor import diagnosis_create
+from triage.services.diagnoses import diagnosis_create
 
 URL = "/api/v1/diagnoses/"
 

@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from clinic.errors import InvalidTransition, NotAllowed
 from clinic.models import AuditEvent
 from tests.factories import CaseFactory, examination_for, referral_for
 from triage.models import ImagingReferral
-from triage.services import doctor as services
+from triage.services import referrals as services
 
 URL = "/api/v1/imaging-referrals/"
 ANKLE_XRAY = {"malleolar_zone_pain": True, "lateral_malleolus_tenderness": True}
@@ -206,6 +207,49 @@ def test_it_lets_only_a_doctor_review_a_report(ada, dan, case, api_as):
     assert referral.status == "reported"
 
 
+def test_the_service_lets_only_a_doctor_review_a_report(ada, dan, case):
+    referral = referral_for(case, dan, status="reported")
+
+    with pytest.raises(NotAllowed, match=r"Only a doctor reviews a report\."):
+        services.referral_review(referral=referral, by=ada)
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.reviewed_at) == ("reported", None)
+
+
+def test_the_review_page_tells_an_admin_only_a_doctor_reviews(client, ada, dan, case):
+    referral = referral_for(case, dan, status="reported")
+    client.force_login(ada)
+
+    page = client.get(f"/imaging/{referral.pk}/").content.decode()
+    response = client.post(f"/imaging/{referral.pk}/review/", follow=True)
+
+    assert "Mark report reviewed" not in page
+    assert "Only a doctor reviews a report." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "reported"
+
+
+@pytest.mark.parametrize(
+    ("status", "doctor_steps", "admin_steps"),
+    [
+        ("requested", ("schedule", "cancel"), ("schedule", "cancel")),
+        ("scheduled", ("perform", "cancel"), ("perform", "cancel")),
+        ("performed", ("report", "cancel"), ("report", "cancel")),
+        ("reported", ("review",), ()),
+        ("reviewed", (), ()),
+        ("cancelled", (), ()),
+    ],
+)
+def test_it_offers_the_next_steps_the_status_allows_to_whoever_may_take_them(
+    ada, dan, case, status, doctor_steps, admin_steps
+):
+    referral = referral_for(case, dan, status=status)
+
+    assert services.next_steps(referral=referral, by=dan) == doctor_steps
+    assert services.next_steps(referral=referral, by=ada) == admin_steps
+
+
 @pytest.mark.parametrize("persona", ["rita", "paula", "oscar"])
 def test_it_lets_only_doctors_order_imaging(persona, case, api_as, request):
     payload = {"case": case.pk, "modality": "xray", "body_site": "ankle", "reason": "Pain"}
@@ -273,7 +317,7 @@ def test_it_makes_one_transition_when_two_requests_race(dan, case, step):
             barrier.wait(timeout=10)
             call(mine)
             outcomes.append("ok")
-        except services.InvalidTransition:
+        except InvalidTransition:
             outcomes.append("conflict")
         finally:
             connection.close()

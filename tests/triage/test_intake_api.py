@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from clinic.models import AuditEvent, Case, Patient
@@ -98,7 +100,9 @@ def test_it_takes_an_existing_patient(rita, api_as, patient):
 
 
 def test_it_refuses_a_duplicate_new_patient_with_409_and_writes_nothing_more(rita, api_as):
-    emma = PatientFactory(given_name="Emma", family_name="Martin", date_of_birth="1991-03-14")
+    emma = PatientFactory(
+        given_name="Emma", family_name="Martin", date_of_birth=datetime.date(1991, 3, 14)
+    )
 
     response = api_as(rita).post(
         URL,
@@ -113,7 +117,9 @@ def test_it_refuses_a_duplicate_new_patient_with_409_and_writes_nothing_more(rit
 
 @pytest.mark.parametrize("where", ["top", "new_patient"])
 def test_it_registers_the_duplicate_when_asked_to(rita, api_as, where):
-    PatientFactory(given_name="Emma", family_name="Martin", date_of_birth="1991-03-14")
+    PatientFactory(
+        given_name="Emma", family_name="Martin", date_of_birth=datetime.date(1991, 3, 14)
+    )
     body = {"new_patient": dict(NEW_PATIENT), "questionnaire": TWISTED_ANKLE}
     if where == "top":
         body["allow_duplicate"] = True

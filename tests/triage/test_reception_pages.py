@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -54,7 +55,9 @@ def test_it_registers_a_patient_then_opens_the_questionnaire(client, rita):
 
 
 def test_it_warns_of_a_duplicate_and_lets_reception_continue(client, rita):
-    emma = PatientFactory(given_name="Emma", family_name="Martin", date_of_birth="1991-03-14")
+    emma = PatientFactory(
+        given_name="Emma", family_name="Martin", date_of_birth=datetime.date(1991, 3, 14)
+    )
     client.force_login(rita)
 
     warned = client.post("/reception/patients/new/", {**NEW_PATIENT, "given_name": "emma"})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from clinic.timeline import TimelineEntry, case_timeline, register_source, sources
 from tests.factories import CaseFactory, examination_for, referral_for
 from triage.models import Condition, Intake
-from triage.services.doctor import diagnosis_create, diagnosis_set_status
+from triage.services.diagnoses import diagnosis_create, diagnosis_set_status
 
 
 def _url(case) -> str:

@@ -8,17 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import services as clinic_services
+from clinic.errors import Invalid
 from clinic.models import Case, CaseStatus, Patient
 from triage import rules
 from triage.models import Intake
 
 
-class QuestionnaireInvalid(ValueError):
+class QuestionnaireInvalid(Invalid):
     """The answers break the questionnaire's rules; ``errors`` maps field -> messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("The questionnaire has invalid answers.")
-        self.errors = errors
 
 
 def intake_triage(*, patient: Patient, questionnaire: dict[str, Any]) -> rules.TriageResult:

@@ -1,6 +1,6 @@
 """Doctors' pages: the case list, the case page, exams, diagnoses, imaging and reports to review.
 
-Reads go through the scoping selectors, writes through ``triage.services.doctor`` (the same
+Reads go through the scoping selectors, writes through ``triage.services`` (the same
 functions as the API), and every patient record shown or written is audited with
 ``clinic.audit.touch``. Reception has no access to these pages (403): it never sees
 clinical notes, and its own case views are elsewhere.
@@ -9,31 +9,30 @@ clinical notes, and its own case views are elsewhere.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
+from clinic.errors import Invalid, InvalidTransition, NotAllowed
+from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.panels import case_panels, shown_records
+from clinic.selectors import clinical_cases_visible_to
 from clinic.timeline import case_timeline
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
-from triage.models import Condition, DiagnosisStatus, ReferralStatus
-from triage.services import doctor as services
+from triage.models import Condition, DiagnosisStatus
+from triage.services import diagnoses as diagnosis_services
+from triage.services import examinations as exam_services
+from triage.services import referrals as referral_services
+from triage.vocabulary import laterality_of
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
-CLINICIANS = (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
 
-# The next steps each status offers on a referral's page, in the order they are shown.
-NEXT_STEPS = {
-    ReferralStatus.REQUESTED: ("schedule", "cancel"),
-    ReferralStatus.SCHEDULED: ("perform", "cancel"),
-    ReferralStatus.PERFORMED: ("report", "cancel"),
-    ReferralStatus.REPORTED: ("review",),
-}
+# How each step of a referral's lifecycle (triage.services.referrals.STEPS) reads on its button.
 STEP_BUTTONS = {
     "schedule": "Schedule",
     "perform": "Mark performed",
@@ -49,9 +48,7 @@ def _can_write(user) -> bool:
 
 def _clinical_case(request, pk: int):
     return get_object_or_404(
-        selectors.clinical_cases_visible_to(request.user).select_related(
-            "patient", "assigned_physio"
-        ),
+        clinical_cases_visible_to(request.user).select_related("patient", "assigned_physio"),
         pk=pk,
     )
 
@@ -62,7 +59,9 @@ def case_list(request):
     form = forms.CaseFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     cases = list(
-        selectors.doctor_worklist(status=chosen.get("status"), urgency=chosen.get("urgency"))[:200]
+        selectors.doctor_worklist(
+            request.user, status=chosen.get("status"), urgency=chosen.get("urgency")
+        )[:200]
     )
     audit.touch_many(request, cases, AuditAction.VIEW)
     return render(
@@ -76,14 +75,16 @@ def case_list(request):
     )
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def case_detail(request, pk: int):
     """A case: its timeline, exams, diagnoses and imaging, with the doctor's actions."""
     case = _clinical_case(request, pk)
     exams = list(selectors.examinations_visible_to(request.user).filter(case=case))
     diagnoses = list(selectors.diagnoses_visible_to(request.user).filter(case=case))
     referrals = list(selectors.referrals_visible_to(request.user).filter(case=case))
-    audit.touch_many(request, [case, *exams, *diagnoses, *referrals], AuditAction.VIEW)
+    panels = case_panels(case, request.user)
+    shown = [case, *exams, *diagnoses, *referrals, *shown_records(panels)]
+    audit.touch_many(request, shown, AuditAction.VIEW)
     intake = getattr(case, "intake", None)  # RelatedObjectDoesNotExist is an AttributeError
     suspected = []
     if intake is not None and intake.suspected_conditions:
@@ -105,6 +106,7 @@ def case_detail(request, pk: int):
             "diagnoses": diagnoses,
             "referrals": referrals,
             "timeline": list(reversed(case_timeline(case, request.user))),
+            "panels": panels,
             "can_write": _can_write(request.user),
         },
     )
@@ -118,11 +120,11 @@ def exam_new(request, pk: int):
     form = forms.ExaminationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            exam = services.examination_create(
+            exam = exam_services.examination_create(
                 case=case, examined_by=request.user, findings=form.findings()
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, exam, AuditAction.CREATE)
             return created_redirect("triage:exam-detail", pk=exam.pk)
@@ -132,15 +134,15 @@ def exam_new(request, pk: int):
     )
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def exam_detail(request, pk: int):
     """An exam's findings and the imaging recommendation, with one-click orders."""
     exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
     audit.touch(request, exam, AuditAction.VIEW)
     orders = [
-        {"study": study, "label": services.STUDY_ORDERS[study]["label"]}
+        {"study": study, "label": referral_services.STUDY_ORDERS[study]["label"]}
         for study in exam.recommended_studies
-        if study in services.STUDY_ORDERS
+        if study in referral_services.STUDY_ORDERS
     ]
     return render(
         request,
@@ -162,10 +164,10 @@ def exam_order(request, pk: int):
     """Order a study the exam recommended, in one click."""
     exam = get_object_or_404(selectors.examinations_visible_to(request.user), pk=pk)
     try:
-        referral = services.referral_create_from_exam(
+        referral = referral_services.referral_create_from_exam(
             examination=exam, study=request.POST.get("study", ""), requested_by=request.user
         )
-    except ValidationError as exc:
+    except Invalid as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("triage:exam-detail", pk=exam.pk)
     audit.touch(request, referral, AuditAction.CREATE)
@@ -180,15 +182,15 @@ def exam_order(request, pk: int):
 def diagnosis_new(request, pk: int):
     """Record a diagnosis from the catalogue."""
     case = _clinical_case(request, pk)
-    initial = {"laterality": {"left": "left", "right": "right", "both": "bilateral"}.get(case.side)}
+    initial = {"laterality": laterality_of(case.side)}
     form = forms.DiagnosisForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            diagnosis = services.diagnosis_create(
+            diagnosis = diagnosis_services.diagnosis_create(
                 case=case, diagnosed_by=request.user, **form.cleaned_data
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, diagnosis, AuditAction.CREATE)
             messages.success(request, f"Diagnosis recorded: {diagnosis.condition.title}.")
@@ -209,8 +211,8 @@ def diagnosis_status(request, pk: int, status: str):
         raise Http404
     diagnosis = get_object_or_404(selectors.diagnoses_visible_to(request.user), pk=pk)
     try:
-        services.diagnosis_set_status(diagnosis=diagnosis, status=status, by=request.user)
-    except services.InvalidTransition as exc:
+        diagnosis_services.diagnosis_set_status(diagnosis=diagnosis, status=status, by=request.user)
+    except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
         audit.touch(request, diagnosis, AuditAction.UPDATE)
@@ -230,17 +232,17 @@ def referral_new(request, pk: int):
             selectors.examinations_visible_to(request.user).filter(case=case), pk=exam_id
         )
     initial = {
-        "laterality": {"left": "left", "right": "right", "both": "bilateral"}.get(case.side),
+        "laterality": laterality_of(case.side),
         "body_site": "ankle",
     }
     form = forms.ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            referral = services.referral_create(
+            referral = referral_services.referral_create(
                 case=case, requested_by=request.user, examination=exam, **form.cleaned_data
             )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, referral, AuditAction.CREATE)
             messages.success(request, "Imaging ordered.")
@@ -257,9 +259,7 @@ def _referral_page(request, referral, step_forms=None, status=200):
     can_write = _can_write(request.user)
     steps = []
     if can_write:
-        for step in NEXT_STEPS.get(referral.status, ()):
-            if step == "review" and roles.role_of(request.user) != roles.DOCTOR:
-                continue
+        for step in referral_services.next_steps(referral=referral, by=request.user):
             form = (step_forms or {}).get(step) or forms.STEP_FORMS[step](prefix=step)
             steps.append({"name": step, "form": form, "button": STEP_BUTTONS[step]})
     return render(
@@ -276,7 +276,7 @@ def _referral_page(request, referral, step_forms=None, status=200):
     )
 
 
-@role_required(*CLINICIANS)
+@role_required(*roles.CLINICAL_ROLES)
 def referral_detail(request, pk: int):
     """A referral, its report and the next steps of its lifecycle."""
     referral = get_object_or_404(selectors.referrals_visible_to(request.user), pk=pk)
@@ -285,11 +285,11 @@ def referral_detail(request, pk: int):
 
 
 STEP_SERVICES = {
-    "schedule": services.referral_schedule,
-    "perform": services.referral_perform,
-    "report": services.referral_report,
-    "review": services.referral_review,
-    "cancel": services.referral_cancel,
+    "schedule": referral_services.referral_schedule,
+    "perform": referral_services.referral_perform,
+    "report": referral_services.referral_report,
+    "review": referral_services.referral_review,
+    "cancel": referral_services.referral_cancel,
 }
 
 
@@ -300,19 +300,18 @@ def referral_step(request, pk: int, step: str):
     if step not in STEP_SERVICES:
         raise Http404
     referral = get_object_or_404(selectors.referrals_visible_to(request.user), pk=pk)
-    if step == "review" and roles.role_of(request.user) != roles.DOCTOR:
-        messages.error(request, "Only a doctor reviews a report.")
-        return redirect("triage:referral-detail", pk=referral.pk)
     form = forms.STEP_FORMS[step](request.POST, prefix=step)
     try:
         if not form.is_valid():
-            services.referral_check_step(referral=referral, step=step)
+            referral_services.referral_check_step(referral=referral, step=step)
             return _referral_page(request, referral, {step: form}, status=400)
         STEP_SERVICES[step](referral=referral, by=request.user, **form.cleaned_data)
-    except services.InvalidTransition as exc:
+    except InvalidTransition as exc:
         messages.error(request, f"{exc} Nothing was changed.")
-    except ValidationError as exc:
-        forms.apply_errors(form, exc)
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
+    except Invalid as exc:
+        add_service_errors(form, exc)
         return _referral_page(request, referral, {step: form}, status=400)
     else:
         audit.touch(request, referral, AuditAction.UPDATE)

@@ -6,36 +6,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic import audit, roles, selectors
 from clinic import services as clinic_services
-from clinic.forms import PatientForm
+from clinic.errors import Invalid
+from clinic.forms import PatientForm, add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.views import role_required
+from clinic.vocabulary import URGENCY_WORDING
+from triage import selectors as triage_selectors
 from triage.forms import IntakeForm
-from triage.models import Intake
 from triage.services import intake as intake_services
 
 RECEPTION = (roles.RECEPTION, roles.ADMIN)
-
-NEXT_STEPS = {
-    "urgent": ("A doctor must see the patient today.", "Book a doctor's appointment for today"),
-    "soon": ("A doctor should see the patient this week.", "Book a doctor's appointment this week"),
-    "routine": (
-        "No rush: book a routine physiotherapy appointment.",
-        "Book a physiotherapy session",
-    ),
-}
-
-
-def _today_intakes(user):
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return (
-        Intake.objects.filter(case__in=selectors.cases_visible_to(user), recorded_at__gte=start)
-        .select_related("case__patient")
-        .order_by("case__urgency_rank", "recorded_at")
-    )
 
 
 @role_required(*RECEPTION)
@@ -44,10 +27,9 @@ def reception_home(request):
     term = request.GET.get("q", "")
     patients = []
     if term.strip():
-        visible = selectors.patients_visible_to(request.user)
-        patients = list(selectors.patient_search(visible, term).order_by("family_name")[:25])
+        patients = list(selectors.patients_found(request.user, term)[:25])
         audit.touch_many(request, patients)
-    intakes = list(_today_intakes(request.user))
+    intakes = list(triage_selectors.intakes_today(request.user))
     audit.touch_many(request, intakes)
     return render(
         request,
@@ -70,6 +52,8 @@ def patient_register(request):
         except clinic_services.DuplicatePatient as exc:
             duplicate = exc.match
             audit.touch(request, duplicate, "view")
+        except Invalid as exc:
+            add_service_errors(form, exc)
         else:
             audit.touch(request, patient, "create")
             messages.success(request, f"{patient.full_name} is registered as {patient.mrn}.")
@@ -98,14 +82,12 @@ def intake_new(request, patient_pk: int):
 def intake_result(request, pk: int):
     """The triage: urgency, the running advice, what to tell the patient, the next step."""
     intake = get_object_or_404(
-        Intake.objects.filter(case__in=selectors.cases_visible_to(request.user)).select_related(
-            "case__patient"
-        ),
+        triage_selectors.intakes_visible_to(request.user).select_related("case__patient"),
         pk=pk,
     )
     audit.touch(request, intake, "view")
     patient = intake.case.patient
-    explanation, booking_label = NEXT_STEPS[intake.urgency]
+    wording = URGENCY_WORDING[intake.urgency]
     if settings.CLINIC_BOOKING_URL:
         # The clinic's own booking tool, when it has one.
         booking_url = settings.CLINIC_BOOKING_URL.format(mrn=patient.mrn)
@@ -119,8 +101,8 @@ def intake_result(request, pk: int):
         {
             "intake": intake,
             "patient": patient,
-            "explanation": explanation,
-            "booking_label": booking_label,
+            "explanation": wording.next_step,
+            "booking_label": wording.booking,
             "booking_url": booking_url,
         },
     )

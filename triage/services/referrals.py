@@ -1,186 +1,32 @@
-"""Doctors' writes: examinations, diagnoses and imaging referrals.
+"""Imaging referrals: ordered from an exam or on their own, then moved one step at a time.
 
-The API (triage.api.doctor) and the pages (triage.views.doctor) call these functions and
-nothing else. Every function is atomic and keyword-only; a status change locks its row
+The API (triage.api.referrals) and the pages (triage.views.doctor) call these functions and
+nothing else. Every function is atomic and keyword-only; a step locks its row
 (``select_for_update``) and re-reads the status under the lock, so two concurrent requests
 for the same step make exactly one transition.
 
-Errors: ``django.core.exceptions.ValidationError`` (with a dict of field messages) for bad
-input — the API answers 400, the pages show it beside the field; ``InvalidTransition`` for a
-step out of order — the API answers 409, the pages show a message. Neither changes anything.
+Errors (clinic.errors): ``Invalid`` (field messages) for bad input — the API answers 400, the
+pages show it beside the field; ``InvalidTransition`` for a step out of order — the API
+answers 409, the pages show a message. Neither changes anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.models import Case, CaseStatus
-from clinic.services import case_advance
+from clinic import roles
+from clinic.errors import Invalid, InvalidTransition, NotAllowed
+from clinic.models import Case
+from clinic.services import full_clean
 from reminders.services import events as reminders
-from triage import rules
-from triage.models import (
-    OTTAWA_FIELDS,
-    Condition,
-    Diagnosis,
-    DiagnosisStatus,
-    Examination,
-    ImagingReferral,
-    Modality,
-    ReferralStatus,
-)
-
-
-class InvalidTransition(Exception):
-    """The record's current status does not allow this step."""
-
-    def __init__(self, message: str, *, current: str):
-        super().__init__(message)
-        self.current = current
-
-
-# --- Examinations ------------------------------------------------------------------------------
-
-EXAM_FIELDS = (
-    *OTTAWA_FIELDS,
-    "thompson_test",
-    "anterior_drawer",
-    "dorsiflexion_deg",
-    "foot_posture",
-    "notes",
-)
-
-
-def recommendation_for(*, case: Case, findings: Mapping[str, Any], on: datetime) -> tuple:
-    """The imaging recommendation for these findings, with the patient's age on that day."""
-    local_day = timezone.localtime(on).date()
-    born = case.patient.date_of_birth
-    age = rules.age_in_years(born, local_day) if born <= local_day else None
-    exam_findings = rules.ExamFindings(
-        **{name: bool(findings.get(name, False)) for name in OTTAWA_FIELDS},
-        thompson_test=findings.get("thompson_test") or "not_done",
-        age=age,
-    )
-    return age, rules.imaging_recommendation(exam_findings)
-
-
-@transaction.atomic
-def examination_create(
-    *,
-    case: Case,
-    examined_by,
-    findings: Mapping[str, Any],
-    examined_at: datetime | None = None,
-) -> Examination:
-    """Record a doctor's exam and store the imaging recommendation it indicates."""
-    examined_at = examined_at or timezone.now()
-    age, recommendation = recommendation_for(case=case, findings=findings, on=examined_at)
-    exam = Examination(
-        case=case,
-        examined_by=examined_by,
-        examined_at=examined_at,
-        **{name: findings[name] for name in EXAM_FIELDS if name in findings},
-        patient_age=age,
-        imaging_recommendation=recommendation.as_dict(),
-    )
-    if exam.notes is None:
-        exam.notes = ""
-    exam.full_clean(exclude=["case", "examined_by"])
-    exam.save()
-    return exam
-
-
-# --- Diagnoses ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def diagnosis_create(
-    *,
-    case: Case,
-    condition: Condition,
-    laterality: str,
-    diagnosed_by,
-    status: str = DiagnosisStatus.PROVISIONAL,
-    notes: str = "",
-) -> Diagnosis:
-    """Record a diagnosis, provisional or already confirmed; a confirmed one moves the case."""
-    if status not in (DiagnosisStatus.PROVISIONAL, DiagnosisStatus.CONFIRMED):
-        raise ValidationError(
-            {"status": ["A new diagnosis is provisional or confirmed; refute it afterwards."]}
-        )
-    now = timezone.now()
-    diagnosis = Diagnosis.objects.create(
-        case=case,
-        condition=condition,
-        laterality=laterality,
-        notes=notes or "",
-        diagnosed_by=diagnosed_by,
-        diagnosed_at=now,
-        status=status,
-        confirmed_by=diagnosed_by if status == DiagnosisStatus.CONFIRMED else None,
-        confirmed_at=now if status == DiagnosisStatus.CONFIRMED else None,
-    )
-    if status == DiagnosisStatus.CONFIRMED:
-        _case_diagnosed(case)
-    return diagnosis
-
-
-def _case_diagnosed(case: Case) -> None:
-    # Lock the case too: a concurrent physio or reception write must not undo the move.
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    case_advance(case=locked, to=CaseStatus.DIAGNOSED)
-    case.status = locked.status
-
-
-@transaction.atomic
-def diagnosis_set_status(*, diagnosis: Diagnosis, status: str, by) -> Diagnosis:
-    """Confirm or refute a provisional diagnosis (the only two changes there are).
-
-    A settled diagnosis is a 409 before the requested status is looked at.
-    """
-    locked = Diagnosis.objects.select_for_update().get(pk=diagnosis.pk)
-    if locked.status != DiagnosisStatus.PROVISIONAL:
-        raise InvalidTransition(
-            f"This diagnosis is already {locked.status}; only a provisional one can change.",
-            current=locked.status,
-        )
-    if status not in (DiagnosisStatus.CONFIRMED, DiagnosisStatus.REFUTED):
-        raise ValidationError({"status": ["A diagnosis can only be confirmed or refuted."]})
-    now = timezone.now()
-    locked.status = status
-    if status == DiagnosisStatus.CONFIRMED:
-        locked.confirmed_by, locked.confirmed_at = by, now
-    else:
-        locked.refuted_by, locked.refuted_at = by, now
-    locked.save()
-    if status == DiagnosisStatus.CONFIRMED:
-        _case_diagnosed(locked.case)
-    _copy_fields(locked, diagnosis)
-    return diagnosis
-
-
-@transaction.atomic
-def diagnosis_update(*, diagnosis: Diagnosis, by, **fields) -> Diagnosis:
-    """Change a diagnosis's laterality or notes; a ``status`` goes through diagnosis_set_status."""
-    status = fields.pop("status", None)
-    unexpected = set(fields) - {"laterality", "notes"}
-    if unexpected:
-        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
-    if status is not None and status != diagnosis.status:
-        diagnosis_set_status(diagnosis=diagnosis, status=status, by=by)
-    if fields:
-        for name, value in fields.items():
-            setattr(diagnosis, name, value)
-        diagnosis.save(update_fields=[*fields, "updated_at"])
-    return diagnosis
-
-
-# --- Imaging referrals -------------------------------------------------------------------------
+from triage.models import Examination, ImagingReferral, Modality, ReferralStatus
+from triage.services.common import copy_fields
+from triage.vocabulary import laterality_of
 
 # Which referral carries out which recommended study: (modality, words one of which the body
 # site must contain). Ultrasound after a positive Thompson test is of the Achilles tendon, but
@@ -213,10 +59,6 @@ def follows_recommendation(*, modality: str, body_site: str, studies: list[str])
     return False
 
 
-def _side_to_laterality(case: Case) -> str:
-    return {"left": "left", "right": "right", "both": "bilateral"}.get(case.side, "")
-
-
 @transaction.atomic
 def referral_create(
     *,
@@ -233,7 +75,7 @@ def referral_create(
     errors: dict[str, list[str]] = {}
     recommendation = None
     override_reason = (override_reason or "").strip()
-    laterality = laterality or _side_to_laterality(case)
+    laterality = laterality or laterality_of(case.side)
     if not laterality:
         errors["laterality"] = ["Say which side to image."]
     if examination is not None:
@@ -253,7 +95,7 @@ def referral_create(
             if agrees:
                 override_reason = ""
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     referral = ImagingReferral(
         case=case,
         requested_by=requested_by,
@@ -267,7 +109,7 @@ def referral_create(
     )
     if not referral.reason and recommendation and not override_reason:
         referral.reason = " ".join(recommendation.get("rationale", []))
-    referral.full_clean(exclude=["case", "requested_by", "examination"])
+    full_clean(referral, exclude=["case", "requested_by", "examination"])
     referral.save()
     return referral
 
@@ -276,7 +118,7 @@ def referral_create_from_exam(*, examination: Examination, study: str, requested
     """The one-click order of a study the exam recommended."""
     order = STUDY_ORDERS.get(study)
     if order is None:
-        raise ValidationError({"study": ["Unknown study."]})
+        raise Invalid({"study": ["Unknown study."]})
     return referral_create(
         case=examination.case,
         requested_by=requested_by,
@@ -297,6 +139,21 @@ STEPS: dict[str, tuple[tuple[str, ...], str]] = {
         ReferralStatus.CANCELLED,
     ),
 }
+
+
+def may_take_step(*, step: str, by) -> bool:
+    """Whether this user may take the step: only a doctor reviews a report (admins fix the
+    logistics, doctors and admins alike take every other step)."""
+    return step != "review" or roles.role_of(by) == roles.DOCTOR
+
+
+def next_steps(*, referral: ImagingReferral, by) -> tuple[str, ...]:
+    """The steps the referral's status allows and this user may take, in STEPS' order."""
+    return tuple(
+        step
+        for step, (allowed_from, _) in STEPS.items()
+        if referral.status in allowed_from and may_take_step(step=step, by=by)
+    )
 
 
 def referral_check_step(*, referral: ImagingReferral, step: str) -> None:
@@ -326,7 +183,7 @@ def _step(referral: ImagingReferral, step: str, build: Callable[[], dict[str, An
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.save(update_fields=["status", *fields])
-    _copy_fields(locked, referral)
+    copy_fields(locked, referral)
     return referral
 
 
@@ -339,14 +196,6 @@ _PAST = {
 }
 
 
-def _copy_fields(source, target) -> None:
-    """Refresh the caller's instance from the locked copy (no second query)."""
-    if source is target:
-        return
-    for field in source._meta.concrete_fields:
-        setattr(target, field.attname, getattr(source, field.attname))
-
-
 @transaction.atomic
 def referral_schedule(
     *, referral: ImagingReferral, by, scheduled_for: datetime | None
@@ -355,7 +204,7 @@ def referral_schedule(
 
     def build():
         if scheduled_for is None:
-            raise ValidationError({"scheduled_for": ["Give the date and time of the appointment."]})
+            raise Invalid({"scheduled_for": ["Give the date and time of the appointment."]})
         return {"scheduled_for": scheduled_for, "scheduled_at": timezone.now(), "scheduled_by": by}
 
     return _step(referral, "schedule", build)
@@ -370,7 +219,7 @@ def referral_perform(
     def build():
         now = timezone.now()
         if performed_at is not None and performed_at > now:
-            raise ValidationError({"performed_at": ["A study cannot be performed in the future."]})
+            raise Invalid({"performed_at": ["A study cannot be performed in the future."]})
         return {"performed_at": performed_at or now, "performed_by": by}
 
     referral = _step(referral, "perform", build)
@@ -391,7 +240,7 @@ def referral_report(*, referral: ImagingReferral, by, report: str) -> ImagingRef
     def build():
         text = (report or "").strip()
         if not text:
-            raise ValidationError({"report": ["Enter the radiologist's report."]})
+            raise Invalid({"report": ["Enter the radiologist's report."]})
         return {"report": text, "reported_at": timezone.now(), "reported_by": by}
 
     referral = _step(referral, "report", build)
@@ -401,7 +250,9 @@ def referral_report(*, referral: ImagingReferral, by, report: str) -> ImagingRef
 
 @transaction.atomic
 def referral_review(*, referral: ImagingReferral, by, review_note: str = "") -> ImagingReferral:
-    """A doctor has read the report (reported → reviewed)."""
+    """A doctor has read the report (reported → reviewed); anyone else is NotAllowed."""
+    if not may_take_step(step="review", by=by):
+        raise NotAllowed("Only a doctor reviews a report.")
     return _step(
         referral,
         "review",
@@ -420,30 +271,9 @@ def referral_cancel(*, referral: ImagingReferral, by, reason: str) -> ImagingRef
     def build():
         text = (reason or "").strip()
         if not text:
-            raise ValidationError({"reason": ["Say why the referral is cancelled."]})
+            raise Invalid({"reason": ["Say why the referral is cancelled."]})
         return {"cancelled_at": timezone.now(), "cancelled_by": by, "cancel_reason": text}
 
     referral = _step(referral, "cancel", build)
     reminders.reminders_for_referral_cancelled(referral_id=referral.pk)
     return referral
-
-
-@transaction.atomic
-def examination_update(*, examination: Examination, **findings) -> Examination:
-    """Correct an exam's findings; the imaging recommendation is computed again."""
-    unexpected = set(findings) - set(EXAM_FIELDS)
-    if unexpected:
-        raise ValidationError({name: ["This cannot be changed."] for name in sorted(unexpected)})
-    locked = Examination.objects.select_for_update().get(pk=examination.pk)
-    for name, value in findings.items():
-        setattr(locked, name, value)
-    current = {name: getattr(locked, name) for name in EXAM_FIELDS}
-    age, recommendation = recommendation_for(
-        case=examination.case, findings=current, on=locked.examined_at
-    )
-    locked.patient_age = age
-    locked.imaging_recommendation = recommendation.as_dict()
-    locked.full_clean(exclude=["case", "examined_by"])
-    locked.save()
-    _copy_fields(locked, examination)
-    return examination

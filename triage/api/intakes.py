@@ -9,19 +9,18 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from clinic import roles, selectors, services
+from clinic import roles, selectors
 from clinic import serializers as api_serializers
-from clinic.api import (
-    DuplicatePatientErrorSerializer,
-    PatientCreateSerializer,
-    raise_duplicate,
-)
+from clinic.api import DuplicatePatientErrorSerializer, PatientCreateSerializer
 from clinic.filters import FilterSet, IdFilter, IsoDateTimeFilter
 from clinic.idempotency import idempotent
+from clinic.measures import NPRS_MAX
 from clinic.models import Patient
 from clinic.permissions import READ
 from clinic.viewsets import TalusViewSet
-from triage import rules
+from clinic.vocabulary import SIDES, URGENCIES
+from triage import rules, vocabulary
+from triage import selectors as triage_selectors
 from triage.models import Intake
 from triage.services import intake as intake_services
 
@@ -67,23 +66,23 @@ class KilometresField(serializers.DecimalField):
 class QuestionnaireSerializer(api_serializers.Serializer):
     """The article's questionnaire, in the patient's words (docs/design.md)."""
 
-    onset = serializers.ChoiceField(choices=rules.ONSETS)
+    onset = serializers.ChoiceField(choices=vocabulary.ONSETS)
     mechanism = serializers.ChoiceField(
-        choices=rules.MECHANISMS,
+        choices=vocabulary.MECHANISMS,
         required=False,
         allow_null=True,
         help_text="Required for a trauma; must be absent or null for a gradual onset.",
     )
-    swelling = serializers.ChoiceField(choices=rules.SWELLINGS)
+    swelling = serializers.ChoiceField(choices=vocabulary.SWELLINGS)
     hematoma = serializers.BooleanField(help_text="Bruising: a sign of bleeding.")
-    mobility = serializers.ChoiceField(choices=rules.ABILITIES, help_text="Moving the ankle.")
+    mobility = serializers.ChoiceField(choices=vocabulary.ABILITIES, help_text="Moving the ankle.")
     weight_bearing = serializers.ChoiceField(
-        choices=rules.ABILITIES, help_text="Standing on the foot."
+        choices=vocabulary.ABILITIES, help_text="Standing on the foot."
     )
-    pain_location = serializers.ChoiceField(choices=rules.PAIN_LOCATIONS)
-    side = serializers.ChoiceField(choices=rules.SIDES)
-    pain_at_rest = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
-    pain_after_running = serializers.IntegerField(min_value=0, max_value=rules.NPRS_MAX)
+    pain_location = serializers.ChoiceField(choices=vocabulary.PAIN_LOCATIONS)
+    side = serializers.ChoiceField(choices=SIDES)
+    pain_at_rest = serializers.IntegerField(min_value=0, max_value=NPRS_MAX)
+    pain_after_running = serializers.IntegerField(min_value=0, max_value=NPRS_MAX)
     pain_duration_days = serializers.IntegerField(
         min_value=0, max_value=rules.PAIN_DURATION_DAYS_MAX
     )
@@ -103,11 +102,11 @@ class QuestionnaireSerializer(api_serializers.Serializer):
 
 
 class TriageSerializer(serializers.Serializer):
-    pathway = serializers.ChoiceField(choices=rules.PATHWAYS)
-    urgency = serializers.ChoiceField(choices=rules.URGENCIES)
+    pathway = serializers.ChoiceField(choices=vocabulary.PATHWAYS)
+    urgency = serializers.ChoiceField(choices=URGENCIES)
     stop_running = serializers.BooleanField()
     suspected_conditions = serializers.ListField(
-        child=serializers.ChoiceField(choices=rules.CONDITION_CODES)
+        child=serializers.ChoiceField(choices=vocabulary.CONDITION_CODES)
     )
     rationale = serializers.ListField(
         child=serializers.CharField(), help_text="Sentences to read to the patient."
@@ -162,7 +161,7 @@ class IntakeFilter(FilterSet):
     recorded_after = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
     recorded_before = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="lt")
     urgency = django_filters.MultipleChoiceFilter(
-        choices=[(u, u) for u in rules.URGENCIES], distinct=False
+        choices=[(u, u) for u in URGENCIES], distinct=False
     )
     patient = IdFilter(field_name="case__patient")
 
@@ -187,8 +186,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusViewS
     ordering = ["-id"]
 
     def get_queryset(self):
-        cases = selectors.cases_visible_to(self.request.user)
-        return Intake.objects.filter(case__in=cases).select_related("case")
+        return triage_selectors.intakes_visible_to(self.request.user)
 
     @idempotent
     @extend_schema(
@@ -206,16 +204,13 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TalusViewS
         allow_duplicate = data["allow_duplicate"]
         if new_patient is not None:
             allow_duplicate = new_patient.pop("allow_duplicate", False) or allow_duplicate
-        try:
-            intake = intake_services.intake_create(
-                recorded_by=request.user,
-                patient=data.get("patient"),
-                new_patient=new_patient,
-                allow_duplicate=allow_duplicate,
-                questionnaire=dict(data["questionnaire"]),
-            )
-        except services.DuplicatePatient as exc:
-            raise_duplicate(exc)
+        intake = intake_services.intake_create(
+            recorded_by=request.user,
+            patient=data.get("patient"),
+            new_patient=new_patient,
+            allow_duplicate=allow_duplicate,
+            questionnaire=dict(data["questionnaire"]),
+        )
         self.audit_created(intake)
         self.audit_created(intake.case)
         if new_patient is not None:

@@ -1,0 +1,1 @@
+"""Outcome measures: ``catalogue`` (what each questionnaire asks) and ``scoring`` (its score)."""
