@@ -57,7 +57,7 @@ TWISTED_ANKLE = {
     "pain_after_running": 7,
     "pain_duration_days": 1,
     "still_running": False,
-    "weekly_distance_km": "35.5",
+    "weekly_distance_km": 35.5,
     "recent_training_change": False,
     "recent_shoe_change": False,
     "known_flat_feet": False,

@@ -9,10 +9,7 @@ class ClinicConfig(AppConfig):
         from django.core.signals import got_request_exception
         from django.db.models.signals import post_migrate
 
-        from clinic import db_loaders, middleware, roles
-
-        # Timestamps parsed by psycopg's C loader (PostgreSQL; docs/benchmarks.md).
-        db_loaders.install()
+        from clinic import middleware, roles
 
         # New models bring new permissions: keep the role groups in step after every migrate.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="talus-sync-roles")
