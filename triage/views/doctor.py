@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
 from clinic.errors import Invalid, InvalidTransition, NotAllowed
+from clinic.filters import ID_MAX
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
@@ -228,6 +229,8 @@ def referral_new(request, pk: int):
     exam = None
     exam_id = request.POST.get("examination") or request.GET.get("examination")
     if exam_id:
+        if not exam_id.isdigit() or int(exam_id) > ID_MAX:  # ?examination=abc is no exam
+            raise Http404
         exam = get_object_or_404(
             selectors.examinations_visible_to(request.user).filter(case=case), pk=exam_id
         )
