@@ -14,7 +14,8 @@ the form.
 
 What every API filter shares:
 - A filter on a related record (``?case=``, ``?patient=``, ``?physio=``…) takes any whole
-  number a 64-bit id can be (past it, a 400 naming the filter) and filters on the id: an id outside the caller's reach and one that does not
+  number a 64-bit id can be (past it, a 400 naming the filter) and filters on the id: an
+  id outside the caller's reach and one that does not
   exist both give an empty page (django-filter's default, a choice among *all* records,
   answered 400 for one and 200 for the other).
 - Date-time filters take ISO 8601 with a UTC offset a clock can have (±15:59 at most, as
@@ -53,7 +54,7 @@ MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """A related record's id: any whole number a 64-bit id can be; one out of reach matches nothing."""
+    """A related record's id: any 64-bit whole number; one out of reach matches nothing."""
 
     field_class = forms.IntegerField
 
