@@ -185,6 +185,8 @@ CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assi
 def case_update(*, case: Case, by=None, **fields) -> Case:
     """Change a case's side or assigned physio (status moves only through the workflows).
 
+    The physio of a discharged or closed case is not changed, by anyone (409 ``case_closed``).
+
     ``by`` is who asks: a doctor may change the assigned physio only (CASE_FIELDS_BY_ROLE);
     None is the system itself (seed data, a test's setup).
     """
@@ -198,6 +200,14 @@ def case_update(*, case: Case, by=None, **fields) -> Case:
         )
     if "assigned_physio" in fields:
         _check_physio(fields["assigned_physio"])
+        # Under the row lock: a discharge that commits first is seen here.
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if current.is_ended and fields["assigned_physio"] != current.assigned_physio:
+            # Handing an ended case to another physio hands them its whole record.
+            raise errors.Conflict(
+                f"This case is {current.get_status_display().lower()}: its physio stays.",
+                code="case_closed",
+            )
     for name, value in fields.items():
         setattr(case, name, value)
     case.save()
