@@ -50,11 +50,11 @@ def _practitioner(chosen, *, by, fallback=None):
     A physio writes sessions under their own name only: choosing a colleague is refused
     naming ``physio`` (400; reception, who runs the diary, hands a booking to another physio).
     """
-    if chosen is not None and by is not None and roles.role_of(by) == roles.PHYSIO:
-        if chosen.pk != by.pk:
-            raise Invalid(
-                {"physio": ["You book and record sessions in your own name: leave physio out."]}
-            )
+    by_physio = by is not None and roles.role_of(by) == roles.PHYSIO
+    if by_physio and chosen is not None and chosen.pk != by.pk:
+        raise Invalid(
+            {"physio": ["You book and record sessions in your own name: leave physio out."]}
+        )
     physio = chosen or fallback
     if physio is None:
         raise Invalid({"physio": ["Choose a physio: this case has no assigned physio."]})
