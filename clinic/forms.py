@@ -38,6 +38,10 @@ class PatientRulesMixin:
             for name, messages in exc.errors.items():
                 if name not in self.errors:
                     self.add_error(name if name in self.fields else None, messages)
+        else:
+            if data.get("phone"):
+                # Stored in E.164 by every door (admin saves the form itself).
+                data["phone"] = services.phone_e164(data["phone"])
         return data
 
 

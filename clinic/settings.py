@@ -14,6 +14,7 @@ import zoneinfo
 from pathlib import Path
 
 import environ
+import phonenumbers
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
@@ -331,6 +332,16 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Patients' phone numbers ---------------------------------------------------
+# The country a phone number typed without its +code belongs to (ISO 3166 alpha-2); every
+# number is stored in E.164 (clinic.services.phone_e164).
+PHONE_DEFAULT_REGION = (env_str("PHONE_DEFAULT_REGION") or "FR").upper()
+if PHONE_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        "PHONE_DEFAULT_REGION must be a country code such as FR or GB, "
+        f"not {PHONE_DEFAULT_REGION!r}."
+    )
 
 # --- Email and SMS ------------------------------------------------------------
 
