@@ -21,7 +21,7 @@ from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.panels import case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
-from clinic.timeline import case_timeline
+from clinic.timeline import audit_timeline, case_timeline
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
@@ -95,6 +95,8 @@ def case_detail(request, pk: int):
             )
         )
         suspected = [titles.get(code, code) for code in intake.suspected_conditions]
+    timeline = case_timeline(case, request.user)
+    audit_timeline(request, case, timeline)
     return render(
         request,
         "cases/case_detail.html",
@@ -106,7 +108,7 @@ def case_detail(request, pk: int):
             "exams": exams,
             "diagnoses": diagnoses,
             "referrals": referrals,
-            "timeline": list(reversed(case_timeline(case, request.user))),
+            "timeline": list(reversed(timeline)),
             "panels": panels,
             "can_write": _can_write(request.user),
         },
