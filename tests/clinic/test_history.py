@@ -33,7 +33,9 @@ def test_it_records_the_user_of_a_token_request(rita, case):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=rita).key}")
 
-    response = patch_with_etag(client, f"/api/v1/patients/{case.patient_id}/", {"phone": "+33612345678"})
+    response = patch_with_etag(
+        client, f"/api/v1/patients/{case.patient_id}/", {"phone": "+33612345678"}
+    )
 
     assert response.status_code == 200
     latest = case.patient.history.latest()
