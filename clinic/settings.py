@@ -572,20 +572,24 @@ LOGGING = {
     },
     "formatters": {
         "json": {"()": "clinic.security.logs.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "clinic.security.logs.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            # On the handler: every logger's records about a request name its route only.
+            "filters": ["request_id", "route_only"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # django.server and django.request log full URLs, query strings included.
         "django.server": {"handlers": [], "propagate": False},
-        "django.request": {"level": "ERROR", "filters": ["route_only"]},
+        "django.request": {"level": "ERROR"},
         # Failures and lockouts are warnings; axes' INFO lines are housekeeping.
         "axes": {"level": "WARNING"},
     },
