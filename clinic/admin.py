@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import audit, privacy, services
-from clinic.forms import PatientAdminForm
+from clinic.forms import CaseAdminForm, PatientAdminForm
 from clinic.models import AuditAction, AuditEvent, Case, Patient
 
 
@@ -260,6 +260,7 @@ class CaseAdmin(ClinicalHistoryAdmin):
     list_select_related = ["patient", "assigned_physio"]
     raw_id_fields = ["patient"]
     date_hierarchy = "opened_at"
+    form = CaseAdminForm
 
 
 @admin.register(AuditEvent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from clinic import bounds, errors, services
-from clinic.models import Channel, Patient, Sex
+from clinic.models import Case, Channel, Patient, Sex
 
 
 def add_service_errors(form: forms.Form, exc: errors.DomainError) -> None:
@@ -89,3 +89,21 @@ class PatientForm(PatientRulesMixin, forms.ModelForm):
 class PatientAdminForm(PatientRulesMixin, forms.ModelForm):
     """The base of Django admin's patient form (admin adds the model and its fields): the
     same rules as the pages and the API."""
+
+
+class CaseAdminForm(forms.ModelForm):
+    """Admin's case form: an ended case keeps its physio (services.case_check_reassign)."""
+
+    class Meta:
+        model = Case
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None and "assigned_physio" in data:
+            stored = Case.objects.get(pk=self.instance.pk)
+            try:
+                services.case_check_reassign(case=stored, physio=data["assigned_physio"])
+            except errors.Conflict as exc:
+                self.add_error("assigned_physio", exc.message)
+        return data

@@ -234,6 +234,17 @@ def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Ca
     return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
 
 
+def case_check_reassign(*, case: Case, physio) -> None:
+    """An ended (discharged or closed) case keeps its physio: handing it to another physio
+    hands them its whole record. ``Conflict`` ``case_closed`` (409) otherwise; the API, the
+    pages and admin's case form all ask this."""
+    if case.is_ended and getattr(physio, "pk", physio) != case.assigned_physio_id:
+        raise errors.Conflict(
+            f"This case is {case.get_status_display().lower()}: its physio stays.",
+            code="case_closed",
+        )
+
+
 # Which case fields each role may change, where it is not every field a case can take:
 # doctors assign the physio; the rest of the case is reception's.
 CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assigned_physio"})}
@@ -259,13 +270,10 @@ def case_update(*, case: Case, by=None, **fields) -> Case:
     if "assigned_physio" in fields:
         _check_physio(fields["assigned_physio"])
         # Under the row lock: a discharge that commits first is seen here.
-        current = Case.objects.select_for_update().get(pk=case.pk)
-        if current.is_ended and fields["assigned_physio"] != current.assigned_physio:
-            # Handing an ended case to another physio hands them its whole record.
-            raise errors.Conflict(
-                f"This case is {current.get_status_display().lower()}: its physio stays.",
-                code="case_closed",
-            )
+        case_check_reassign(
+            case=Case.objects.select_for_update().get(pk=case.pk),
+            physio=fields["assigned_physio"],
+        )
     for name, value in fields.items():
         setattr(case, name, value)
     case.save()

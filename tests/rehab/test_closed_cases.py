@@ -157,3 +157,31 @@ class TestPhysioWritesInTheirOwnName:
             )
 
         assert list(refused.value.errors) == ["physio"]
+
+
+@pytest.mark.django_db
+def test_admins_case_form_keeps_the_physio_of_an_ended_case(discharged, paula, oscar, ada, client):
+    client.force_login(ada)
+    url = f"/admin/clinic/case/{discharged.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data.update(
+        {
+            "patient": discharged.patient_id,
+            "assigned_physio": oscar.pk,
+            "opened_at_0": timezone.localtime(discharged.opened_at).strftime("%Y-%m-%d"),
+            "opened_at_1": timezone.localtime(discharged.opened_at).strftime("%H:%M:%S"),
+            "discharged_at_0": timezone.localtime(discharged.discharged_at).strftime("%Y-%m-%d"),
+            "discharged_at_1": timezone.localtime(discharged.discharged_at).strftime("%H:%M:%S"),
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "its physio stays" in response.content.decode()
+    assert Case.objects.get(pk=discharged.pk).assigned_physio == paula
