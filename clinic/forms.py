@@ -96,7 +96,15 @@ class CaseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = "__all__"
+        fields = [
+            "patient",
+            "side",
+            "status",
+            "urgency",
+            "assigned_physio",
+            "opened_at",
+            "discharged_at",
+        ]
 
     def clean(self):
         data = super().clean()
