@@ -58,6 +58,12 @@ def configure(run: str, extra: dict[str, str], *, code_dir: Path) -> tuple[dict,
         "TALUS_VAR_DIR": str(tmp / "var"),
         "LOG_LEVEL": "WARNING",
         **extra,
+        # Production settings refuse fake delivery; these runs send no text message.
+        "SMS_BACKEND": "reminders.sms.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": "benchmark",
+        "TWILIO_FROM": "Talus",
+        "TWILIO_API_URL": "http://127.0.0.1:9",
     }
     os.environ.update(env)
     sys.path.insert(0, str(tmp))
