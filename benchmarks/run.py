@@ -142,6 +142,13 @@ class Server:
             "API_THROTTLE_USER": "10000000/min",
             "API_THROTTLE_ANON": "10000000/min",
             "LOG_LEVEL": "WARNING",
+            # Production settings refuse fake delivery; these runs send no text message.
+            "SMS_BACKEND": "reminders.sms.TwilioBackend",
+            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+            "TWILIO_AUTH_TOKEN": "benchmark",
+            "TWILIO_FROM": "Talus",
+            "TWILIO_API_URL": "http://127.0.0.1:9",
+            "EMAIL_URL": "smtp://127.0.0.1:9",
             # No collectstatic for an API benchmark: whitenoise's warning is noise here.
             "PYTHONWARNINGS": "ignore:No directory at",
         }

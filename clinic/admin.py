@@ -3,6 +3,7 @@
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,12 +14,17 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import audit, privacy, services
-from clinic.forms import PatientAdminForm
+from clinic.forms import CaseAdminForm, PatientAdminForm
 from clinic.models import AuditAction, AuditEvent, Case, Patient
 
 
 class AuditedAdminMixin:
-    """Admin pages read and write patient data too: audit the record each change page shows."""
+    """Admin pages read and write patient data too: audit every record a page shows.
+
+    The change page (and its POST), each row of a changelist page, and the record whose
+    history is shown (simple-history's history page and one past version of it read the
+    record without ``get_object``).
+    """
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -27,6 +33,21 @@ class AuditedAdminMixin:
             action = AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.UPDATE
             audit.touch(request, obj, action)
         return obj
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            audit.touch_many(request, changelist.result_list, AuditAction.VIEW)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ClinicalHistoryAdmin(AuditedAdminMixin, SimpleHistoryAdmin):
@@ -239,6 +260,7 @@ class CaseAdmin(ClinicalHistoryAdmin):
     list_select_related = ["patient", "assigned_physio"]
     raw_id_fields = ["patient"]
     date_hierarchy = "opened_at"
+    form = CaseAdminForm
 
 
 @admin.register(AuditEvent)

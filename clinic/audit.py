@@ -64,6 +64,15 @@ def touch_rows(request, model, rows: Iterable[dict], action: str | None = None) 
     pending.extend((default, label, str(row["id"]), row[column]) for row in rows)
 
 
+def touch_refs(
+    request, refs: Iterable[tuple[str, object, int | None]], action: str | None = None
+) -> None:
+    """Note records known only by reference: (``app_label.model``, id, patient id) each,
+    such as the entries of a case's timeline, whose content is shown without their rows."""
+    pending, default = _pending(request, action)
+    pending.extend((default, label, str(pk), patient_id) for label, pk, patient_id in refs)
+
+
 def flush(request, response) -> None:
     """Write the events of a successful request; called once by AuditMiddleware."""
     pending = getattr(request, "_audit_pending", None)

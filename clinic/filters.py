@@ -2,7 +2,8 @@
 
 What every API filter shares:
 - A filter on a related record (``?case=``, ``?patient=``, ``?physio=``…) takes any whole
-  number and filters on the id: an id outside the caller's reach and one that does not
+  number a 64-bit id can be (past it, a 400 naming the filter) and filters on the id: an
+  id outside the caller's reach and one that does not
   exist both give an empty page (django-filter's default, a choice among *all* records,
   answered 400 for one and 200 for the other).
 - Date-time filters take ISO 8601 with a UTC offset a clock can have (±15:59 at most, as
@@ -28,15 +29,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+# The range of a 64-bit id (PostgreSQL's bigint, SQLite's INTEGER): past it the database
+# cannot even compare, and answers an error instead of "no such record".
+ID_MIN, ID_MAX = -(2**63), 2**63 - 1
+
 # PostgreSQL's limit on a timestamp's displacement; real zones stay within -12:00/+14:00.
 MAX_UTC_OFFSET = datetime.timedelta(hours=15, minutes=59)
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    """A related record's id: any whole number; one out of reach matches nothing."""
+    """A related record's id: any 64-bit whole number; one out of reach matches nothing."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", ID_MIN)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
 
 
 class IsoDateTimeField(_IsoDateTimeField):

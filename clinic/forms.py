@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from clinic import bounds, errors, services
-from clinic.models import Channel, Patient, Sex
+from clinic.models import Case, Channel, Patient, Sex
 
 
 def add_service_errors(form: forms.Form, exc: errors.DomainError) -> None:
@@ -38,6 +38,10 @@ class PatientRulesMixin:
             for name, messages in exc.errors.items():
                 if name not in self.errors:
                     self.add_error(name if name in self.fields else None, messages)
+        else:
+            if data.get("phone"):
+                # Stored in E.164 by every door (admin saves the form itself).
+                data["phone"] = services.phone_e164(data["phone"])
         return data
 
 
@@ -85,3 +89,29 @@ class PatientForm(PatientRulesMixin, forms.ModelForm):
 class PatientAdminForm(PatientRulesMixin, forms.ModelForm):
     """The base of Django admin's patient form (admin adds the model and its fields): the
     same rules as the pages and the API."""
+
+
+class CaseAdminForm(forms.ModelForm):
+    """Admin's case form: an ended case keeps its physio (services.case_check_reassign)."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "patient",
+            "side",
+            "status",
+            "urgency",
+            "assigned_physio",
+            "opened_at",
+            "discharged_at",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None and "assigned_physio" in data:
+            stored = Case.objects.get(pk=self.instance.pk)
+            try:
+                services.case_check_reassign(case=stored, physio=data["assigned_physio"])
+            except errors.Conflict as exc:
+                self.add_error("assigned_physio", exc.message)
+        return data

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -66,6 +69,50 @@ PATIENT_RULE_FIELDS = (
 )
 
 
+# Characters a name never needs: markup, and the invisible ones that reorder or hide text on
+# a screen (Unicode's bidi controls, the "Trojan Source" characters; CVE-2021-42574).
+MARKUP = frozenset("<>")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Joiners some scripts need inside a word (Persian, the Indic scripts): the only format
+# characters a name keeps.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def name_problem(value: str) -> str | None:
+    """Why a name cannot be stored as typed, or None: control and format characters (tabs,
+    line breaks, NUL, zero-width, direction overrides) and markup are refused."""
+    for char in value:
+        category = unicodedata.category(char)
+        if char in MARKUP:
+            return "Names cannot contain < or >."
+        if char in BIDI_CONTROLS:
+            return "Names cannot contain text-direction controls."
+        invisible = category in ("Cf", "Co", "Cs", "Cn") and char not in JOINERS
+        if category in ("Cc", "Zl", "Zp") or invisible:
+            return "Names cannot contain control or invisible characters."
+    return None
+
+
+def phone_e164(phone: str) -> str:
+    """The number in E.164 (+33612345678), read in PHONE_DEFAULT_REGION when it has no
+    country code; ``Invalid`` on ``phone`` unless it is a possible, valid number
+    (Google's libphonenumber, as the phonenumbers package)."""
+    refused = errors.Invalid(
+        {"phone": ["Enter a valid phone number, with its country code (+33 6 12 34 56 78)."]}
+    )
+    if any(unicodedata.category(char)[0] == "C" for char in phone) or MARKUP & set(phone):
+        raise refused
+    try:
+        number = phonenumbers.parse(phone, settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise refused from None
+    if not phonenumbers.is_valid_number(number):
+        raise refused
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def patient_check(
     *,
     given_name: str | None = None,
@@ -77,8 +124,10 @@ def patient_check(
 ) -> None:
     """The patient's rules, the same for the page, the API and admin; raise errors.Invalid.
 
-    Both names are given, the date of birth is plausible (clinic.bounds), and the channel
-    chosen for reminders has its contact: an email address for email, a phone for SMS.
+    Both names are given, without control characters, direction overrides or markup
+    (``name_problem``); a phone is a valid number (``phone_e164``, stored so); the date of
+    birth is plausible (clinic.bounds), and the channel chosen for reminders has its
+    contact: an email address for email, a phone for SMS.
     A value not given (None) is not judged, so a form whose field already failed, or a
     partial update merged with the record, asks only about what it has.
     """
@@ -86,6 +135,13 @@ def patient_check(
     for name, value in (("given_name", given_name), ("family_name", family_name)):
         if value is not None and not value.strip():
             refused[name] = ["Enter the name."]
+        elif value is not None and (problem := name_problem(value)):
+            refused[name] = [problem]
+    if phone:
+        try:
+            phone_e164(phone)
+        except errors.Invalid as exc:
+            refused.update(exc.errors)
     if date_of_birth is not None:
         try:
             bounds.validate_birth_date(date_of_birth)
@@ -137,7 +193,7 @@ def patient_create(
         date_of_birth=date_of_birth,
         sex=sex,
         email=email,
-        phone=phone,
+        phone=phone_e164(phone) if phone else "",
         preferred_channel=preferred_channel,
         reminder_consent=reminder_consent,
         reminder_consent_at=timezone.now() if reminder_consent else None,
@@ -156,6 +212,8 @@ def patient_update(*, patient: Patient, **fields) -> Patient:
     )
     if "reminder_consent" in fields and fields["reminder_consent"] != patient.reminder_consent:
         patient.reminder_consent_at = timezone.now()
+    if fields.get("phone"):
+        fields["phone"] = phone_e164(fields["phone"])
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.save()
@@ -176,6 +234,17 @@ def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Ca
     return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
 
 
+def case_check_reassign(*, case: Case, physio) -> None:
+    """An ended (discharged or closed) case keeps its physio: handing it to another physio
+    hands them its whole record. ``Conflict`` ``case_closed`` (409) otherwise; the API, the
+    pages and admin's case form all ask this."""
+    if case.is_ended and getattr(physio, "pk", physio) != case.assigned_physio_id:
+        raise errors.Conflict(
+            f"This case is {case.get_status_display().lower()}: its physio stays.",
+            code="case_closed",
+        )
+
+
 # Which case fields each role may change, where it is not every field a case can take:
 # doctors assign the physio; the rest of the case is reception's.
 CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assigned_physio"})}
@@ -184,6 +253,8 @@ CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assi
 @transaction.atomic
 def case_update(*, case: Case, by=None, **fields) -> Case:
     """Change a case's side or assigned physio (status moves only through the workflows).
+
+    The physio of a discharged or closed case is not changed, by anyone (409 ``case_closed``).
 
     ``by`` is who asks: a doctor may change the assigned physio only (CASE_FIELDS_BY_ROLE);
     None is the system itself (seed data, a test's setup).
@@ -198,6 +269,11 @@ def case_update(*, case: Case, by=None, **fields) -> Case:
         )
     if "assigned_physio" in fields:
         _check_physio(fields["assigned_physio"])
+        # Under the row lock: a discharge that commits first is seen here.
+        case_check_reassign(
+            case=Case.objects.select_for_update().get(pk=case.pk),
+            physio=fields["assigned_physio"],
+        )
     for name, value in fields.items():
         setattr(case, name, value)
     case.save()

@@ -14,6 +14,7 @@ import zoneinfo
 from pathlib import Path
 
 import environ
+import phonenumbers
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
@@ -339,11 +340,62 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Patients' phone numbers ---------------------------------------------------
+# The country a phone number typed without its +code belongs to (ISO 3166 alpha-2); every
+# number is stored in E.164 (clinic.services.phone_e164).
+PHONE_DEFAULT_REGION = (env_str("PHONE_DEFAULT_REGION") or "FR").upper()
+if PHONE_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        "PHONE_DEFAULT_REGION must be a country code such as FR or GB, "
+        f"not {PHONE_DEFAULT_REGION!r}."
+    )
+
 # --- Email and SMS ------------------------------------------------------------
 
-vars().update(env_email("EMAIL_URL", "consolemail://"))
+_email = env_email("EMAIL_URL", "consolemail://")
+vars().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Talus clinic <no-reply@talus.invalid>")
 SMS_BACKEND = env_str("SMS_BACKEND", "reminders.sms.ConsoleBackend")
+# Twilio's Programmable Messaging (reminders.sms.TwilioBackend): the account, its API key
+# (or auth token) and the sender, an E.164 number, an alphanumeric sender id or a Messaging
+# Service (MG…). TWILIO_API_URL is the API's origin (a test points it at a local fake).
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = env_str("TWILIO_FROM", "")
+TWILIO_API_URL = env_str("TWILIO_API_URL", "https://api.twilio.com").rstrip("/")
+# Never wait forever on the SMS provider either.
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10, minimum=1)
+if SMS_BACKEND == "reminders.sms.TwilioBackend":
+    _missing = [
+        name
+        for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"SMS_BACKEND is Twilio: set {', '.join(_missing)} (docs/reminders.md)."
+        )
+# Backends that only pretend to deliver: with debug off a reminder is delivered, or it is
+# not marked sent, so production refuses to start on any of them.
+FAKE_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+FAKE_SMS_BACKENDS = {"reminders.sms.ConsoleBackend", "reminders.sms.LocmemBackend"}
+if not DEBUG:
+    _fakes = []
+    if _email["EMAIL_BACKEND"] in FAKE_EMAIL_BACKENDS:
+        _fakes.append(f"EMAIL_URL ({_email['EMAIL_BACKEND'].split('.')[-2]} backend)")
+    if SMS_BACKEND in FAKE_SMS_BACKENDS:
+        _fakes.append(f"SMS_BACKEND ({SMS_BACKEND})")
+    if _fakes:
+        raise ImproperlyConfigured(
+            "With DJANGO_DEBUG off, messages must really be delivered; these only pretend: "
+            f"{'; '.join(_fakes)}. Set EMAIL_URL to smtp:// (or smtp+tls://) and SMS_BACKEND "
+            "to a provider (reminders.sms.TwilioBackend)."
+        )
 # Never wait forever on a mail server: a hung SMTP connection would outlive the task's limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 REMINDER_QUIET_HOURS = env_hours("REMINDER_QUIET_HOURS", "21-8")
@@ -527,20 +579,24 @@ LOGGING = {
     },
     "formatters": {
         "json": {"()": "clinic.security.logs.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "clinic.security.logs.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            # On the handler: every logger's records about a request name its route only.
+            "filters": ["request_id", "route_only"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # django.server and django.request log full URLs, query strings included.
         "django.server": {"handlers": [], "propagate": False},
-        "django.request": {"level": "ERROR", "filters": ["route_only"]},
+        "django.request": {"level": "ERROR"},
         # Failures and lockouts are warnings; axes' INFO lines are housekeeping.
         "axes": {"level": "WARNING"},
     },

@@ -12,6 +12,14 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The browser tests talk plain HTTP to live_server.
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "off")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+# With debug off the settings refuse backends that only pretend to deliver: name real ones
+# (never reached: the in-memory outboxes below replace them).
+os.environ.setdefault("EMAIL_URL", "smtp://mail.invalid:587")
+os.environ.setdefault("SMS_BACKEND", "reminders.sms.TwilioBackend")
+os.environ.setdefault("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+os.environ.setdefault("TWILIO_AUTH_TOKEN", secrets.token_hex(16))
+os.environ.setdefault("TWILIO_FROM", "Talus")
+os.environ.setdefault("TWILIO_API_URL", "http://twilio.invalid")
 
 from clinic.settings import *  # noqa: F403
 

@@ -33,6 +33,7 @@ from datetime import datetime
 
 from django.utils.module_loading import autodiscover_modules
 
+from clinic import audit
 from clinic.selectors import sees_clinical_notes
 
 
@@ -71,6 +72,20 @@ def sources() -> list[Source]:
         autodiscover_modules("timeline")
         _discovered = True
     return list(_SOURCES)
+
+
+def audit_timeline(request, case, entries: Iterable[TimelineEntry]) -> None:
+    """One audit event per record a timeline shows (its content is that record's), besides
+    the case itself."""
+    audit.touch(request, case)
+    audit.touch_refs(
+        request,
+        (
+            (entry.object_type, entry.object_id, case.patient_id)
+            for entry in entries
+            if entry.object_type and entry.object_id is not None
+        ),
+    )
 
 
 def case_timeline(case, user) -> list[TimelineEntry]:

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import roles
-from clinic.timeline import case_timeline
+from clinic.timeline import audit_timeline, case_timeline
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -44,4 +44,5 @@ class CaseTimelineMixin:
         """Everything that happened on the case, oldest first, as one list."""
         case = self.get_object()
         entries = case_timeline(case, request.user)
+        audit_timeline(request, case, entries)
         return Response(TimelineEntrySerializer([e.as_dict() for e in entries], many=True).data)

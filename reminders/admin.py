@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
+from clinic import audit
+from clinic.admin import AuditedAdminMixin
+from clinic.models import AuditAction
 from reminders.models import Reminder
 from reminders.services import actions
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    # Each row names the patient (its case) and where and when their session is.
     list_display = [
         "id",
         "kind",
@@ -40,6 +44,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry (failed, skipped or cancelled → pending)")
     def retry(self, request, queryset):
+        audit.touch_many(request, queryset, AuditAction.UPDATE)
         done = sum(actions.reminder_retry(reminder=reminder) for reminder in queryset)
         skipped = queryset.count() - done
         self.message_user(request, f"{done} reminder(s) queued again.", messages.SUCCESS)
@@ -50,6 +55,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel (pending → cancelled)")
     def cancel(self, request, queryset):
+        audit.touch_many(request, queryset, AuditAction.UPDATE)
         done = 0
         for reminder in queryset:
             try:

@@ -12,6 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
+import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -31,17 +32,66 @@ class BaseSmsBackend:
         raise NotImplementedError
 
 
+def masked_number(number: str) -> str:
+    """The number with all but its last two digits hidden: enough to tell two apart."""
+    return "•" * max(len(number) - 2, 0) + number[-2:]
+
+
 class ConsoleBackend(BaseSmsBackend):
-    """Development: prints each message to standard output (never to the log)."""
+    """Development: says on standard output that a message went (never to the log).
+
+    Not the number nor the words in full: a terminal is shared and scrolled back, and the
+    text names the patient. Only the number's last two digits and the text's length show.
+    """
 
     def __init__(self, stream=None):
         self.stream = stream
 
     def send(self, to: str, body: str) -> str | None:
         stream = self.stream or sys.stdout
-        stream.write(f"--- SMS to {to}\n{body}\n---\n")
+        stream.write(f"--- SMS to {masked_number(to)}: {len(body)} characters (not shown)\n")
         stream.flush()
         return None
+
+
+# Twilio's answers that a retry may cure: too many requests, and its own failures.
+TWILIO_TRANSIENT_STATUSES = {429}
+
+
+class TwilioBackend(BaseSmsBackend):
+    """Twilio Programmable Messaging, through its REST API ("Create a Message resource").
+
+    ``POST {TWILIO_API_URL}/2010-04-01/Accounts/{sid}/Messages.json`` with HTTP basic auth
+    (the account sid and auth token) and the form fields ``To``, ``Body`` and ``From`` (or
+    ``MessagingServiceSid`` for a sender starting ``MG``); a 201 carries the message's
+    ``sid``. A 4xx is this message's fault (e.g. error 21211, an invalid ``To``) and is not
+    retried, except 429 (throttled) and 401/403 (the account, not the message: every message
+    waits until the credentials are fixed); a 5xx or a network failure is retried.
+    Plain ``requests``: the official client brings an async stack for one POST.
+    """
+
+    def __init__(self):
+        self.url = (
+            f"{settings.TWILIO_API_URL}/2010-04-01/Accounts/{settings.TWILIO_ACCOUNT_SID}"
+            "/Messages.json"
+        )
+        self.session = requests.Session()
+        self.session.auth = (settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+
+    def send(self, to: str, body: str) -> str | None:
+        sender = settings.TWILIO_FROM
+        data = {"To": to, "Body": body}
+        data["MessagingServiceSid" if sender.startswith("MG") else "From"] = sender
+        try:
+            response = self.session.post(self.url, data=data, timeout=settings.SMS_TIMEOUT)
+        except requests.RequestException as exc:
+            raise SmsError(f"Twilio {type(exc).__name__}", transient=True) from None
+        if response.status_code in (200, 201):
+            return _json(response).get("sid")
+        code = _json(response).get("code")
+        status = response.status_code
+        transient = status in TWILIO_TRANSIENT_STATUSES or status in (401, 403) or status >= 500
+        raise SmsError(f"Twilio HTTP {status} error {code}", transient=transient)
 
 
 @dataclass(frozen=True)
@@ -57,6 +107,14 @@ class LocmemBackend(BaseSmsBackend):
         with _outbox_lock:
             outbox.append(SmsMessage(to=to, body=body))
         return None
+
+
+def _json(response: requests.Response) -> dict:
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 outbox: list[SmsMessage] = []

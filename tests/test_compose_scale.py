@@ -21,3 +21,18 @@ def test_it_is_valid_yaml_with_the_scaled_services():
     assert set(scale["services"]) - {"app", "migrate", "lb", "pgbouncer", "postgres-replica"} <= (
         set(base["services"])
     )
+
+
+def test_no_access_log_writes_paths_or_query_strings():
+    scale = yaml.safe_load((ROOT / "compose.scale.yaml").read_text())
+    base = yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+    commands = [
+        service.get("command", "")
+        for compose in (scale, base)
+        for service in compose["services"].values()
+    ]
+    gunicorns = [command for command in commands if "gunicorn" in command]
+    assert gunicorns
+    assert not any("access-log" in command or "access-logfile" in command for command in gunicorns)
+    assert "access_log off;" in scale["configs"]["nginx_conf"]["content"]

@@ -57,6 +57,14 @@ def configure(run: str, extra: dict[str, str], *, code_dir: Path) -> tuple[dict,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "TALUS_VAR_DIR": str(tmp / "var"),
         "LOG_LEVEL": "WARNING",
+        # Production settings refuse fake delivery: an unreached SMTP server (the runs that
+        # mail pass their own) and SMS provider (no run sends a text message).
+        "EMAIL_URL": "smtp://127.0.0.1:9",
+        "SMS_BACKEND": "reminders.sms.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": "benchmark",
+        "TWILIO_FROM": "Talus",
+        "TWILIO_API_URL": "http://127.0.0.1:9",
         **extra,
     }
     os.environ.update(env)

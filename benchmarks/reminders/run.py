@@ -71,6 +71,12 @@ def configure(args: argparse.Namespace, smtp_port: int, queue: str, settings_dir
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        # Production settings refuse fake delivery; these runs send no text message.
+        "SMS_BACKEND": "reminders.sms.TwilioBackend",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": "benchmark",
+        "TWILIO_FROM": "Talus",
+        "TWILIO_API_URL": "http://127.0.0.1:9",
         "REMINDER_QUIET_HOURS": "",
         "REMINDER_LEASE_SECONDS": str(args.lease),
         # One dispatcher run claims at most what may be in flight (see --max-in-flight).

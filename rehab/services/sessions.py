@@ -42,10 +42,19 @@ def _lock(session: PhysioSession) -> PhysioSession:
     return PhysioSession.objects.select_for_update().select_related("case").get(pk=session.pk)
 
 
-def _practitioner(chosen, *, fallback=None):
+def _practitioner(chosen, *, by, fallback=None):
     """The physio a booking is for: the one chosen, else ``fallback`` (the case's assigned
     physio, or the booking's current one). A booking without a practitioner, or with one
-    who cannot see patients, is refused naming ``physio``."""
+    who cannot see patients, is refused naming ``physio``.
+
+    A physio writes sessions under their own name only: choosing a colleague is refused
+    naming ``physio`` (400; reception, who runs the diary, hands a booking to another physio).
+    """
+    by_physio = by is not None and roles.role_of(by) == roles.PHYSIO
+    if by_physio and chosen is not None and chosen.pk != by.pk:
+        raise Invalid(
+            {"physio": ["You book and record sessions in your own name: leave physio out."]}
+        )
     physio = chosen or fallback
     if physio is None:
         raise Invalid({"physio": ["Choose a physio: this case has no assigned physio."]})
@@ -122,7 +131,7 @@ def session_schedule(
     _check_minutes(duration_minutes)
     case = lock_case(case)
     require_active(case)
-    physio = _practitioner(physio, fallback=case.assigned_physio)
+    physio = _practitioner(physio, by=by, fallback=case.assigned_physio)
     session = PhysioSession.objects.create(
         case=case,
         physio=physio,
@@ -158,7 +167,9 @@ def session_move(
             f"Only a scheduled session can be moved; this one is {session.get_status_display()}.",
             code="session_not_scheduled",
         )
-    session.physio = _practitioner(physio, fallback=session.physio)
+    # Naming the session's own physio again is no change of hands.
+    handed = physio if physio is not None and physio.pk != session.physio_id else None
+    session.physio = _practitioner(handed, by=by, fallback=session.physio)
     session.scheduled_at = scheduled_at
     if duration_minutes is not None:
         _check_minutes(duration_minutes)
@@ -261,8 +272,13 @@ def session_record(
     duration_minutes: int = 45,
     **clinical: Any,
 ) -> PhysioSession:
-    """The assigned physio records a session that already took place (attended or no_show)."""
+    """The assigned physio records a session that already took place (attended or no_show);
+    the session is theirs (naming another physio is refused: ``_practitioner``)."""
     require_assigned_physio(case, by)
+    if physio is not None and physio.pk != by.pk:
+        raise Invalid(
+            {"physio": ["You record your own sessions: leave out physio, or name yourself."]}
+        )
     session = session_schedule(
         case=case,
         scheduled_at=scheduled_at,

@@ -66,6 +66,12 @@ def sessions_day(request):
         )
     )
     audit.touch_many(request, sessions, AuditAction.VIEW)
+    # Each line shows its patient's name and MRN: the patient's record is read too.
+    audit.touch_refs(
+        request,
+        (("clinic.patient", s.case.patient_id, s.case.patient_id) for s in sessions),
+        AuditAction.VIEW,
+    )
     initial = {"duration_minutes": 45}
     if request.GET.get("case"):
         initial["case"] = request.GET["case"]

@@ -33,11 +33,13 @@ def test_it_records_the_user_of_a_token_request(rita, case):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=rita).key}")
 
-    response = patch_with_etag(client, f"/api/v1/patients/{case.patient_id}/", {"phone": "0600"})
+    response = patch_with_etag(
+        client, f"/api/v1/patients/{case.patient_id}/", {"phone": "+33612345678"}
+    )
 
     assert response.status_code == 200
     latest = case.patient.history.latest()
-    assert (latest.history_user, latest.phone) == (rita, "0600")
+    assert (latest.history_user, latest.phone) == (rita, "+33612345678")
 
 
 def test_it_records_a_status_transition(dan, api_as, case):

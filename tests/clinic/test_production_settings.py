@@ -14,6 +14,11 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "clinic.example",
     "DATABASE_URL": "postgres://talus@db.example:5432/talus",
     "REDIS_URL": "redis://redis.example:6379/0",
+    "EMAIL_URL": "smtp+tls://talus:secret@mail.example:587",
+    "SMS_BACKEND": "reminders.sms.TwilioBackend",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "a-placeholder-token",
+    "TWILIO_FROM": "Talus",
 }
 
 
@@ -22,7 +27,9 @@ def check_deploy(**env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "CLINIC_", "AXES_"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "CLINIC_", "AXES_", "SMS_", "TWILIO_")
+        )
     }
     clean.update(env)
     clean["TALUS_VAR_DIR"] = str(ROOT / "var" / "test-settings")

@@ -17,7 +17,9 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "CLINIC_", "REMINDER_"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "CLINIC_", "REMINDER_", "SMS_", "TWILIO_")
+        )
     }
     clean.update(env)
     clean["TALUS_VAR_DIR"] = str(ROOT / "var" / "test-settings")
@@ -92,6 +94,11 @@ def test_it_accepts_a_complete_production_environment():
         REDIS_URL="redis://redis.example:6379/0",
         CLINIC_TIME_ZONE="Europe/Paris",
         REMINDER_QUIET_HOURS="",
+        EMAIL_URL="smtp+tls://talus:secret@mail.example:587",
+        SMS_BACKEND="reminders.sms.TwilioBackend",
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN="a-placeholder-token",
+        TWILIO_FROM="Talus",
     )
     assert result.returncode == 0, result.stderr
     assert "postgresql" in result.stdout
@@ -130,3 +137,64 @@ def test_other_commands_keep_refusing_to_start_without_a_key():
     result = _manage("check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "off",
+    "DJANGO_SECRET_KEY": "a-long-private-value-for-this-test-only-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "clinic.example",
+    "EMAIL_URL": "smtp+tls://talus:secret@mail.example:587",
+    "SMS_BACKEND": "reminders.sms.TwilioBackend",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "a-placeholder-token",
+    "TWILIO_FROM": "Talus",
+}
+
+
+def test_production_starts_on_smtp_and_a_provider():
+    result = load_settings(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "email_url", ["consolemail://", "memorymail://", "dummymail://", "filemail:///tmp/mail"]
+)
+def test_production_refuses_an_email_backend_that_only_pretends(email_url):
+    result = load_settings(**{**PRODUCTION, "EMAIL_URL": email_url})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_URL" in result.stderr
+    assert "SMS_BACKEND (" not in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize("backend", ["reminders.sms.ConsoleBackend", "reminders.sms.LocmemBackend"])
+def test_production_refuses_an_sms_backend_that_only_pretends(backend):
+    result = load_settings(**{**PRODUCTION, "SMS_BACKEND": backend})
+    assert result.returncode != 0
+    assert f"SMS_BACKEND ({backend})" in result.stderr.splitlines()[-1]
+
+
+def test_production_names_every_offending_variable_in_one_message():
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("EMAIL_URL", "SMS_BACKEND")}
+
+    result = load_settings(**env)
+
+    assert result.returncode != 0
+    message = result.stderr.splitlines()[-1]
+    assert message.startswith("django.core.exceptions.ImproperlyConfigured")
+    assert "EMAIL_URL (console backend)" in message
+    assert "SMS_BACKEND (reminders.sms.ConsoleBackend)" in message
+
+
+def test_the_console_backends_are_fine_in_debug():
+    result = load_settings(DJANGO_DEBUG="on")
+    assert result.returncode == 0, result.stderr
+
+
+def test_twilio_needs_its_account_token_and_sender():
+    env = {k: v for k, v in PRODUCTION.items() if k not in ("TWILIO_AUTH_TOKEN", "TWILIO_FROM")}
+
+    result = load_settings(**env)
+
+    assert result.returncode != 0
+    assert "TWILIO_AUTH_TOKEN, TWILIO_FROM" in result.stderr.splitlines()[-1]

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
 from clinic.errors import Invalid, InvalidTransition, NotAllowed
+from clinic.filters import ID_MAX
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.panels import case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
-from clinic.timeline import case_timeline
+from clinic.timeline import audit_timeline, case_timeline
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
@@ -94,6 +95,8 @@ def case_detail(request, pk: int):
             )
         )
         suspected = [titles.get(code, code) for code in intake.suspected_conditions]
+    timeline = case_timeline(case, request.user)
+    audit_timeline(request, case, timeline)
     return render(
         request,
         "cases/case_detail.html",
@@ -105,7 +108,7 @@ def case_detail(request, pk: int):
             "exams": exams,
             "diagnoses": diagnoses,
             "referrals": referrals,
-            "timeline": list(reversed(case_timeline(case, request.user))),
+            "timeline": list(reversed(timeline)),
             "panels": panels,
             "can_write": _can_write(request.user),
         },
@@ -228,6 +231,8 @@ def referral_new(request, pk: int):
     exam = None
     exam_id = request.POST.get("examination") or request.GET.get("examination")
     if exam_id:
+        if not exam_id.isdigit() or int(exam_id) > ID_MAX:  # ?examination=abc is no exam
+            raise Http404
         exam = get_object_or_404(
             selectors.examinations_visible_to(request.user).filter(case=case), pk=exam_id
         )
