@@ -8,6 +8,7 @@ silently falls back to a default. The table of variables lives in README.md.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 import re
 import zoneinfo
@@ -68,6 +69,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list:
+    """A comma-separated list of IP addresses or networks in CIDR form (10.0.0.0/8, ::1)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
+            ) from None
+    return networks
 
 
 def env_emails(name: str) -> list[str]:
@@ -205,6 +219,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: one line per request to the application, none per static file.
     "clinic.security.middleware.RequestLogMiddleware",
+    # Every answer below whitenoise carries Cache-Control: no-store (patient data).
+    "clinic.security.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -438,7 +454,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- REST framework and the schema ----------------------------------------------
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
-for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH"):
+for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH", "LOGIN_THROTTLE"):
     _rate = env_str(_name)
     if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 60/min, not {_rate!r}.")
@@ -458,6 +474,8 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "user": env_str("API_THROTTLE_USER", "3000/min"),
         "auth": env_str("API_THROTTLE_AUTH", "20/min"),
+        # POSTs to the login page, per client address (clinic.throttling.LoginRateThrottle).
+        "login": env_str("LOGIN_THROTTLE", "20/min"),
     },
     # Deny by default: every view must also pass its role check.
     "DEFAULT_PERMISSION_CLASSES": [
@@ -557,6 +575,11 @@ X_FRAME_OPTIONS = "DENY"
 # --- Login lockout, two-factor, Content-Security-Policy (docs/security.md) ----------
 
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+# The proxies whose X-Forwarded-For is believed (clinic.security.proxies.client_ip); from
+# any other peer the header is ignored. Behind a proxy with none named: one on this host.
+TRUSTED_PROXIES = env_networks(
+    "DJANGO_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if BEHIND_PROXY else []
+)
 if BEHIND_PROXY and not SECURE_SSL_REDIRECT:
     # A TLS-terminating proxy owns the http->https redirect: Django only ever sees the
     # proxy's plain-HTTP hop, and HSTS keeps browsers on https. Silenced only then.
@@ -576,7 +599,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 # a mistyped password at the shared front-desk PC never locks the whole desk out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "clinic.security.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "clinic.security.proxies.client_ip"
 AXES_LOCKOUT_CALLABLE = "clinic.security.lockout.locked_out_response"
 
 # The name shown beside the account in the person's authenticator app.

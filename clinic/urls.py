@@ -11,6 +11,7 @@ from clinic import api as clinic_api
 from clinic import views
 from clinic.auth_api import TokenView
 from clinic.health import healthz
+from clinic.security.views import login_throttled
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
@@ -38,7 +39,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login_throttled(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
 from clinic import roles
@@ -129,3 +130,20 @@ class TwoFactorMiddleware:
             messages.info(request, "Administrators need two-factor sign-in: set it up first.")
             return redirect(f"{setup_url}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer of the application.
+
+    Pages and API answers carry patient data: a shared front-desk screen's Back button or
+    browser cache, or a proxy, must not keep a copy. Static files are answered before this
+    (whitenoise) and keep their long cache lifetime; nothing else is worth caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

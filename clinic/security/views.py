@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from clinic.security import two_factor
 from clinic.security.forms import CodeForm
+from clinic.throttling import LoginRateThrottle
 
 
 def _next_url(request) -> str:
@@ -66,3 +70,25 @@ def verify(request):
         form.add_error("otp_token", "That code did not match. Try the code your app shows now.")
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     return render(request, "security/two_factor_verify.html", context)
+
+
+def login_throttled(view):
+    """The login page's POSTs, limited per client address (``LOGIN_THROTTLE``): a 429 page."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            throttle = LoginRateThrottle()
+            if not throttle.allow_request(request, None):
+                seconds = max(1, math.ceil(throttle.wait() or 1))
+                response = render(
+                    request,
+                    "security/login_throttled.html",
+                    {"seconds": seconds},
+                    status=429,
+                )
+                response["Retry-After"] = str(seconds)
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
