@@ -148,7 +148,7 @@ def test_it_limits_password_posts_to_the_login_page_per_address(client, db, logi
 
 
 def test_the_login_limit_leaves_other_addresses_alone(client, rita, login_rate):
-    for n in range(3):
+    for _ in range(3):
         client.post(
             "/accounts/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="203.0.113.9"
         )
