@@ -192,7 +192,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: hashed, expiring, one per client (clinic.security.tokens).
+    "knox",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -454,6 +455,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- REST framework and the schema ----------------------------------------------
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=API_TOKEN_TTL_HOURS),
+    # A fixed lifetime: a stolen token is not kept alive by using it.
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH", "LOGIN_THROTTLE"):
     _rate = env_str(_name)
     if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
@@ -462,7 +469,7 @@ for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH", "LO
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call gets 401 with WWW-Authenticate: Token.
-        "clinic.authentication.ExpiringTokenAuthentication",
+        "clinic.security.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -601,6 +608,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic.security.proxies.client_ip"
 AXES_LOCKOUT_CALLABLE = "clinic.security.lockout.locked_out_response"
+
+# The roles that reach nothing but enrolment before their second factor, on pages and API
+# alike (staff and superuser accounts always count as admin). A clinic may add doctor,
+# physio, reception.
+# A name that is no role stops start-up (clinic.security.checks).
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["admin"])
 
 # The name shown beside the account in the person's authenticator app.
 OTP_TOTP_ISSUER = CLINIC_NAME

@@ -9,7 +9,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from clinic import api as clinic_api
 from clinic import views
-from clinic.auth_api import TokenView
+from clinic.auth_api import LogoutAllView, TokenView
 from clinic.health import healthz
 from clinic.security.views import login_throttled
 from rehab.api_urls import ROUTES as REHAB_ROUTES
@@ -32,6 +32,7 @@ for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTE
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"),
     path("", include(router.urls)),
 ]
 

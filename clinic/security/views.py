@@ -59,7 +59,10 @@ def setup(request):
 @login_required
 def verify(request):
     """After the password: the code from the person's confirmed device."""
-    if request.user.is_verified() or two_factor.confirmed_device(request.user) is None:
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    if two_factor.confirmed_device(request.user) is None:
+        two_factor.forget_device_check(request)
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
