@@ -121,7 +121,10 @@ class TokenView(APIView):
     def delete(self, request, *args, **kwargs):
         if not isinstance(request.auth, AuthToken):
             return Response(
-                {"detail": "Send the token to end in the Authorization header.", "code": "no_token"},
+                {
+                    "detail": "Send the token to end in the Authorization header.",
+                    "code": "no_token",
+                },
                 status=http_status.HTTP_400_BAD_REQUEST,
             )
         request.auth.delete()

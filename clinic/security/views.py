@@ -1,4 +1,5 @@
-"""Two-factor pages: set up a TOTP device, and give a code after the password."""
+"""Security pages: the person's Security page, setting up a TOTP device, giving a code after
+the password, logging out everywhere; and the login page's rate limit."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import functools
 import math
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from clinic.security import two_factor
+from clinic.security import sign_ins, two_factor
 from clinic.security.forms import CodeForm
 from clinic.throttling import LoginRateThrottle
 
@@ -95,3 +98,26 @@ def login_throttled(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+@never_cache
+@login_required
+def security(request):
+    """The person's own security: two-factor sign-in, and logging out everywhere."""
+    device = two_factor.confirmed_device(request.user)
+    context = {
+        "device": device,
+        "required": two_factor.is_required_for(request.user),
+        "tokens": request.user.auth_token_set.count(),
+    }
+    return render(request, "security/security.html", context)
+
+
+@require_POST
+@login_required
+def logout_everywhere(request):
+    """End every session (this one too) and every API token of the person."""
+    sign_ins.logout_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, "You are logged out everywhere: every computer and every API token.")
+    return redirect("login")
