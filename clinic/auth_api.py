@@ -14,9 +14,8 @@ import django_otp
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
 from knox.models import AuthToken
-from rest_framework import status as http_status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -125,7 +124,7 @@ class TokenView(APIView):
                     "detail": "Send the token to end in the Authorization header.",
                     "code": "no_token",
                 },
-                status=http_status.HTTP_400_BAD_REQUEST,
+                status=status.HTTP_400_BAD_REQUEST,
             )
         request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
