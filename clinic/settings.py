@@ -445,6 +445,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    # Expired API tokens are refused already; the rows are only storage.
+    "purge-expired-tokens": {
+        "task": "clinic.purge_expired_tokens",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "alert-failed-reminders": {
         "task": "reminders.tasks.alert_failed_reminders",
         "schedule": 300.0,

@@ -20,6 +20,12 @@ def tokens_end(*, user) -> int:
     return deleted
 
 
+def tokens_purge_expired() -> int:
+    """Delete every token past its expiry: refused already, they are only storage."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
 def sessions_end(*, user, keep: str | None = None) -> int:
     """End every page session of the person but ``keep`` (a session key); how many."""
     ended = []

@@ -175,3 +175,16 @@ def test_it_authenticates_a_token_in_few_queries(dan, patient, django_assert_max
     # The token with its user, the user's expired tokens, the role; then the request's own.
     with django_assert_max_num_queries(12):
         assert client.get(f"/api/v1/patients/{patient.pk}/").status_code == 200
+
+
+def test_the_hourly_task_deletes_expired_tokens_only(rita, settings):
+    from clinic.tasks import purge_expired_tokens
+
+    token_for(rita)
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=13)):
+        token_for(rita)
+
+    assert purge_expired_tokens.apply().get() == 1
+    assert AuthToken.objects.filter(user=rita).count() == 1
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-expired-tokens"]
+    assert (entry["task"], entry["schedule"]) == ("clinic.purge_expired_tokens", 3600.0)
