@@ -41,10 +41,10 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.contrib.auth import get_user_model
 
     from clinic.security.tokens import token_create
 
