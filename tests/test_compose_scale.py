@@ -21,3 +21,11 @@ def test_it_is_valid_yaml_with_the_scaled_services():
     assert set(scale["services"]) - {"app", "migrate", "lb", "pgbouncer", "postgres-replica"} <= (
         set(base["services"])
     )
+
+
+def test_the_replicas_trust_forwarded_addresses_from_the_compose_network_only():
+    services = yaml.safe_load((ROOT / "compose.scale.yaml").read_text())["services"]
+
+    assert services["app"]["environment"]["DJANGO_TRUSTED_PROXIES"] == (
+        "${DJANGO_TRUSTED_PROXIES:-172.16.0.0/12}"
+    )
