@@ -8,10 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test install lint format migrate schema check clean bench
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/fhir_validator/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The independent FHIR R4 validator of the export tests (Node.js; docs/api.md).
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/fhir_validator --silent --no-audit --no-fund; \
+	else echo "npm not found: the FHIR validator tests will be skipped"; fi
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -62,4 +66,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache tests/fhir_validator/node_modules

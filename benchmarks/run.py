@@ -1,4 +1,4 @@
-"""``make bench``: seed (once), serve Talus, the floor and the naive baseline, load them with wrk.
+"""``make bench``: seed (once), serve Talus and its peers (floor, textbook DRF, naive), load them.
 
     python benchmarks/run.py [--duration 30] [--warmup 5] [--clients 20] [--rounds 3] [--reseed]
 
@@ -41,6 +41,7 @@ STATUSES = ["open", "triaged", "diagnosed", "in_rehab", "discharged", "closed"]
 # Targets on the reference machine.
 TARGET_FLOOR_RATIO = 0.5
 TARGET_NAIVE_RATIO = 3.0
+TARGET_TEXTBOOK_RATIO = 1.0
 TARGET_P95_MS = 100.0
 TARGET_INTAKE_P95_MS = 150.0
 
@@ -57,7 +58,7 @@ TWISTED_ANKLE = {
     "pain_after_running": 7,
     "pain_duration_days": 1,
     "still_running": False,
-    "weekly_distance_km": "35.5",
+    "weekly_distance_km": 35.5,
     "recent_training_change": False,
     "recent_shoe_change": False,
     "known_flat_feet": False,
@@ -78,7 +79,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=3,
-        help="rounds of the cases-list comparison (Talus, floor, naive back to back)",
+        help="rounds of the cases-list comparison (Talus, floor, textbook, naive back to back)",
     )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--only", help="comma-separated scenario names (default: all)")
@@ -280,6 +281,7 @@ def measure(server: Server, spec: dict, args) -> dict:
 COMPARED = [
     ("talus", "clinic.settings"),
     ("floor", "benchmarks.settings_floor"),
+    ("textbook", "benchmarks.settings_textbook"),
     ("naive", "benchmarks.settings_naive"),
 ]
 
@@ -375,7 +377,7 @@ def report(results: dict, meta: dict) -> str:
         f"{meta['machine']['python']}.",
         f"gunicorn {meta['workers']} sync workers; wrk, {meta['clients']} connections, "
         f"{meta['warmup']} s warm-up + {meta['duration']} s per scenario; the cases list "
-        f"compared in {meta['rounds']} rounds (Talus, floor and naive back to back, mean "
+        f"compared in {meta['rounds']} rounds (Talus, floor, textbook and naive back to back, mean "
         f"req/s, median latencies); data set: "
         f"{meta['data']}.",
         "",
@@ -403,6 +405,16 @@ def checks(results: dict) -> list[dict]:
                 "value": f"{ratio:.2f}",
                 "target": f"≥ {TARGET_FLOOR_RATIO}",
                 "met": ratio >= TARGET_FLOOR_RATIO,
+            }
+        )
+    if talus and results.get("textbook cases_list", {}).get("rps"):
+        ratio = talus["rps"] / results["textbook cases_list"]["rps"]
+        out.append(
+            {
+                "name": "cases list: Talus / textbook DRF (req/s)",
+                "value": f"{ratio:.2f}",
+                "target": f"≥ {TARGET_TEXTBOOK_RATIO}",
+                "met": ratio >= TARGET_TEXTBOOK_RATIO,
             }
         )
     if talus and results.get("naive cases_list", {}).get("rps"):

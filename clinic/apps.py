@@ -10,12 +10,9 @@ class ClinicConfig(AppConfig):
         from django.core.signals import got_request_exception
         from django.db.models.signals import post_migrate
 
-        from clinic import db_loaders, middleware, roles
+        from clinic import middleware, roles
         from clinic.security import checks as security_checks
         from clinic.security import sign_ins
-
-        # Timestamps parsed by psycopg's C loader (PostgreSQL; docs/benchmarks.md).
-        db_loaders.install()
 
         # A new password or a deactivated account ends every API token (docs/security.md).
         sign_ins.connect()

@@ -324,6 +324,13 @@ CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "the clinic")
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 if not re.match(r"^https?://[^/\s]+", SITE_URL):
     raise ImproperlyConfigured(f"SITE_URL must be an http(s):// address, not {SITE_URL!r}.")
+# The canonical base of Talus's published FHIR resources (its code systems and the intake
+# Questionnaire): served by Talus at <SITE_URL>/fhir/ unless the clinic publishes them elsewhere.
+FHIR_CANONICAL_BASE = (env_str("FHIR_CANONICAL_BASE", f"{SITE_URL}/fhir") or "").rstrip("/")
+if not re.match(r"^https?://[^/\s]+", FHIR_CANONICAL_BASE):
+    raise ImproperlyConfigured(
+        f"FHIR_CANONICAL_BASE must be an http(s):// address, not {FHIR_CANONICAL_BASE!r}."
+    )
 
 # --- Privacy ------------------------------------------------------------
 # How long a medical record is kept after the last case closed. Jurisdiction-dependent

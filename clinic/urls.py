@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from clinic import api as clinic_api
-from clinic import views
+from clinic import fhir_views, views
 from clinic.auth_api import LogoutAllView, TokenView
 from clinic.health import healthz
 from clinic.security.views import login_throttled
@@ -66,6 +66,12 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("fhir/CodeSystem/<slug:system_id>", fhir_views.code_system, name="fhir-code-system"),
+    path(
+        "fhir/Questionnaire/<slug:questionnaire_id>",
+        fhir_views.questionnaire,
+        name="fhir-questionnaire",
+    ),
 ]
 
 # The API answers its JSON error shape even when the failure happens outside DRF.

@@ -646,6 +646,20 @@ TABLE: dict[tuple[str, str], Call] = {
         why="the health check",
         api=False,
     ),
+    ("GET", "fhir-code-system"): Call(
+        lambda w: reverse("fhir-code-system", args=["talus-condition"]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="a published vocabulary that exported bundles name",
+        api=False,
+    ),
+    ("GET", "fhir-questionnaire"): Call(
+        lambda w: reverse("fhir-questionnaire", args=["ankle-pain-intake"]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="the intake Questionnaire's wording, which exported answers point to",
+        api=False,
+    ),
     ("GET", "patient-search"): Call(
         lambda w: reverse("patient-search") + "?q=Martin",
         S(200, 200, 200, 200, 200, LOGIN),

@@ -60,7 +60,13 @@ def test_it_answers_the_questionnaire_with_typed_values(rita, dan, api_as, patie
     assert answers["hematoma"] == {"valueBoolean": True}
     assert answers["pain_at_rest"] == {"valueInteger": 4}
     assert answers["weekly_distance_km"] == {"valueDecimal": 35.5}
-    assert answers["mechanism"] == {"valueString": "twist"}
+    assert answers["mechanism"] == {
+        "valueCoding": {
+            "system": "http://127.0.0.1:8000/fhir/CodeSystem/talus-intake-mechanism",
+            "code": "twist",
+            "display": "Twisted the ankle",
+        }
+    }
 
 
 def test_it_exports_only_the_cases_a_physio_is_assigned_to(paula, api_as, case):
@@ -121,14 +127,21 @@ def test_it_exports_the_whole_case_as_valid_linked_resources(dan, paula, api_as,
         [
             "Patient",
             "EpisodeOfCare",
-            "Observation",
+            "Encounter",  # the exam visit
+            "Observation",  # the imaging recommendation
             "Condition",
             "ServiceRequest",
             "DiagnosticReport",
-            "Encounter",
+            "Encounter",  # the session
             "Procedure",
             "Procedure",
-            "Observation",
+            "Observation",  # pain before the session
+            "Observation",  # pain after it
+            "Observation",  # the NPRS outcome
+            "CodeSystem",  # talus-condition
+            "CodeSystem",  # talus-intervention
+            "CodeSystem",  # talus-instrument
+            "CodeSystem",  # talus-observation
         ]
     )
     condition = resources_of(body, "Condition")[0]
@@ -149,12 +162,21 @@ def test_it_exports_the_whole_case_as_valid_linked_resources(dan, paula, api_as,
     report = resources_of(body, "DiagnosticReport")[0]
     assert report["basedOn"][0]["reference"] == f"urn:uuid:{request['id']}"
     assert report["conclusion"].startswith("No fracture")
-    pain = next(
+    nprs = next(
         o
         for o in resources_of(body, "Observation")
-        if o["code"]["coding"][0].get("code") == "72514-3"
+        if o["code"]["text"] == "Numeric Pain Rating Scale (NPRS)"
     )
-    assert pain["valueQuantity"]["value"] == 4
+    assert nprs["code"]["coding"][0]["code"] == "72514-3"
+    assert nprs["extension"][0]["valueReference"]["reference"] == (
+        f"urn:uuid:{resources_of(body, 'EpisodeOfCare')[0]['id']}"
+    )
+    assert nprs["valueQuantity"] == {
+        "value": 4.0,
+        "unit": "score",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
     full_urls = {e["fullUrl"] for e in body["entry"]}
     references = [r["reference"] for r in _all_references(body)]
     assert references and set(references) <= full_urls
