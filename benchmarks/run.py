@@ -90,13 +90,15 @@ def dsn(url: str) -> str:
     return url.replace("postgres://", "postgresql://", 1)
 
 
-def reset_data(url: str, counts: dict[str, int]) -> dict:
+def reset_data(url: str, counts: dict[str, int], seed: int) -> dict:
     """Reset the data to what the seeder loaded, and return the ids the scenarios draw from.
 
     A run adds intakes (and their cases) and audit events; deleting them first keeps every
     run on the same data. The audit trail is append-only for the application; this is the
     benchmark's own disposable database.
     """
+    from seed import api_token  # benchmarks/ is on sys.path (main)
+
     with psycopg.connect(dsn(url), autocommit=True) as conn:
         cases, patients = counts["cases"], counts["patients"]
         conn.execute("DELETE FROM triage_intake WHERE case_id > %s", [cases])
@@ -104,13 +106,11 @@ def reset_data(url: str, counts: dict[str, int]) -> dict:
         conn.execute("DELETE FROM reminders_reminder WHERE case_id > %s", [cases])
         conn.execute("DELETE FROM clinic_case WHERE id > %s", [cases])
         conn.execute("TRUNCATE clinic_auditevent")
-        # Tokens live API_TOKEN_TTL_HOURS: make the seeded ones fresh for this run.
-        conn.execute("UPDATE authtoken_token SET created = now()")
-        tokens = dict(
-            conn.execute(
-                "SELECT u.username, t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id"
-            ).fetchall()
-        )
+        # The seeder's tokens never expire (knox stores digests only: seed.api_token).
+        tokens = {
+            username: api_token(seed, username)
+            for (username,) in conn.execute("SELECT username FROM auth_user").fetchall()
+        }
         family_names = [
             row[0]
             for row in conn.execute(
@@ -487,7 +487,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(HERE))
     from seed import sizes
 
-    data = reset_data(args.database_url, sizes(args.scale))
+    data = reset_data(args.database_url, sizes(args.scale), args.seed)
     specs = scenarios(data)
     wanted = set(args.only.split(",")) if args.only else None
     with psycopg.connect(dsn(args.database_url)) as conn:

@@ -112,6 +112,9 @@ def seeded_marker(database_url: str) -> dict | None:
             row = conn.execute(
                 f"SELECT seed, scale FROM {MARKER} ORDER BY seeded_at DESC LIMIT 1"
             ).fetchone()
+            # A load from before the API tokens moved to knox has none: load again.
+            if not conn.execute("SELECT EXISTS (SELECT 1 FROM knox_authtoken)").fetchone()[0]:
+                return None
     except psycopg.Error:
         return None
     return {"seed": row[0], "scale": float(row[1])} if row else None
@@ -153,11 +156,13 @@ def copy_rows(cursor, table: str, columns: tuple[str, ...], rows, total: int, la
 
 
 def create_staff(seed: int) -> dict[str, list[int]]:
-    """A few users per role (same password, deterministic token keys)."""
+    """A few users per role (same password, deterministic API tokens: ``api_token``)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
+    from knox.crypto import hash_token
+    from knox.models import AuthToken
+    from knox.settings import CONSTANTS
 
     from clinic import roles
 
@@ -179,10 +184,26 @@ def create_staff(seed: int) -> dict[str, list[int]]:
         username="admin", password=password, is_staff=True, is_superuser=True
     )
     admin.groups.add(Group.objects.get(name=roles.ADMIN))
+    # knox's rows for tokens we chose (its manager's create draws random ones): the digest,
+    # the lookup prefix, and no expiry, so that a run next month still signs in.
+    tokens = []
     for user in user_model.objects.all():
-        key = hashlib.sha1(f"{seed}:{user.username}".encode()).hexdigest()  # noqa: S324
-        Token.objects.create(user=user, key=key)
+        token = api_token(seed, user.username)
+        tokens.append(
+            AuthToken(
+                digest=hash_token(token),
+                token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH],
+                user=user,
+                expiry=None,
+            )
+        )
+    AuthToken.objects.bulk_create(tokens)
     return ids
+
+
+def api_token(seed: int, username: str) -> str:
+    """The seeded API token of a user: 64 hex characters, as knox's own."""
+    return hashlib.sha256(f"{seed}:{username}".encode()).hexdigest()
 
 
 def name_pools():

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clinic import roles
 from clinic.models import AuditAction, AuditEvent
+from clinic.security.proxies import client_ip
 
 _METHOD_ACTIONS = {
     "GET": AuditAction.VIEW,
@@ -80,7 +81,7 @@ def flush(request, response) -> None:
         return
     user = getattr(request, "user", None)
     actor = user if user is not None and user.is_authenticated else None
-    ip = request.META.get("REMOTE_ADDR") or None
+    ip = client_ip(request) or None
     request_id = getattr(request, "request_id", "")
     role = roles.role_of(actor) or "" if actor else ""
     seen = set()

@@ -1,8 +1,11 @@
-"""``/api/v1/auth/token/``: POST a username and password for a token; DELETE to revoke it.
+"""``/api/v1/auth/token/``: POST a username and password for a token; DELETE ends it.
+``/api/v1/auth/logout-all/``: POST ends every token and session of the caller.
 
 The password goes through ``django.contrib.auth.authenticate`` with the Django request,
 so django-axes counts failures and refuses a locked-out username+IP pair (a JSON 429).
-An account with two-factor on must also send ``otp_token``, the code from its app.
+An account with two-factor on, or whose role requires it (``TWO_FACTOR_ROLES``), must also
+send ``otp_token``, the code from its app; one that must but has no device yet is told to
+enrol first. Each POST makes a new token for that client (clinic.security.tokens).
 """
 
 from __future__ import annotations
@@ -10,19 +13,17 @@ from __future__ import annotations
 import django_otp
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.models import AuthToken
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from clinic import serializers as api_serializers
-from clinic.authentication import token_expires_at, token_is_expired
 from clinic.parsers import JSONParser
-from clinic.security import lockout, two_factor
+from clinic.security import lockout, sign_ins, tokens, two_factor
 from clinic.throttling import AnonRateThrottle, ScopedRateThrottle
 
 TokenResponse = inline_serializer(
@@ -47,9 +48,9 @@ def _refused(errors: dict) -> Response:
     return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password (and a two-factor code if set up) for an API token;
-    revoke it with DELETE."""
+class TokenView(APIView):
+    """Exchange a username and password (and a two-factor code) for a new API token for
+    this client; end this client's token with DELETE."""
 
     serializer_class = TokenRequestSerializer
     throttle_scope = "auth"
@@ -60,6 +61,9 @@ class TokenView(ObtainAuthToken):
         if self.request.method == "DELETE":
             return [IsAuthenticated()]
         return [AllowAny()]
+
+    def get_serializer(self, *args, **kwargs):
+        return self.serializer_class(*args, context={"request": self.request}, **kwargs)
 
     def get_throttles(self):
         return [AnonRateThrottle(), ScopedRateThrottle()]
@@ -84,6 +88,8 @@ class TokenView(ObtainAuthToken):
         if user is None or not user.is_active:
             return _refused({"non_field_errors": [_BAD_CREDENTIALS]})
         device = two_factor.confirmed_device(user)
+        if device is None and two_factor.is_required_for(user):
+            return _refused({"otp_token": [two_factor.ENROL_FIRST]})
         if device is not None:
             code = data.get("otp_token", "").replace(" ", "")
             if not code:
@@ -100,19 +106,36 @@ class TokenView(ObtainAuthToken):
                 if getattr(django_request, "axes_locked_out", False):
                     return lockout.locked_out_response(django_request)
                 return _refused({"otp_token": ["That code did not match."]})
-        return Response(_token_for(user))
+        row, token = tokens.token_create(user=user)
+        return Response({"token": token, "expires_at": row.expiry})
 
-    @extend_schema(tags=["auth"], request=None, responses={204: None})
+    @extend_schema(
+        tags=["auth"],
+        request=None,
+        responses={
+            204: None,
+            400: OpenApiResponse(description="The request was not made with a token."),
+        },
+    )
     def delete(self, request, *args, **kwargs):
-        Token.objects.filter(user=request.user).delete()
+        if not isinstance(request.auth, AuthToken):
+            return Response(
+                {
+                    "detail": "Send the token to end in the Authorization header.",
+                    "code": "no_token",
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@transaction.atomic
-def _token_for(user) -> dict:
-    """The user's current token, a new one if it had expired (never revived)."""
-    token, _ = Token.objects.select_for_update().get_or_create(user=user)
-    if token_is_expired(token):
-        token.delete()
-        token = Token.objects.create(user=user)
-    return {"token": token.key, "expires_at": token_expires_at(token)}
+class LogoutAllView(APIView):
+    """End every API token and every page session of the caller: a lost laptop or phone."""
+
+    open_to_all_roles = True
+
+    @extend_schema(tags=["auth"], request=None, responses={204: None})
+    def post(self, request, *args, **kwargs):
+        sign_ins.logout_everywhere(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

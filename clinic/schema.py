@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from drf_spectacular.types import OpenApiTypes
@@ -203,3 +204,10 @@ class AutoSchema(SpectacularAutoSchema):
         if getattr(serializer, "_for_update", False):
             return name.removesuffix("Serializer") + "UpdateSerializer"
         return name
+
+
+class TokenScheme(KnoxTokenScheme):
+    """``Authorization: Token …`` for our knox subclass (the contrib one matches knox's only)."""
+
+    target_class = "clinic.security.tokens.TokenAuthentication"
+    name = "tokenAuth"

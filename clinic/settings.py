@@ -8,6 +8,7 @@ silently falls back to a default. The table of variables lives in README.md.
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 import re
 import zoneinfo
@@ -69,6 +70,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str]) -> list:
+    """A comma-separated list of IP addresses or networks in CIDR form (10.0.0.0/8, ::1)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8, not {item!r}."
+            ) from None
+    return networks
 
 
 def env_emails(name: str) -> list[str]:
@@ -179,7 +193,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: hashed, expiring, one per client (clinic.security.tokens).
+    "knox",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -206,6 +221,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: one line per request to the application, none per static file.
     "clinic.security.middleware.RequestLogMiddleware",
+    # Every answer below whitenoise carries Cache-Control: no-store (patient data).
+    "clinic.security.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -487,6 +504,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    # Expired API tokens are refused already; the rows are only storage.
+    "purge-expired-tokens": {
+        "task": "clinic.purge_expired_tokens",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "alert-failed-reminders": {
         "task": "reminders.tasks.alert_failed_reminders",
         "schedule": 300.0,
@@ -497,7 +520,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- REST framework and the schema ----------------------------------------------
 
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)
-for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH"):
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=API_TOKEN_TTL_HOURS),
+    # A fixed lifetime: a stolen token is not kept alive by using it.
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH", "LOGIN_THROTTLE"):
     _rate = env_str(_name)
     if _rate and not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 60/min, not {_rate!r}.")
@@ -505,7 +534,7 @@ for _name in ("API_THROTTLE_ANON", "API_THROTTLE_USER", "API_THROTTLE_AUTH"):
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call gets 401 with WWW-Authenticate: Token.
-        "clinic.authentication.ExpiringTokenAuthentication",
+        "clinic.security.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -517,6 +546,8 @@ REST_FRAMEWORK = {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "user": env_str("API_THROTTLE_USER", "3000/min"),
         "auth": env_str("API_THROTTLE_AUTH", "20/min"),
+        # POSTs to the login page, per client address (clinic.throttling.LoginRateThrottle).
+        "login": env_str("LOGIN_THROTTLE", "20/min"),
     },
     # Deny by default: every view must also pass its role check.
     "DEFAULT_PERMISSION_CLASSES": [
@@ -620,6 +651,11 @@ X_FRAME_OPTIONS = "DENY"
 # --- Login lockout, two-factor, Content-Security-Policy (docs/security.md) ----------
 
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+# The proxies whose X-Forwarded-For is believed (clinic.security.proxies.client_ip); from
+# any other peer the header is ignored. Behind a proxy with none named: one on this host.
+TRUSTED_PROXIES = env_networks(
+    "DJANGO_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if BEHIND_PROXY else []
+)
 if BEHIND_PROXY and not SECURE_SSL_REDIRECT:
     # A TLS-terminating proxy owns the http->https redirect: Django only ever sees the
     # proxy's plain-HTTP hop, and HSTS keeps browsers on https. Silenced only then.
@@ -639,8 +675,14 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 1
 # a mistyped password at the shared front-desk PC never locks the whole desk out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "clinic.security.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "clinic.security.proxies.client_ip"
 AXES_LOCKOUT_CALLABLE = "clinic.security.lockout.locked_out_response"
+
+# The roles that reach nothing but enrolment before their second factor, on pages and API
+# alike (staff and superuser accounts always count as admin). A clinic may add doctor,
+# physio, reception.
+# A name that is no role stops start-up (clinic.security.checks).
+TWO_FACTOR_ROLES = env_list("TWO_FACTOR_ROLES", ["admin"])
 
 # The name shown beside the account in the person's authenticator app.
 OTP_TOTP_ISSUER = CLINIC_NAME

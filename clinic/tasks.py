@@ -9,6 +9,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from clinic.idempotency import purge_expired
+from clinic.security import sign_ins
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,12 @@ def ping(token: str) -> str:
 def purge_idempotency_keys() -> int:
     """Delete the idempotency keys past their 24 hours (the number deleted)."""
     return purge_expired()
+
+
+@shared_task(name="clinic.purge_expired_tokens")
+def purge_expired_tokens() -> int:
+    """Delete the API tokens past their lifetime (the number deleted)."""
+    return sign_ins.tokens_purge_expired()
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:

@@ -20,6 +20,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
 from rest_framework import throttling
 
+from clinic.security.proxies import client_ip
+
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
@@ -59,7 +61,13 @@ fallback = _Fallback()
 
 
 class CacheFallbackMixin:
-    """Count in the cache; while it does not answer, in ``fallback.cache``."""
+    """Count in the cache; while it does not answer, in ``fallback.cache``.
+
+    Callers are told apart by ``client_ip``: ``X-Forwarded-For`` only from a trusted proxy.
+    """
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
 
     def allow_request(self, request, view) -> bool:
         if not fallback.in_use():
@@ -81,3 +89,16 @@ class UserRateThrottle(CacheFallbackMixin, throttling.UserRateThrottle):
 
 class ScopedRateThrottle(CacheFallbackMixin, throttling.ScopedRateThrottle):
     """A view's own ``throttle_scope`` rate (the token endpoint's ``auth``)."""
+
+
+class LoginRateThrottle(CacheFallbackMixin, throttling.SimpleRateThrottle):
+    """Password POSTs to the login page, by client address (``login`` rate).
+
+    django-axes locks a username+address pair after a few failures; this caps how many
+    usernames one address may try in a minute.
+    """
+
+    scope = "login"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -9,8 +9,9 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from clinic import api as clinic_api
 from clinic import fhir_views, views
-from clinic.auth_api import TokenView
+from clinic.auth_api import LogoutAllView, TokenView
 from clinic.health import healthz
+from clinic.security.views import login_throttled
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
@@ -31,6 +32,7 @@ for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTE
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"),
     path("", include(router.urls)),
 ]
 
@@ -38,7 +40,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login_throttled(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -93,6 +93,13 @@ def case(patient, paula):
     return CaseFactory(patient=patient, assigned_physio=paula)
 
 
+def token_for(user) -> str:
+    """A new API token for the user, as ``POST auth/token/`` would give one (knox)."""
+    from clinic.security.tokens import token_create
+
+    return token_create(user=user)[1]
+
+
 @pytest.fixture
 def api():
     """An API client; call ``api.force_authenticate(user)`` or use ``api_as``."""

@@ -36,3 +36,11 @@ def test_no_access_log_writes_paths_or_query_strings():
     assert gunicorns
     assert not any("access-log" in command or "access-logfile" in command for command in gunicorns)
     assert "access_log off;" in scale["configs"]["nginx_conf"]["content"]
+
+
+def test_the_replicas_trust_forwarded_addresses_from_the_compose_network_only():
+    services = yaml.safe_load((ROOT / "compose.scale.yaml").read_text())["services"]
+
+    assert services["app"]["environment"]["DJANGO_TRUSTED_PROXIES"] == (
+        "${DJANGO_TRUSTED_PROXIES:-172.16.0.0/12}"
+    )

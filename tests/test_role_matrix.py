@@ -30,6 +30,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from clinic import roles, services
@@ -41,6 +42,7 @@ from rehab.services.return_to_run import return_to_run_update
 from rehab.services.sessions import session_record, session_schedule
 from reminders.messages import stop_token
 from reminders.models import Reminder
+from tests.conftest import token_for, totp_code
 from tests.factories import PatientFactory, UserFactory, examination_for
 from triage.models import Condition
 from triage.services import diagnoses, referrals
@@ -115,6 +117,9 @@ def build_world() -> SimpleNamespace:
     w.paula = UserFactory(username="paula", role=roles.PHYSIO)
     w.oscar = UserFactory(username="oscar", role=roles.PHYSIO)
     w.ada = UserFactory(username="ada", role=roles.ADMIN, is_staff=True, is_superuser=True)
+    # An admin must have a second factor: force_login gives her a verified session
+    # (tests/conftest.py), and the token request sends her code.
+    w.ada.otp_device = TOTPDevice.objects.create(user=w.ada, name="Ada's phone", confirmed=True)
     w.users = {R: w.rita, P: w.paula, O: w.oscar, D: w.dan, A: w.ada, N: None}
     w.patient = PatientFactory(
         given_name="Emma", family_name="Martin", date_of_birth=datetime.date(1991, 3, 14)
@@ -575,6 +580,12 @@ TABLE: dict[tuple[str, str], Call] = {
         NOT_PATIENT_DATA,
         why="revokes the caller's token",
     ),
+    ("POST", "api-logout-all"): Call(
+        lambda w: api("auth/logout-all/"),
+        S(204, 204, 204, 204, 204, 401),
+        NOT_PATIENT_DATA,
+        why="ends the caller's own tokens and sessions",
+    ),
     # --- Pages: the clinic core ------------------------------------------------------------
     ("GET", "home"): Call(
         lambda w: "/", S(302, 302, 302, 302, 302, LOGIN), None, why="a redirect", api=False
@@ -598,6 +609,20 @@ TABLE: dict[tuple[str, str], Call] = {
         S(200, 200, 200, 200, 200, LOGIN),
         NOT_PATIENT_DATA,
         why="the user's own authenticator device",
+        api=False,
+    ),
+    ("GET", "security"): Call(
+        lambda w: reverse("security"),
+        S(200, 200, 200, 200, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="the user's own two-factor state and sign-ins",
+        api=False,
+    ),
+    ("POST", "logout-everywhere"): Call(
+        lambda w: reverse("logout-everywhere"),
+        S(302, 302, 302, 302, 302, LOGIN),
+        NOT_PATIENT_DATA,
+        why="ends the caller's own sessions and tokens",
         api=False,
     ),
     ("GET", "two-factor-verify"): Call(
@@ -919,6 +944,11 @@ def perform(w: SimpleNamespace, key: tuple[str, str], persona: str):
         if key == ("POST", "api-token"):
             password = "correct horse battery" if user else "wrong"
             data = {"username": user.username if user else "rita", "password": password}
+            if user is not None and hasattr(user, "otp_device"):
+                data["otp_token"] = totp_code(user.otp_device)
+        elif key == ("DELETE", "api-token") and user is not None:
+            # Ends the token the request was made with: a real one.
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
         elif user is not None:
             client.force_authenticate(user)
         return client.generic(

@@ -90,14 +90,13 @@ def django_setup() -> None:
 
 def make_user(run: str, role: str) -> str:
     """A user of ``role`` with a fresh API token; answers the token."""
-    from rest_framework.authtoken.models import Token
-
+    from clinic.security.tokens import token_create
     from tests.factories import UserFactory
 
     user = UserFactory(username=f"fault-{role}-{run}", role=role)
     user.set_password(PASSWORD)
     user.save()
-    return Token.objects.create(user=user).key
+    return token_create(user=user)[1]
 
 
 def start_web(env: dict, port: int, workers: int, code_dir: Path, logs: Path):

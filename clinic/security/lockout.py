@@ -1,4 +1,4 @@
-"""django-axes hooks: the client's address, and the answer to a locked-out login."""
+"""django-axes hook: the answer to a locked-out login (the address: clinic.security.proxies)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ import math
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address that failed logins are counted against.
-
-    Behind our TLS-terminating proxy (DJANGO_BEHIND_PROXY) every request comes from the
-    proxy, so the client is the last X-Forwarded-For entry: the one the proxy appended.
-    Entries before it are whatever the client sent, and could be forged.
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def cool_off_minutes() -> int:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
 from clinic import roles
@@ -92,9 +93,11 @@ class TwoFactorMiddleware:
     """Asks for the second factor where it is due, before any view runs.
 
     - A person with a confirmed device who has not given a code in this session is sent
-      to the verify page from every page (a JSON 403 from the API).
-    - An admin account without a device is sent to set one up before Django admin opens
-      (OTPAdminSite refuses it anyway; this turns the refusal into a way forward).
+      to the verify page from every page (a JSON 403 ``otp_required`` from the API).
+    - A person whose role requires two-factor (``TWO_FACTOR_ROLES``, and every staff or
+      superuser account) but who has no device yet is sent to set one up from every page,
+      Django admin included (a JSON 403 ``otp_enrolment_required`` from the API).
+    API calls with a token are checked by the token's authentication (clinic.security.tokens).
     """
 
     def __init__(self, get_response):
@@ -117,15 +120,32 @@ class TwoFactorMiddleware:
             return None
         if two_factor.session_requires_code(request, user):
             if path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "detail": "Enter the code from your authenticator app first.",
-                        "code": "otp_required",
-                    },
-                    status=403,
-                )
+                return _refused("Enter the code from your authenticator app first.", "otp_required")
             return redirect(f"{verify_url}?{urlencode({'next': request.get_full_path()})}")
-        if path.startswith(reverse("admin:index")) and two_factor.is_required_for(user):
-            messages.info(request, "Administrators need two-factor sign-in: set it up first.")
+        if two_factor.is_required_for(user) and path != setup_url:
+            if path.startswith("/api/"):
+                return _refused(two_factor.ENROL_FIRST, two_factor.ENROLMENT_REQUIRED)
+            messages.info(request, "Your role needs two-factor sign-in: set it up first.")
             return redirect(f"{setup_url}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+def _refused(detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=403)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer of the application.
+
+    Pages and API answers carry patient data: a shared front-desk screen's Back button or
+    browser cache, or a proxy, must not keep a copy. Static files are answered before this
+    (whitenoise) and keep their long cache lifetime; nothing else is worth caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

@@ -15,7 +15,9 @@ def test_it_enrols_a_phone_and_then_asks_for_its_code(page, dan, tmp_path):
     violations = csp_violations(page)
     log_in(page, "dan")
 
-    page.get_by_role("link", name="Two-factor").click()
+    page.get_by_role("link", name="Security").click()
+    page.get_by_role("heading", name="Security").wait_for()
+    page.get_by_role("link", name="Turn on two-factor sign-in").click()
     page.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
     assert page.locator("figure.qr svg").is_visible()
     secret = page.locator("code.secret").first.inner_text()
@@ -50,6 +52,35 @@ def test_it_opens_django_admin_to_an_admin_after_her_code(page, ada):
     page.wait_for_load_state("networkidle")
 
     assert violations == []
+
+
+def test_an_admin_without_a_device_is_led_to_enrol_at_first_login(page, db):
+    from clinic import roles
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", role=roles.ADMIN)
+    violations = csp_violations(page)
+    log_in(page, "root")
+
+    page.get_by_role("heading", name="Set up two-factor sign-in").wait_for()
+    page.get_by_text("Your role needs two-factor sign-in").wait_for()
+    device = TOTPDevice.objects.get(user=root)
+    page.get_by_label("Code from your authenticator app").fill(totp_code(device))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.get_by_text("Two-factor sign-in is on for your account.").wait_for()
+
+    assert violations == []
+
+
+def test_the_security_page_logs_out_everywhere(page, rita):
+    log_in(page, "rita")
+
+    page.get_by_role("link", name="Security").click()
+    page.get_by_role("button", name="Log out everywhere").click()
+    page.get_by_text("You are logged out everywhere").wait_for()
+    page.goto("/patients/")
+
+    assert "/accounts/login/" in page.url
 
 
 def test_it_tells_a_locked_out_person_when_to_try_again(page, rita):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.conftest import patch_with_etag
+from tests.conftest import patch_with_etag, token_for
 from tests.factories import examination_for, referral_for
 from triage.models import Condition
 from triage.services import diagnoses as diagnosis_services
@@ -31,7 +30,7 @@ def test_it_records_who_changed_a_diagnosis_through_the_api(dan, api_as, case):
 
 def test_it_records_the_user_of_a_token_request(rita, case):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=rita).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(rita)}")
 
     response = patch_with_etag(
         client, f"/api/v1/patients/{case.patient_id}/", {"phone": "+33612345678"}

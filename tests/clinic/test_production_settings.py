@@ -91,3 +91,20 @@ def test_it_relaxes_the_policy_for_swagger_ui_alone(client, db):
     assert "data:" not in login["Content-Security-Policy"]
     assert "<script>" not in docs.content.decode()
     assert "<style>" not in docs.content.decode()
+
+
+def test_it_refuses_a_trusted_proxy_that_is_no_address():
+    result = check_deploy(
+        **PRODUCTION, DJANGO_BEHIND_PROXY="on", DJANGO_TRUSTED_PROXIES="10.0.0.0/8,nginx"
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
+    assert "'nginx'" in result.stderr
+
+
+def test_it_refuses_a_two_factor_role_that_does_not_exist():
+    result = check_deploy(**PRODUCTION, DJANGO_BEHIND_PROXY="on", TWO_FACTOR_ROLES="admin,nurse")
+
+    assert result.returncode != 0
+    assert "TWO_FACTOR_ROLES lists nurse, which is no role." in result.stderr
