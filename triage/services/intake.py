@@ -63,5 +63,7 @@ def intake_create(
         stop_running=result.stop_running,
         suspected_conditions=list(result.suspected_conditions),
         rationale=list(result.rationale),
+        red_flags=list(result.red_flags),
+        patient_advice=result.patient_advice,
         **answers,
     )
