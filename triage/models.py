@@ -166,6 +166,17 @@ class Examination(models.Model):
     anterior_drawer = models.CharField(
         max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
     )
+    # The syndesmosis (high ankle sprain) tests.
+    squeeze_test = models.CharField(
+        max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
+    )
+    external_rotation_test = models.CharField(
+        max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
+    )
+    # Where the Ottawa rules apply: the days since the injury (as given, or derived from the
+    # intake when the doctor left it out; null when neither is known) and the exclusions.
+    days_since_injury = models.PositiveIntegerField(null=True, blank=True)
+    ottawa_exclusions = models.JSONField(default=list, blank=True)
     dorsiflexion_deg = models.SmallIntegerField(
         "dorsiflexion (degrees)",
         null=True,
