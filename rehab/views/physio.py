@@ -270,7 +270,12 @@ def return_to_run(request, pk: int):
                 decision=data.get("decision") or "",
                 decided_on=data.get("decided_on"),
                 reason=data.get("reason") or "",
+                override_reason=data.get("override_reason") or "",
             )
+            for measure, (left, right) in form.measures().items():
+                rtr_services.return_to_run_measure(
+                    case=case, by=request.user, measure=measure, left=left, right=right
+                )
         except Conflict as exc:
             return _conflict(request, case, exc)
         except Invalid as exc:

@@ -189,6 +189,56 @@ def test_it_saves_the_return_to_run_check_from_the_page(client, paula, case):
     }
 
 
+def test_it_records_measures_per_side_and_clears_only_with_an_override(client, paula, case):
+    client.force_login(paula)
+    body = {
+        "checklist": "ankle_sprain",
+        "criterion_pain_during_sport": "yes",
+        "measure_single_leg_heel_raises_left": "18",
+        "measure_single_leg_heel_raises_right": "20",
+        "decision": "cleared",
+        "reason": "Runs pain-free.",
+    }
+
+    refused = client.post(f"/rehab/cases/{case.pk}/return-to-run/", body)
+    saved = client.post(
+        f"/rehab/cases/{case.pk}/return-to-run/",
+        {**body, "override_reason": "Agreed with the doctor: a graded plan at home."},
+    )
+    page = client.get(f"/rehab/cases/{case.pk}/return-to-run/")
+
+    assert refused.status_code == 200
+    assert "give the reason to clear the runner anyway" in refused.content.decode()
+    assert saved.status_code == 302
+    rtr = ReturnToRun.objects.get()
+    assert (rtr.decision, rtr.override_reason) == (
+        "cleared",
+        "Agreed with the doctor: a graded plan at home.",
+    )
+    measure = rtr.measures.get()
+    assert (str(measure.left), str(measure.right), str(measure.limb_symmetry_index)) == (
+        "18.0",
+        "20.0",
+        "90.0",
+    )
+    assert "90.0 %" in page.content.decode()
+
+
+def test_it_asks_for_both_sides_of_a_measure(client, paula, case):
+    client.force_login(paula)
+
+    response = client.post(
+        f"/rehab/cases/{case.pk}/return-to-run/",
+        {"checklist": "ankle_sprain", "measure_knee_to_wall_left": "9"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["measure_knee_to_wall_right"] == [
+        "Give both sides, or neither."
+    ]
+    assert not ReturnToRun.objects.exists()
+
+
 def test_it_discharges_from_the_page_once(client, paula, case):
     client.force_login(paula)
 
