@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -218,9 +219,29 @@ class OutcomeForm(forms.Form):
     answered).
     """
 
+    # A 0-10 scale (VISA-A items 1-6, NPRS) stands in a row, not eleven stacked radios.
+    SCALE_CHOICES = 11
+
     def __init__(self, *args, instrument: Instrument, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        self.fields["filled_on"] = forms.DateField(
+            label="Date filled in",
+            required=False,
+            initial=timezone.localdate,
+            widget=DATE_INPUT,
+            help_text="Today (the default), or the day the patient filled it in on paper.",
+            validators=[bounds.validate_clinic_date],
+        )
+        self.fields["side"] = forms.ChoiceField(
+            label="Which ankle?",
+            choices=[("left", "Left"), ("right", "Right")],
+            widget=forms.RadioSelect,
+            required=instrument.code == "cait",
+            help_text="Required for CAIT, which is asked about one ankle."
+            if instrument.code == "cait"
+            else "Optional.",
+        )
         optional = instrument.code.startswith("faam")
         for item in instrument.items:
             if item.branches:
@@ -244,6 +265,25 @@ class OutcomeForm(forms.Form):
                 required=not optional,
                 widget=forms.RadioSelect,
             )
+
+    def scale_fields(self) -> set[str]:
+        """The items answered on a 0-10 scale, which the page lays out in a row."""
+        return {
+            name
+            for name, field in self.fields.items()
+            if name.startswith("item_") and len(field.choices) == self.SCALE_CHOICES
+        }
+
+    def item_fields(self):
+        """The questionnaire's items (the date and the side come first, on their own)."""
+        return [self[name] for name in self.fields if name.startswith("item_")]
+
+    def recorded_at(self) -> datetime.datetime:
+        """When it was filled in: now for today, midday (clinic time) for an earlier day."""
+        day = self.cleaned_data.get("filled_on")
+        if day is None or day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
     def answers(self) -> list[Any]:
         data = self.cleaned_data

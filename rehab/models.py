@@ -161,6 +161,11 @@ class PhysioSession(CaseRecord):
         return [labels.get(code, code) for code in self.interventions]
 
 
+class OutcomeSide(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
 class OutcomeMeasure(CaseRecord):
     """A scored questionnaire: the raw answers as given and the server's score."""
 
@@ -173,9 +178,14 @@ class OutcomeMeasure(CaseRecord):
     score_max = models.PositiveSmallIntegerField()
     interpretation = models.TextField()
     mcid_reached = models.BooleanField(null=True)
+    # Which ankle the answers are about: required for CAIT (asked per ankle), optional for the
+    # others; the MCID baseline is the first measure of the same instrument and side.
+    side = models.CharField(max_length=8, choices=OutcomeSide.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # When the questionnaire was filled in: may be back-dated (on paper last week), never in
+    # the future nor before the case opened (rehab.services.outcomes).
     recorded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()

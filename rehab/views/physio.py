@@ -225,10 +225,19 @@ def outcome_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             measure = outcome_services.outcome_record(
-                case=case, instrument=code, answers=form.answers(), by=request.user
+                case=case,
+                instrument=code,
+                answers=form.answers(),
+                by=request.user,
+                side=form.cleaned_data.get("side") or "",
+                recorded_at=form.recorded_at(),
             )
         except AnswerError as exc:
             form.add_answer_errors(exc.errors)
+        except Invalid as exc:
+            if "recorded_at" in exc.errors:
+                exc.errors["filled_on"] = exc.errors.pop("recorded_at")
+            add_service_errors(form, exc)
         else:
             audit.touch(request, measure, AuditAction.CREATE)
             messages.success(request, f"{instrument.name} saved: {measure.interpretation}")

@@ -135,12 +135,53 @@ def test_it_scores_a_questionnaire_from_the_form(client, paula, case):
     data = {"instrument": "cait", **{f"item_{n}": "0" for n in range(1, 10)}}
 
     page = client.get(f"/rehab/cases/{case.pk}/outcomes/new/", {"instrument": "cait"})
-    response = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", data)
+    sideless = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", data)
+    response = client.post(
+        f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", {**data, "side": "right"}
+    )
 
     assert "My ankle feels UNSTABLE when standing on ONE leg" in page.content.decode()
+    assert sideless.status_code == 200
+    assert sideless.context["form"].errors["side"] == ["This field is required."]
     assert response.status_code == 302
     measure = OutcomeMeasure.objects.get()
-    assert (measure.score, measure.answers) == (30, [5, 4, 3, 3, 2, 3, 4, 3, 3])
+    assert (measure.score, measure.answers, measure.side) == (
+        30,
+        [5, 4, 3, 3, 2, 3, 4, 3, 3],
+        "right",
+    )
+
+
+def test_it_back_dates_a_paper_questionnaire_but_never_into_the_future(client, paula, case):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(paula)
+    case.opened_at = timezone.now() - datetime.timedelta(days=30)
+    case.save(update_fields=["opened_at"])
+    url = f"/rehab/cases/{case.pk}/outcomes/new/?instrument=nprs"
+    last_week = timezone.localdate() - datetime.timedelta(days=7)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    future = client.post(url, {"item_1": "4", "filled_on": tomorrow.isoformat()})
+    saved = client.post(url, {"item_1": "4", "filled_on": last_week.isoformat()})
+
+    assert future.status_code == 200
+    assert future.context["form"].errors["filled_on"] == ["Cannot be in the future."]
+    assert saved.status_code == 302
+    measure = OutcomeMeasure.objects.get()
+    assert timezone.localtime(measure.recorded_at).date() == last_week
+
+
+def test_it_lays_visa_a_scales_out_in_a_row(client, paula, case):
+    client.force_login(paula)
+
+    page = client.get(f"/rehab/cases/{case.pk}/outcomes/new/", {"instrument": "visa_a"})
+
+    html = page.content.decode()
+    assert html.count('<div class="scale">') == 6
+    assert "Date filled in" in html
 
 
 def test_it_scores_visa_a_item_8_from_the_form(client, paula, case):
