@@ -27,6 +27,23 @@ ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
 LOINC_SYSTEM = "http://loinc.org"
 SNOMED_SYSTEM = "http://snomed.info/sct"
 TALUS_SYSTEM = "urn:talus:code"
+# SNOMED CT body structures for the ankle a record is about (Observation.bodySite).
+ANKLE_BODY_SITES: dict[str, tuple[str, str]] = {
+    "left": ("51636004", "Left ankle region structure"),
+    "right": ("6685009", "Right ankle region structure"),
+}
+
+
+def ankle_body_site(side: str) -> dict | None:
+    """The ankle as a FHIR ``bodySite`` CodeableConcept; None for no or both sides."""
+    if side not in ANKLE_BODY_SITES:
+        return None
+    code, display = ANKLE_BODY_SITES[side]
+    return {
+        "coding": [{"system": SNOMED_SYSTEM, "code": code, "display": display}],
+        "text": display,
+    }
+
 
 _sections: list[Callable[[Any, list], Iterable[Resource]]] = []
 

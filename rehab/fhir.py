@@ -8,6 +8,7 @@ from clinic.fhir import (
     LOINC_SYSTEM,
     TALUS_SYSTEM,
     Resource,
+    ankle_body_site,
     instant,
     period,
     reference,
@@ -67,10 +68,13 @@ def outcome_resource(measure: OutcomeMeasure, patient_pk: int) -> Resource:
     if measure.instrument in _LOINC:
         code, display = _LOINC[measure.instrument]
         coding.insert(0, {"system": LOINC_SYSTEM, "code": code, "display": display})
+    body_site = ankle_body_site(measure.side)
     return make_resource(
         "Observation",
         f"outcome-{measure.pk}",
         {
+            # The ankle the answers are about (CAIT always has one).
+            **({"bodySite": body_site} if body_site else {}),
             "status": "final",
             "category": [
                 {

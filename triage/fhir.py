@@ -9,6 +9,7 @@ from clinic.fhir import (
     ICD10_SYSTEM,
     TALUS_SYSTEM,
     Resource,
+    ankle_body_site,
     instant,
     reference,
     register_section,
@@ -17,8 +18,11 @@ from clinic.fhir import (
 from triage import rules
 from triage.forms import IntakeForm
 from triage.models import Diagnosis, Examination, ImagingReferral, Intake
+from triage.vocabulary import RED_FLAG_LABELS
 
 QUESTIONNAIRE_URL = "urn:talus:questionnaire:ankle-pain-intake"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 
 
 def _answer(value) -> dict:
@@ -49,6 +53,22 @@ def intake_resource(intake: Intake, patient_pk: int) -> Resource:
             "answer": [_answer(intake.stop_running)],
         },
     ]
+    if intake.red_flags:
+        triage_items.append(
+            {
+                "linkId": "triage.red_flags",
+                "text": "Red flags",
+                "answer": [_answer(flag) for flag in intake.red_flags],
+            }
+        )
+    if intake.patient_advice:
+        triage_items.append(
+            {
+                "linkId": "triage.patient_advice",
+                "text": "What the patient was told",
+                "answer": [_answer(intake.patient_advice)],
+            }
+        )
     if intake.suspected_conditions:
         triage_items.append(
             {
@@ -71,10 +91,42 @@ def intake_resource(intake: Intake, patient_pk: int) -> Resource:
     )
 
 
+def red_flag_resources(intake: Intake, patient_pk: int) -> Iterable[Resource]:
+    """Each red flag of the intake's safety answers as an Observation, derived from the answers.
+
+    The flags are those triage found (``intake.red_flags``: NICE CKS, docs/triage.md); each
+    is marked abnormal so that a receiving system can alert on it.
+    """
+    site = ankle_body_site(intake.side)
+    for flag in intake.red_flags:
+        yield resource(
+            "Observation",
+            f"red-flag-{intake.pk}-{flag}",
+            {
+                "status": "final",
+                "category": [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey"}]}],
+                "code": {
+                    "coding": [{"system": TALUS_SYSTEM, "code": f"red-flag.{flag}"}],
+                    "text": f"Red flag: {RED_FLAG_LABELS.get(flag, flag)}",
+                },
+                "subject": reference("Patient", patient_pk),
+                "focus": [reference("EpisodeOfCare", intake.case_id)],
+                "effectiveDateTime": instant(intake.recorded_at),
+                "valueBoolean": True,
+                "interpretation": [
+                    {"coding": [{"system": INTERPRETATION_SYSTEM, "code": "A"}], "text": "Abnormal"}
+                ],
+                **({"bodySite": site} if site else {}),
+                "derivedFrom": [reference("QuestionnaireResponse", intake.pk)],
+            },
+        )
+
+
 def intake_section(patient, cases) -> Iterable[Resource]:
-    """A QuestionnaireResponse per intake of the visible cases."""
+    """A QuestionnaireResponse per intake of the visible cases, and its red flags."""
     for intake in Intake.objects.filter(case__in=[c.pk for c in cases]).order_by("recorded_at"):
         yield intake_resource(intake, patient.pk)
+        yield from red_flag_resources(intake, patient.pk)
 
 
 register_section(intake_section)

@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0004_patient_search_trigram'),
+        ("clinic", "0004_patient_search_trigram"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='recurrence_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recurrences', to='clinic.case'),
+            model_name="case",
+            name="recurrence_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recurrences",
+                to="clinic.case",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='recurrence_of',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='clinic.case'),
+            model_name="historicalcase",
+            name="recurrence_of",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="clinic.case",
+            ),
         ),
     ]
