@@ -387,3 +387,27 @@ def test_it_refuses_a_stale_plan_form_and_shows_the_other_change(client, paula, 
     assert "Run 10 km by June" in html  # their version, shown
     assert "Walk without pain" in html  # our typing, kept
     assert TreatmentPlan.objects.get().goals == "Run 10 km by June"
+
+
+def test_it_shows_the_measures_the_override_and_the_clearance_on_the_case(client, paula, case):
+    from rehab.services.discharge import case_discharge
+    from rehab.services.return_to_run import return_to_run_measure, return_to_run_update
+
+    return_to_run_measure(case=case, by=paula, measure="knee_to_wall", left=9, right=10)
+    return_to_run_update(
+        case=case,
+        by=paula,
+        checklist="ankle_sprain",
+        values={},
+        decision="cleared",
+        reason="Ready.",
+        override_reason="Agreed with the doctor.",
+    )
+    case_discharge(case=case, by=paula, summary="Back to running.")
+    client.force_login(paula)
+
+    html = client.get(f"/rehab/cases/{case.pk}/").content.decode()
+
+    assert "Knee-to-wall lunge" in html and "90.0 %" in html
+    assert "Cleared against the checklist:</strong> Agreed with the doctor." in html
+    assert "Cleared to run." in html
