@@ -63,6 +63,11 @@ TWISTED_ANKLE = {
     "recent_shoe_change": False,
     "known_flat_feet": False,
     "previous_sprains": 1,
+    "calf_pain_or_swelling": False,
+    "fever_or_hot_red_joint": False,
+    "numbness_or_cold_foot": False,
+    "night_pain": False,
+    "focal_bone_pain": False,
 }
 
 

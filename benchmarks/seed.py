@@ -285,6 +285,11 @@ def questionnaire(rng: random.Random) -> dict:
         "recent_shoe_change": rng.random() < 0.2,
         "known_flat_feet": rng.random() < 0.1,
         "previous_sprains": rng.choice((0, 0, 0, 1, 1, 2, 3)),
+        "calf_pain_or_swelling": False,
+        "fever_or_hot_red_joint": False,
+        "numbness_or_cold_foot": False,
+        "night_pain": False,
+        "focal_bone_pain": False,
     }
 
 

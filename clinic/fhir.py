@@ -44,6 +44,23 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 # R4's extension linking an event resource (Observation, Procedure…) to its episode of care;
 # Observation.focus is for what the observation is *about*, not its context.
 EPISODE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare"
+# SNOMED CT body structures for the ankle a record is about (Observation.bodySite).
+ANKLE_BODY_SITES: dict[str, tuple[str, str]] = {
+    "left": ("51636004", "Left ankle region structure"),
+    "right": ("6685009", "Right ankle region structure"),
+}
+
+
+def ankle_body_site(side: str) -> dict | None:
+    """The ankle as a FHIR ``bodySite`` CodeableConcept; None for no or both sides."""
+    if side not in ANKLE_BODY_SITES:
+        return None
+    code, display = ANKLE_BODY_SITES[side]
+    return {
+        "coding": [{"system": SNOMED_SYSTEM, "code": code, "display": display}],
+        "text": display,
+    }
+
 
 _sections: list[Callable[[Any, list], Iterable[Resource]]] = []
 _code_systems: dict[str, dict[str, Any]] = {}

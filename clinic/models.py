@@ -141,6 +141,11 @@ class Case(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
     side = models.CharField(max_length=8, choices=Side.choices, blank=True)
+    # The earlier case this one recurs (same patient, same side, within 12 months of its
+    # discharge: clinic.recurrence), set when the case opens.
+    recurrence_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="recurrences"
+    )
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     urgency = models.CharField(max_length=8, choices=Urgency.choices, blank=True)
     # Denormalised from urgency so that "urgent first" is an index scan, not a CASE sort.

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from clinic import bounds, errors, roles
+from clinic import bounds, errors, recurrence, roles
 from clinic.models import Case, CaseStatus, Channel, Patient
 from clinic.selectors import patient_find_duplicate
 
@@ -228,10 +228,29 @@ def _check_physio(user) -> None:
 
 
 @transaction.atomic
+def case_recurrence_of(*, patient: Patient, side: str, opened_at) -> Case | None:
+    """The patient's earlier case that a new one on this side recurs (clinic.recurrence)."""
+    earlier = [
+        recurrence.EarlierCase(id=pk, side=case_side, discharged_at=discharged_at)
+        for pk, case_side, discharged_at in Case.objects.filter(
+            patient=patient, discharged_at__isnull=False
+        ).values_list("pk", "side", "discharged_at")
+    ]
+    found = recurrence.recurrence_of(side=side, opened_at=opened_at, earlier=earlier)
+    return None if found is None else Case.objects.get(pk=found)
+
+
 def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Case:
-    """Open a new case (episode of care) for a patient."""
+    """Open a new case (episode of care) for a patient, linked to the case it recurs, if any."""
     _check_physio(assigned_physio)
-    return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
+    opened_at = timezone.now()
+    return Case.objects.create(
+        patient=patient,
+        side=side,
+        assigned_physio=assigned_physio,
+        opened_at=opened_at,
+        recurrence_of=case_recurrence_of(patient=patient, side=side, opened_at=opened_at),
+    )
 
 
 def case_check_reassign(*, case: Case, physio) -> None:

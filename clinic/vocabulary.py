@@ -53,7 +53,7 @@ URGENCY_WORDING: dict[Urgency, UrgencyWording] = {
     ),
     "routine": UrgencyWording(
         label="Routine — book an appointment",
-        next_step="No rush: book a routine physiotherapy appointment.",
+        next_step="Book a routine physiotherapy appointment.",
         booking="Book a physiotherapy session",
     ),
 }

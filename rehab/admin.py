@@ -9,6 +9,7 @@ from rehab.models import (
     PhysioSession,
     ReturnToRun,
     ReturnToRunCriterion,
+    ReturnToRunMeasure,
     TreatmentPlan,
 )
 
@@ -29,8 +30,16 @@ class PhysioSessionAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(OutcomeMeasure)
 class OutcomeMeasureAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["recorded_at", "case", "instrument", "score", "score_max", "mcid_reached"]
-    list_filter = ["instrument", "mcid_reached"]
+    list_display = [
+        "recorded_at",
+        "case",
+        "instrument",
+        "side",
+        "score",
+        "score_max",
+        "mcid_reached",
+    ]
+    list_filter = ["instrument", "side", "mcid_reached"]
     list_select_related = ["case"]
 
 
@@ -41,12 +50,26 @@ class CriterionInline(admin.TabularInline):
     readonly_fields = ["code", "value", "met", "recorded_by", "recorded_at"]
 
 
+class MeasureInline(admin.TabularInline):
+    model = ReturnToRunMeasure
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "measure",
+        "left",
+        "right",
+        "limb_symmetry_index",
+        "recorded_by",
+        "recorded_at",
+    ]
+
+
 @admin.register(ReturnToRun)
 class ReturnToRunAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "checklist", "decision", "decided_on"]
-    inlines = [CriterionInline]
+    inlines = [CriterionInline, MeasureInline]
 
 
 @admin.register(Discharge)
 class DischargeAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["case", "discharged_by", "discharged_at"]
+    list_display = ["case", "discharged_by", "discharged_at", "cleared_to_run"]

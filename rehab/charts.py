@@ -290,18 +290,22 @@ def pain_chart(sessions: Sequence[tuple[datetime, int | None, int | None]]) -> C
     )
 
 
-def instrument_chart(instrument: str, measures: Sequence[tuple[datetime, float]]) -> Chart:
-    """One instrument's scores over time, with its MCID line from the first score."""
+def instrument_chart(
+    instrument: str, measures: Sequence[tuple[datetime, float]], *, side: str = ""
+) -> Chart:
+    """One instrument's scores over time (on one side, when given), with its MCID line from
+    the first score (of that side: the MCID is judged per side)."""
     meta = INSTRUMENTS[instrument]
     points = [Point(at, float(value)) for at, value in measures]
     first = points[0].value if points else None
     threshold = threshold_for(instrument, first)
     unit = "%" if instrument.startswith("faam") else "points"
-    title = f"{meta.name}: score over time"
+    title = f"{meta.name}: score over time" + (f", {side} ankle" if side else "")
+    chart_id = f"chart-{instrument}" + (f"-{side}" if side else "")
     y_label = f"Score ({unit}, 0-{meta.score_max})"
     series = Series("", points)
     svg = line_chart(
-        chart_id=f"chart-{instrument}",
+        chart_id=chart_id,
         title=title,
         y_label=y_label,
         y_max=meta.score_max,
@@ -310,7 +314,7 @@ def instrument_chart(instrument: str, measures: Sequence[tuple[datetime, float]]
         better="Higher is better" if meta.higher_is_better else "Lower is better",
     )
     return Chart(
-        chart_id=f"chart-{instrument}",
+        chart_id=chart_id,
         title=title,
         svg=svg,
         summary=_describe([series], "Score", threshold),

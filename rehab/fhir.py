@@ -9,6 +9,7 @@ from clinic.fhir import (
     OBSERVATION_CATEGORY,
     SNOMED_SYSTEM,
     Resource,
+    ankle_body_site,
     coding,
     episode_extension,
     instant,
@@ -157,10 +158,13 @@ def outcome_resource(measure: OutcomeMeasure, patient_pk: int) -> Resource:
     codings = [coding(INSTRUMENT_SYSTEM, measure.instrument, instrument.name)]
     if measure.instrument in _LOINC:
         codings.insert(0, _LOINC[measure.instrument])
+    body_site = ankle_body_site(measure.side)
     return make_resource(
         "Observation",
         f"outcome-{measure.pk}",
         {
+            # The ankle the answers are about (CAIT always has one).
+            **({"bodySite": body_site} if body_site else {}),
             "status": "final",
             "category": [{"coding": [coding(OBSERVATION_CATEGORY, "survey", "Survey")]}],
             "code": {"coding": codings, "text": instrument.name},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -22,7 +23,7 @@ from rehab.models import (
     Intervention,
     SessionStatus,
 )
-from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
+from rehab.return_to_run_rules import MEASURES, RETURN_TO_RUN_CHECKLISTS
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -218,9 +219,29 @@ class OutcomeForm(forms.Form):
     answered).
     """
 
+    # A 0-10 scale (VISA-A items 1-6, NPRS) stands in a row, not eleven stacked radios.
+    SCALE_CHOICES = 11
+
     def __init__(self, *args, instrument: Instrument, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        self.fields["filled_on"] = forms.DateField(
+            label="Date filled in",
+            required=False,
+            initial=timezone.localdate,
+            widget=DATE_INPUT,
+            help_text="Today (the default), or the day the patient filled it in on paper.",
+            validators=[bounds.validate_clinic_date],
+        )
+        self.fields["side"] = forms.ChoiceField(
+            label="Which ankle?",
+            choices=[("left", "Left"), ("right", "Right")],
+            widget=forms.RadioSelect,
+            required=instrument.code == "cait",
+            help_text="Required for CAIT, which is asked about one ankle."
+            if instrument.code == "cait"
+            else "Optional.",
+        )
         optional = instrument.code.startswith("faam")
         for item in instrument.items:
             if item.branches:
@@ -244,6 +265,25 @@ class OutcomeForm(forms.Form):
                 required=not optional,
                 widget=forms.RadioSelect,
             )
+
+    def scale_fields(self) -> set[str]:
+        """The items answered on a 0-10 scale, which the page lays out in a row."""
+        return {
+            name
+            for name, field in self.fields.items()
+            if name.startswith("item_") and len(field.choices) == self.SCALE_CHOICES
+        }
+
+    def item_fields(self):
+        """The questionnaire's items (the date and the side come first, on their own)."""
+        return [self[name] for name in self.fields if name.startswith("item_")]
+
+    def recorded_at(self) -> datetime.datetime:
+        """When it was filled in: now for today, midday (clinic time) for an earlier day."""
+        day = self.cleaned_data.get("filled_on")
+        if day is None or day == timezone.localdate():
+            return timezone.now()
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
     def answers(self) -> list[Any]:
         data = self.cleaned_data
@@ -307,6 +347,12 @@ class ReturnToRunForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the decision", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    override_reason = forms.CharField(
+        label="Reason to clear although the checklist is not met",
+        help_text="Only to clear a runner whose checklist is not fully met.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def __init__(self, *args, checklist: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,8 +379,35 @@ class ReturnToRunForm(forms.Form):
                     max_value=NPRS_MAX if criterion.kind == "nprs" else None,
                 )
 
+        for measure in MEASURES:
+            for side in ("left", "right"):
+                self.fields[f"measure_{measure.code}_{side}"] = forms.DecimalField(
+                    label=f"{measure.label}, {side} ({measure.unit})",
+                    required=False,
+                    min_value=0,
+                    max_value=measure.max_value,
+                    max_digits=6,
+                    decimal_places=1,
+                )
+
     def criterion_fields(self):
         return [self[f"criterion_{c.code}"] for c in self.criteria]
+
+    def measure_rows(self):
+        """Per measure: its label and its left and right fields, for the template."""
+        return [
+            (m, self[f"measure_{m.code}_left"], self[f"measure_{m.code}_right"]) for m in MEASURES
+        ]
+
+    def measures(self) -> dict[str, tuple[Any, Any]]:
+        """The measures given on both sides: code -> (left, right)."""
+        given = {}
+        for measure in MEASURES:
+            left = self.cleaned_data.get(f"measure_{measure.code}_left")
+            right = self.cleaned_data.get(f"measure_{measure.code}_right")
+            if left is not None and right is not None:
+                given[measure.code] = (left, right)
+        return given
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -352,6 +425,12 @@ class ReturnToRunForm(forms.Form):
             self.add_error("reason", "Give the reason for the decision.")
         if data.get("decision") and not data.get("decided_on"):
             data["decided_on"] = timezone.localdate()
+        for measure in MEASURES:
+            left, right = (f"measure_{measure.code}_{side}" for side in ("left", "right"))
+            if (data.get(left) is None) != (data.get(right) is None):
+                missing = left if data.get(left) is None else right
+                if missing not in self.errors:
+                    self.add_error(missing, "Give both sides, or neither.")
         return data
 
 
@@ -364,7 +443,11 @@ def initial_for_rtr(rtr) -> dict[str, Any]:
         "decision": rtr.decision,
         "decided_on": rtr.decided_on,
         "reason": rtr.reason,
+        "override_reason": rtr.override_reason,
     }
+    for row in rtr.measures.all():
+        initial[f"measure_{row.measure}_left"] = row.left
+        initial[f"measure_{row.measure}_right"] = row.right
     for row in rtr.criteria.all():
         value = row.value
         initial[f"criterion_{row.code}"] = (

@@ -9,9 +9,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.measures import NPRS_MAX
-from clinic.models import Case
+from clinic.models import Case, text_choices
 from rehab.instruments.catalogue import INSTRUMENTS
-from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
+from rehab.return_to_run_rules import MEASURES, RETURN_TO_RUN_CHECKLISTS
 
 
 class CaseRecord(models.Model):
@@ -161,6 +161,11 @@ class PhysioSession(CaseRecord):
         return [labels.get(code, code) for code in self.interventions]
 
 
+class OutcomeSide(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
 class OutcomeMeasure(CaseRecord):
     """A scored questionnaire: the raw answers as given and the server's score."""
 
@@ -173,9 +178,14 @@ class OutcomeMeasure(CaseRecord):
     score_max = models.PositiveSmallIntegerField()
     interpretation = models.TextField()
     mcid_reached = models.BooleanField(null=True)
+    # Which ankle the answers are about: required for CAIT (asked per ankle), optional for the
+    # others; the MCID baseline is the first measure of the same instrument and side.
+    side = models.CharField(max_length=8, choices=OutcomeSide.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # When the questionnaire was filled in: may be back-dated (on paper last week), never in
+    # the future nor before the case opened (rehab.services.outcomes).
     recorded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -201,7 +211,11 @@ class Checklist(models.TextChoices):
     ANKLE_SPRAIN = "ankle_sprain", "Ankle sprain (PAASS, Smith 2021)"
     ACHILLES_TENDINOPATHY = (
         "achilles_tendinopathy",
-        "Achilles tendinopathy (pain-monitoring model, Silbernagel 2007)",
+        "Achilles and other tendinopathies (pain-monitoring model, Silbernagel 2007)",
+    )
+    ACHILLES_RUPTURE = (
+        "achilles_rupture",
+        "Achilles rupture (Zellers 2016, Silbernagel 2012)",
     )
 
 
@@ -222,6 +236,8 @@ class ReturnToRun(CaseRecord):
     decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # Why the runner is cleared although the checklist is not met (empty otherwise).
+    override_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -266,11 +282,51 @@ class ReturnToRunCriterion(models.Model):
         return f"{self.code}: {self.value}"
 
 
+MeasureCode = text_choices(
+    "MeasureCode",
+    {m.code: m.label for m in MEASURES},
+    module=__name__,
+)
+
+
+class ReturnToRunMeasure(models.Model):
+    """An objective return-to-run measure on each side, with the limb symmetry index."""
+
+    return_to_run = models.ForeignKey(
+        ReturnToRun, on_delete=models.CASCADE, related_name="measures"
+    )
+    measure = models.CharField(max_length=32, choices=MeasureCode.choices)
+    left = models.DecimalField(max_digits=6, decimal_places=1)
+    right = models.DecimalField(max_digits=6, decimal_places=1)
+    # The injured side's value over the other's x 100 (null when both ankles are affected or
+    # the other side is 0): rehab.return_to_run_rules.limb_symmetry_index.
+    limb_symmetry_index = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["return_to_run", "measure"], name="rtr_measure_once"),
+            models.CheckConstraint(
+                condition=Q(left__gte=0) & Q(right__gte=0), name="rtr_measure_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: L {self.left}, R {self.right}"
+
+
 class Discharge(CaseRecord):
     """The physio's discharge summary (a clinical note) for a case."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="discharge")
     summary = models.TextField()
+    # Whether the runner was cleared to run at discharge (the return-to-run decision then);
+    # null on discharges recorded before it was kept.
+    cleared_to_run = models.BooleanField(null=True)
     discharged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

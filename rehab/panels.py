@@ -64,13 +64,15 @@ def _charts(sessions, outcomes) -> list[dict]:
     if pain is not None:
         found.append({"chart": pain, "svg": mark_safe(pain.svg), "kind": "pain"})  # noqa: S308  # nosec B308 B703
     by_instrument = defaultdict(list)
-    for measure in outcomes:
-        by_instrument[measure.instrument].append((measure.recorded_at, measure.score))
+    for measure in sorted(outcomes, key=lambda m: (m.recorded_at, m.pk)):
+        key = (measure.instrument, measure.side)
+        by_instrument[key].append((measure.recorded_at, measure.score))
     for code in INSTRUMENTS:  # the registry's order, so the page is stable
-        if code in by_instrument:
-            chart = charts.instrument_chart(code, by_instrument[code])
-            # The SVG is built by rehab.charts, which escapes every text it writes.
-            found.append({"chart": chart, "svg": mark_safe(chart.svg), "kind": code})  # noqa: S308  # nosec B308 B703
+        for side in ("", "left", "right"):  # one chart per side: the MCID is judged per side
+            if (code, side) in by_instrument:
+                chart = charts.instrument_chart(code, by_instrument[code, side], side=side)
+                # The SVG is built by rehab.charts, which escapes every text it writes.
+                found.append({"chart": chart, "svg": mark_safe(chart.svg), "kind": code})  # noqa: S308  # nosec B308 B703
     return found
 
 

@@ -1,13 +1,17 @@
 """Return-to-run checklists and their criteria: pure clinical rules over plain data.
 
-No Django here. The checklist follows the case's condition: PAASS after an ankle sprain
-(Smith 2021), the pain-monitoring model for Achilles tendinopathy (Silbernagel 2007). The
-pages build their forms from ``RETURN_TO_RUN_CHECKLISTS`` and the service judges each value
-with ``criterion_met``. Sources and decisions: docs/clinical.md.
+No Django here. The checklist follows the case's condition (``checklist_for``): the
+pain-monitoring model for the tendinopathies (Silbernagel 2007), the rupture's own criteria
+after an Achilles rupture (Zellers 2016, Silbernagel 2012), PAASS for the others (Smith 2021).
+The pages build their forms from ``RETURN_TO_RUN_CHECKLISTS`` and the service judges each value
+with ``criterion_met``; ``checklist_met`` says whether the whole list is met, and
+``limb_symmetry_index`` compares the two sides' objective measures. Sources and decisions:
+docs/clinical.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -221,14 +225,122 @@ _SILBERNAGEL: tuple[Criterion, ...] = (
     ),
 )
 
+ZELLERS_2016 = (
+    "Zellers JA, Carmont MR, Grävare Silbernagel K. Return to play post-Achilles tendon "
+    "rupture: a systematic review and meta-analysis of rate and measures of return to play. "
+    "Br J Sports Med 2016;50(21):1325-32."
+)
+SILBERNAGEL_2012 = (
+    "Silbernagel KG, Nilsson-Helander K, Thomeé R, Eriksson BI, Karlsson J. A new measurement "
+    "of heel-rise endurance with the ability to detect functional deficits in patients with "
+    "Achilles tendon rupture. Knee Surg Sports Traumatol Arthrosc 2010;18(2):258-64; and "
+    "Silbernagel KG et al., Am J Sports Med 2012;40(7):1564-71 (heel-rise height index)."
+)
+
+_RUPTURE_NO_THRESHOLD = (
+    "The sources report this as a return measure but set no single pass mark: tick it when "
+    "you judge it satisfactory."
+)
+
+_RUPTURE: tuple[Criterion, ...] = (
+    Criterion(
+        "protocol_allows_running",
+        "The treating doctor's protocol allows running",
+        "bool",
+        "",
+        "Running after a rupture starts when the surgeon's or doctor's protocol allows it "
+        "(commonly not before 12 weeks; Zellers 2016). " + _RUPTURE_NO_THRESHOLD,
+        domain="healing",
+    ),
+    Criterion(
+        "tendon_in_continuity",
+        "Tendon in continuity, no excessive lengthening",
+        "bool",
+        "",
+        "Negative Thompson test and a resting ankle angle close to the other side's. "
+        + _RUPTURE_NO_THRESHOLD,
+        domain="healing",
+    ),
+    Criterion(
+        "single_leg_heel_rise",
+        "Single-leg heel rises on the injured side",
+        "bool",
+        "",
+        "Repeated single-leg heel rises; compare the number, height and work with the other "
+        "side (Silbernagel 2010/2012; record them as objective measures). " + _RUPTURE_NO_THRESHOLD,
+        domain="function",
+    ),
+    Criterion(
+        "heel_rise_height",
+        "Heel-rise height close to the other side",
+        "bool",
+        "",
+        "The heel-rise height index (injured ÷ other side) shows the tendon's elongation "
+        "(Silbernagel 2012). " + _RUPTURE_NO_THRESHOLD,
+        domain="function",
+    ),
+    Criterion(
+        "hopping_without_pain",
+        "Hopping on the injured leg without pain",
+        "bool",
+        "",
+        "Repeated single-leg hops (record the hop distance as an objective measure). "
+        + _RUPTURE_NO_THRESHOLD,
+        domain="function",
+    ),
+    Criterion(
+        "psychological_readiness",
+        "Psychological readiness to return",
+        "bool",
+        "",
+        "The runner feels ready, without undue fear of re-rupture. " + _RUPTURE_NO_THRESHOLD,
+        domain="athlete_perception",
+    ),
+)
+
 RETURN_TO_RUN_CHECKLISTS: dict[str, tuple[Criterion, ...]] = {
     "ankle_sprain": _PAASS,
     "achilles_tendinopathy": _SILBERNAGEL,
+    "achilles_rupture": _RUPTURE,
 }
 RETURN_TO_RUN_CITATIONS: dict[str, str] = {
     "ankle_sprain": SMITH_2021,
     "achilles_tendinopathy": SILBERNAGEL_2007,
+    "achilles_rupture": f"{ZELLERS_2016} {SILBERNAGEL_2012}",
 }
+
+# The tendinopathies follow the pain-monitoring model (Silbernagel 2007); the rupture has its
+# own criteria; every other condition (sprains, fractures, overuse causes) follows PAASS.
+CHECKLIST_OF_CONDITION: dict[str, str] = {
+    "achilles_tendinitis": "achilles_tendinopathy",
+    "peroneal_tendinopathy": "achilles_tendinopathy",
+    "tibialis_posterior_tendinopathy": "achilles_tendinopathy",
+    "achilles_rupture": "achilles_rupture",
+}
+DEFAULT_CHECKLIST = "ankle_sprain"
+
+
+def checklist_for(
+    *,
+    confirmed: Sequence[str] = (),
+    provisional: Sequence[str] = (),
+    suspected: Sequence[str] = (),
+) -> str:
+    """The checklist of the case's condition: the confirmed diagnosis, else the provisional one,
+    else the triage suspicion (each list newest or most likely first).
+
+    Design ("Return to run and discharge"): tendinopathies → Silbernagel 2007; the rupture →
+    its own criteria (Zellers 2016); others → PAASS (Smith 2021). Within a list, the first
+    code with a checklist of its own wins; a list with none of them gives PAASS, and a later
+    list is read only when the earlier ones are empty.
+    """
+    for codes in (confirmed, provisional, suspected):
+        if codes:
+            for code in codes:
+                if code in CHECKLIST_OF_CONDITION:
+                    return CHECKLIST_OF_CONDITION[code]
+            return DEFAULT_CHECKLIST
+    return DEFAULT_CHECKLIST
 
 
 def criterion_met(criterion: Criterion, value: bool | float | None) -> bool:
@@ -246,3 +358,49 @@ def criterion_met(criterion: Criterion, value: bool | float | None) -> bool:
     if criterion.min_value is not None and value < criterion.min_value:
         return False
     return criterion.max_value is None or value <= criterion.max_value
+
+
+def checklist_met(checklist: str, met: Mapping[str, bool]) -> bool:
+    """Whether every criterion of the checklist is recorded and met (``met``: code → met).
+
+    Design: "cleared" needs the checklist met, or an override with its reason.
+    """
+    return all(met.get(criterion.code, False) for criterion in RETURN_TO_RUN_CHECKLISTS[checklist])
+
+
+# --- Objective measures, per side --------------------------------------------------------------
+
+MeasureCode = Literal["single_leg_heel_raises", "single_leg_hop_distance", "knee_to_wall"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An objective return-to-run measure, taken on each side."""
+
+    code: MeasureCode
+    label: str
+    unit: str
+    max_value: float
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("single_leg_heel_raises", "Single-leg heel raises", "repetitions", 200),
+    Measure("single_leg_hop_distance", "Single-leg hop distance", "cm", 400),
+    Measure("knee_to_wall", "Knee-to-wall lunge", "cm", 30),
+)
+MEASURE_CODES: tuple[str, ...] = tuple(m.code for m in MEASURES)
+# The usual return-to-sport mark for a limb symmetry index (Thomeé et al., Knee Surg Sports
+# Traumatol Arthrosc 2011;19:1798-805, written for the knee; the clinic shows it for the ankle
+# as a guide, not a pass mark: the ankle sources set none).
+LSI_TARGET = 90.0
+
+
+def limb_symmetry_index(*, involved: float, uninvolved: float) -> float | None:
+    """Involved side / uninvolved side * 100, to one decimal; None when the other side is 0.
+
+    Thomeé 2011: the limb symmetry index; 90 % or more is the usual return-to-sport mark
+    (``LSI_TARGET``, shown as a guide).
+    """
+    if uninvolved <= 0:
+        return None
+    return round(involved / uninvolved * 100, 1)

@@ -110,11 +110,11 @@ def case_plan(case: Case) -> TreatmentPlan | None:
 
 
 def case_return_to_run(case: Case) -> ReturnToRun | None:
-    """The case's return-to-run record with its criteria, if any."""
+    """The case's return-to-run record with its criteria and measures, if any."""
     return (
         ReturnToRun.objects.filter(case=case)
         .select_related("decided_by")
-        .prefetch_related("criteria")
+        .prefetch_related("criteria", "measures")
         .first()
     )
 

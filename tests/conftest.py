@@ -253,8 +253,8 @@ def catalogue(db):
 
     from django.apps import apps
 
-    migration = importlib.import_module("triage.migrations.0002_condition_catalogue")
-    migration.seed(apps, None)
+    for name in ("0002_condition_catalogue", "0005_condition_catalogue_revised"):
+        importlib.import_module(f"triage.migrations.{name}").seed(apps, None)
 
 
 def totp_code(device, steps_ahead: int = 0) -> str:

@@ -31,6 +31,11 @@ def _demo_questionnaire(side: str, index: int) -> dict:
         "recent_shoe_change": index == 3,
         "known_flat_feet": index == 1,
         "previous_sprains": index % 3,
+        "calf_pain_or_swelling": False,
+        "fever_or_hot_red_joint": False,
+        "numbness_or_cold_foot": False,
+        "night_pain": False,
+        "focal_bone_pain": False,
     }
 
 

@@ -13,8 +13,10 @@ from triage.models import (
     Laterality,
     Modality,
 )
+from triage.rules import PAIN_DURATION_DAYS_MAX
 from triage.selectors import conditions
 from triage.services.examinations import EXAM_FIELDS
+from triage.vocabulary import OTTAWA_EXCLUSION_LABELS
 
 
 class CaseFilterForm(forms.Form):
@@ -27,6 +29,21 @@ class CaseFilterForm(forms.Form):
 
 
 class ExaminationForm(forms.ModelForm):
+    days_since_injury = forms.IntegerField(
+        label="Days since the injury",
+        required=False,
+        min_value=0,
+        max_value=PAIN_DURATION_DAYS_MAX,
+        help_text="Leave empty to count from the questionnaire (days of pain at intake plus "
+        "the days since). The Ottawa rules apply in the first 10 days.",
+    )
+    ottawa_exclusions = forms.MultipleChoiceField(
+        label="Ottawa exclusions",
+        required=False,
+        choices=list(OTTAWA_EXCLUSION_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Any of these puts the patient outside the Ottawa rules.",
+    )
     dorsiflexion_deg = forms.IntegerField(
         label="Ankle dorsiflexion (degrees)",
         required=False,
@@ -42,21 +59,38 @@ class ExaminationForm(forms.ModelForm):
         widgets = {
             "thompson_test": forms.RadioSelect,
             "anterior_drawer": forms.RadioSelect,
+            "squeeze_test": forms.RadioSelect,
+            "external_rotation_test": forms.RadioSelect,
             "foot_posture": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
             "thompson_test": "Thompson test (calf squeeze)",
             "anterior_drawer": "Anterior drawer test",
+            "squeeze_test": "Squeeze test (syndesmosis)",
+            "external_rotation_test": "External-rotation test (syndesmosis)",
             "foot_posture": "Foot posture",
             "notes": "Clinical notes",
         }
         help_texts = {
             "thompson_test": "Positive: no plantar flexion when the calf is squeezed.",
+            "squeeze_test": "Positive: squeezing the mid-calf hurts at the ankle.",
+            "external_rotation_test": "Positive: turning the foot out hurts over the syndesmosis.",
         }
 
+    # The syndesmosis tests are optional: left unanswered, they were not done.
+    OPTIONAL_TESTS = ("squeeze_test", "external_rotation_test")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL_TESTS:
+            self.fields[name].required = False
+
     def findings(self) -> dict:
-        return {name: self.cleaned_data[name] for name in EXAM_FIELDS}
+        findings = {name: self.cleaned_data[name] for name in EXAM_FIELDS}
+        for name in self.OPTIONAL_TESTS:
+            findings[name] = findings[name] or "not_done"
+        return findings
 
 
 class DiagnosisForm(forms.Form):

@@ -13,6 +13,7 @@ from clinic.fhir import (
     OBSERVATION_CATEGORY,
     SNOMED_SYSTEM,
     Resource,
+    ankle_body_site,
     coding,
     episode_extension,
     instant,
@@ -25,6 +26,15 @@ from clinic.fhir import (
 from triage import rules
 from triage.forms import IntakeForm
 from triage.models import Condition, Diagnosis, Examination, ImagingReferral, Intake
+from triage.vocabulary import RED_FLAG_LABELS
+
+INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+RED_FLAG_SYSTEM = register_code_system(
+    "talus-red-flag",
+    title="Talus red flags",
+    description="The safety findings of the intake that make a case urgent (docs/triage.md).",
+    concepts=lambda: RED_FLAG_LABELS.items(),
+)
 
 # The article's questionnaire, each choice question's answers a published code system.
 _choice_systems: dict[str, str] = {}
@@ -66,6 +76,8 @@ _TRIAGE_ITEMS = (
     ("triage.pathway", "Pathway", "string", False),
     ("triage.urgency", "Urgency", "string", False),
     ("triage.stop_running", "Stop running", "boolean", False),
+    ("triage.red_flags", "Red flags", "string", True),
+    ("triage.patient_advice", "What the patient was told", "string", False),
     ("triage.suspected_conditions", "Suspected conditions", "string", True),
 )
 
@@ -131,6 +143,22 @@ def intake_resource(intake: Intake, patient_pk: int) -> Resource:
             "answer": [_answer(intake.stop_running)],
         },
     ]
+    if intake.red_flags:
+        triage_items.append(
+            {
+                "linkId": "triage.red_flags",
+                "text": "Red flags",
+                "answer": [_answer(flag) for flag in intake.red_flags],
+            }
+        )
+    if intake.patient_advice:
+        triage_items.append(
+            {
+                "linkId": "triage.patient_advice",
+                "text": "What the patient was told",
+                "answer": [_answer(intake.patient_advice)],
+            }
+        )
     if intake.suspected_conditions:
         triage_items.append(
             {
@@ -153,10 +181,42 @@ def intake_resource(intake: Intake, patient_pk: int) -> Resource:
     )
 
 
+def red_flag_resources(intake: Intake, patient_pk: int) -> Iterable[Resource]:
+    """Each red flag of the intake's safety answers as an Observation, derived from the answers.
+
+    The flags are those triage found (``intake.red_flags``: NICE CKS, docs/triage.md); each
+    is marked abnormal so that a receiving system can alert on it.
+    """
+    site = ankle_body_site(intake.side)
+    for flag in intake.red_flags:
+        yield resource(
+            "Observation",
+            f"red-flag-{intake.pk}-{flag}",
+            {
+                "status": "final",
+                "category": [{"coding": [coding(OBSERVATION_CATEGORY, "survey", "Survey")]}],
+                "code": {
+                    "coding": [coding(RED_FLAG_SYSTEM, flag, RED_FLAG_LABELS.get(flag))],
+                    "text": f"Red flag: {RED_FLAG_LABELS.get(flag, flag)}",
+                },
+                "subject": reference("Patient", patient_pk),
+                "effectiveDateTime": instant(intake.recorded_at),
+                "valueBoolean": True,
+                "interpretation": [
+                    {"coding": [{"system": INTERPRETATION_SYSTEM, "code": "A"}], "text": "Abnormal"}
+                ],
+                **({"bodySite": site} if site else {}),
+                "derivedFrom": [reference("QuestionnaireResponse", intake.pk)],
+                "extension": episode_extension(intake.case_id),
+            },
+        )
+
+
 def intake_section(patient, cases) -> Iterable[Resource]:
-    """A QuestionnaireResponse per intake of the visible cases."""
+    """A QuestionnaireResponse per intake of the visible cases, and its red flags."""
     for intake in Intake.objects.filter(case__in=[c.pk for c in cases]).order_by("recorded_at"):
         yield intake_resource(intake, patient.pk)
+        yield from red_flag_resources(intake, patient.pk)
 
 
 register_section(intake_section)

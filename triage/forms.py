@@ -8,6 +8,7 @@ from clinic.measures import NPRS_MAX
 from clinic.models import Side
 from triage import rules
 from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
+from triage.vocabulary import SAFETY_QUESTION_LABELS, SAFETY_QUESTIONS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -89,6 +90,16 @@ class IntakeForm(forms.Form):
         max_value=rules.PREVIOUS_SPRAINS_MAX,
     )
 
+    # Safety questions: each needs a yes or a no (a red flag not asked is a red flag missed).
+    calf_pain_or_swelling = _yes_no(
+        SAFETY_QUESTION_LABELS["calf_pain_or_swelling"],
+        "Especially after wearing a boot or a cast.",
+    )
+    fever_or_hot_red_joint = _yes_no(SAFETY_QUESTION_LABELS["fever_or_hot_red_joint"])
+    numbness_or_cold_foot = _yes_no(SAFETY_QUESTION_LABELS["numbness_or_cold_foot"])
+    night_pain = _yes_no(SAFETY_QUESTION_LABELS["night_pain"])
+    focal_bone_pain = _yes_no(SAFETY_QUESTION_LABELS["focal_bone_pain"])
+
     GROUPS = (
         ("What happened", ("onset", "mechanism")),
         (
@@ -116,6 +127,7 @@ class IntakeForm(forms.Form):
                 "previous_sprains",
             ),
         ),
+        ("Safety questions", SAFETY_QUESTIONS),
     )
 
     def groups(self):

@@ -55,6 +55,13 @@ class Intake(models.Model):
     recent_shoe_change = models.BooleanField()
     known_flat_feet = models.BooleanField()
     previous_sprains = models.PositiveSmallIntegerField()
+    # The safety questions (triage.vocabulary.SAFETY_QUESTIONS). Null only on intakes recorded
+    # before the questions were asked; every new intake answers each of them.
+    calf_pain_or_swelling = models.BooleanField("pain or swelling in the calf", null=True)
+    fever_or_hot_red_joint = models.BooleanField("fever, or a hot and red joint", null=True)
+    numbness_or_cold_foot = models.BooleanField("numbness or a cold foot", null=True)
+    night_pain = models.BooleanField("pain that wakes the patient at night", null=True)
+    focal_bone_pain = models.BooleanField("pain at one spot on a bone", null=True)
 
     # The triage result, stored as it was given (the policy may change later).
     pathway = models.CharField(max_length=8, choices=Pathway.choices)
@@ -62,6 +69,8 @@ class Intake(models.Model):
     stop_running = models.BooleanField()
     suspected_conditions = models.JSONField(default=list)
     rationale = models.JSONField(default=list)
+    red_flags = models.JSONField(default=list)
+    patient_advice = models.TextField(blank=True)
 
     history = HistoricalRecords()
 
@@ -94,9 +103,11 @@ class Intake(models.Model):
         return {
             "pathway": self.pathway,
             "urgency": self.urgency,
+            "red_flags": list(self.red_flags),
             "stop_running": self.stop_running,
             "suspected_conditions": list(self.suspected_conditions),
             "rationale": list(self.rationale),
+            "patient_advice": self.patient_advice,
         }
 
 
@@ -155,6 +166,17 @@ class Examination(models.Model):
     anterior_drawer = models.CharField(
         max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
     )
+    # The syndesmosis (high ankle sprain) tests.
+    squeeze_test = models.CharField(
+        max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
+    )
+    external_rotation_test = models.CharField(
+        max_length=8, choices=TestResult.choices, default=TestResult.NOT_DONE
+    )
+    # Where the Ottawa rules apply: the days since the injury (as given, or derived from the
+    # intake when the doctor left it out; null when neither is known) and the exclusions.
+    days_since_injury = models.PositiveIntegerField(null=True, blank=True)
+    ottawa_exclusions = models.JSONField(default=list, blank=True)
     dorsiflexion_deg = models.SmallIntegerField(
         "dorsiflexion (degrees)",
         null=True,

@@ -27,6 +27,10 @@ from triage.vocabulary import (
     MECHANISMS,
     ONSETS,
     PAIN_LOCATIONS,
+    RED_FLAG_LABELS,
+    RED_FLAG_PLAIN_WORDS,
+    RED_FLAGS,
+    SAFETY_QUESTIONS,
     SWELLINGS,
     Ability,
     ConditionCode,
@@ -34,6 +38,7 @@ from triage.vocabulary import (
     Onset,
     PainLocation,
     Pathway,
+    RedFlag,
     Swelling,
 )
 
@@ -74,6 +79,12 @@ class Questionnaire:
     recent_shoe_change: bool
     known_flat_feet: bool
     previous_sprains: int
+    # The five safety questions (triage.vocabulary.SAFETY_QUESTIONS), each a required yes/no.
+    calf_pain_or_swelling: bool
+    fever_or_hot_red_joint: bool
+    numbness_or_cold_foot: bool
+    night_pain: bool
+    focal_bone_pain: bool
     # Completed years at intake (see age_in_years); None when the date of birth is unknown.
     age: int | None
 
@@ -85,22 +96,30 @@ QUESTIONNAIRE_FIELDS: tuple[str, ...] = tuple(
 
 @dataclass(frozen=True)
 class TriageResult:
-    """What triage answers: pathway, urgency, running advice, suspected conditions and why."""
+    """What triage answers: pathway, urgency, red flags, running advice, suspicions and why.
+
+    ``rationale`` is for staff (one sentence per rule that fired); ``patient_advice`` is what
+    reception reads aloud to the patient, in plain words.
+    """
 
     pathway: Pathway
     urgency: Urgency
     stop_running: bool
     suspected_conditions: tuple[ConditionCode, ...]
     rationale: tuple[str, ...]
+    red_flags: tuple[RedFlag, ...] = ()
+    patient_advice: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-able dict (tuples become lists)."""
         return {
             "pathway": self.pathway,
             "urgency": self.urgency,
+            "red_flags": list(self.red_flags),
             "stop_running": self.stop_running,
             "suspected_conditions": list(self.suspected_conditions),
             "rationale": list(self.rationale),
+            "patient_advice": self.patient_advice,
         }
 
 
@@ -138,6 +157,22 @@ def pathway_for(q: Questionnaire) -> tuple[Pathway, tuple[str, ...]]:
     return "overuse", ("The pain came on gradually, for no clear reason: overuse pathway.",)
 
 
+def red_flags_for(q: Questionnaire) -> tuple[tuple[RedFlag, ...], tuple[str, ...]]:
+    """The red flags among the safety answers, in a fixed order, with one sentence for staff.
+
+    Sources: NICE Clinical Knowledge Summaries, "Sprains and strains" (2020) and "Deep vein
+    thrombosis" (2023): calf pain or swelling, above all after immobilisation in a boot or
+    cast, may be a deep-vein thrombosis; fever or a hot, red, swollen joint a septic arthritis;
+    numbness, pins and needles, a cold or pale foot a nerve or vascular injury. Each needs a
+    doctor the same day, whatever the onset.
+    """
+    flags = tuple(flag for flag in RED_FLAGS if getattr(q, flag))
+    if not flags:
+        return (), ()
+    names = _join(RED_FLAG_LABELS[flag] for flag in flags)
+    return flags, (f"Red flag: {names}. A doctor must see the patient today.",)
+
+
 def _fracture_signs(q: Questionnaire) -> list[str]:
     """Name the signs after a trauma that mean more than a sprain: no weight, no motion, bleeding.
 
@@ -159,61 +194,109 @@ def _trauma_warning_signs(q: Questionnaire) -> list[str]:
 
     Article: after a trauma, swelling, a hematoma (bleeding) or trouble moving the ankle or
     bearing weight mean a doctor must see it; the clinic counts severe swelling as urgent.
+    A posterior pain after a trauma is a suspected Achilles rupture, which is treated best
+    when it is diagnosed at once (AAOS clinical practice guideline on acute Achilles tendon
+    rupture, 2010; Maffulli, Am J Sports Med 1998: a quarter are missed at first).
     """
     signs = _fracture_signs(q)
     if q.swelling == "severe":
         signs.append("severe swelling")
+    if q.pain_location == "posterior":
+        signs.append("pain at the back of the ankle (a suspected Achilles rupture)")
+    return signs
+
+
+def _overuse_soon_signs(q: Questionnaire) -> list[str]:
+    """Name what makes a gradual pain need a doctor within the week.
+
+    Article: an overuse pain needs a doctor quickly when it hurts even at rest. Night pain and
+    pain at one spot on a bone are the signs of a stress fracture (ACR Appropriateness
+    Criteria, "Stress (fatigue/insufficiency) fracture", 2019).
+    """
+    signs = []
+    if q.pain_at_rest >= SOON_PAIN_AT_REST:
+        signs.append(f"a pain of {q.pain_at_rest}/10 at rest")
+    if q.night_pain:
+        signs.append("pain that wakes the patient at night")
+    if q.focal_bone_pain:
+        signs.append("pain at one spot on a bone")
     return signs
 
 
 def urgency_for(q: Questionnaire) -> tuple[Urgency, tuple[str, ...]]:
-    """Urgent for trauma with a warning sign, soon for other trauma or strong rest pain.
+    """Urgent for a red flag, a trauma warning sign or a gradual pain that stops standing.
 
-    Article: a trauma with swelling, a hematoma (bleeding) or trouble moving or bearing weight
-    needs a doctor; a gradual pain is an overuse injury, which only needs a doctor quickly when
-    it hurts even at rest.
+    Urgent (a doctor today): any red flag, whatever the onset (``red_flags_for``); a trauma
+    with impossible weight bearing or motion, a hematoma, severe swelling or a posterior pain
+    (the article; AAOS 2010 for the rupture); a gradual pain that makes standing on the foot
+    impossible (NICE CKS "Sprains and strains": inability to bear weight needs assessment the
+    same day). Soon (within the week): any other trauma, and a gradual pain with a rest pain of
+    5 or more, night pain or focal bone pain (ACR 2019). Routine otherwise.
     """
+    flags, _ = red_flags_for(q)
+    reasons: list[str] = []
+    if flags:
+        reasons.append("A red flag: a doctor should see the patient today.")
     if _is_trauma(q):
         signs = _trauma_warning_signs(q)
         if signs:
-            return "urgent", (
-                f"Trauma with {_join(signs)}: a doctor should see the patient today.",
-            )
+            reasons.append(f"Trauma with {_join(signs)}: a doctor should see the patient today.")
+    elif q.weight_bearing == "impossible":
+        reasons.append(
+            "A gradual pain that makes standing on the foot impossible: "
+            "a doctor should see the patient today."
+        )
+    if reasons:
+        return "urgent", tuple(reasons)
+    if _is_trauma(q):
         return "soon", (
-            "Trauma without a bruise, severe swelling or inability to move or stand on the ankle: "
+            "Trauma without a bruise, severe swelling, pain at the back of the ankle or "
+            "inability to move or stand on the ankle: "
             "a doctor should see the patient within the week.",
         )
-    if q.pain_at_rest >= SOON_PAIN_AT_REST:
+    soon_signs = _overuse_soon_signs(q)
+    if soon_signs:
         return "soon", (
-            f"Gradual pain rated {q.pain_at_rest}/10 at rest: "
+            f"Gradual pain with {_join(soon_signs)}: "
             "a doctor should see the patient within the week.",
         )
     return "routine", (
-        f"Gradual pain rated {q.pain_at_rest}/10 at rest: a routine appointment is enough.",
+        f"Gradual pain rated {q.pain_at_rest}/10 at rest, with no warning sign: "
+        "a routine appointment is enough.",
     )
 
 
 def stop_running_for(q: Questionnaire) -> tuple[bool, tuple[str, ...]]:
-    """Stop running after any trauma, and when a gradual pain does not settle.
+    """Stop running after any trauma, on a red flag or a stress-fracture sign, or a pain that stays.
 
-    Article: the advice is to stop running when the ankle hurts; after a trauma until a doctor
-    has seen it, and for an overuse pain that is there at rest or strong after running.
+    Article: the advice is to stop running until medical advice when the ankle hurts: after a
+    trauma until a doctor has seen it, and for an overuse pain that is there at rest or strong
+    after running. A red flag (NICE CKS) and night or focal bone pain (a suspected stress
+    fracture, which running can complete: ACR 2019) stop running too.
     """
-    if _is_trauma(q):
-        return True, (
-            "After an injury, the patient should stop running until a doctor has seen the ankle.",
-        )
     reasons = []
-    if q.pain_at_rest >= STOP_PAIN_AT_REST:
+    if _is_trauma(q):
         reasons.append(
-            f"The ankle hurts even at rest ({q.pain_at_rest}/10): "
-            "the patient should stop running for now."
+            "After an injury, the patient should stop running until a doctor has seen the ankle."
         )
-    if q.pain_after_running >= STOP_PAIN_AFTER_RUNNING:
+    if red_flags_for(q)[0]:
+        reasons.append("A red flag: the patient should stop running until a doctor has seen it.")
+    if q.night_pain or q.focal_bone_pain:
         reasons.append(
-            f"Running leaves a pain of {q.pain_after_running}/10 afterwards: "
-            "the patient should stop running for now."
+            "Night pain or pain at one spot on a bone may be a stress fracture: "
+            "the patient should stop running until a doctor has seen it."
         )
+    if not _is_trauma(q):
+        if q.pain_at_rest >= STOP_PAIN_AT_REST:
+            reasons.append(
+                f"The ankle hurts even at rest ({q.pain_at_rest}/10): "
+                "the patient should stop running for now."
+            )
+        if q.pain_after_running >= STOP_PAIN_AFTER_RUNNING:
+            reasons.append(
+                f"Running leaves a pain of {q.pain_after_running}/10 afterwards: "
+                "the patient should stop running for now."
+            )
     if reasons:
         return True, tuple(reasons)
     return False, (
@@ -249,7 +332,8 @@ def _fracture_rule(q: Questionnaire) -> str | None:
 def _rupture_rule(q: Questionnaire) -> str | None:
     """Suspect an Achilles rupture when a trauma hurts at the back of the ankle.
 
-    Article: the Achilles tendon runs at the back of the ankle; a sudden injury there can tear it.
+    Article: the Achilles tendon runs at the back of the ankle; a sudden injury there can tear
+    it (AAOS clinical practice guideline on acute Achilles tendon rupture, 2010).
     """
     if q.pain_location != "posterior":
         return None
@@ -264,6 +348,41 @@ def _tendinitis_rule(q: Questionnaire) -> str | None:
     if q.pain_location != "posterior":
         return None
     return "Gradual pain at the back of the ankle: suspect Achilles tendinitis."
+
+
+def _peroneal_rule(q: Questionnaire) -> str | None:
+    """Suspect a peroneal tendinopathy when a gradual pain sits on the outside of the ankle.
+
+    Source: the peroneal tendons run behind the lateral malleolus; their overuse tendinopathy
+    is the usual gradual lateral ankle pain of runners (Heckman et al., J Bone Joint Surg Am
+    2008;90:404-18).
+    """
+    if q.pain_location != "lateral":
+        return None
+    return "Gradual pain on the outside of the ankle: suspect a peroneal tendinopathy."
+
+
+def _tibialis_posterior_rule(q: Questionnaire) -> str | None:
+    """Suspect a tibialis posterior tendinopathy when a gradual pain sits on the inside.
+
+    Source: the tibialis posterior tendon runs behind the medial malleolus; its tendinopathy
+    is the usual gradual medial ankle pain (Kohls-Gatzoulis et al., BMJ 2004;329:1328-33).
+    """
+    if q.pain_location != "medial":
+        return None
+    return "Gradual pain on the inside of the ankle: suspect a tibialis posterior tendinopathy."
+
+
+def _stress_fracture_rule(q: Questionnaire) -> str | None:
+    """Suspect a stress fracture when a gradual pain hurts at one spot on a bone.
+
+    Source: focal bone tenderness in a runner with a gradual pain is the classic presentation
+    of a stress fracture (ACR Appropriateness Criteria, "Stress (fatigue/insufficiency)
+    fracture", 2019; Kiel & Kaiser, StatPearls 2023).
+    """
+    if not q.focal_bone_pain:
+        return None
+    return "Gradual pain at one spot on a bone: suspect a stress fracture."
 
 
 def _flat_foot_rule(q: Questionnaire) -> str | None:
@@ -324,6 +443,9 @@ _TRAUMA_RULES: tuple[tuple[ConditionCode, ConditionRule], ...] = (
 )
 _OVERUSE_RULES: tuple[tuple[ConditionCode, ConditionRule], ...] = (
     ("achilles_tendinitis", _tendinitis_rule),
+    ("peroneal_tendinopathy", _peroneal_rule),
+    ("tibialis_posterior_tendinopathy", _tibialis_posterior_rule),
+    ("stress_fracture", _stress_fracture_rule),
     ("flat_foot", _flat_foot_rule),
     ("muscular_imbalance", _imbalance_rule),
     ("ankle_osteoarthritis", _osteoarthritis_rule),
@@ -340,7 +462,8 @@ def suspected_conditions_for(
     Article: trauma points to a sprain, a fracture or an Achilles rupture; a gradual pain to
     Achilles tendinitis, flat feet, a muscular imbalance after sprains, osteoarthritis with age,
     or poor technique, shoes or training changes — the last being the usual cause when nothing
-    else stands out.
+    else stands out. The clinic adds the tendinopathies by site (peroneal when lateral,
+    tibialis posterior when medial) and the stress fracture on focal bone pain (see each rule).
     """
     rules = _TRAUMA_RULES if _is_trauma(q) else _OVERUSE_RULES
     codes: list[ConditionCode] = []
@@ -358,9 +481,54 @@ def suspected_conditions_for(
     return tuple(codes), tuple(rationale)
 
 
+# --- What reception reads aloud ---------------------------------------------------------------
+
+ADVICE_URGENT = (
+    "You need to see a doctor today. We will find you an appointment with one of our doctors "
+    "today; if we cannot, go to an urgent care centre or a hospital emergency department today."
+)
+ADVICE_SOON = "A doctor should look at your ankle this week: we will book you an appointment."
+ADVICE_ROUTINE = (
+    "This does not need a doctor urgently: we will book you an appointment with a physiotherapist."
+)
+ADVICE_STOP_RUNNING = "Please stop running until your ankle has been checked."
+ADVICE_KEEP_RUNNING = (
+    "You can keep running gently, as long as the pain does not get worse. "
+    "If it does, stop and call us."
+)
+ADVICE_CALF = "If you become short of breath or have pain in your chest, call an ambulance at once."
+ADVICE_WORSE = "If the pain gets much worse before then, call us or see a doctor."
+
+
+def patient_advice_for(
+    *, urgency: Urgency, stop_running: bool, red_flags: tuple[RedFlag, ...]
+) -> str:
+    """What reception reads aloud: plain words, the urgency's step, then the running advice.
+
+    No rule names ("pathway", "suspect"): the patient hears what to do now. It follows the
+    triage's urgency and running advice, so the two can never disagree; a red flag is named in
+    the patient's words, with the DVT safety net (NICE CKS "Deep vein thrombosis", 2023:
+    breathlessness or chest pain may be a pulmonary embolism, an emergency).
+    """
+    sentences: list[str] = []
+    if red_flags:
+        plain = _join(RED_FLAG_PLAIN_WORDS[flag] for flag in red_flags)
+        sentences.append(f"You told us about {plain}. This must be checked by a doctor today.")
+    sentences.append(
+        {"urgent": ADVICE_URGENT, "soon": ADVICE_SOON, "routine": ADVICE_ROUTINE}[urgency]
+    )
+    if "calf_pain_or_swelling" in red_flags:
+        sentences.append(ADVICE_CALF)
+    sentences.append(ADVICE_STOP_RUNNING if stop_running else ADVICE_KEEP_RUNNING)
+    if urgency != "urgent":
+        sentences.append(ADVICE_WORSE)
+    return " ".join(sentences)
+
+
 def triage(q: Questionnaire) -> TriageResult:
     """Apply the clinic's triage policy to one questionnaire."""
     pathway, pathway_why = pathway_for(q)
+    red_flags, red_flags_why = red_flags_for(q)
     urgency, urgency_why = urgency_for(q)
     stop_running, stop_why = stop_running_for(q)
     conditions, conditions_why = suspected_conditions_for(q)
@@ -369,7 +537,11 @@ def triage(q: Questionnaire) -> TriageResult:
         urgency=urgency,
         stop_running=stop_running,
         suspected_conditions=conditions,
-        rationale=pathway_why + urgency_why + stop_why + conditions_why,
+        rationale=pathway_why + red_flags_why + urgency_why + stop_why + conditions_why,
+        red_flags=red_flags,
+        patient_advice=patient_advice_for(
+            urgency=urgency, stop_running=stop_running, red_flags=red_flags
+        ),
     )
 
 
@@ -418,6 +590,7 @@ _BOOL_FIELDS = (
     "recent_training_change",
     "recent_shoe_change",
     "known_flat_feet",
+    *SAFETY_QUESTIONS,
 )
 
 REQUIRED = "This field is required."

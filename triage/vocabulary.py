@@ -60,6 +60,38 @@ PAIN_LOCATION_LABELS: dict[PainLocation, str] = {
 }
 PAIN_LOCATIONS = words(PainLocation, PAIN_LOCATION_LABELS)
 
+# The five safety questions, each a required yes or no, as reception asks them. The first three
+# are red flags (docs/triage.md): a doctor today, whatever the onset.
+SafetyQuestion = Literal[
+    "calf_pain_or_swelling",
+    "fever_or_hot_red_joint",
+    "numbness_or_cold_foot",
+    "night_pain",
+    "focal_bone_pain",
+]
+SAFETY_QUESTION_LABELS: dict[SafetyQuestion, str] = {
+    "calf_pain_or_swelling": "Is there pain or swelling in the calf (the back of the lower leg)?",
+    "fever_or_hot_red_joint": "Do you have a fever, or is the ankle hot and red?",
+    "numbness_or_cold_foot": "Is the foot numb, tingling, cold or pale?",
+    "night_pain": "Does the pain wake you at night?",
+    "focal_bone_pain": "Does it hurt at one spot on a bone, when you press on it?",
+}
+SAFETY_QUESTIONS = words(SafetyQuestion, SAFETY_QUESTION_LABELS)
+
+RedFlag = Literal["calf_pain_or_swelling", "fever_or_hot_red_joint", "numbness_or_cold_foot"]
+# What each red flag may mean (for staff) and how the patient hears it (plain words).
+RED_FLAG_LABELS: dict[RedFlag, str] = {
+    "calf_pain_or_swelling": "calf pain or swelling (possible deep-vein thrombosis)",
+    "fever_or_hot_red_joint": "fever or a hot, red joint (possible infection)",
+    "numbness_or_cold_foot": "numbness or a cold foot (possible nerve or circulation problem)",
+}
+RED_FLAGS = words(RedFlag, RED_FLAG_LABELS)
+RED_FLAG_PLAIN_WORDS: dict[RedFlag, str] = {
+    "calf_pain_or_swelling": "pain or swelling in the calf",
+    "fever_or_hot_red_joint": "a fever or a hot, red ankle",
+    "numbness_or_cold_foot": "a numb or cold foot",
+}
+
 # --- What triage answers -------------------------------------------------------------------
 
 Pathway = Literal["trauma", "overuse"]
@@ -76,12 +108,17 @@ ConditionCode = Literal[
     "muscular_imbalance",
     "ankle_osteoarthritis",
     "poor_running_technique",
+    "stress_fracture",
+    "syndesmosis_sprain",
+    "peroneal_tendinopathy",
+    "tibialis_posterior_tendinopathy",
 ]
 CONDITION_CODES: tuple[str, ...] = get_args(ConditionCode)
 
 # --- The exam and imaging ------------------------------------------------------------------
 
-# A clinical test's result (the Thompson test, the anterior drawer).
+# A clinical test's result (the Thompson test, the anterior drawer, the squeeze and
+# external-rotation tests of the syndesmosis).
 TestResult = Literal["positive", "negative", "not_done"]
 TEST_RESULT_LABELS: dict[TestResult, str] = {
     "positive": "Positive",
@@ -99,6 +136,20 @@ STUDY_LABELS: dict[ImagingStudy, str] = {
     "mri": "MRI",
 }
 IMAGING_STUDIES = words(ImagingStudy, STUDY_LABELS)
+
+# When the Ottawa rules do not apply although the injury is recent (Stiell 1992/1993: the
+# derivation and validation excluded these patients).
+OttawaExclusion = Literal[
+    "pregnancy", "intoxication", "head_injury", "distracting_injury", "reduced_sensation"
+]
+OTTAWA_EXCLUSION_LABELS: dict[OttawaExclusion, str] = {
+    "pregnancy": "Pregnancy",
+    "intoxication": "Intoxication",
+    "head_injury": "Head injury",
+    "distracting_injury": "Another, distracting injury",
+    "reduced_sensation": "Reduced sensation in the leg",
+}
+OTTAWA_EXCLUSIONS = words(OttawaExclusion, OTTAWA_EXCLUSION_LABELS)
 
 
 def study_labels(studies: Iterable[str]) -> list[str]:

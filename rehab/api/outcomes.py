@@ -28,6 +28,16 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
         help_text="The answers in the questionnaire's order (see docs/clinical.md)."
     )
     score = serializers.SerializerMethodField()
+    side = serializers.ChoiceField(
+        choices=["left", "right"],
+        required=False,
+        help_text="Which ankle: required for cait; the MCID is then judged per side.",
+    )
+    recorded_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the questionnaire was filled in (default now); may be back-dated, "
+        "never in the future nor before the case opened.",
+    )
 
     class Meta:
         model = OutcomeMeasure
@@ -40,6 +50,7 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
             "score_max",
             "interpretation",
             "mcid_reached",
+            "side",
             "recorded_by",
             "recorded_at",
         ]
@@ -49,7 +60,6 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
             "interpretation",
             "mcid_reached",
             "recorded_by",
-            "recorded_at",
         ]
 
     @extend_schema_field(OpenApiTypes.NUMBER)
@@ -96,6 +106,8 @@ class OutcomeMeasureViewSet(
             instrument=data["instrument"],
             answers=data["answers"],
             by=request.user,
+            side=data.get("side", ""),
+            recorded_at=data.get("recorded_at"),
         )
         self.audit_created(measure)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus
-from rehab.models import Discharge, PhysioSession, SessionStatus
+from rehab.models import Decision, Discharge, PhysioSession, ReturnToRun, SessionStatus
 from rehab.services.common import lock_case, require_assigned_physio
 from rehab.services.sessions import session_cancel
 from reminders.services import events as reminders
@@ -34,8 +34,13 @@ def case_discharge(*, case: Case, by, summary: str) -> Discharge:
     case.status = CaseStatus.DISCHARGED
     case.discharged_at = now
     case.save(update_fields=["status", "discharged_at", "updated_at"])
+    rtr = ReturnToRun.objects.filter(case=case).first()
     discharge = Discharge.objects.create(
-        case=case, summary=summary.strip(), discharged_by=by, discharged_at=now
+        case=case,
+        summary=summary.strip(),
+        discharged_by=by,
+        discharged_at=now,
+        cleared_to_run=rtr is not None and rtr.decision == Decision.CLEARED,
     )
     # Outbox: the discharge_checkin reminders (14 and 42 days later), in this transaction.
     reminders.reminders_for_discharge(case=case, discharged_at=now)

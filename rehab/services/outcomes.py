@@ -2,29 +2,65 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from clinic.errors import Invalid
 from clinic.models import Case
 from rehab.instruments import scoring
 from rehab.models import OutcomeMeasure
 from rehab.services.common import lock_case, require_assigned_physio
 
+# Instruments whose items are asked about one ankle: the side is required (design).
+SIDED_INSTRUMENTS = frozenset({"cait"})
+SIDES = ("left", "right")
+
+
+def _check_side_and_date(*, case: Case, instrument: str, side: str, recorded_at: datetime) -> None:
+    """Refuse a missing CAIT side, an unknown side, a future date or one before the case."""
+    errors: dict[str, list[str]] = {}
+    if side and side not in SIDES:
+        errors["side"] = ["Choose left or right."]
+    elif not side and instrument in SIDED_INSTRUMENTS:
+        errors["side"] = ["Say which ankle the answers are about (left or right)."]
+    if recorded_at > timezone.now():
+        errors["recorded_at"] = ["Cannot be in the future."]
+    elif recorded_at < case.opened_at:
+        errors["recorded_at"] = ["Cannot be before the case was opened."]
+    if errors:
+        raise Invalid(errors)
+
 
 @transaction.atomic
-def outcome_record(*, case: Case, instrument: str, answers: list[Any], by) -> OutcomeMeasure:
+def outcome_record(
+    *,
+    case: Case,
+    instrument: str,
+    answers: list[Any],
+    by,
+    side: str = "",
+    recorded_at: datetime | None = None,
+) -> OutcomeMeasure:
     """Score the answers (raises scoring.AnswerError) and keep them with the score.
 
-    The case row is locked so that two first measures of one instrument cannot both
-    become the MCID baseline.
+    ``side`` is required for CAIT; ``recorded_at`` (default now) may be back-dated, never in
+    the future nor before the case opened. The MCID baseline is the first earlier measure of
+    the same instrument on the same side. The case row is locked so that two first measures
+    of one instrument cannot both become the MCID baseline.
     """
     case = lock_case(case)
     require_assigned_physio(case, by)
+    recorded_at = recorded_at or timezone.now()
     result = scoring.score(instrument, answers)
+    _check_side_and_date(case=case, instrument=instrument, side=side, recorded_at=recorded_at)
     first = (
-        OutcomeMeasure.objects.filter(case=case, instrument=instrument)
+        OutcomeMeasure.objects.filter(
+            case=case, instrument=instrument, side=side, recorded_at__lte=recorded_at
+        )
         .order_by("recorded_at", "id")
         .values_list("score", flat=True)
         .first()
@@ -37,5 +73,7 @@ def outcome_record(*, case: Case, instrument: str, answers: list[Any], by) -> Ou
         score_max=result.score_max,
         interpretation=result.interpretation,
         mcid_reached=scoring.mcid_reached(instrument, first, result.score),
+        side=side,
         recorded_by=by,
+        recorded_at=recorded_at,
     )

@@ -225,10 +225,19 @@ def outcome_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             measure = outcome_services.outcome_record(
-                case=case, instrument=code, answers=form.answers(), by=request.user
+                case=case,
+                instrument=code,
+                answers=form.answers(),
+                by=request.user,
+                side=form.cleaned_data.get("side") or "",
+                recorded_at=form.recorded_at(),
             )
         except AnswerError as exc:
             form.add_answer_errors(exc.errors)
+        except Invalid as exc:
+            if "recorded_at" in exc.errors:
+                exc.errors["filled_on"] = exc.errors.pop("recorded_at")
+            add_service_errors(form, exc)
         else:
             audit.touch(request, measure, AuditAction.CREATE)
             messages.success(request, f"{instrument.name} saved: {measure.interpretation}")
@@ -270,7 +279,12 @@ def return_to_run(request, pk: int):
                 decision=data.get("decision") or "",
                 decided_on=data.get("decided_on"),
                 reason=data.get("reason") or "",
+                override_reason=data.get("override_reason") or "",
             )
+            for measure, (left, right) in form.measures().items():
+                rtr_services.return_to_run_measure(
+                    case=case, by=request.user, measure=measure, left=left, right=right
+                )
         except Conflict as exc:
             return _conflict(request, case, exc)
         except Invalid as exc:

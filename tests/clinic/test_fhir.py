@@ -231,3 +231,74 @@ def test_it_exports_sessions_stored_at_the_ends_of_the_calendar(dan, rita, api_a
         {"start": "0001-01-01T00:00:00+00:00", "end": "0001-01-01T00:45:00+00:00"},
         {"start": "9999-12-31T23:30:00+00:00"},
     ]
+
+
+def test_it_exports_each_red_flag_as_an_abnormal_observation(rita, dan, api_as, patient):
+    questionnaire = {**TWISTED_ANKLE, "calf_pain_or_swelling": True, "numbness_or_cold_foot": True}
+    api_as(rita).post("/api/v1/intakes/", {"patient": patient.pk, "questionnaire": questionnaire})
+
+    bundle = export(api_as(dan), patient).json()
+
+    Bundle.model_validate(bundle)
+    flags = [
+        o
+        for o in resources_of(bundle, "Observation")
+        if o["code"]["coding"][0]["system"].endswith("/CodeSystem/talus-red-flag")
+    ]
+    assert [o["code"]["coding"][0]["code"] for o in flags] == [
+        "calf_pain_or_swelling",
+        "numbness_or_cold_foot",
+    ]
+    full_urls = {e["fullUrl"] for e in bundle["entry"]}
+    for flag in flags:
+        assert flag["valueBoolean"] is True
+        assert flag["interpretation"][0]["coding"][0]["code"] == "A"
+        assert flag["bodySite"]["coding"][0]["code"] == "51636004"  # left ankle
+        assert flag["derivedFrom"][0]["reference"] in full_urls
+    answers = {
+        item["linkId"]: item.get("answer", [{}])[0]
+        for item in resources_of(bundle, "QuestionnaireResponse")[0]["item"]
+    }
+    assert answers["calf_pain_or_swelling"] == {"valueBoolean": True}
+    assert answers["night_pain"] == {"valueBoolean": False}
+
+
+def test_it_exports_no_red_flag_observation_without_a_red_flag(rita, dan, api_as, patient):
+    api_as(rita).post("/api/v1/intakes/", {"patient": patient.pk, "questionnaire": TWISTED_ANKLE})
+
+    observations = resources_of(export(api_as(dan), patient).json(), "Observation")
+
+    assert not [
+        o
+        for o in observations
+        if o["code"]["coding"][0]["system"].endswith("/CodeSystem/talus-red-flag")
+    ]
+
+
+def test_it_puts_the_side_on_a_score(paula, dan, api_as, case):
+    api_as(paula).post(
+        "/api/v1/outcomes/",
+        {
+            "case": case.pk,
+            "instrument": "cait",
+            "answers": [5, 4, 3, 3, 2, 3, 4, 3, 3],
+            "side": "right",
+        },
+    )
+    api_as(paula).post("/api/v1/outcomes/", {"case": case.pk, "instrument": "nprs", "answers": [3]})
+
+    bundle = export(api_as(dan), case.patient).json()
+
+    Bundle.model_validate(bundle)
+    scores = {
+        o["code"]["text"]: o
+        for o in resources_of(bundle, "Observation")
+        if o["id"] and "valueQuantity" in o
+    }
+    cait = scores["Cumberland Ankle Instability Tool (CAIT)"]
+    assert cait["bodySite"]["coding"][0] == {
+        "system": "http://snomed.info/sct",
+        "code": "6685009",
+        "display": "Right ankle region structure",
+    }
+    assert "bodySite" not in scores["Numeric Pain Rating Scale (NPRS)"]

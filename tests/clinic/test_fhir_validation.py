@@ -217,3 +217,21 @@ def _link_ids(items) -> set[str]:
         found.add(item["linkId"])
         found |= _link_ids(item.get("item", []))
     return found
+
+
+def test_an_intake_with_red_flags_has_no_error_under_the_validator(rita, dan, api_as, patient):
+    questionnaire = {**TWISTED_ANKLE, "calf_pain_or_swelling": True, "fever_or_hot_red_joint": True}
+    response = api_as(rita).post(
+        "/api/v1/intakes/", {"patient": patient.pk, "questionnaire": questionnaire}
+    )
+    assert response.status_code == 201, response.content
+
+    bundle = export(api_as(dan), patient)
+    verdict = validate(bundle)
+
+    assert verdict["errors"] == []
+    assert verdict["missing_narrative"] == []
+    assert any(
+        entry["resource"].get("url", "").endswith("/CodeSystem/talus-red-flag")
+        for entry in bundle["entry"]
+    )

@@ -114,3 +114,19 @@ def test_it_shows_faam_in_percent_with_two_decimals():
     labels = texts(chart.svg)
     assert "Score (%, 0-100)" in labels
     assert "71.43" in labels
+
+
+def test_it_draws_one_chart_per_side_named_by_its_ankle():
+    import datetime
+
+    from rehab.charts import instrument_chart
+
+    at = datetime.datetime(2026, 11, 1, 10, tzinfo=datetime.UTC)
+    left = instrument_chart("cait", [(at, 20)], side="left")
+    unsided = instrument_chart("nprs", [(at, 5)])
+
+    assert (left.chart_id, left.title) == (
+        "chart-cait-left",
+        "Cumberland Ankle Instability Tool (CAIT): score over time, left ankle",
+    )
+    assert unsided.chart_id == "chart-nprs"

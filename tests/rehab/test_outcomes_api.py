@@ -168,3 +168,81 @@ def test_it_lists_outcomes_in_a_fixed_number_of_queries(
         response = client.get(URL, {"page_size": 50})
 
     assert len(response.json()["results"]) == rows
+
+
+# --- Side (required for CAIT, MCID per side) and back-dating ---------------------------------
+
+CAIT_STABLE = [5, 4, 3, 3, 2, 3, 4, 3, 3]  # 30
+
+
+def test_it_requires_the_side_for_cait(paula, api_as, case):
+    response = post(api_as(paula), case, "cait", CAIT_STABLE)
+
+    assert response.status_code == 400
+    assert response.json() == {"side": ["Say which ankle the answers are about (left or right)."]}
+    assert not OutcomeMeasure.objects.exists()
+
+
+def test_it_refuses_an_unknown_side(paula, api_as, case):
+    response = post(api_as(paula), case, "nprs", [3], side="both")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["side"]
+
+
+def test_it_judges_the_mcid_per_side(paula, api_as, case):
+    client = api_as(paula)
+    post(client, case, "nprs", [7], side="left")
+
+    right_first = post(client, case, "nprs", [7], side="right").json()
+    left_better = post(client, case, "nprs", [4], side="left").json()
+    right_a_little = post(client, case, "nprs", [6], side="right").json()
+
+    assert (right_first["side"], right_first["mcid_reached"]) == ("right", None)
+    assert (left_better["side"], left_better["mcid_reached"]) == ("left", True)
+    assert (right_a_little["side"], right_a_little["mcid_reached"]) == ("right", False)
+
+
+def test_it_keeps_cait_per_side_without_an_mcid(paula, api_as, case):
+    client = api_as(paula)
+    post(client, case, "cait", [0] * 9, side="left")
+
+    again = post(client, case, "cait", CAIT_STABLE, side="left").json()
+
+    # CAIT publishes no MCID (docs/clinical.md): never "reached", on either side.
+    assert (again["score"], again["side"], again["mcid_reached"]) == (30, "left", None)
+
+
+def test_it_takes_a_back_dated_measure(paula, api_as, case):
+    import datetime
+
+    from django.utils import timezone
+
+    case.opened_at = timezone.now() - datetime.timedelta(days=30)
+    case.save(update_fields=["opened_at"])
+    last_week = timezone.now() - datetime.timedelta(days=7)
+
+    response = post(api_as(paula), case, "nprs", [6], recorded_at=last_week.isoformat())
+
+    assert response.status_code == 201
+    assert OutcomeMeasure.objects.get().recorded_at == last_week
+
+
+@pytest.mark.parametrize(
+    ("delta_days", "message"),
+    [(1, "Cannot be in the future."), (-400, "Cannot be before the case was opened.")],
+)
+def test_it_refuses_a_date_in_the_future_or_before_the_case(
+    paula, api_as, case, delta_days, message
+):
+    import datetime
+
+    from django.utils import timezone
+
+    when = timezone.now() + datetime.timedelta(days=delta_days)
+
+    response = post(api_as(paula), case, "nprs", [6], recorded_at=when.isoformat())
+
+    assert response.status_code == 400
+    assert response.json() == {"recorded_at": [message]}
+    assert not OutcomeMeasure.objects.exists()

@@ -135,12 +135,53 @@ def test_it_scores_a_questionnaire_from_the_form(client, paula, case):
     data = {"instrument": "cait", **{f"item_{n}": "0" for n in range(1, 10)}}
 
     page = client.get(f"/rehab/cases/{case.pk}/outcomes/new/", {"instrument": "cait"})
-    response = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", data)
+    sideless = client.post(f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", data)
+    response = client.post(
+        f"/rehab/cases/{case.pk}/outcomes/new/?instrument=cait", {**data, "side": "right"}
+    )
 
     assert "My ankle feels UNSTABLE when standing on ONE leg" in page.content.decode()
+    assert sideless.status_code == 200
+    assert sideless.context["form"].errors["side"] == ["This field is required."]
     assert response.status_code == 302
     measure = OutcomeMeasure.objects.get()
-    assert (measure.score, measure.answers) == (30, [5, 4, 3, 3, 2, 3, 4, 3, 3])
+    assert (measure.score, measure.answers, measure.side) == (
+        30,
+        [5, 4, 3, 3, 2, 3, 4, 3, 3],
+        "right",
+    )
+
+
+def test_it_back_dates_a_paper_questionnaire_but_never_into_the_future(client, paula, case):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(paula)
+    case.opened_at = timezone.now() - datetime.timedelta(days=30)
+    case.save(update_fields=["opened_at"])
+    url = f"/rehab/cases/{case.pk}/outcomes/new/?instrument=nprs"
+    last_week = timezone.localdate() - datetime.timedelta(days=7)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    future = client.post(url, {"item_1": "4", "filled_on": tomorrow.isoformat()})
+    saved = client.post(url, {"item_1": "4", "filled_on": last_week.isoformat()})
+
+    assert future.status_code == 200
+    assert future.context["form"].errors["filled_on"] == ["Cannot be in the future."]
+    assert saved.status_code == 302
+    measure = OutcomeMeasure.objects.get()
+    assert timezone.localtime(measure.recorded_at).date() == last_week
+
+
+def test_it_lays_visa_a_scales_out_in_a_row(client, paula, case):
+    client.force_login(paula)
+
+    page = client.get(f"/rehab/cases/{case.pk}/outcomes/new/", {"instrument": "visa_a"})
+
+    html = page.content.decode()
+    assert html.count('<div class="scale">') == 6
+    assert "Date filled in" in html
 
 
 def test_it_scores_visa_a_item_8_from_the_form(client, paula, case):
@@ -187,6 +228,56 @@ def test_it_saves_the_return_to_run_check_from_the_page(client, paula, case):
         "pain_during_sport": True,
         "ankle_strength": False,
     }
+
+
+def test_it_records_measures_per_side_and_clears_only_with_an_override(client, paula, case):
+    client.force_login(paula)
+    body = {
+        "checklist": "ankle_sprain",
+        "criterion_pain_during_sport": "yes",
+        "measure_single_leg_heel_raises_left": "18",
+        "measure_single_leg_heel_raises_right": "20",
+        "decision": "cleared",
+        "reason": "Runs pain-free.",
+    }
+
+    refused = client.post(f"/rehab/cases/{case.pk}/return-to-run/", body)
+    saved = client.post(
+        f"/rehab/cases/{case.pk}/return-to-run/",
+        {**body, "override_reason": "Agreed with the doctor: a graded plan at home."},
+    )
+    page = client.get(f"/rehab/cases/{case.pk}/return-to-run/")
+
+    assert refused.status_code == 200
+    assert "give the reason to clear the runner anyway" in refused.content.decode()
+    assert saved.status_code == 302
+    rtr = ReturnToRun.objects.get()
+    assert (rtr.decision, rtr.override_reason) == (
+        "cleared",
+        "Agreed with the doctor: a graded plan at home.",
+    )
+    measure = rtr.measures.get()
+    assert (str(measure.left), str(measure.right), str(measure.limb_symmetry_index)) == (
+        "18.0",
+        "20.0",
+        "90.0",
+    )
+    assert "90.0 %" in page.content.decode()
+
+
+def test_it_asks_for_both_sides_of_a_measure(client, paula, case):
+    client.force_login(paula)
+
+    response = client.post(
+        f"/rehab/cases/{case.pk}/return-to-run/",
+        {"checklist": "ankle_sprain", "measure_knee_to_wall_left": "9"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["measure_knee_to_wall_right"] == [
+        "Give both sides, or neither."
+    ]
+    assert not ReturnToRun.objects.exists()
 
 
 def test_it_discharges_from_the_page_once(client, paula, case):
@@ -296,3 +387,27 @@ def test_it_refuses_a_stale_plan_form_and_shows_the_other_change(client, paula, 
     assert "Run 10 km by June" in html  # their version, shown
     assert "Walk without pain" in html  # our typing, kept
     assert TreatmentPlan.objects.get().goals == "Run 10 km by June"
+
+
+def test_it_shows_the_measures_the_override_and_the_clearance_on_the_case(client, paula, case):
+    from rehab.services.discharge import case_discharge
+    from rehab.services.return_to_run import return_to_run_measure, return_to_run_update
+
+    return_to_run_measure(case=case, by=paula, measure="knee_to_wall", left=9, right=10)
+    return_to_run_update(
+        case=case,
+        by=paula,
+        checklist="ankle_sprain",
+        values={},
+        decision="cleared",
+        reason="Ready.",
+        override_reason="Agreed with the doctor.",
+    )
+    case_discharge(case=case, by=paula, summary="Back to running.")
+    client.force_login(paula)
+
+    html = client.get(f"/rehab/cases/{case.pk}/").content.decode()
+
+    assert "Knee-to-wall lunge" in html and "90.0 %" in html
+    assert "Cleared against the checklist:</strong> Agreed with the doctor." in html
+    assert "Cleared to run." in html

@@ -41,6 +41,11 @@ def add_intake(case, rita, suspected):
         recent_shoe_change=False,
         known_flat_feet=False,
         previous_sprains=0,
+        calf_pain_or_swelling=False,
+        fever_or_hot_red_joint=False,
+        numbness_or_cold_foot=False,
+        night_pain=False,
+        focal_bone_pain=False,
         pathway="overuse",
         urgency="soon",
         stop_running=True,
@@ -202,3 +207,164 @@ def test_it_gives_timeline_entries_for_every_rehab_event(case, paula, rita):
     assert "Pain 5/10 before, 3/10 after" in by_id[session.pk]["detail"]
     assert by_id[booked.pk]["clinical"] is False  # cancelled by the discharge: no clinical data
     assert "cancelled" in by_id[booked.pk]["title"]
+
+
+# --- The revised policy: checklist by diagnosis, cleared needs the list or an override ------
+
+
+def diagnose(case, dan, code, status):
+    from triage.models import Condition
+    from triage.services.diagnoses import diagnosis_create
+
+    return diagnosis_create(
+        case=case,
+        condition=Condition.objects.get(code=code),
+        laterality="left",
+        diagnosed_by=dan,
+        status=status,
+    )
+
+
+def test_it_follows_the_confirmed_diagnosis_over_the_triage_suspicion(case, rita, dan):
+    add_intake(case, rita, ["achilles_tendinitis"])
+    diagnose(case, dan, "achilles_rupture", "confirmed")
+    case.refresh_from_db()
+
+    assert default_checklist(case) == "achilles_rupture"
+
+
+def test_it_follows_the_provisional_diagnosis_when_none_is_confirmed(case, rita, dan):
+    add_intake(case, rita, ["achilles_tendinitis"])
+    diagnose(case, dan, "ankle_sprain", "provisional")
+    case.refresh_from_db()
+
+    assert default_checklist(case) == "ankle_sprain"
+
+
+def test_it_gives_a_suspected_rupture_its_own_checklist(case, rita):
+    add_intake(case, rita, ["ankle_sprain", "achilles_rupture"])
+    case.refresh_from_db()
+
+    assert default_checklist(case) == "achilles_rupture"
+
+
+def test_it_refuses_to_clear_on_an_unmet_checklist_without_an_override(case, paula):
+    with pytest.raises(Invalid) as caught:
+        return_to_run_update(
+            case=case,
+            by=paula,
+            checklist="ankle_sprain",
+            values={"pain_during_sport": True},
+            decision="cleared",
+            reason="Feels ready.",
+        )
+
+    assert list(caught.value.errors) == ["override_reason"]
+    assert ReturnToRun.objects.count() == 0
+
+
+def test_it_clears_on_an_unmet_checklist_with_the_overrides_reason(case, paula):
+    rtr = return_to_run_update(
+        case=case,
+        by=paula,
+        checklist="ankle_sprain",
+        values={"pain_during_sport": True},
+        decision="cleared",
+        reason="Feels ready.",
+        override_reason="Elite runner, race in two weeks, agreed with the doctor.",
+    )
+
+    rtr.refresh_from_db()
+    assert (rtr.decision, rtr.override_reason) == (
+        "cleared",
+        "Elite runner, race in two weeks, agreed with the doctor.",
+    )
+
+
+def test_it_clears_a_met_checklist_without_an_override(case, paula):
+    from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
+
+    codes = [c.code for c in RETURN_TO_RUN_CHECKLISTS["achilles_rupture"]]
+    return_to_run_update(
+        case=case, by=paula, checklist="achilles_rupture", values=dict.fromkeys(codes[:3], True)
+    )
+    rtr = return_to_run_update(
+        case=case,
+        by=paula,
+        checklist="achilles_rupture",
+        values=dict.fromkeys(codes[3:], True),
+        decision="cleared",
+        reason="Every criterion met.",
+    )
+
+    assert (rtr.decision, rtr.override_reason) == ("cleared", "")
+
+
+def test_it_records_objective_measures_per_side_with_the_limb_symmetry_index(case, paula):
+    from rehab.services.return_to_run import return_to_run_measure
+
+    row = return_to_run_measure(
+        case=case, by=paula, measure="single_leg_heel_raises", left=18, right=20
+    )
+    again = return_to_run_measure(
+        case=case, by=paula, measure="single_leg_heel_raises", left=19, right=20
+    )
+
+    assert case.side == "left"
+    assert (str(row.left), str(row.right), str(row.limb_symmetry_index)) == ("18", "20", "90.0")
+    assert again.pk == row.pk
+    row.refresh_from_db()
+    assert str(row.limb_symmetry_index) == "95.0"
+
+
+def test_it_has_no_symmetry_index_when_both_ankles_hurt(case, paula):
+    from rehab.services.return_to_run import return_to_run_measure
+
+    case.side = "both"
+    case.save(update_fields=["side"])
+
+    row = return_to_run_measure(case=case, by=paula, measure="knee_to_wall", left=9, right=10)
+
+    assert row.limb_symmetry_index is None
+
+
+@pytest.mark.parametrize(
+    ("measure", "left", "right", "field"),
+    [
+        ("sit_ups", 1, 1, "measure"),
+        ("knee_to_wall", -1, 10, "left"),
+        ("knee_to_wall", 10, 31, "right"),
+        ("single_leg_hop_distance", "far", 100, "left"),
+    ],
+)
+def test_it_refuses_a_bad_measure_field_by_field(case, paula, measure, left, right, field):
+    from rehab.models import ReturnToRunMeasure
+    from rehab.services.return_to_run import return_to_run_measure
+
+    with pytest.raises(Invalid) as caught:
+        return_to_run_measure(case=case, by=paula, measure=measure, left=left, right=right)
+
+    assert list(caught.value.errors) == [field]
+    assert not ReturnToRunMeasure.objects.exists()
+
+
+def test_it_records_at_discharge_whether_the_runner_was_cleared(case, paula):
+    return_to_run_update(
+        case=case,
+        by=paula,
+        checklist="ankle_sprain",
+        values={},
+        decision="cleared",
+        reason="Ready.",
+        override_reason="Agreed with the doctor.",
+    )
+
+    discharge = case_discharge(case=case, by=paula, summary="Back to running.")
+
+    assert discharge.cleared_to_run is True
+
+
+def test_it_records_at_discharge_a_runner_never_cleared(case, paula):
+    discharge = case_discharge(case=case, by=paula, summary="Moved away.")
+
+    assert discharge.cleared_to_run is False

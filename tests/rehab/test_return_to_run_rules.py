@@ -10,14 +10,22 @@ from rehab.return_to_run_rules import (
     RETURN_TO_RUN_CHECKLISTS,
     RETURN_TO_RUN_CITATIONS,
     Criterion,
+    checklist_for,
+    checklist_met,
     criterion_met,
+    limb_symmetry_index,
 )
 
 
 def test_it_keeps_a_checklist_per_condition_with_its_source() -> None:
-    assert set(RETURN_TO_RUN_CHECKLISTS) == {"ankle_sprain", "achilles_tendinopathy"}
+    assert set(RETURN_TO_RUN_CHECKLISTS) == {
+        "ankle_sprain",
+        "achilles_tendinopathy",
+        "achilles_rupture",
+    }
     assert "PAASS" in RETURN_TO_RUN_CITATIONS["ankle_sprain"]
     assert "pain-monitoring model" in RETURN_TO_RUN_CITATIONS["achilles_tendinopathy"]
+    assert "Achilles tendon rupture" in RETURN_TO_RUN_CITATIONS["achilles_rupture"]
     for criteria in RETURN_TO_RUN_CHECKLISTS.values():
         codes = [criterion.code for criterion in criteria]
         assert len(codes) == len(set(codes))
@@ -84,3 +92,70 @@ def test_it_compares_a_number_criterion_with_its_bounds() -> None:
         criterion_met(criterion, "2")
     with pytest.raises(ValueError, match="number"):
         criterion_met(criterion, True)
+
+
+# --- Which checklist (design: confirmed, else provisional, else suspected) -------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "checklist"),
+    [
+        ("achilles_tendinitis", "achilles_tendinopathy"),
+        ("peroneal_tendinopathy", "achilles_tendinopathy"),
+        ("tibialis_posterior_tendinopathy", "achilles_tendinopathy"),
+        ("achilles_rupture", "achilles_rupture"),
+        ("ankle_sprain", "ankle_sprain"),
+        ("syndesmosis_sprain", "ankle_sprain"),
+        ("stress_fracture", "ankle_sprain"),
+        ("flat_foot", "ankle_sprain"),
+    ],
+)
+def test_it_picks_the_checklist_of_the_confirmed_diagnosis(code: str, checklist: str) -> None:
+    assert checklist_for(confirmed=[code]) == checklist
+
+
+def test_it_gives_the_rupture_its_own_checklist_not_the_tendinopathy_one() -> None:
+    assert checklist_for(suspected=["achilles_rupture"]) == "achilles_rupture"
+
+
+def test_it_prefers_the_confirmed_diagnosis_to_the_provisional_and_the_suspicion() -> None:
+    assert (
+        checklist_for(
+            confirmed=["ankle_sprain"],
+            provisional=["achilles_rupture"],
+            suspected=["achilles_tendinitis"],
+        )
+        == "ankle_sprain"
+    )
+
+
+def test_it_prefers_the_provisional_diagnosis_to_the_suspicion() -> None:
+    assert (
+        checklist_for(provisional=["achilles_rupture"], suspected=["ankle_sprain"])
+        == "achilles_rupture"
+    )
+
+
+def test_it_falls_back_to_the_suspicion_then_to_paass() -> None:
+    assert checklist_for(suspected=["ankle_sprain", "achilles_rupture"]) == "achilles_rupture"
+    assert checklist_for() == "ankle_sprain"
+
+
+# --- Checklist met, limb symmetry index -------------------------------------------------------
+
+
+def test_it_meets_a_checklist_only_when_every_criterion_is_recorded_and_met() -> None:
+    codes = [c.code for c in RETURN_TO_RUN_CHECKLISTS["achilles_rupture"]]
+    assert checklist_met("achilles_rupture", dict.fromkeys(codes, True)) is True
+    assert checklist_met("achilles_rupture", dict.fromkeys(codes[:-1], True)) is False
+    assert checklist_met("achilles_rupture", {**dict.fromkeys(codes, True), codes[0]: False}) is (
+        False
+    )
+
+
+@pytest.mark.parametrize(
+    ("involved", "uninvolved", "lsi"),
+    [(18, 20, 90.0), (25, 20, 125.0), (0, 20, 0.0), (1, 3, 33.3), (5, 0, None)],
+)
+def test_it_computes_the_limb_symmetry_index(involved, uninvolved, lsi) -> None:
+    assert limb_symmetry_index(involved=involved, uninvolved=uninvolved) == lsi

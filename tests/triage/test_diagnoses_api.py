@@ -21,13 +21,34 @@ CATALOGUE = {
     ("muscular_imbalance", "M62.8", "Other specified disorders of muscle", "overuse"),
     ("ankle_osteoarthritis", "M19.07", "Primary arthrosis, ankle and foot", "overuse"),
     ("poor_running_technique", "R26.8", "Other abnormalities of gait and mobility", "overuse"),
+    ("stress_fracture", "M84.3", "Stress fracture, not elsewhere classified", "overuse"),
+    (
+        "syndesmosis_sprain",
+        "S93.4",
+        "Sprain of the distal tibiofibular ligament (high ankle sprain)",
+        "trauma",
+    ),
+    ("peroneal_tendinopathy", "M76.7", "Peroneal tendinitis", "overuse"),
+    (
+        "tibialis_posterior_tendinopathy",
+        "M76.8",
+        "Other enthesopathies of lower limb (tibialis posterior)",
+        "overuse",
+    ),
 }
 
 
-def test_it_seeds_the_catalogue_with_the_designs_eight_rows(db):
+def test_it_seeds_the_catalogue_with_the_designs_twelve_rows(db):
     rows = set(Condition.objects.values_list("code", "icd10", "title", "pathway"))
 
     assert rows == CATALOGUE
+    assert len(rows) == 12
+
+
+def test_it_has_a_catalogue_row_for_every_code_triage_may_suspect(db):
+    from triage.vocabulary import CONDITION_CODES
+
+    assert set(Condition.objects.values_list("code", flat=True)) == set(CONDITION_CODES)
 
 
 def test_it_serves_the_catalogue_to_doctors(dan, api_as):

@@ -61,3 +61,31 @@ def test_it_takes_a_doctor_from_exam_to_reviewed_xray(page, dan, case, catalogue
     # The case page tells the story.
     page.get_by_role("link", name=f"Case #{case.pk}").click()
     expect(page.get_by_text("report reviewed by")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_tells_the_doctor_when_the_ottawa_rules_do_not_apply(
+    page, live_server, dan, case, tmp_path
+):
+    from playwright.sync_api import expect
+
+    log_in(page, "dan")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.get_by_role("link", name="Record an examination").click()
+
+    page.get_by_label("Days since the injury").fill("21")
+    page.get_by_label("Pain in the malleolar zone").check()
+    page.get_by_label("Tenderness, lateral malleolus").check()
+    page.get_by_role("button", name="Save the examination").click()
+
+    expect(page.get_by_role("heading", name="The Ottawa rules do not apply")).to_be_visible()
+    expect(page.get_by_text("Outside the Ottawa rules:")).to_be_visible()
+    expect(page.get_by_text("the injury is 21 days old")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "exam_not_applicable.png"), full_page=True)
+
+    # Tenderness without the zone's pain is named, not read as "no X-ray".
+    page.goto(f"{live_server.url}/cases/{case.pk}/examinations/new/")
+    page.get_by_label("Tenderness, lateral malleolus").check()
+    page.get_by_role("button", name="Save the examination").click()
+    expect(page.get_by_text("Contradiction: tenderness at the lateral malleolus")).to_be_visible()
+    expect(page.get_by_text("no X-ray needed")).to_have_count(0)

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from clinic.models import AuditEvent
-from tests.factories import CaseFactory, PatientFactory, examination_for
+from tests.factories import CaseFactory, PatientFactory, examination_for, intake_for
 from triage.models import Examination
 
 URL = "/api/v1/examinations/"
@@ -122,6 +122,13 @@ def test_it_recomputes_the_recommendation_when_findings_are_corrected(dan, case,
         ({"malleolar_zone_pain": "perhaps"}, "malleolar_zone_pain"),
         ({"malleolar_zone_pain": 1}, "malleolar_zone_pain"),
         ({"navicular_tenderness": "true"}, "navicular_tenderness"),
+        ({"squeeze_test": "maybe"}, "squeeze_test"),
+        ({"external_rotation_test": True}, "external_rotation_test"),
+        ({"days_since_injury": -1}, "days_since_injury"),
+        ({"days_since_injury": 3651}, "days_since_injury"),
+        ({"ottawa_exclusions": ["drunk"]}, "ottawa_exclusions"),
+        ({"ottawa_exclusions": ["pregnancy", "pregnancy"]}, "ottawa_exclusions"),
+        ({"ottawa_exclusions": "pregnancy"}, "ottawa_exclusions"),
     ],
 )
 def test_it_refuses_bad_findings_field_by_field(dan, case, api_as, payload, field):
@@ -174,3 +181,141 @@ def test_it_keeps_the_exam_list_to_a_constant_number_of_queries(
         examination_for(CaseFactory(), dan)
     with django_assert_max_num_queries(5):
         assert len(client.get(URL).json()["results"]) == 30
+
+
+# --- Where the Ottawa rules apply, the syndesmosis and the stress fracture, through the API ---
+
+NOW = datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)
+
+
+def trauma_intake(case, rita, *, days_ago: int, pain_days: int, **answers):
+    """A twisted ankle's questionnaire, recorded ``days_ago`` before NOW."""
+    return intake_for(
+        case,
+        rita,
+        onset="trauma",
+        mechanism="twist",
+        pain_location="lateral",
+        pain_duration_days=pain_days,
+        recorded_at=NOW - datetime.timedelta(days=days_ago),
+        **answers,
+    )
+
+
+def test_it_defaults_the_new_findings_and_derives_the_days_from_the_intake(dan, rita, case, api_as):
+    trauma_intake(case, rita, days_ago=3, pain_days=2)
+
+    with time_machine.travel(NOW):
+        response = api_as(dan).post(URL, {"case": case.pk, **ANKLE_XRAY}, format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["squeeze_test"], body["external_rotation_test"]) == ("not_done", "not_done")
+    assert (body["days_since_injury"], body["ottawa_exclusions"]) == (5, [])
+    assert body["imaging_recommendation"]["ottawa_applicable"] is True
+    assert body["imaging_recommendation"]["ankle_xray"] is True
+    assert Examination.objects.get().days_since_injury == 5
+
+
+def test_it_leaves_imaging_to_the_doctor_for_an_injury_older_than_10_days(dan, rita, case, api_as):
+    trauma_intake(case, rita, days_ago=4, pain_days=7)
+
+    with time_machine.travel(NOW):
+        response = api_as(dan).post(URL, {"case": case.pk, **ANKLE_XRAY}, format="json")
+
+    assert response.status_code == 201
+    recommendation = response.json()["imaging_recommendation"]
+    assert response.json()["days_since_injury"] == 11
+    assert (recommendation["ottawa_applicable"], recommendation["ankle_xray"]) == (False, False)
+    assert recommendation["rationale"] == [
+        "The Ottawa rules do not apply: the injury is 11 days old (the rules cover the first 10 "
+        "days). Imaging is the doctor's judgement."
+    ]
+
+
+def test_it_takes_the_doctors_days_since_injury_over_the_intakes(dan, rita, case, api_as):
+    trauma_intake(case, rita, days_ago=4, pain_days=7)
+
+    with time_machine.travel(NOW):
+        response = api_as(dan).post(
+            URL, {"case": case.pk, **ANKLE_XRAY, "days_since_injury": 2}, format="json"
+        )
+
+    assert response.status_code == 201
+    assert response.json()["imaging_recommendation"]["ankle_xray"] is True
+
+
+def test_it_does_not_tell_a_3_year_old_that_no_xray_is_needed(dan, api_as):
+    toddler = PatientFactory(date_of_birth=datetime.date(2023, 5, 1))
+    case = CaseFactory(patient=toddler)
+
+    with time_machine.travel(NOW):
+        response = api_as(dan).post(URL, {"case": case.pk}, format="json")
+
+    assert response.status_code == 201
+    recommendation = response.json()["imaging_recommendation"]
+    assert recommendation["ottawa_applicable"] is False
+    assert "Ottawa rules negative: no X-ray needed." not in recommendation["rationale"]
+    assert recommendation["rationale"][0].startswith(
+        "The Ottawa rules do not apply: the patient is 3"
+    )
+
+
+def test_it_does_not_run_the_rules_for_an_intoxicated_patient(dan, case, api_as):
+    response = api_as(dan).post(
+        URL, {"case": case.pk, **ANKLE_XRAY, "ottawa_exclusions": ["intoxication"]}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["ottawa_exclusions"] == ["intoxication"]
+    recommendation = response.json()["imaging_recommendation"]
+    assert (recommendation["ottawa_applicable"], recommendation["studies"]) == (False, [])
+
+
+def test_it_recommends_xray_then_mri_for_a_gradual_pain_with_bone_tenderness(
+    dan, rita, case, api_as
+):
+    intake_for(case, rita)  # a gradual Achilles pain
+    findings = {"midfoot_zone_pain": True, "navicular_tenderness": True}
+
+    response = api_as(dan).post(URL, {"case": case.pk, **findings}, format="json")
+
+    assert response.status_code == 201
+    recommendation = response.json()["imaging_recommendation"]
+    assert {k: recommendation[k] for k in ("ottawa_applicable", "foot_xray", "mri")} == {
+        "ottawa_applicable": False,
+        "foot_xray": True,
+        "mri": True,
+    }
+    assert recommendation["studies"] == ["foot_xray", "mri"]
+
+
+def test_it_recommends_xray_then_mri_for_the_intakes_focal_bone_pain(dan, rita, case, api_as):
+    intake_for(case, rita, focal_bone_pain=True, pain_location="anterior")
+
+    response = api_as(dan).post(URL, {"case": case.pk}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["imaging_recommendation"]["studies"] == ["ankle_xray", "mri"]
+
+
+def test_it_orders_an_ankle_xray_for_a_positive_squeeze_test(dan, case, api_as):
+    response = api_as(dan).post(URL, {"case": case.pk, "squeeze_test": "positive"}, format="json")
+
+    assert response.status_code == 201
+    recommendation = response.json()["imaging_recommendation"]
+    assert recommendation["studies"] == ["ankle_xray"]
+    assert "syndesmosis" in recommendation["rationale"][-1]
+    assert Examination.objects.get().squeeze_test == "positive"
+
+
+def test_it_names_tenderness_without_zone_pain_as_a_contradiction(dan, case, api_as):
+    response = api_as(dan).post(
+        URL, {"case": case.pk, "lateral_malleolus_tenderness": True}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["imaging_recommendation"]["rationale"] == [
+        "Contradiction: tenderness at the lateral malleolus is ticked without pain in the "
+        "malleolar zone; check the findings (the Ottawa rules cannot be read from them)."
+    ]

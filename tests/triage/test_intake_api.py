@@ -40,6 +40,11 @@ TWISTED_ANKLE = {
     "recent_shoe_change": False,
     "known_flat_feet": False,
     "previous_sprains": 1,
+    "calf_pain_or_swelling": False,
+    "fever_or_hot_red_joint": False,
+    "numbness_or_cold_foot": False,
+    "night_pain": False,
+    "focal_bone_pain": False,
 }
 
 ACHING_ACHILLES = {
@@ -71,9 +76,15 @@ def test_it_registers_the_patient_opens_the_case_and_triages_at_once(rita, api_a
     assert body["triage"] == {
         "pathway": "trauma",
         "urgency": "urgent",
+        "red_flags": [],
         "stop_running": True,
         "suspected_conditions": ["ankle_sprain", "ankle_fracture"],
         "rationale": body["triage"]["rationale"],
+        "patient_advice": (
+            "You need to see a doctor today. We will find you an appointment with one of our "
+            "doctors today; if we cannot, go to an urgent care centre or a hospital emergency "
+            "department today. Please stop running until your ankle has been checked."
+        ),
     }
     assert body["triage"]["rationale"] and all(s.endswith(".") for s in body["triage"]["rationale"])
     case = Case.objects.get(pk=body["case"])
@@ -303,3 +314,106 @@ def test_it_answers_where_the_new_intake_lives(rita, api_as):
 
     assert response.status_code == 201
     assert response["Location"] == f"{URL}{response.json()['id']}/"
+
+
+# --- The safety questions and the revised triage, through the API ------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "calf_pain_or_swelling",
+        "fever_or_hot_red_joint",
+        "numbness_or_cold_foot",
+        "night_pain",
+        "focal_bone_pain",
+    ],
+)
+def test_it_requires_each_safety_question(rita, api_as, question):
+    questionnaire = {k: v for k, v in ACHING_ACHILLES.items() if k != question}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 400
+    assert response.json() == {"questionnaire": {question: ["This field is required."]}}
+    assert nothing_written()
+
+
+def test_it_refuses_a_null_safety_answer(rita, api_as):
+    questionnaire = {**ACHING_ACHILLES, "night_pain": None}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 400
+    assert list(response.json()["questionnaire"]) == ["night_pain"]
+    assert nothing_written()
+
+
+def test_it_makes_a_quiet_gradual_pain_with_calf_swelling_urgent(rita, api_as):
+    questionnaire = {**ACHING_ACHILLES, "calf_pain_or_swelling": True}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 201
+    triage = response.json()["triage"]
+    assert (triage["urgency"], triage["red_flags"], triage["stop_running"]) == (
+        "urgent",
+        ["calf_pain_or_swelling"],
+        True,
+    )
+    assert "call an ambulance" in triage["patient_advice"]
+    assert Case.objects.get().urgency == "urgent"
+    intake = Intake.objects.get()
+    assert (intake.calf_pain_or_swelling, intake.red_flags) == (True, ["calf_pain_or_swelling"])
+    again = api_as(rita).get(f"{URL}{intake.pk}/").json()
+    assert again["questionnaire"]["calf_pain_or_swelling"] is True
+    assert again["triage"] == triage
+
+
+def test_it_makes_a_posterior_trauma_urgent_and_suspects_a_rupture(rita, api_as):
+    questionnaire = {
+        **TWISTED_ANKLE,
+        "hematoma": False,
+        "swelling": "mild",
+        "pain_location": "posterior",
+    }
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 201
+    triage = response.json()["triage"]
+    assert (triage["urgency"], triage["suspected_conditions"]) == (
+        "urgent",
+        ["ankle_sprain", "achilles_rupture"],
+    )
+
+
+def test_it_makes_a_gradual_pain_without_weight_bearing_urgent(rita, api_as):
+    questionnaire = {**ACHING_ACHILLES, "weight_bearing": "impossible"}
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 201
+    assert response.json()["triage"]["urgency"] == "urgent"
+
+
+def test_it_suspects_a_stress_fracture_soon_and_stops_running(rita, api_as):
+    questionnaire = {
+        **ACHING_ACHILLES,
+        "pain_location": "anterior",
+        "pain_at_rest": 0,
+        "pain_after_running": 3,
+        "recent_training_change": False,
+        "focal_bone_pain": True,
+    }
+
+    response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": questionnaire})
+
+    assert response.status_code == 201
+    triage = response.json()["triage"]
+    assert (triage["urgency"], triage["stop_running"], triage["suspected_conditions"]) == (
+        "soon",
+        True,
+        ["stress_fracture"],
+    )
+    assert "suspect" not in triage["patient_advice"]

@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import log_in
 from triage.models import Intake
+from triage.vocabulary import SAFETY_QUESTION_LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +31,7 @@ def answer_a_gradual_achilles_pain(page) -> None:
         "Have you changed your training recently?",
         "Have you changed your running shoes recently?",
         "Have you been told you have flat feet?",
+        *SAFETY_QUESTION_LABELS.values(),
     ):
         page.get_by_role("group", name=question).get_by_label("No").check()
     page.get_by_label("How many times have you sprained this ankle before?").fill("0")

@@ -10,7 +10,7 @@ from triage.models import Intake
 pytestmark = pytest.mark.browser
 
 
-def test_it_takes_a_receptionist_from_login_to_the_triage_result(page, rita):
+def test_it_takes_a_receptionist_from_login_to_the_triage_result(page, rita, tmp_path):
     log_in(page, "rita")
     page.get_by_role("heading", name="Today's intakes").wait_for()
 
@@ -48,12 +48,28 @@ def test_it_takes_a_receptionist_from_login_to_the_triage_result(page, rita):
         "No"
     ).check()
     page.get_by_label("How many times have you sprained this ankle before?").fill("1")
+    for question, answer in (
+        ("Is there pain or swelling in the calf (the back of the lower leg)?", "No"),
+        ("Do you have a fever, or is the ankle hot and red?", "No"),
+        ("Is the foot numb, tingling, cold or pale?", "Yes"),
+        ("Does the pain wake you at night?", "No"),
+        ("Does it hurt at one spot on a bone, when you press on it?", "No"),
+    ):
+        page.get_by_role("group", name=question).get_by_label(answer).check()
     page.get_by_role("button", name="Save and see the triage").click()
 
     page.get_by_role("heading", name="Triage result").wait_for()
     assert "URGENT — SEE A DOCTOR TODAY" in page.get_by_role("status").inner_text()
     assert page.get_by_text("Stop running", exact=True).is_visible()
-    assert page.get_by_text("A doctor must see the patient today.").is_visible()
+    assert page.get_by_text("A doctor must see the patient today.", exact=True).is_visible()
+    # The red flag, for staff, and what to tell the patient, in plain words.
+    red_flags = page.get_by_role("region", name="RED FLAG — a doctor today")
+    assert "numbness or a cold foot" in red_flags.inner_text()
+    advice = page.locator(".patient-advice").inner_text()
+    assert advice.startswith("You told us about a numb or cold foot.")
+    assert "go to an urgent care centre or a hospital emergency department today" in advice
+    page.screenshot(path=str(tmp_path / "triage_red_flag.png"), full_page=True)
     intake = Intake.objects.get()
     assert intake.urgency == "urgent"
+    assert intake.red_flags == ["numbness_or_cold_foot"]
     assert intake.case.patient.family_name == "Martin"

@@ -39,6 +39,11 @@ GRADUAL = {
     "recent_shoe_change": "no",
     "known_flat_feet": "no",
     "previous_sprains": "0",
+    "calf_pain_or_swelling": "no",
+    "fever_or_hot_red_joint": "no",
+    "numbness_or_cold_foot": "no",
+    "night_pain": "no",
+    "focal_bone_pain": "no",
 }
 
 
@@ -202,3 +207,34 @@ def test_it_links_to_the_clinics_booking_tool_when_there_is_one(client, rita, pa
     result = client.post(f"/reception/patients/{patient.pk}/intake/", GRADUAL, follow=True)
 
     assert f"https://booking.example/new?mrn={patient.mrn}" in result.content.decode()
+
+
+def test_it_needs_an_answer_to_every_safety_question(client, rita, patient):
+    client.force_login(rita)
+    answers = {k: v for k, v in GRADUAL.items() if k != "calf_pain_or_swelling"}
+
+    response = client.post(f"/reception/patients/{patient.pk}/intake/", answers)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["calf_pain_or_swelling"] == ["This field is required."]
+    assert not Intake.objects.exists()
+
+
+def test_it_shows_the_red_flag_and_the_plain_advice_on_the_result(client, rita, patient):
+    client.force_login(rita)
+    answers = {**GRADUAL, "numbness_or_cold_foot": "yes"}
+
+    response = client.post(f"/reception/patients/{patient.pk}/intake/", answers, follow=True)
+
+    intake = Intake.objects.get()
+    assert (intake.urgency, intake.red_flags, intake.stop_running) == (
+        "urgent",
+        ["numbness_or_cold_foot"],
+        True,
+    )
+    assert intake.case.urgency == "urgent"
+    html = response.content.decode()
+    assert "RED FLAG — a doctor today" in html
+    assert "numbness or a cold foot (possible nerve or circulation problem)" in html
+    assert intake.patient_advice.startswith("You told us about a numb or cold foot.")
+    assert intake.patient_advice in html.replace("&#x27;", "'")

@@ -23,7 +23,9 @@ from triage.rules import (
     age_in_years,
     count_invalid,
     pathway_for,
+    patient_advice_for,
     questionnaire_from_dict,
+    red_flags_for,
     stop_running_for,
     suspected_conditions_for,
     triage,
@@ -35,7 +37,7 @@ from triage.rules import (
 
 
 def intake(**overrides: Any) -> dict[str, Any]:
-    """Raw answers of a runner with a mild, gradual lateral ankle pain."""
+    """Raw answers of a runner with a mild, gradual, diffuse ankle pain and no safety sign."""
     answers: dict[str, Any] = {
         "onset": "gradual",
         "mechanism": None,
@@ -43,7 +45,7 @@ def intake(**overrides: Any) -> dict[str, Any]:
         "hematoma": False,
         "mobility": "normal",
         "weight_bearing": "normal",
-        "pain_location": "lateral",
+        "pain_location": "diffuse",
         "side": "left",
         "pain_at_rest": 0,
         "pain_after_running": 3,
@@ -54,6 +56,11 @@ def intake(**overrides: Any) -> dict[str, Any]:
         "recent_shoe_change": False,
         "known_flat_feet": False,
         "previous_sprains": 0,
+        "calf_pain_or_swelling": False,
+        "fever_or_hot_red_joint": False,
+        "numbness_or_cold_foot": False,
+        "night_pain": False,
+        "focal_bone_pain": False,
     }
     answers.update(overrides)
     return answers
@@ -152,7 +159,8 @@ def test_it_makes_a_trauma_without_warning_sign_soon(short_of_urgent: dict[str, 
     urgency, why = urgency_for(trauma(**short_of_urgent))
     assert urgency == "soon"
     assert why == (
-        "Trauma without a bruise, severe swelling or inability to move or stand on the ankle: "
+        "Trauma without a bruise, severe swelling, pain at the back of the ankle or "
+        "inability to move or stand on the ankle: "
         "a doctor should see the patient within the week.",
     )
 
@@ -164,20 +172,82 @@ def test_it_makes_a_trauma_soon_even_without_pain_at_rest() -> None:
 def test_it_makes_a_gradual_pain_of_5_at_rest_soon() -> None:
     assert urgency_for(gradual(pain_at_rest=5)) == (
         "soon",
-        ("Gradual pain rated 5/10 at rest: a doctor should see the patient within the week.",),
+        (
+            "Gradual pain with a pain of 5/10 at rest: "
+            "a doctor should see the patient within the week.",
+        ),
     )
 
 
 def test_it_makes_a_gradual_pain_of_4_at_rest_routine() -> None:
     assert urgency_for(gradual(pain_at_rest=4)) == (
         "routine",
-        ("Gradual pain rated 4/10 at rest: a routine appointment is enough.",),
+        (
+            "Gradual pain rated 4/10 at rest, with no warning sign: "
+            "a routine appointment is enough.",
+        ),
     )
 
 
 def test_it_ignores_trauma_warning_signs_on_a_gradual_pain() -> None:
-    q = gradual(weight_bearing="impossible", mobility="impossible", hematoma=True)
+    q = gradual(weight_bearing="difficult", mobility="impossible", hematoma=True, swelling="severe")
     assert urgency_for(q)[0] == "routine"
+
+
+def test_it_makes_a_gradual_pain_that_stops_weight_bearing_urgent() -> None:
+    assert urgency_for(gradual(weight_bearing="impossible")) == (
+        "urgent",
+        (
+            "A gradual pain that makes standing on the foot impossible: "
+            "a doctor should see the patient today.",
+        ),
+    )
+
+
+def test_it_keeps_a_gradual_pain_with_difficult_weight_bearing_routine() -> None:
+    assert urgency_for(gradual(weight_bearing="difficult"))[0] == "routine"
+
+
+def test_it_makes_a_posterior_trauma_urgent_as_a_suspected_rupture() -> None:
+    assert urgency_for(trauma(pain_location="posterior")) == (
+        "urgent",
+        (
+            "Trauma with pain at the back of the ankle (a suspected Achilles rupture): "
+            "a doctor should see the patient today.",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sign", "words"),
+    [
+        ({"night_pain": True}, "pain that wakes the patient at night"),
+        ({"focal_bone_pain": True}, "pain at one spot on a bone"),
+    ],
+    ids=["night_pain", "focal_bone_pain"],
+)
+def test_it_makes_a_gradual_pain_with_a_stress_fracture_sign_soon(
+    sign: dict[str, Any], words: str
+) -> None:
+    assert urgency_for(gradual(**sign)) == (
+        "soon",
+        (f"Gradual pain with {words}: a doctor should see the patient within the week.",),
+    )
+
+
+def test_it_names_every_soon_sign_of_a_gradual_pain_in_one_sentence() -> None:
+    q = gradual(pain_at_rest=7, night_pain=True, focal_bone_pain=True)
+    assert urgency_for(q) == (
+        "soon",
+        (
+            "Gradual pain with a pain of 7/10 at rest, pain that wakes the patient at night and "
+            "pain at one spot on a bone: a doctor should see the patient within the week.",
+        ),
+    )
+
+
+def test_it_keeps_a_trauma_with_a_stress_fracture_sign_soon_not_urgent() -> None:
+    assert urgency_for(trauma(night_pain=True, focal_bone_pain=True))[0] == "soon"
 
 
 def test_it_ignores_pain_after_running_for_urgency() -> None:
@@ -386,11 +456,18 @@ def test_it_triages_an_urgent_posterior_trauma() -> None:
         suspected_conditions=("ankle_sprain", "ankle_fracture", "achilles_rupture"),
         rationale=(
             "The pain started with a fall: trauma pathway.",
-            "Trauma with a bruise (hematoma): a doctor should see the patient today.",
+            "Trauma with a bruise (hematoma) and pain at the back of the ankle (a suspected "
+            "Achilles rupture): a doctor should see the patient today.",
             "After an injury, the patient should stop running until a doctor has seen the ankle.",
             "An injury of the ankle: suspect a sprain.",
             "Injury with a bruise (hematoma): a fracture must be ruled out.",
             "Pain at the back of the ankle after an injury: the Achilles tendon may be torn.",
+        ),
+        red_flags=(),
+        patient_advice=(
+            "You need to see a doctor today. We will find you an appointment with one of our "
+            "doctors today; if we cannot, go to an urgent care centre or a hospital emergency "
+            "department today. Please stop running until your ankle has been checked."
         ),
     )
 
@@ -596,3 +673,194 @@ def test_it_reports_every_bad_field_at_once() -> None:
         "hematoma": [BOOL_INVALID],
         "pain_at_rest": [NPRS_INVALID],
     }
+
+
+# --- Red flags (NICE CKS) -----------------------------------------------------------------
+
+RED_FLAG_ANSWERS = ["calf_pain_or_swelling", "fever_or_hot_red_joint", "numbness_or_cold_foot"]
+
+
+def test_it_finds_no_red_flag_in_a_quiet_case() -> None:
+    assert red_flags_for(gradual()) == ((), ())
+
+
+@pytest.mark.parametrize("flag", RED_FLAG_ANSWERS)
+@pytest.mark.parametrize("build", [gradual, trauma], ids=["gradual", "trauma"])
+def test_it_makes_any_red_flag_urgent_and_stops_running_whatever_the_onset(flag, build) -> None:
+    result = triage(build(**{flag: True}))
+    assert result.red_flags == (flag,)
+    assert result.urgency == "urgent"
+    assert result.stop_running is True
+    assert "A red flag: a doctor should see the patient today." in result.rationale
+    assert (
+        "A red flag: the patient should stop running until a doctor has seen it."
+        in result.rationale
+    )
+
+
+def test_it_names_every_red_flag_in_one_sentence_in_a_fixed_order() -> None:
+    q = gradual(numbness_or_cold_foot=True, calf_pain_or_swelling=True, fever_or_hot_red_joint=True)
+    assert red_flags_for(q) == (
+        ("calf_pain_or_swelling", "fever_or_hot_red_joint", "numbness_or_cold_foot"),
+        (
+            "Red flag: calf pain or swelling (possible deep-vein thrombosis), fever or a hot, "
+            "red joint (possible infection) and numbness or a cold foot (possible nerve or "
+            "circulation problem). A doctor must see the patient today.",
+        ),
+    )
+
+
+@pytest.mark.parametrize("answer", ["night_pain", "focal_bone_pain"])
+def test_it_does_not_count_night_or_focal_bone_pain_as_a_red_flag(answer: str) -> None:
+    assert red_flags_for(gradual(**{answer: True})) == ((), ())
+
+
+# --- Stop running: the revised reasons ----------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["night_pain", "focal_bone_pain"])
+def test_it_stops_running_on_night_or_focal_bone_pain(answer: str) -> None:
+    assert stop_running_for(gradual(**{answer: True})) == (
+        True,
+        (
+            "Night pain or pain at one spot on a bone may be a stress fracture: "
+            "the patient should stop running until a doctor has seen it.",
+        ),
+    )
+
+
+def test_it_stops_running_on_a_red_flag_alone() -> None:
+    assert stop_running_for(gradual(fever_or_hot_red_joint=True)) == (
+        True,
+        ("A red flag: the patient should stop running until a doctor has seen it.",),
+    )
+
+
+# --- The revised overuse suspicions ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("location", "code", "sentence"),
+    [
+        (
+            "lateral",
+            "peroneal_tendinopathy",
+            "Gradual pain on the outside of the ankle: suspect a peroneal tendinopathy.",
+        ),
+        (
+            "medial",
+            "tibialis_posterior_tendinopathy",
+            "Gradual pain on the inside of the ankle: suspect a tibialis posterior tendinopathy.",
+        ),
+        (
+            "posterior",
+            "achilles_tendinitis",
+            "Gradual pain at the back of the ankle: suspect Achilles tendinitis.",
+        ),
+    ],
+)
+def test_it_suspects_the_tendinopathy_of_the_painful_side(location, code, sentence) -> None:
+    assert suspected_conditions_for(gradual(pain_location=location)) == ((code,), (sentence,))
+
+
+@pytest.mark.parametrize("location", ["anterior", "diffuse"])
+def test_it_suspects_no_tendinopathy_for_a_front_or_diffuse_pain(location: str) -> None:
+    assert suspected_conditions_for(gradual(pain_location=location))[0] == (
+        "poor_running_technique",
+    )
+
+
+def test_it_suspects_a_stress_fracture_on_focal_bone_pain() -> None:
+    assert suspected_conditions_for(gradual(focal_bone_pain=True)) == (
+        ("stress_fracture",),
+        ("Gradual pain at one spot on a bone: suspect a stress fracture.",),
+    )
+
+
+def test_it_does_not_suspect_a_stress_fracture_on_night_pain_alone() -> None:
+    # The design suspects a stress fracture on focal bone pain only; night pain makes it soon.
+    assert suspected_conditions_for(gradual(night_pain=True))[0] == ("poor_running_technique",)
+
+
+def test_it_does_not_suspect_overuse_conditions_after_a_trauma_with_bone_pain() -> None:
+    codes, _ = suspected_conditions_for(trauma(focal_bone_pain=True, pain_location="lateral"))
+    assert codes == ("ankle_sprain",)
+
+
+def test_it_triages_a_runner_with_a_suspected_stress_fracture_soon_and_stops_running() -> None:
+    result = triage(gradual(focal_bone_pain=True))
+    assert (result.urgency, result.stop_running, result.red_flags) == ("soon", True, ())
+    assert result.suspected_conditions == ("stress_fracture",)
+
+
+# --- What reception reads aloud --------------------------------------------------------------
+
+FORBIDDEN_WORDS = ("pathway", "suspect", "No rush", "tendinitis", "trauma")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        gradual(),
+        gradual(pain_at_rest=2),
+        gradual(pain_at_rest=6),
+        gradual(focal_bone_pain=True),
+        gradual(calf_pain_or_swelling=True),
+        trauma(),
+        trauma(pain_location="posterior"),
+        trauma(numbness_or_cold_foot=True, fever_or_hot_red_joint=True),
+    ],
+    ids=["routine", "routine_stop", "soon", "stress", "dvt", "trauma", "rupture", "flags"],
+)
+def test_it_speaks_plain_words_to_the_patient(q: Questionnaire) -> None:
+    advice = triage(q).patient_advice
+    assert advice
+    assert not [word for word in FORBIDDEN_WORDS if word.lower() in advice.lower()]
+
+
+def test_it_tells_a_routine_runner_to_keep_running_gently() -> None:
+    assert triage(gradual()).patient_advice == (
+        "This does not need a doctor urgently: we will book you an appointment with a "
+        "physiotherapist. You can keep running gently, as long as the pain does not get worse. "
+        "If it does, stop and call us. If the pain gets much worse before then, call us or see "
+        "a doctor."
+    )
+
+
+def test_it_tells_a_routine_runner_whose_pain_stays_to_stop_running() -> None:
+    assert triage(gradual(pain_at_rest=2)).patient_advice == (
+        "This does not need a doctor urgently: we will book you an appointment with a "
+        "physiotherapist. Please stop running until your ankle has been checked. If the pain "
+        "gets much worse before then, call us or see a doctor."
+    )
+
+
+def test_it_tells_a_soon_patient_a_doctor_this_week() -> None:
+    assert triage(trauma()).patient_advice == (
+        "A doctor should look at your ankle this week: we will book you an appointment. "
+        "Please stop running until your ankle has been checked. If the pain gets much worse "
+        "before then, call us or see a doctor."
+    )
+
+
+def test_it_tells_a_patient_with_calf_pain_where_to_get_a_doctor_today() -> None:
+    assert triage(gradual(calf_pain_or_swelling=True)).patient_advice == (
+        "You told us about pain or swelling in the calf. This must be checked by a doctor "
+        "today. You need to see a doctor today. We will find you an appointment with one of our "
+        "doctors today; if we cannot, go to an urgent care centre or a hospital emergency "
+        "department today. If you become short of breath or have pain in your chest, call an "
+        "ambulance at once. Please stop running until your ankle has been checked."
+    )
+
+
+def test_it_names_two_red_flags_in_the_patients_words() -> None:
+    advice = patient_advice_for(
+        urgency="urgent",
+        stop_running=True,
+        red_flags=("fever_or_hot_red_joint", "numbness_or_cold_foot"),
+    )
+    assert advice.startswith(
+        "You told us about a fever or a hot, red ankle and a numb or cold foot. "
+        "This must be checked by a doctor today."
+    )
+    assert "ambulance" not in advice

@@ -29,6 +29,10 @@ def test_it_exposes_the_design_vocabulary() -> None:
         "muscular_imbalance",
         "ankle_osteoarthritis",
         "poor_running_technique",
+        "stress_fracture",
+        "syndesmosis_sprain",
+        "peroneal_tendinopathy",
+        "tibialis_posterior_tendinopathy",
     )
 
 

@@ -17,7 +17,7 @@ from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import clinical_cases_visible_to
 from clinic.viewsets import TalusViewSet
-from triage import selectors
+from triage import rules, selectors, vocabulary
 from triage.api.common import ImagingRecommendationSerializer
 from triage.models import Examination
 from triage.services import examinations as exam_services
@@ -33,7 +33,26 @@ class ExaminationSerializer(api_serializers.ModelSerializer):
         allow_null=True,
         required=False,
     )
+    days_since_injury = serializers.IntegerField(
+        min_value=0,
+        max_value=rules.PAIN_DURATION_DAYS_MAX,
+        allow_null=True,
+        required=False,
+        help_text="Days since the injury; omitted: the intake's pain_duration_days plus the "
+        "days since the intake.",
+    )
+    ottawa_exclusions = serializers.ListField(
+        child=serializers.ChoiceField(choices=vocabulary.OTTAWA_EXCLUSIONS),
+        required=False,
+        max_length=len(vocabulary.OTTAWA_EXCLUSIONS),
+        help_text="Why the Ottawa rules would not apply although the injury is recent.",
+    )
     imaging_recommendation = ImagingRecommendationSerializer(read_only=True)
+
+    def validate_ottawa_exclusions(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each exclusion may be given once.")
+        return value
 
     class Meta:
         model = Examination

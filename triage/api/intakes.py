@@ -92,6 +92,20 @@ class QuestionnaireSerializer(api_serializers.Serializer):
     recent_shoe_change = serializers.BooleanField()
     known_flat_feet = serializers.BooleanField()
     previous_sprains = serializers.IntegerField(min_value=0, max_value=rules.PREVIOUS_SPRAINS_MAX)
+    # The safety questions: required, a red flag not asked is a red flag missed.
+    calf_pain_or_swelling = serializers.BooleanField(
+        help_text="Calf pain or swelling (deep-vein thrombosis): a red flag."
+    )
+    fever_or_hot_red_joint = serializers.BooleanField(
+        help_text="Fever or a hot, red joint (infection): a red flag."
+    )
+    numbness_or_cold_foot = serializers.BooleanField(
+        help_text="Numbness or a cold foot (nerve or circulation): a red flag."
+    )
+    night_pain = serializers.BooleanField(help_text="Pain that wakes the patient at night.")
+    focal_bone_pain = serializers.BooleanField(
+        help_text="Pain at one spot on a bone (stress fracture)."
+    )
 
     def validate(self, attrs):
         # The cross-field rules (mechanism with the onset) live in triage.rules, once.
@@ -104,12 +118,19 @@ class QuestionnaireSerializer(api_serializers.Serializer):
 class TriageSerializer(serializers.Serializer):
     pathway = serializers.ChoiceField(choices=vocabulary.PATHWAYS)
     urgency = serializers.ChoiceField(choices=URGENCIES)
+    red_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=vocabulary.RED_FLAGS),
+        help_text="The safety answers that are red flags: any one makes the case urgent.",
+    )
     stop_running = serializers.BooleanField()
     suspected_conditions = serializers.ListField(
         child=serializers.ChoiceField(choices=vocabulary.CONDITION_CODES)
     )
     rationale = serializers.ListField(
-        child=serializers.CharField(), help_text="Sentences to read to the patient."
+        child=serializers.CharField(), help_text="The staff's reasons, one per rule that fired."
+    )
+    patient_advice = serializers.CharField(
+        help_text="What to tell the patient, in plain words (reception reads it aloud)."
     )
 
 

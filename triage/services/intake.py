@@ -52,7 +52,16 @@ def intake_create(
 
     answers = rules.questionnaire_answers(questionnaire)
     answers["mechanism"] = answers["mechanism"] or ""
-    case = Case(patient=patient, side=answers["side"], status=CaseStatus.TRIAGED)
+    opened_at = timezone.now()
+    case = Case(
+        patient=patient,
+        side=answers["side"],
+        status=CaseStatus.TRIAGED,
+        opened_at=opened_at,
+        recurrence_of=clinic_services.case_recurrence_of(
+            patient=patient, side=answers["side"], opened_at=opened_at
+        ),
+    )
     case.set_urgency(result.urgency)
     case.save()
     return Intake.objects.create(
@@ -63,5 +72,7 @@ def intake_create(
         stop_running=result.stop_running,
         suspected_conditions=list(result.suspected_conditions),
         rationale=list(result.rationale),
+        red_flags=list(result.red_flags),
+        patient_advice=result.patient_advice,
         **answers,
     )

@@ -29,7 +29,7 @@ from triage.models import Condition, DiagnosisStatus
 from triage.services import diagnoses as diagnosis_services
 from triage.services import examinations as exam_services
 from triage.services import referrals as referral_services
-from triage.vocabulary import laterality_of
+from triage.vocabulary import OTTAWA_EXCLUSION_LABELS, laterality_of
 
 DOCTORS = (roles.DOCTOR, roles.ADMIN)
 
@@ -156,6 +156,7 @@ def exam_detail(request, pk: int):
             "patient": exam.case.patient,
             "orders": orders,
             "can_write": _can_write(request.user),
+            "exclusions": [OTTAWA_EXCLUSION_LABELS.get(e, e) for e in exam.ottawa_exclusions or []],
         },
     )
 

@@ -17,6 +17,7 @@ from clinic.vocabulary import URGENCY_WORDING
 from triage import selectors as triage_selectors
 from triage.forms import IntakeForm
 from triage.services import intake as intake_services
+from triage.vocabulary import RED_FLAG_LABELS
 
 RECEPTION = (roles.RECEPTION, roles.ADMIN)
 
@@ -104,5 +105,6 @@ def intake_result(request, pk: int):
             "explanation": wording.next_step,
             "booking_label": wording.booking,
             "booking_url": booking_url,
+            "red_flags": [RED_FLAG_LABELS.get(flag, flag) for flag in intake.red_flags],
         },
     )
