@@ -68,8 +68,22 @@ def run_decision(*, run: RunPains, previous: RunPains | None) -> RunDecision:
 
 
 def next_stage(*, stage: int, decision: RunDecision, stages: int) -> int:
-    """The stage (1-based) to run next: one up on progress, one down on step_back, within 1..stages."""
+    """The stage (1-based) to run next: up on progress, down on step_back, within 1..stages."""
     if stages < 1:
         raise ValueError("A progression has at least one stage.")
     step = {"progress": 1, "stay": 0, "step_back": -1}[decision]
     return min(max(stage + step, 1), stages)
+
+
+_ADVICE: dict[RunDecision, str] = {
+    "progress": "Well done: your pain stayed within the limits. Next time, move on to stage {n}: "
+    "{stage}.",
+    "stay": "Next time, repeat stage {n}: {stage}.",
+    "step_back": "Your pain went above 5 out of 10. Next time, go back to stage {n}: {stage}. "
+    "If the pain stays high, call the clinic.",
+}
+
+
+def next_run_words(*, decision: RunDecision, stage: int, stage_words: str) -> str:
+    """What to tell the runner after a run: the decision and the next stage in plain words."""
+    return _ADVICE[decision].format(n=stage, stage=stage_words)

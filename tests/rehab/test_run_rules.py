@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehab.run_rules import PAIN_LIMIT, RunPains, next_stage, run_decision
+from rehab.run_rules import PAIN_LIMIT, RunPains, next_run_words, next_stage, run_decision
 
 
 def quiet(**pains) -> RunPains:
@@ -42,15 +42,11 @@ def test_it_steps_back_on_a_pain_above_5_before_the_next_morning_is_known() -> N
 
 
 def test_it_progresses_when_the_next_morning_equals_the_previous_runs() -> None:
-    assert (
-        run_decision(run=quiet(next_morning=3), previous=quiet(next_morning=3)) == "progress"
-    )
+    assert run_decision(run=quiet(next_morning=3), previous=quiet(next_morning=3)) == "progress"
 
 
 def test_it_progresses_when_the_next_morning_is_lower_than_the_previous_runs() -> None:
-    assert (
-        run_decision(run=quiet(next_morning=1), previous=quiet(next_morning=3)) == "progress"
-    )
+    assert run_decision(run=quiet(next_morning=1), previous=quiet(next_morning=3)) == "progress"
 
 
 def test_it_stays_when_the_next_morning_rises_above_the_previous_runs() -> None:
@@ -90,3 +86,14 @@ def test_it_moves_one_stage_at_a_time_within_the_progression(stage, decision, ex
 def test_it_refuses_a_progression_without_stages() -> None:
     with pytest.raises(ValueError):
         next_stage(stage=1, decision="stay", stages=0)
+
+
+def test_it_tells_the_runner_the_next_stage_in_plain_words() -> None:
+    words = next_run_words(decision="step_back", stage=1, stage_words="run 1 min, walk 4 min")
+    assert words == (
+        "Your pain went above 5 out of 10. Next time, go back to stage 1: run 1 min, walk 4 min. "
+        "If the pain stays high, call the clinic."
+    )
+    assert next_run_words(decision="stay", stage=2, stage_words="run 2 min") == (
+        "Next time, repeat stage 2: run 2 min."
+    )
