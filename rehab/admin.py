@@ -8,16 +8,16 @@ from rehab.models import (
     Exercise,
     ExerciseLog,
     ExerciseProgramme,
-    ProgrammeItem,
-    Run,
-    RunPlan,
-    WalkRunStage,
-    WalkRunTemplate,
     OutcomeMeasure,
     PhysioSession,
+    ProgrammeItem,
     ReturnToRun,
     ReturnToRunCriterion,
+    Run,
+    RunPlan,
     TreatmentPlan,
+    WalkRunStage,
+    WalkRunTemplate,
 )
 
 
