@@ -4,6 +4,8 @@ from a paper diary and may override a decision with a reason."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -126,8 +128,10 @@ class RunSerializer(api_serializers.ModelSerializer):
     distance_km = serializers.DecimalField(
         max_digits=5,
         decimal_places=2,
-        min_value=0,
-        max_value=RUN_DISTANCE_KM_MAX,
+        min_value=Decimal(0),
+        max_value=Decimal(RUN_DISTANCE_KM_MAX),
+        coerce_to_string=False,
+        rounding=ROUND_HALF_UP,
         required=False,
         allow_null=True,
     )

@@ -113,22 +113,19 @@ def _pains(run: Run) -> RunPains:
 
 
 def _previous(run: Run) -> Run | None:
-    return (
-        Run.objects.filter(case_id=run.case_id, date__lte=run.date)
-        .exclude(pk=run.pk)
-        .exclude(date=run.date, pk__gt=run.pk or 0)
-        .order_by("-date", "-id")
-        .first()
-    )
+    """The run before this one: an earlier day, or the same day logged before it."""
+    earlier = Run.objects.filter(case_id=run.case_id, date__lte=run.date)
+    if run.pk is not None:
+        earlier = earlier.exclude(pk=run.pk).exclude(date=run.date, pk__gt=run.pk)
+    return earlier.order_by("-date", "-id").first()
 
 
 def _is_latest(run: Run) -> bool:
-    return not (
-        Run.objects.filter(case_id=run.case_id, date__gte=run.date)
-        .exclude(pk=run.pk)
-        .exclude(date=run.date, pk__lt=run.pk)
-        .exists()
-    )
+    """Whether no run comes after this one (a new run on a day already logged comes last)."""
+    later = Run.objects.filter(case_id=run.case_id, date__gte=run.date)
+    if run.pk is None:
+        return not later.filter(date__gt=run.date).exists()
+    return not later.exclude(pk=run.pk).exclude(date=run.date, pk__lt=run.pk).exists()
 
 
 def _decide(run: Run, plan: RunPlan) -> None:
