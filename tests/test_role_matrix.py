@@ -927,6 +927,42 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    ("GET", "rehab:programme"): Call(
+        lambda w: reverse("rehab:programme", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:programme-print"): Call(
+        lambda w: reverse("rehab:programme-print", args=[w.case.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:exercise-log-new"): Call(
+        lambda w: reverse("rehab:exercise-log-new", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:run-plan"): Call(
+        lambda w: reverse("rehab:run-plan", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:run-new"): Call(
+        lambda w: reverse("rehab:run-new", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:run-override"): Call(
+        lambda w: reverse("rehab:run-override", args=[w.run.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
     ("GET", "rehab:session-log"): Call(
         lambda w: reverse("rehab:session-log", args=[w.session_attended.pk]),
         S(403, 200, 404, 403, 403, LOGIN),
