@@ -446,7 +446,9 @@ class ExerciseLogForm(forms.Form):
 
 class RunPlanForm(forms.Form):
     template = forms.ModelChoiceField(
-        label="Walk-run progression", queryset=WalkRunTemplate.objects.filter(active=True)
+        label="Walk-run progression",
+        queryset=WalkRunTemplate.objects.filter(active=True),
+        empty_label=None,
     )
     stage = forms.IntegerField(label="Stage", min_value=1, initial=1)
     shoe_model = forms.CharField(label="Shoe model", required=False, max_length=120)
