@@ -55,9 +55,18 @@ def test_the_physio_prescribes_logs_and_sees_the_caseload_at_phone_size(
     page.get_by_text("Run logged: step back a stage.").wait_for()
     assert page.locator("#chart-runs svg").is_visible()
 
+    page.get_by_role("link", name="Decide otherwise").click()
+    page.get_by_label("Your decision").select_option("stay")
+    page.get_by_label("Reason").fill("The pain was a blister, not the tendon.")
+    page.get_by_role("button", name="Save the decision").click()
+    page.get_by_text("Decision changed.").wait_for()
+    page.get_by_role("link", name="Print the programme").click()
+    page.get_by_role("heading", name="Your home exercises — Emma Martin").wait_for()
+
     page.goto("/rehab/caseload/")
     row = page.get_by_role("row", name="MARTIN, Emma")
     assert "100%" in row.text_content()
-    assert "Step back a stage" in row.text_content()
+    assert "Stay at this stage" in row.text_content()
     assert ExerciseLog.objects.get().pain == 2
-    assert Run.objects.get().decision == "step_back"
+    run = Run.objects.get()
+    assert (run.decision, run.override_decision) == ("step_back", "stay")
