@@ -586,6 +586,7 @@ SPECTACULAR_SETTINGS = {
         "SideEnum": "clinic.models.Side",
         "SessionStatusEnum": "rehab.models.SessionStatus",
         "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",
+        "RunDecisionEnum": "rehab.models.RUN_DECISION_CHOICES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

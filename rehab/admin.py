@@ -5,12 +5,20 @@ from django.contrib import admin
 from clinic.admin import ReadOnlyHistoryAdmin
 from rehab.models import (
     Discharge,
+    Exercise,
+    ExerciseLog,
+    ExerciseProgramme,
     OutcomeMeasure,
     PhysioSession,
+    ProgrammeItem,
     ReturnToRun,
     ReturnToRunCriterion,
     ReturnToRunMeasure,
+    Run,
+    RunPlan,
     TreatmentPlan,
+    WalkRunStage,
+    WalkRunTemplate,
 )
 
 
@@ -73,3 +81,63 @@ class ReturnToRunAdmin(ReadOnlyHistoryAdmin):
 @admin.register(Discharge)
 class DischargeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["case", "discharged_by", "discharged_at", "cleared_to_run"]
+
+
+# --- The clinic's own lists: edited here -----------------------------------------------------
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    """The exercise library: the clinic edits the wording, adds exercises and their images."""
+
+    list_display = ["name", "code", "category", "region", "active"]
+    list_filter = ["category", "region", "active"]
+    search_fields = ["name", "code"]
+
+
+class WalkRunStageInline(admin.TabularInline):
+    model = WalkRunStage
+    extra = 1
+
+
+@admin.register(WalkRunTemplate)
+class WalkRunTemplateAdmin(admin.ModelAdmin):
+    """The walk-run progressions a return-to-run plan follows, stage by stage."""
+
+    list_display = ["name", "active"]
+    inlines = [WalkRunStageInline]
+
+
+# --- The runner's records: written through the pages and the API -----------------------------
+
+
+class ProgrammeItemInline(admin.TabularInline):
+    model = ProgrammeItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["exercise", "sets", "reps", "hold_seconds", "per_week", "notes", "active"]
+
+
+@admin.register(ExerciseProgramme)
+class ExerciseProgrammeAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "starts_on", "active", "prescribed_by"]
+    list_select_related = ["case", "prescribed_by"]
+    inlines = [ProgrammeItemInline]
+
+
+@admin.register(ExerciseLog)
+class ExerciseLogAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["date", "programme", "pain", "source"]
+    list_select_related = ["programme"]
+
+
+@admin.register(RunPlan)
+class RunPlanAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "template", "stage", "started_on"]
+    list_select_related = ["case", "template"]
+
+
+@admin.register(Run)
+class RunAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["date", "case", "stage", "decision", "override_decision", "next_stage"]
+    list_select_related = ["case"]

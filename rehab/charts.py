@@ -24,6 +24,7 @@ THRESHOLD = "#1e5e3b"
 STYLES = (
     {"colour": "#1f5f8b", "marker": "circle", "dash": ""},
     {"colour": "#8a4b00", "marker": "square", "dash": "6 4"},
+    {"colour": "#5b3a8a", "marker": "circle", "dash": "2 4"},
 )
 
 
@@ -319,4 +320,60 @@ def instrument_chart(
         svg=svg,
         summary=_describe([series], "Score", threshold),
         rows=[{"at": at, "score": value} for at, value in measures],
+    )
+
+
+def adherence_chart(days: Sequence[tuple[date, int]]) -> Chart | None:
+    """The share of the programme's items ticked each logged day (0-100 %): (day, percent)."""
+    if not days:
+        return None
+    series = Series("", [Point(day, percent) for day, percent in days])
+    title = "Home exercises done each logged day (% of the programme)"
+    svg = line_chart(
+        chart_id="chart-adherence",
+        title=title,
+        y_label="Exercises done (%)",
+        y_max=100,
+        series=[series],
+        better="Higher is better",
+    )
+    return Chart(
+        chart_id="chart-adherence",
+        title=title,
+        svg=svg,
+        summary=_describe([series], "Done", None),
+        rows=[{"at": day, "percent": percent} for day, percent in days],
+    )
+
+
+def runs_chart(runs: Sequence[tuple[date, int, int, int | None, str]]) -> Chart | None:
+    """Pain during, after and the next morning of each run, with its decision in the table."""
+    if not runs:
+        return None
+    during = Series("During", [Point(day, d) for day, d, _a, _m, _dec in runs])
+    after = Series("After", [Point(day, a) for day, _d, a, _m, _dec in runs])
+    morning = Series(
+        "Next morning", [Point(day, m) for day, _d, _a, m, _dec in runs if m is not None]
+    )
+    limit = Threshold(5, "Limit: 5/10 (pain-monitoring model)")
+    title = "Pain at each run (NPRS, 0-10)"
+    svg = line_chart(
+        chart_id="chart-runs",
+        title=title,
+        y_label="Pain (NPRS 0-10)",
+        y_max=10,
+        series=[during, after, morning],
+        threshold=limit,
+        better="Lower is better",
+    )
+    decisions = " ".join(f"{_day_label(day)}: {dec.replace('_', ' ')}." for day, *_p, dec in runs)
+    return Chart(
+        chart_id="chart-runs",
+        title=title,
+        svg=svg,
+        summary=_describe([during, after, morning], "Pain", limit) + " Decisions: " + decisions,
+        rows=[
+            {"at": day, "during": d, "after": a, "next_morning": m, "decision": dec}
+            for day, d, a, m, dec in runs
+        ],
     )

@@ -14,14 +14,23 @@ from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
 from clinic.selectors import physios
 from rehab.instruments.catalogue import INSTRUMENTS, Instrument
 from rehab.models import (
+    ITEM_HOLD_SECONDS_MAX,
+    ITEM_PER_WEEK_MAX,
+    ITEM_REPS_MAX,
+    ITEM_SETS_MAX,
     PLAN_FREQUENCY_MAX,
     PLAN_SESSIONS_MAX,
+    RUN_DECISION_CHOICES,
+    RUN_DISTANCE_KM_MAX,
+    RUN_MINUTES_MAX,
     SESSION_MINUTES_MAX,
     SESSION_MINUTES_MIN,
     Checklist,
     Decision,
+    Exercise,
     Intervention,
     SessionStatus,
+    WalkRunTemplate,
 )
 from rehab.return_to_run_rules import MEASURES, RETURN_TO_RUN_CHECKLISTS
 
@@ -454,3 +463,122 @@ def initial_for_rtr(rtr) -> dict[str, Any]:
             {True: YES, False: NO}[value] if isinstance(value, bool) else value
         )
     return initial
+
+
+# ---------------------------------------------------------------------------
+# Home exercise programmes and the return-to-run log
+# ---------------------------------------------------------------------------
+
+
+class ProgrammeItemForm(forms.Form):
+    """One row of the programme form; a row without an exercise is left out."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    exercise = forms.ModelChoiceField(
+        queryset=Exercise.objects.filter(active=True).order_by("category", "name"),
+        required=False,
+        empty_label="— none —",
+    )
+    sets = forms.IntegerField(min_value=1, max_value=ITEM_SETS_MAX, required=False)
+    reps = forms.IntegerField(label="Reps", min_value=1, max_value=ITEM_REPS_MAX, required=False)
+    hold_seconds = forms.IntegerField(
+        label="Hold (s)", min_value=1, max_value=ITEM_HOLD_SECONDS_MAX, required=False
+    )
+    per_week = forms.IntegerField(
+        label="Days a week", min_value=1, max_value=ITEM_PER_WEEK_MAX, required=False
+    )
+    notes = forms.CharField(required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("exercise") is None:
+            return data
+        if data.get("sets") is None:
+            self.add_error("sets", "Give the sets.")
+        if data.get("per_week") is None:
+            self.add_error("per_week", "Give the days a week.")
+        if data.get("reps") is None and data.get("hold_seconds") is None:
+            self.add_error("reps", "Give the repetitions, the seconds to hold, or both.")
+        return data
+
+
+ProgrammeItemFormSet = forms.formset_factory(ProgrammeItemForm, extra=3)
+
+
+class ProgrammeForm(forms.Form):
+    starts_on = forms.DateField(
+        label="Start date",
+        widget=DATE_INPUT,
+        help_text="Today, or the day a programme begun on paper started.",
+    )
+
+
+class ExerciseLogForm(forms.Form):
+    """One day of a paper diary: the items done and the pain."""
+
+    date = forms.DateField(widget=DATE_INPUT, validators=[bounds.validate_clinic_date])
+    completed = forms.MultipleChoiceField(
+        label="Exercises done", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pain = nprs_field("Pain during the exercises")
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed"].choices = [(str(item.pk), str(item.exercise)) for item in items]
+
+
+class RunPlanForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label="Walk-run progression",
+        queryset=WalkRunTemplate.objects.filter(active=True),
+        empty_label=None,
+    )
+    stage = forms.IntegerField(label="Stage", min_value=1, initial=1)
+    shoe_model = forms.CharField(label="Shoe model", required=False, max_length=120)
+    shoe_km = forms.IntegerField(
+        label="Kilometres on the shoes", required=False, min_value=0, max_value=10000
+    )
+    shoe_change_on = forms.DateField(
+        label="Shoes changed on",
+        required=False,
+        widget=DATE_INPUT,
+        validators=[bounds.validate_clinic_date],
+    )
+    cadence_cue = forms.CharField(
+        label="Cadence cue",
+        required=False,
+        max_length=200,
+        help_text="e.g. aim for 170-175 steps a minute.",
+    )
+    technique_cues = forms.CharField(
+        label="Technique cues", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RunForm(forms.Form):
+    """A run from the runner's paper diary."""
+
+    date = forms.DateField(widget=DATE_INPUT, validators=[bounds.validate_clinic_date])
+    minutes = forms.IntegerField(min_value=1, max_value=RUN_MINUTES_MAX)
+    distance_km = forms.DecimalField(
+        label="Distance (km)",
+        required=False,
+        min_value=0,
+        max_value=RUN_DISTANCE_KM_MAX,
+        decimal_places=2,
+    )
+    pain_during = nprs_field("Pain during the run")
+    pain_after = nprs_field("Pain after the run")
+    pain_next_morning = nprs_field("Pain the next morning")
+
+    def clean(self):
+        data = super().clean()
+        for name in ("pain_during", "pain_after"):
+            if name in data and data[name] is None:
+                self.add_error(name, "Give the pain, 0 to 10.")
+        return data
+
+
+class RunOverrideForm(forms.Form):
+    decision = forms.ChoiceField(label="Your decision", choices=RUN_DECISION_CHOICES)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -12,6 +12,7 @@ from clinic.measures import NPRS_MAX
 from clinic.models import Case, text_choices
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.return_to_run_rules import MEASURES, RETURN_TO_RUN_CHECKLISTS
+from rehab.run_rules import RUN_DECISION_LABELS
 
 
 class CaseRecord(models.Model):
@@ -336,3 +337,276 @@ class Discharge(CaseRecord):
 
     def __str__(self) -> str:
         return f"Discharge of case #{self.case_id}"
+
+
+# --- The runner between visits: exercise programmes and the return-to-run log ---------------
+
+# A programme item's dose: past these a number is a typing error.
+ITEM_SETS_MAX = 10
+ITEM_REPS_MAX = 100
+ITEM_HOLD_SECONDS_MAX = 300
+ITEM_PER_WEEK_MAX = 7  # days a week
+RUN_MINUTES_MAX = 300
+RUN_DISTANCE_KM_MAX = 100
+
+
+class ExerciseCategory(models.TextChoices):
+    MOBILITY = "mobility", "Mobility"
+    ISOMETRIC = "isometric", "Isometric calf loading"
+    ECCENTRIC = "eccentric", "Eccentric and heavy slow calf loading"
+    BALANCE = "balance", "Balance and proprioception"
+    PLYOMETRIC = "plyometric", "Hop and plyometric progression"
+    FOOT_INTRINSICS = "foot_intrinsics", "Foot intrinsics"
+
+
+class ExerciseRegion(models.TextChoices):
+    ANKLE = "ankle", "Ankle"
+    ACHILLES = "achilles", "Achilles tendon and calf"
+    FOOT = "foot", "Foot"
+    LOWER_LEG = "lower_leg", "Lower leg"
+
+
+class Exercise(models.Model):
+    """One exercise of the clinic's library: seeded by a migration, edited in admin."""
+
+    code = models.SlugField(max_length=48, unique=True)
+    name = models.CharField(max_length=120)
+    category = models.CharField(max_length=16, choices=ExerciseCategory.choices)
+    region = models.CharField(max_length=12, choices=ExerciseRegion.choices)
+    instructions = models.TextField(help_text="Plain words, as the runner reads them.")
+    # Uploaded by the clinic into Django's default storage (no external media).
+    image = models.ImageField(upload_to="exercises/", blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.TextChoices):
+    CLINIC = "clinic", "Entered at the clinic"
+    PATIENT = "patient", "Entered by the runner"
+
+
+class ExerciseProgramme(CaseRecord):
+    """The home exercise programme prescribed on a case; changes are kept in its history."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="exercise_programmes")
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            # A case follows one programme at a time: the caseload's adherence reads it.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(active=True), name="programme_one_active_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exercise programme #{self.pk} for case #{self.case_id}"
+
+
+class ProgrammeItem(models.Model):
+    """One prescribed exercise and its dose; a removed item is kept (its logs refer to it)."""
+
+    programme = models.ForeignKey(ExerciseProgramme, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    sets = models.PositiveSmallIntegerField()
+    reps = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    per_week = models.PositiveSmallIntegerField(help_text="Days a week.")
+    notes = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets__gte=1) & Q(sets__lte=ITEM_SETS_MAX), name="item_sets_1_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(per_week__gte=1) & Q(per_week__lte=ITEM_PER_WEEK_MAX),
+                name="item_per_week_1_7",
+            ),
+            # A dose is counted in repetitions, in seconds held, or both.
+            models.CheckConstraint(
+                condition=Q(reps__isnull=False) | Q(hold_seconds__isnull=False),
+                name="item_reps_or_hold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ({self.sets} sets)"
+
+
+class ExerciseLog(models.Model):
+    """One day's ticks of a programme: the items done and the pain felt (NPRS 0-10)."""
+
+    programme = models.ForeignKey(ExerciseProgramme, on_delete=models.PROTECT, related_name="logs")
+    date = models.DateField()
+    completed = models.ManyToManyField(ProgrammeItem, related_name="logs", blank=True)
+    pain = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.CLINIC)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[completed])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            # One log a day per programme (also the adherence's date-range query).
+            models.UniqueConstraint(fields=["programme", "date"], name="exercise_log_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__lte=NPRS_MAX), name="exercise_log_nprs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exercise log {self.date} (programme #{self.programme_id})"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.programme.case.patient_id
+
+
+class WalkRunTemplate(models.Model):
+    """A walk-run progression the clinic uses: seeded, edited in admin."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WalkRunStage(models.Model):
+    """One stage of a walk-run progression: run/walk minutes, repeated."""
+
+    template = models.ForeignKey(WalkRunTemplate, on_delete=models.CASCADE, related_name="stages")
+    number = models.PositiveSmallIntegerField()
+    run_minutes = models.PositiveSmallIntegerField()
+    walk_minutes = models.PositiveSmallIntegerField()
+    repeats = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["template", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="walk_run_stage_once"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(run_minutes__gte=1) & Q(repeats__gte=1),
+                name="walk_run_stage_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stage {self.number}: {self.words()}"
+
+    def words(self) -> str:
+        """The stage in plain words, as the runner reads it."""
+        run = f"run {self.run_minutes} min"
+        if self.walk_minutes:
+            run += f", walk {self.walk_minutes} min"
+        if self.repeats > 1:
+            return f"{run}, {self.repeats} times"
+        return run
+
+
+class RunPlan(CaseRecord):
+    """The case's return-to-run plan: the progression, its stage, shoes and technique cues."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="run_plan")
+    template = models.ForeignKey(WalkRunTemplate, on_delete=models.PROTECT, related_name="+")
+    stage = models.PositiveSmallIntegerField(default=1)
+    started_on = models.DateField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shoe_model = models.CharField(max_length=120, blank=True)
+    shoe_km = models.PositiveIntegerField(null=True, blank=True, help_text="Kilometres on them.")
+    shoe_change_on = models.DateField(null=True, blank=True)
+    cadence_cue = models.CharField(max_length=200, blank=True)
+    technique_cues = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Run plan for case #{self.case_id}"
+
+
+RUN_DECISION_CHOICES = list(RUN_DECISION_LABELS.items())
+
+
+class Run(CaseRecord):
+    """One run of the return-to-run log, with the pain-monitoring decision after it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="runs")
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField()
+    distance_km = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    pain_during = models.PositiveSmallIntegerField()
+    pain_after = models.PositiveSmallIntegerField()
+    pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True)
+    stage = models.PositiveSmallIntegerField(help_text="The stage this run was at.")
+    decision = models.CharField(max_length=10, choices=RUN_DECISION_CHOICES)
+    next_stage = models.PositiveSmallIntegerField()
+    override_decision = models.CharField(max_length=10, choices=RUN_DECISION_CHOICES, blank=True)
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.CLINIC)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [
+            # The previous run of a case (the decision) and the log's chart.
+            models.Index(fields=["case", "date"], name="run_case_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain_during__lte=NPRS_MAX)
+                & Q(pain_after__lte=NPRS_MAX)
+                & (Q(pain_next_morning__isnull=True) | Q(pain_next_morning__lte=NPRS_MAX)),
+                name="run_nprs_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_decision="") | ~Q(override_reason=""),
+                name="run_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.date} (case #{self.case_id})"
+
+    @property
+    def effective_decision(self) -> str:
+        return self.override_decision or self.decision

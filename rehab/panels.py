@@ -40,8 +40,34 @@ def physiotherapy(case, user) -> CasePanel:
         outcomes = list(selectors.case_outcomes(case))
         rtr = selectors.case_return_to_run(case)
         discharge = selectors.case_discharge(case)
+        programme = selectors.case_programme(case)
+        run_plan = selectors.case_run_plan(case)
+        runs = list(selectors.case_runs(case)) if run_plan else []
         shown += [record for record in (plan, rtr, discharge) if record is not None] + outcomes
+        shown += [record for record in (programme, run_plan) if record is not None] + runs
         context.update(
+            programme=programme,
+            adherence=selectors.programme_adherence(programme) if programme else None,
+            adherence_chart=_chart(_adherence_chart(programme)),
+            run_plan=run_plan,
+            stage_words=selectors.stage_words(run_plan, run_plan.stage) if run_plan else "",
+            runs=runs,
+            runs_chart=_chart(
+                charts.runs_chart(
+                    [
+                        (
+                            r.date,
+                            r.pain_during,
+                            r.pain_after,
+                            r.pain_next_morning,
+                            r.get_decision_display()
+                            if not r.override_decision
+                            else r.get_override_decision_display(),
+                        )
+                        for r in runs
+                    ]
+                )
+            ),
             plan=plan,
             outcomes=outcomes,
             discharge=discharge,
@@ -74,6 +100,21 @@ def _charts(sessions, outcomes) -> list[dict]:
                 # The SVG is built by rehab.charts, which escapes every text it writes.
                 found.append({"chart": chart, "svg": mark_safe(chart.svg), "kind": code})  # noqa: S308  # nosec B308 B703
     return found
+
+
+def _chart(chart) -> dict | None:
+    if chart is None:
+        return None
+    # The SVG is built by rehab.charts, which escapes every text it writes.
+    return {"chart": chart, "svg": mark_safe(chart.svg)}  # noqa: S308  # nosec B308 B703
+
+
+def _adherence_chart(programme):
+    if programme is None or not programme.active_items:
+        return None
+    count = len(programme.active_items)
+    days = sorted((log.date, round(100 * log.ticked / count)) for log in programme.recent_logs)
+    return charts.adherence_chart(days)
 
 
 def _rtr_rows(rtr) -> list[dict]:

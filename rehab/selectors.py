@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.models import ENDED_STATUSES, Case
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
+from rehab.adherence import ADHERENCE_WINDOW_DAYS, adherence_percent, adherence_window
 from rehab.models import (
     Discharge,
+    Exercise,
+    ExerciseLog,
+    ExerciseProgramme,
     OutcomeMeasure,
     PhysioSession,
+    ProgrammeItem,
     ReturnToRun,
+    Run,
+    RunPlan,
     SessionStatus,
     TreatmentPlan,
+    WalkRunTemplate,
 )
+from rehab.run_rules import next_run_words
 
 
 def sessions_visible_to(user) -> QuerySet[PhysioSession]:
@@ -122,3 +131,163 @@ def case_return_to_run(case: Case) -> ReturnToRun | None:
 def case_discharge(case: Case) -> Discharge | None:
     """The case's discharge summary, if any."""
     return Discharge.objects.filter(case=case).select_related("discharged_by").first()
+
+
+# --- Exercise programmes and the return-to-run log ------------------------------------------
+
+
+def exercises() -> QuerySet[Exercise]:
+    """The exercise library as physios prescribe from it: active exercises."""
+    return Exercise.objects.filter(active=True).order_by("category", "name")
+
+
+def _adherence_logs(today: date) -> Prefetch:
+    first = today - timedelta(days=ADHERENCE_WINDOW_DAYS - 1)
+    logs = ExerciseLog.objects.filter(date__gte=first, date__lte=today).annotate(
+        ticked=Count("completed", filter=Q(completed__active=True))
+    )
+    return Prefetch("logs", queryset=logs, to_attr="recent_logs")
+
+
+def with_adherence(programmes: QuerySet[ExerciseProgramme]) -> QuerySet[ExerciseProgramme]:
+    """Programmes with what ``programme_adherence`` reads, in a fixed number of queries."""
+    return programmes.prefetch_related(
+        Prefetch(
+            "items",
+            queryset=ProgrammeItem.objects.filter(active=True).select_related("exercise"),
+            to_attr="active_items",
+        ),
+        _adherence_logs(timezone.localdate()),
+    )
+
+
+def programme_adherence(programme: ExerciseProgramme, today: date | None = None) -> int | None:
+    """The programme's adherence in percent (rehab.adherence), from ``with_adherence``'s rows."""
+    today = today or timezone.localdate()
+    first, days = adherence_window(today=today, starts_on=programme.starts_on)
+    items = getattr(programme, "active_items", None)
+    if items is None:
+        items = list(programme.items.filter(active=True))
+    logs = getattr(programme, "recent_logs", None)
+    if logs is None:
+        logs = list(_logs_between(programme, first, today))
+    logged = sum(log.ticked for log in logs if first <= log.date <= today)
+    return adherence_percent(
+        per_week=[item.per_week for item in items], logged_item_days=logged, days=days
+    )
+
+
+def _logs_between(programme: ExerciseProgramme, first: date, last: date):
+    return programme.logs.filter(date__gte=first, date__lte=last).annotate(
+        ticked=Count("completed", filter=Q(completed__active=True))
+    )
+
+
+def programmes_visible_to(user) -> QuerySet[ExerciseProgramme]:
+    """Exercise programmes the user may read: clinical roles only, on visible cases."""
+    cases = clinical_cases_visible_to(user)
+    return with_adherence(ExerciseProgramme.objects.filter(case__in=cases).select_related("case"))
+
+
+def exercise_logs_visible_to(user) -> QuerySet[ExerciseLog]:
+    """Exercise logs the user may read: clinical roles only, on visible cases."""
+    cases = clinical_cases_visible_to(user)
+    return (
+        ExerciseLog.objects.filter(programme__case__in=cases)
+        .select_related("programme__case")
+        .prefetch_related("completed")
+    )
+
+
+def runs_visible_to(user) -> QuerySet[Run]:
+    """Runs of the return-to-run log the user may read: clinical roles only, on visible cases."""
+    cases = clinical_cases_visible_to(user)
+    return Run.objects.filter(case__in=cases).select_related("case")
+
+
+def run_plans_visible_to(user) -> QuerySet[RunPlan]:
+    """Return-to-run plans the user may read: clinical roles only, on visible cases."""
+    cases = clinical_cases_visible_to(user)
+    return RunPlan.objects.filter(case__in=cases).select_related("case", "template")
+
+
+def walk_run_templates() -> QuerySet[WalkRunTemplate]:
+    """The clinic's walk-run progressions that a plan may follow, with their stages."""
+    return WalkRunTemplate.objects.filter(active=True).prefetch_related("stages")
+
+
+def case_programme(case: Case) -> ExerciseProgramme | None:
+    """The programme the case follows now, with its items and adherence rows."""
+    return with_adherence(ExerciseProgramme.objects.filter(case=case, active=True)).first()
+
+
+def case_run_plan(case: Case) -> RunPlan | None:
+    """The case's return-to-run plan with its progression's stages, if any."""
+    return (
+        RunPlan.objects.filter(case=case)
+        .select_related("template")
+        .prefetch_related("template__stages")
+        .first()
+    )
+
+
+def case_runs(case: Case) -> QuerySet[Run]:
+    """The case's runs in date order (the log's chart and table)."""
+    return case.runs.select_related("overridden_by").order_by("date", "id")
+
+
+def stage_words(plan: RunPlan, number: int) -> str:
+    """A stage of the plan's progression in plain words ("run 3 min, walk 2 min, 6 times")."""
+    stage = next((s for s in plan.template.stages.all() if s.number == number), None)
+    return stage.words() if stage else ""
+
+
+def run_advice(run: Run, plan: RunPlan) -> str:
+    """What the runner is told after a run: the decision and the next stage, in plain words."""
+    return next_run_words(
+        decision=run.effective_decision,
+        stage=run.next_stage,
+        stage_words=stage_words(plan, run.next_stage),
+    )
+
+
+def runner_today(case: Case, today: date | None = None) -> dict:
+    """The runner's page for today: the programme's items, what is ticked, the run plan's stage.
+
+    A portal view renders this as it is (phone-first); it reads the case the link belongs to.
+    """
+    today = today or timezone.localdate()
+    programme = case_programme(case)
+    ticked: set[int] = set()
+    if programme is not None:
+        log = programme.logs.filter(date=today).prefetch_related("completed").first()
+        ticked = {item.pk for item in log.completed.all()} if log else set()
+    plan = case_run_plan(case)
+    last_run = case_runs(case).last() if plan else None
+    return {
+        "programme": programme,
+        "items": programme.active_items if programme else [],
+        "ticked": ticked,
+        "adherence": programme_adherence(programme, today) if programme else None,
+        "run_plan": plan,
+        "stage_words": stage_words(plan, plan.stage) if plan else "",
+        "last_run": last_run,
+        "advice": run_advice(last_run, plan) if last_run else "",
+    }
+
+
+def caseload_extras(cases: list[Case]) -> dict[int, dict]:
+    """Each caseload row's adherence and latest run decision, in a fixed number of queries."""
+    ids = [case.pk for case in cases]
+    programmes = with_adherence(ExerciseProgramme.objects.filter(case_id__in=ids, active=True))
+    adherence = {p.case_id: programme_adherence(p) for p in programmes}
+    latest: dict[int, Run] = {}
+    for run in Run.objects.filter(case_id__in=ids).order_by("case_id", "date", "id"):
+        latest[run.case_id] = run
+    return {
+        pk: {
+            "adherence": adherence.get(pk),
+            "run_decision": latest[pk].effective_decision if pk in latest else "",
+        }
+        for pk in ids
+    }

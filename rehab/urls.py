@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rehab.views import physio, reception
+from rehab.views import physio, reception, runner_care
 
 app_name = "rehab"
 
@@ -14,6 +14,20 @@ urlpatterns = [
     path("rehab/cases/<int:pk>/outcomes/new/", physio.outcome_new, name="outcome-new"),
     path("rehab/cases/<int:pk>/return-to-run/", physio.return_to_run, name="return-to-run"),
     path("rehab/cases/<int:pk>/discharge/", physio.discharge, name="discharge"),
+    path("rehab/cases/<int:pk>/programme/", runner_care.programme_edit, name="programme"),
+    path(
+        "rehab/cases/<int:pk>/programme/print/",
+        runner_care.programme_print,
+        name="programme-print",
+    ),
+    path(
+        "rehab/cases/<int:pk>/exercise-logs/new/",
+        runner_care.exercise_log_new,
+        name="exercise-log-new",
+    ),
+    path("rehab/cases/<int:pk>/run-plan/", runner_care.run_plan_edit, name="run-plan"),
+    path("rehab/cases/<int:pk>/runs/new/", runner_care.run_new, name="run-new"),
+    path("rehab/runs/<int:pk>/override/", runner_care.run_override, name="run-override"),
     path("rehab/sessions/", reception.sessions_day, name="sessions"),
     path("rehab/sessions/book/", reception.session_book, name="session-book"),
     path("rehab/sessions/<int:pk>/log/", physio.session_log, name="session-log"),

@@ -31,6 +31,11 @@ def missed_session_due(scheduled_at: datetime, zone: tzinfo) -> datetime:
     return _at_local(day, CLINIC_MORNING, zone)
 
 
+def run_next_morning_due(run_on: date, zone: tzinfo) -> datetime:
+    """09:00 clinic time on the morning after the run (the pain-monitoring model's question)."""
+    return _at_local(run_on + timedelta(days=1), CLINIC_MORNING, zone)
+
+
 def imaging_overdue_due(performed_at: datetime) -> datetime:
     """Seven days after the imaging was performed."""
     return performed_at + IMAGING_REPORT_GRACE

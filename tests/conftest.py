@@ -266,3 +266,18 @@ def totp_code(device, steps_ahead: int = 0) -> str:
     counter = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     counter.time = time.time() + steps_ahead * device.step
     return f"{counter.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def exercise_library(db):
+    """The exercise library and the walk-run progression, as their data migration seeds them
+    (put back after a transactional test flushed them)."""
+    import importlib
+
+    from django.apps import apps
+
+    from rehab.models import Exercise, WalkRunTemplate
+
+    if not Exercise.objects.exists() and not WalkRunTemplate.objects.exists():
+        migration = importlib.import_module("rehab.migrations.0005_exercise_library_and_walk_run")
+        migration.seed(apps, None)

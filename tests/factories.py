@@ -174,3 +174,48 @@ def outcome_for(case, physio, *, pain: int = 4):
     from rehab.services.outcomes import outcome_record
 
     return outcome_record(case=case, instrument="nprs", answers=[pain], by=physio)
+
+
+# --- The runner between visits (rehab) ---------------------------------------------------------
+
+
+def programme_for(case, physio, *, per_week: int = 7, starts_on=None):
+    """A home exercise programme of two library exercises, prescribed through the service."""
+    from rehab.models import Exercise
+    from rehab.services.programmes import programme_prescribe
+
+    first, second = Exercise.objects.filter(active=True).order_by("id")[:2]
+    return programme_prescribe(
+        case=case,
+        by=physio,
+        starts_on=starts_on,
+        items=[
+            {"exercise": first, "sets": 3, "reps": 15, "per_week": per_week},
+            {"exercise": second, "sets": 2, "hold_seconds": 30, "per_week": per_week},
+        ],
+    )
+
+
+def run_plan_for(case, physio, **fields):
+    """The case's walk-run plan on the seeded progression, started through the service."""
+    from rehab.models import WalkRunTemplate
+    from rehab.services.runs import run_plan_start
+
+    return run_plan_start(
+        case=case, by=physio, template=WalkRunTemplate.objects.order_by("id").first(), **fields
+    )
+
+
+def run_for(case, physio, *, date=None, during=2, after=2, next_morning=2):
+    """A run of the case's log, through the service (its plan must be started)."""
+    from rehab.services.runs import run_log
+
+    return run_log(
+        case=case,
+        by=physio,
+        date=date or datetime.date.today(),
+        minutes=30,
+        pain_during=during,
+        pain_after=after,
+        pain_next_morning=next_morning,
+    )

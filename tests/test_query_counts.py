@@ -24,7 +24,10 @@ from tests.factories import (
     intake_for,
     outcome_for,
     plan_for,
+    programme_for,
     referral_for,
+    run_for,
+    run_plan_for,
     session_for,
 )
 
@@ -77,6 +80,41 @@ def _condition(ctx):
     return Condition.objects.order_by("id").first()
 
 
+def _exercise(ctx):
+    from rehab.models import Exercise
+
+    # The library is seeded (a data migration): the list is always all of it.
+    return Exercise.objects.order_by("id").first()
+
+
+def _programme(ctx):
+    return programme_for(_case(ctx), ctx["paula"])
+
+
+def _exercise_log(ctx):
+    import datetime
+
+    from rehab.services.programmes import exercise_log_record
+
+    programme = _programme(ctx)
+    return exercise_log_record(
+        programme=programme,
+        by=ctx["paula"],
+        date=datetime.date.today(),
+        completed=[item.pk for item in programme.items.all()],
+    )
+
+
+def _run_plan(ctx):
+    return run_plan_for(_case(ctx), ctx["paula"])
+
+
+def _run(ctx):
+    case = _case(ctx)
+    run_plan_for(case, ctx["paula"])
+    return run_for(case, ctx["paula"])
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "patients": Endpoint("dan", lambda ctx: _case(ctx).patient, 6, 6),
     "cases": Endpoint("dan", _case, 6, 6),
@@ -89,6 +127,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "sessions": Endpoint("paula", lambda ctx: session_for(_case(ctx), ctx["paula"]), 6, 6),
     "outcomes": Endpoint("paula", lambda ctx: outcome_for(_case(ctx), ctx["paula"]), 6, 6),
     "reminders": Endpoint("rita", _reminder, 6, 6),
+    "exercises": Endpoint("paula", _exercise, 5, 5),
+    "exercise-programmes": Endpoint("paula", _programme, 9, 9),
+    "exercise-logs": Endpoint("paula", _exercise_log, 7, 7),
+    "run-plans": Endpoint("paula", _run_plan, 7, 7),
+    "runs": Endpoint("paula", _run, 7, 7),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

@@ -34,16 +34,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from clinic import roles, services
+from clinic.models import Case
 from clinic.urls import router
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
+from rehab.services.programmes import exercise_log_record
 from rehab.services.return_to_run import return_to_run_update
 from rehab.services.sessions import session_record, session_schedule
 from reminders.messages import stop_token
 from reminders.models import Reminder
 from tests.conftest import token_for, totp_code
-from tests.factories import PatientFactory, UserFactory, examination_for
+from tests.factories import (
+    PatientFactory,
+    UserFactory,
+    examination_for,
+    programme_for,
+    run_for,
+    run_plan_for,
+)
 from triage.models import Condition
 from triage.services import diagnoses, referrals
 from triage.services.intake import intake_create
@@ -77,6 +86,9 @@ CLINICAL_KEYS = frozenset(
         "imaging_recommendation",
         "thompson_test",
         "anterior_drawer",
+        "pain_during",
+        "pain_next_morning",
+        "technique_cues",
     }
 )
 
@@ -217,6 +229,19 @@ def build_world() -> SimpleNamespace:
         values={"pain_during_sport": True},
         decision="not_yet",
         reason=MARKER,
+    )
+    # The runner between visits: a programme begun on paper two days ago, a day's log, the
+    # walk-run plan and yesterday's run (its next-morning pain not in yet).
+    Case.objects.filter(pk=w.case.pk).update(opened_at=now - datetime.timedelta(days=3))
+    two_days_ago = timezone.localdate() - datetime.timedelta(days=2)
+    w.programme = programme_for(w.case, w.paula, starts_on=two_days_ago)
+    w.item = w.programme.items.first()
+    w.exercise_log = exercise_log_record(
+        programme=w.programme, by=w.paula, date=two_days_ago, completed=[w.item.pk], pain=2
+    )
+    w.run_plan = run_plan_for(w.case, w.paula, started_on=two_days_ago, technique_cues=MARKER)
+    w.run = run_for(
+        w.case, w.paula, date=two_days_ago + datetime.timedelta(days=1), next_morning=None
     )
     # An earlier episode, discharged with its summary, and a fresh one with nothing on it yet.
     w.old_case = services.case_create(patient=w.patient, side="right", assigned_physio=w.paula)
@@ -554,6 +579,131 @@ TABLE: dict[tuple[str, str], Call] = {
     ("GET", "outcome-detail"): Call(
         lambda w: api(f"outcomes/{w.outcome.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
     ),
+    # --- API: the exercise library (not patient data) ---------------------------------------
+    ("GET", "exercise-list"): Call(
+        lambda w: api("exercises/"),
+        S(403, 200, 200, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the clinic's exercise library",
+    ),
+    ("GET", "exercise-detail"): Call(
+        lambda w: api(f"exercises/{w.item.exercise_id}/"),
+        S(403, 200, 200, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the clinic's exercise library",
+    ),
+    # --- API: home exercise programmes and their logs -------------------------------------
+    ("GET", "exercise-programme-list"): Call(
+        lambda w: api("exercise-programmes/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "exercise-programme-list"): Call(
+        lambda w: api("exercise-programmes/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {
+            "case": w.fresh_case.pk,
+            "items": [{"exercise": w.item.exercise_id, "sets": 3, "reps": 15, "per_week": 7}],
+        },
+    ),
+    ("GET", "exercise-programme-detail"): Call(
+        lambda w: api(f"exercise-programmes/{w.programme.pk}/"),
+        S(403, 200, 404, 200, 200, 401),
+        "view",
+    ),
+    ("PUT", "exercise-programme-detail"): Call(
+        lambda w: api(f"exercise-programmes/{w.programme.pk}/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {
+            "items": [
+                {
+                    "id": w.item.pk,
+                    "exercise": w.item.exercise_id,
+                    "sets": 4,
+                    "reps": 12,
+                    "per_week": 5,
+                }
+            ],
+        },
+    ),
+    ("PATCH", "exercise-programme-detail"): Call(
+        lambda w: api(f"exercise-programmes/{w.programme.pk}/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"active": True},
+    ),
+    ("GET", "exercise-log-list"): Call(
+        lambda w: api("exercise-logs/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "exercise-log-list"): Call(
+        lambda w: api("exercise-logs/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {
+            "programme": w.programme.pk,
+            "date": timezone.localdate().isoformat(),
+            "completed": [w.item.pk],
+            "pain": 1,
+        },
+    ),
+    ("GET", "exercise-log-detail"): Call(
+        lambda w: api(f"exercise-logs/{w.exercise_log.pk}/"),
+        S(403, 200, 404, 200, 200, 401),
+        "view",
+    ),
+    # --- API: the return-to-run plan and its log --------------------------------------------
+    ("GET", "run-plan-list"): Call(
+        lambda w: api("run-plans/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "run-plan-list"): Call(
+        lambda w: api("run-plans/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {"case": w.fresh_case.pk, "template": w.run_plan.template_id},
+    ),
+    ("GET", "run-plan-detail"): Call(
+        lambda w: api(f"run-plans/{w.run_plan.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
+    ),
+    ("PUT", "run-plan-detail"): Call(
+        lambda w: api(f"run-plans/{w.run_plan.pk}/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"template": w.run_plan.template_id, "stage": 2, "shoe_km": 300},
+    ),
+    ("PATCH", "run-plan-detail"): Call(
+        lambda w: api(f"run-plans/{w.run_plan.pk}/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"cadence_cue": "Quick light steps."},
+    ),
+    ("GET", "run-list"): Call(lambda w: api("runs/"), S(403, 200, 200, 200, 200, 401), "view"),
+    ("POST", "run-list"): Call(
+        lambda w: api("runs/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {
+            "case": w.case.pk,
+            "date": timezone.localdate().isoformat(),
+            "minutes": 30,
+            "pain_during": 2,
+            "pain_after": 2,
+        },
+    ),
+    ("GET", "run-detail"): Call(
+        lambda w: api(f"runs/{w.run.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
+    ),
+    ("POST", "run-next-morning"): Call(
+        lambda w: api(f"runs/{w.run.pk}/next-morning/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"pain_next_morning": 2},
+    ),
+    ("POST", "run-override"): Call(
+        lambda w: api(f"runs/{w.run.pk}/override/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+        data=lambda w: {"decision": "stay", "reason": MARKER},
+    ),
     # --- API: reminders (every role reads within its reach; the care team cancels) ---------
     ("GET", "reminder-list"): Call(
         lambda w: api("reminders/"), S(200, 200, 200, 200, 200, 401), "view"
@@ -817,6 +967,42 @@ TABLE: dict[tuple[str, str], Call] = {
     ),
     ("GET", "rehab:discharge"): Call(
         lambda w: reverse("rehab:discharge", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:programme"): Call(
+        lambda w: reverse("rehab:programme", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:programme-print"): Call(
+        lambda w: reverse("rehab:programme-print", args=[w.case.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:exercise-log-new"): Call(
+        lambda w: reverse("rehab:exercise-log-new", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:run-plan"): Call(
+        lambda w: reverse("rehab:run-plan", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:run-new"): Call(
+        lambda w: reverse("rehab:run-new", args=[w.case.pk]),
+        S(403, 200, 404, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:run-override"): Call(
+        lambda w: reverse("rehab:run-override", args=[w.run.pk]),
         S(403, 200, 404, 403, 403, LOGIN),
         "view",
         api=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.run_rules import RUN_DECISION_LABELS
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def criterion_value(row) -> str:
     if isinstance(row.value, bool):
         return "Satisfactory" if row.value else "Not yet"
     return str(row.value)
+
+
+@register.filter
+def run_decision(code: str) -> str:
+    """A run's decision in words ("Progress to the next stage")."""
+    return RUN_DECISION_LABELS.get(code, code)

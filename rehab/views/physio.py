@@ -50,6 +50,10 @@ def _conflict(request, case, exc: Conflict):
 def caseload(request):
     """My caseload: each active case with its next session and the last pain recorded."""
     cases = list(selectors.caseload(request.user))
+    extras = selectors.caseload_extras(cases)
+    for case in cases:
+        case.adherence = extras[case.pk]["adherence"]
+        case.run_decision = extras[case.pk]["run_decision"]
     audit.touch_many(request, cases)
     return render(request, "rehab/caseload.html", {"cases": cases, "now": timezone.now()})
 

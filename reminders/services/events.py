@@ -10,7 +10,7 @@ finds and updates its row instead of adding one.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,7 @@ from reminders.services.common import clinic_zone, patient_address
 SESSION = "session"
 REFERRAL = "referral"
 CASE = "case"
+RUN = "run"
 
 
 def _reminder_put(
@@ -164,6 +165,32 @@ def reminders_for_no_show(*, case: Case, session_id: int, scheduled_at: datetime
             event_at=scheduled_at,
             channel=channel,
             recipient=recipient,
+        )
+
+
+def reminders_for_run_logged(*, case: Case, run_id: int, run_on: date) -> Reminder:
+    """Write the question for the next-morning pain, 09:00 clinic time the morning after a run."""
+    with transaction.atomic():
+        channel, recipient = patient_address(case.patient)
+        at = datetime.combine(run_on, time(12), tzinfo=clinic_zone())
+        return _reminder_put(
+            key=f"run_next_morning:run:{run_id}",
+            case=case,
+            kind=ReminderKind.RUN_NEXT_MORNING,
+            subject_type=RUN,
+            subject_id=run_id,
+            due_at=rules.run_next_morning_due(run_on, clinic_zone()),
+            event_at=at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_run_answered(*, run_id: int) -> int:
+    """Cancel the next-morning question: the score is in."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=RUN, subject_id=run_id, kinds=[ReminderKind.RUN_NEXT_MORNING]
         )
 
 

@@ -312,3 +312,29 @@ def test_the_idempotency_key_is_a_database_constraint(case):
     row.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
         row.save()
+
+
+# --- The return-to-run log ------------------------------------------------------------------------
+
+
+def test_a_run_asks_its_next_morning_pain_at_9_the_morning_after(case, settings):
+    from reminders.messages import render
+
+    settings.CLINIC_TIME_ZONE = PARIS
+    paris = dt.timezone(timedelta(hours=1))  # November: CET
+
+    reminder = events.reminders_for_run_logged(case=case, run_id=5, run_on=dt.date(2031, 11, 26))
+
+    assert reminder.kind == "run_next_morning"
+    assert reminder.idempotency_key == "run_next_morning:run:5"
+    assert reminder.due_at == dt.datetime(2031, 11, 27, 9, 0, tzinfo=paris)
+    words = render(reminder)
+    assert "your pain this morning" in words.body.lower()
+    assert "0-10" in words.sms
+
+
+def test_the_next_morning_score_cancels_the_question(case):
+    events.reminders_for_run_logged(case=case, run_id=5, run_on=dt.date.today())
+
+    assert events.reminders_for_run_answered(run_id=5) == 1
+    assert Reminder.objects.get(kind="run_next_morning").status == ReminderStatus.CANCELLED
