@@ -153,6 +153,9 @@ class Case(models.Model):
         related_name="physio_cases",
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    # When a doctor first saw the patient (their first examination): from then on the
+    # triage's urgency is history, not a call to act (Case.urgency_is_current).
+    seen_by_doctor_at = models.DateTimeField(null=True, blank=True, editable=False)
     discharged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -183,6 +186,15 @@ class Case(models.Model):
     def is_ended(self) -> bool:
         """Discharged or closed: the case takes no new treatment or booking."""
         return self.status in ENDED_STATUSES
+
+    @property
+    def urgency_is_current(self) -> bool:
+        """The triage's urgency still calls to act: the case waits for its first doctor visit.
+
+        Once a doctor has seen the patient, or the case has ended, the pages show it as
+        history ("was urgent at triage").
+        """
+        return bool(self.urgency) and self.seen_by_doctor_at is None and not self.is_ended
 
     def set_urgency(self, urgency: str) -> None:
         self.urgency = urgency

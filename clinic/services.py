@@ -211,3 +211,14 @@ def case_advance(*, case: Case, to: str) -> Case:
         case.status = to
         case.save(update_fields=["status", "updated_at"])
     return case
+
+
+def case_mark_seen(*, case: Case, at=None) -> Case:
+    """Record that a doctor has seen the patient (the first time only): the triage's urgency
+    becomes history (Case.urgency_is_current). Called by the doctor-visit workflows."""
+    if case.seen_by_doctor_at is None:
+        case.seen_by_doctor_at = at or timezone.now()
+        Case.objects.filter(pk=case.pk, seen_by_doctor_at__isnull=True).update(
+            seen_by_doctor_at=case.seen_by_doctor_at
+        )
+    return case
