@@ -46,6 +46,7 @@ urlpatterns = [
     path("patients/", views.patient_list, name="patient-search"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-record"),
     path("patients/<int:pk>/edit/", views.patient_edit, name="patient-edit"),
+    path("cases/<int:pk>/physio/", views.case_assign_physio, name="case-assign-physio"),
     path("", include("triage.urls")),
     path("", include("rehab.urls")),
     path("", include("reminders.urls")),

@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from clinic import audit, errors, roles, selectors, services
 from clinic.concurrency import etag_for, stale_form_check
-from clinic.forms import PatientForm, add_service_errors
+from clinic.forms import AssignPhysioForm, PatientForm, add_service_errors
 
 
 def role_required(*allowed: str):
@@ -105,3 +108,33 @@ def patient_edit(request, pk: int):
             "conflict_at": patient.updated_at,
         },
     )
+
+
+@role_required(*roles.PHYSIO_ASSIGNERS)
+@require_POST
+def case_assign_physio(request, pk: int):
+    """Assign or change the case's physio (services.case_update, as the API), then go back to
+    the page the form was on."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    form = AssignPhysioForm(request.POST, case=case)
+    back = form.data.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    back = back or reverse("patient-record", args=[case.patient_id])
+    if not form.is_valid():
+        messages.error(request, "Choose an active physio from the list.")
+        return redirect(back)
+    physio = form.cleaned_data["assigned_physio"]
+    try:
+        services.case_update(case=case, by=request.user, assigned_physio=physio)
+    except errors.Invalid as exc:
+        messages.error(request, " ".join(m for found in exc.errors.values() for m in found))
+        return redirect(back)
+    except errors.Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    audit.touch(request, case, "update")
+    messages.success(
+        request, f"Case #{case.pk} is now with {physio.get_full_name() or physio.username}."
+    )
+    return redirect(back)
