@@ -12,7 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic import audit, errors, roles, selectors, services
+from clinic.bookings import patient_bookings
 from clinic.concurrency import etag_for, stale_form_check
+from clinic.panels import patient_panels, shown_records
 from clinic.forms import AssignPhysioForm, PatientForm, add_service_errors
 
 
@@ -68,11 +70,30 @@ def patient_list(request):
 
 @role_required(*STAFF)
 def patient_detail(request, pk: int):
-    """A patient's header and their cases."""
+    """The patient's record, the hub of their care: contact details, cases, bookings, the
+    sections other apps add (reminders), and the way to a new intake."""
     patient = get_object_or_404(selectors.patients_visible_to(request.user), pk=pk)
-    cases = selectors.cases_visible_to(request.user).filter(patient=patient).order_by("-opened_at")
-    audit.touch(request, patient)
-    return render(request, "clinic/patient_detail.html", {"patient": patient, "cases": cases})
+    cases = list(
+        selectors.cases_visible_to(request.user)
+        .filter(patient=patient)
+        .select_related("assigned_physio")
+        .order_by("-opened_at")
+    )
+    upcoming, past = patient_bookings(patient, request.user)
+    sections = patient_panels(patient, request.user)
+    shown = [b.record for b in (*upcoming, *past)] + shown_records(sections)
+    audit.touch_many(request, [patient, *cases, *shown])
+    return render(
+        request,
+        "clinic/patient_detail.html",
+        {
+            "patient": patient,
+            "cases": cases,
+            "upcoming": upcoming,
+            "past": past,
+            "panels": sections,
+        },
+    )
 
 
 @role_required(roles.RECEPTION, roles.ADMIN)

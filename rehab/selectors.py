@@ -122,3 +122,13 @@ def case_return_to_run(case: Case) -> ReturnToRun | None:
 def case_discharge(case: Case) -> Discharge | None:
     """The case's discharge summary, if any."""
     return Discharge.objects.filter(case=case).select_related("discharged_by").first()
+
+
+def patient_sessions(user, patient) -> QuerySet[PhysioSession]:
+    """A patient's sessions within the user's reach, for the patient record."""
+    return (
+        sessions_visible_to(user)
+        .filter(case__patient=patient)
+        .select_related("case", "physio")
+        .order_by("scheduled_at", "id")
+    )
