@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import vocabulary
+from clinic.names import name_key
 
 
 def text_choices(name: str, labels: Mapping[str, str], *, module: str) -> type[models.TextChoices]:
@@ -61,6 +62,9 @@ class Patient(models.Model):
         default=False,
         help_text="Hidden from every role but admin; kept for audit and legal retention.",
     )
+    # name_key(given family): what the search and the near-duplicate warning compare (set
+    # by save(), whichever door wrote the names: a service, admin, anonymising).
+    search_name = models.CharField(max_length=300, blank=True, default="", editable=False)
     restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +98,14 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn or 'new'})"
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a rule: it follows the names on every write path.
+        self.search_name = name_key(f"{self.given_name} {self.family_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_name", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -653,6 +653,14 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    # Reception and doctors assign or change the physio from the pages, as on the API.
+    ("POST", "case-assign-physio"): Call(
+        lambda w: reverse("case-assign-physio", args=[w.case.pk]),
+        S(302, 403, 403, 302, 302, LOGIN),
+        "update",
+        data=lambda w: {"assigned_physio": w.oscar.pk},
+        api=False,
+    ),
     # --- Pages: reception intake -----------------------------------------------------------
     ("GET", "triage:reception-home"): Call(
         lambda w: reverse("triage:reception-home"),
