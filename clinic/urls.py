@@ -42,6 +42,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keep-alive/", views.keep_alive, name="keep-alive"),
     path("", include("clinic.security.urls")),
     path("patients/", views.patient_list, name="patient-search"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-record"),

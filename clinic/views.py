@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from clinic import audit, errors, roles, selectors, services
+from clinic import audit, errors, kept_forms, roles, selectors, services
 from clinic.bookings import patient_bookings
 from clinic.concurrency import etag_for, stale_form_check
 from clinic.panels import patient_panels, shown_records
@@ -26,10 +27,20 @@ def role_required(*allowed: str):
     """
 
     def decorator(view):
-        @login_required
         def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                # A form posted after the idle log-off is kept for after the login.
+                if request.method == "POST" and kept_forms.keep(request):
+                    messages.warning(
+                        request,
+                        "You were logged out after a while without activity. Log in again: "
+                        "what you typed is kept.",
+                    )
+                return redirect_to_login(request.get_full_path())
             if roles.role_of(request.user) not in allowed:
                 raise PermissionDenied
+            if request.method == "GET":
+                request.kept_form = kept_forms.take(request)
             try:
                 return view(request, *args, **kwargs)
             except errors.NotFound as exc:
@@ -159,3 +170,10 @@ def case_assign_physio(request, pk: int):
         request, f"Case #{case.pk} is now with {physio.get_full_name() or physio.username}."
     )
     return redirect(back)
+
+
+@login_required
+def keep_alive(request):
+    """"Stay logged in" before the idle log-off: touching the session restarts its idle time
+    (SESSION_SAVE_EVERY_REQUEST). No content, no patient data."""
+    return HttpResponse(status=204)

@@ -653,6 +653,13 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    ("GET", "keep-alive"): Call(
+        lambda w: reverse("keep-alive"),
+        S(204, 204, 204, 204, 204, LOGIN),
+        NOT_PATIENT_DATA,
+        why="restarts the session's idle time",
+        api=False,
+    ),
     # Reception and doctors assign or change the physio from the pages, as on the API.
     ("POST", "case-assign-physio"): Call(
         lambda w: reverse("case-assign-physio", args=[w.case.pk]),
