@@ -33,9 +33,7 @@ def nearby_birth_dates(born: date) -> dict[date, str]:
     found = {born: "same date of birth"}
     found.setdefault(born - timedelta(days=1), "date of birth one day apart")
     found.setdefault(born + timedelta(days=1), "date of birth one day apart")
+    # A day of 12 or less read as the month: the month (1-12) is then a day every month has.
     if born.day != born.month and born.day <= 12:
-        try:
-            found.setdefault(born.replace(month=born.day, day=born.month), "day and month swapped")
-        except ValueError:  # 31/04 is no date
-            pass
+        found.setdefault(born.replace(month=born.day, day=born.month), "day and month swapped")
     return found

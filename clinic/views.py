@@ -174,6 +174,6 @@ def case_assign_physio(request, pk: int):
 
 @login_required
 def keep_alive(request):
-    """"Stay logged in" before the idle log-off: touching the session restarts its idle time
+    """ "Stay logged in" before the idle log-off: touching the session restarts its idle time
     (SESSION_SAVE_EVERY_REQUEST). No content, no patient data."""
     return HttpResponse(status=204)

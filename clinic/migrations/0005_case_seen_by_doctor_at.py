@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0004_patient_search_trigram'),
+        ("clinic", "0004_patient_search_trigram"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='seen_by_doctor_at',
+            model_name="case",
+            name="seen_by_doctor_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='seen_by_doctor_at',
+            model_name="historicalcase",
+            name="seen_by_doctor_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

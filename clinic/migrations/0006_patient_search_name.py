@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0005_case_seen_by_doctor_at'),
+        ("clinic", "0005_case_seen_by_doctor_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpatient',
-            name='search_name',
-            field=models.CharField(blank=True, default='', editable=False, max_length=300),
+            model_name="historicalpatient",
+            name="search_name",
+            field=models.CharField(blank=True, default="", editable=False, max_length=300),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='search_name',
-            field=models.CharField(blank=True, default='', editable=False, max_length=300),
+            model_name="patient",
+            name="search_name",
+            field=models.CharField(blank=True, default="", editable=False, max_length=300),
         ),
     ]

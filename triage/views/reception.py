@@ -92,7 +92,9 @@ def intake_new(request, patient_pk: int):
 def intake_result(request, pk: int):
     """The triage: urgency, the running advice, what to tell the patient, the next step."""
     intake = get_object_or_404(
-        triage_selectors.intakes_visible_to(request.user).select_related("case__patient", "case__assigned_physio"),
+        triage_selectors.intakes_visible_to(request.user).select_related(
+            "case__patient", "case__assigned_physio"
+        ),
         pk=pk,
     )
     audit.touch(request, intake, "view")
