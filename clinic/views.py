@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from clinic import audit, errors, kept_forms, roles, selectors, services
 from clinic.bookings import patient_bookings
 from clinic.concurrency import etag_for, stale_form_check
-from clinic.panels import patient_panels, shown_records
 from clinic.forms import AssignPhysioForm, PatientForm, add_service_errors
+from clinic.panels import patient_panels, shown_records
 
 
 def role_required(*allowed: str):
