@@ -10,16 +10,23 @@ form's own idempotency token comes back too, so a form that was in fact saved is
 twice. The CSRF check has run before (the token is a cookie, which outlives the session):
 another site cannot plant a form in someone's browser.
 
-Logging in keeps the session's data (Django cycles the key); logging out as someone else
-flushes it, so a kept form never reaches another user. Passwords and file uploads are never
-kept.
+A kept form belongs to the member of staff whose session expired: every staff page sets a
+signed cookie naming them (``remember_owner``), the kept form records it, and only that person
+gets it back after logging in. Someone else logging in at the same browser (the front desk's
+shared screen) never sees it; without the cookie nothing is kept. Passwords and file uploads
+are never kept.
 """
 
 from __future__ import annotations
 
 import time
 
+from django.conf import settings
+
 SESSION_KEY = "talus_kept_form"
+OWNER_COOKIE = "talus_staff"
+OWNER_SALT = "clinic.kept_forms"
+OWNER_MAX_AGE = 12 * 60 * 60  # a working day
 # A form kept longer than this is stale: its page has likely moved on.
 KEEP_SECONDS = 60 * 60
 # Fields never kept: the CSRF token (a new one comes with the page) and any password.
@@ -28,8 +35,32 @@ MAX_FIELDS = 200
 MAX_CHARS = 20_000
 
 
+def remember_owner(request, response) -> None:
+    """Name the signed-in member of staff in a signed cookie (their id only), for ``keep``."""
+    owner = str(request.user.pk)
+    if _owner(request) != owner:
+        response.set_signed_cookie(
+            OWNER_COOKIE,
+            owner,
+            salt=OWNER_SALT,
+            max_age=OWNER_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+def _owner(request) -> str | None:
+    return request.get_signed_cookie(
+        OWNER_COOKIE, default=None, salt=OWNER_SALT, max_age=OWNER_MAX_AGE
+    )
+
+
 def keep(request) -> bool:
     """Keep the fields of a form posted without a live session; False when nothing is kept."""
+    owner = _owner(request)
+    if owner is None:
+        return False
     data = {
         name: request.POST.getlist(name)
         for name in list(request.POST)[:MAX_FIELDS]
@@ -37,7 +68,12 @@ def keep(request) -> bool:
     }
     if not data or sum(len(v) for values in data.values() for v in values) > MAX_CHARS:
         return False
-    request.session[SESSION_KEY] = {"path": request.path, "data": data, "at": time.time()}
+    request.session[SESSION_KEY] = {
+        "path": request.path,
+        "owner": owner,
+        "data": data,
+        "at": time.time(),
+    }
     return True
 
 
@@ -47,6 +83,8 @@ def take(request) -> dict[str, list[str]] | None:
     if not kept or kept.get("path") != request.path:
         return None
     del request.session[SESSION_KEY]
+    if kept.get("owner") != str(request.user.pk):
+        return None
     if time.time() - kept.get("at", 0) > KEEP_SECONDS:
         return None
     return kept["data"]

@@ -24,6 +24,8 @@ def role_required(*allowed: str):
 
     A service's ``NotFound`` or ``NotAllowed`` that the page does not handle itself answers
     the page's 404 or 403 (clinic.errors); the forms show the rest (add_service_errors).
+    A form posted after the session expired is kept and given back after the login
+    (clinic.kept_forms).
     """
 
     def decorator(view):
@@ -42,11 +44,13 @@ def role_required(*allowed: str):
             if request.method == "GET":
                 request.kept_form = kept_forms.take(request)
             try:
-                return view(request, *args, **kwargs)
+                response = view(request, *args, **kwargs)
             except errors.NotFound as exc:
                 raise Http404(exc.message) from exc
             except errors.NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
+            kept_forms.remember_owner(request, response)
+            return response
 
         wrapped.__name__ = view.__name__
         wrapped.__doc__ = view.__doc__

@@ -7,10 +7,12 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
-from clinic import kept_forms
+from clinic import kept_forms, roles
 from clinic.models import Patient
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +25,17 @@ def kept_on(html: str):
     return json.loads(found.group(1)) if found else None
 
 
-def test_a_form_posted_after_the_log_off_is_kept_for_the_login():
+def expired(user) -> Client:
+    """A browser in which ``user`` worked, then left it idle until the session ended."""
     browser = Client()
+    browser.force_login(user)
+    browser.get(REGISTER)
+    browser.cookies.pop(settings.SESSION_COOKIE_NAME)
+    return browser
+
+
+def test_a_form_posted_after_the_log_off_is_kept_for_the_login(rita):
+    browser = expired(rita)
 
     response = browser.post(REGISTER, {**TYPED, "password": "secret"})
 
@@ -32,12 +43,13 @@ def test_a_form_posted_after_the_log_off_is_kept_for_the_login():
     assert response["Location"] == f"/accounts/login/?next={REGISTER}"
     kept = browser.session[kept_forms.SESSION_KEY]
     assert kept["path"] == REGISTER
+    assert kept["owner"] == str(rita.pk)
     assert kept["data"] == {k: [v] for k, v in TYPED.items()}  # never the password
     assert Patient.objects.count() == 0
 
 
 def test_the_page_gives_it_back_once_after_logging_in(rita):
-    browser = Client()
+    browser = expired(rita)
     browser.post(REGISTER, TYPED)
     browser.force_login(rita)  # keeps the session's data, as the login page does
 
@@ -50,7 +62,7 @@ def test_the_page_gives_it_back_once_after_logging_in(rita):
 
 
 def test_another_page_does_not_take_it(rita, patient):
-    browser = Client()
+    browser = expired(rita)
     browser.post(REGISTER, TYPED)
     browser.force_login(rita)
 
@@ -61,7 +73,7 @@ def test_another_page_does_not_take_it(rita, patient):
 
 
 def test_a_stale_form_is_not_given_back(rita):
-    browser = Client()
+    browser = expired(rita)
     browser.post(REGISTER, TYPED)
     session = browser.session
     session[kept_forms.SESSION_KEY]["at"] = time.time() - kept_forms.KEEP_SECONDS - 1
@@ -69,6 +81,24 @@ def test_a_stale_form_is_not_given_back(rita):
     browser.force_login(rita)
 
     assert kept_on(browser.get(REGISTER).content.decode()) is None
+
+
+def test_someone_else_logging_in_at_that_browser_never_sees_it(rita):
+    rosa = UserFactory(username="rosa", role=roles.RECEPTION)
+    browser = expired(rita)
+    browser.post(REGISTER, TYPED)
+    browser.force_login(rosa)
+
+    assert kept_on(browser.get(REGISTER).content.decode()) is None
+
+
+def test_a_browser_where_nobody_worked_keeps_nothing():
+    browser = Client()
+
+    response = browser.post(REGISTER, TYPED)
+
+    assert response.status_code == 302
+    assert kept_forms.SESSION_KEY not in browser.session
 
 
 def test_keep_alive_restarts_the_idle_time(client, rita):
