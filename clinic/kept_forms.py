@@ -59,7 +59,7 @@ def _owner(request) -> str | None:
 def keep(request) -> bool:
     """Keep the fields of a form posted without a live session; False when nothing is kept."""
     owner = _owner(request)
-    if owner is None:
+    if owner is None or getattr(request, "session", None) is None:
         return False
     data = {
         name: request.POST.getlist(name)
@@ -79,7 +79,8 @@ def keep(request) -> bool:
 
 def take(request) -> dict[str, list[str]] | None:
     """The form kept for this page, once (the next visit shows an empty form again)."""
-    kept = request.session.get(SESSION_KEY)
+    session = getattr(request, "session", None)  # a request built without the middleware
+    kept = session.get(SESSION_KEY) if session is not None else None
     if not kept or kept.get("path") != request.path:
         return None
     del request.session[SESSION_KEY]
