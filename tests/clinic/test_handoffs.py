@@ -182,3 +182,15 @@ def test_the_doctors_list_hides_ended_cases_unless_asked(client, dan, patient):
     assert [c.pk for c in default] == [live.pk]
     assert {c.pk for c in with_ended} == {live.pk, ended.pk}
     assert [c.pk for c in discharged] == [ended.pk]
+
+
+def test_the_triage_result_says_when_its_urgency_is_history(client, rita, dan, urgent_intake):
+    client.force_login(rita)
+    url = f"/reception/intakes/{urgent_intake.pk}/"
+    assert "A doctor must see the patient today." in client.get(url).content.decode()
+
+    examination_for(urgent_intake.case, dan)
+
+    html = client.get(url).content.decode()
+    assert "This was the triage at intake." in html
+    assert "A doctor must see the patient today." not in html
