@@ -194,3 +194,20 @@ def test_the_triage_result_says_when_its_urgency_is_history(client, rita, dan, u
     html = client.get(url).content.decode()
     assert "This was the triage at intake." in html
     assert "A doctor must see the patient today." not in html
+
+
+def test_the_migration_fills_the_visit_of_cases_examined_before(urgent_intake, dan):
+    import importlib
+
+    from django.apps import apps
+
+    exam = examination_for(urgent_intake.case, dan)
+    Case.objects.update(seen_by_doctor_at=None)
+    unseen = CaseFactory(patient=urgent_intake.case.patient)
+
+    importlib.import_module("triage.migrations.0003_case_seen_from_examinations").backfill(
+        apps, None
+    )
+
+    assert Case.objects.get(pk=urgent_intake.case_id).seen_by_doctor_at == exam.examined_at
+    assert Case.objects.get(pk=unseen.pk).seen_by_doctor_at is None
