@@ -132,3 +132,26 @@ def test_nothing_typed_is_lost_across_the_idle_log_off(page, rita, settings):
     page.get_by_role("button", name="Register and start the intake").click()
     page.get_by_role("heading", name="Ankle pain questionnaire").wait_for()
     assert Patient.objects.get().given_name == "Zoé"
+
+
+def test_a_doctor_changes_the_physio_and_finds_ended_cases_on_request(page, dan, case, nina):
+    from django.utils import timezone
+
+    from clinic.models import CaseStatus
+    from tests.factories import CaseFactory
+
+    ended = CaseFactory(patient=case.patient)
+    Case.objects.filter(pk=ended.pk).update(status=CaseStatus.CLOSED, discharged_at=timezone.now())
+    log_in(page, "dan")
+    page.goto(f"/cases/{case.pk}/")
+
+    page.get_by_label("Change the physio", exact=True).select_option(label="Nina Lopez")
+    page.get_by_role("button", name="Change physio").click()
+
+    page.get_by_text(f"Case #{case.pk} is now with Nina Lopez.").wait_for()
+    assert Case.objects.get(pk=case.pk).assigned_physio == nina
+    page.goto("/cases/")
+    assert page.get_by_role("link", name="MARTIN, Emma").count() == 1
+    page.get_by_label("Include discharged and closed cases").check()
+    page.get_by_role("button", name="Show cases").click()
+    page.get_by_text("2 cases, most urgent first, then newest").wait_for()
