@@ -144,8 +144,10 @@ ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
 Urgency = text_choices("Urgency", vocabulary.URGENCY_LABELS, module=__name__)
 
 
-# Sort key: urgent first. Used by the case lists.
+# Sort key: urgent first. Used by the case lists. A case without urgency, or whose urgency is
+# history (a doctor has seen the patient), comes after every case still waiting.
 URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+NO_URGENCY_RANK = 3
 
 
 class Case(models.Model):
@@ -156,7 +158,7 @@ class Case(models.Model):
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     urgency = models.CharField(max_length=8, choices=Urgency.choices, blank=True)
     # Denormalised from urgency so that "urgent first" is an index scan, not a CASE sort.
-    urgency_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+    urgency_rank = models.PositiveSmallIntegerField(default=NO_URGENCY_RANK, editable=False)
     assigned_physio = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -210,7 +212,7 @@ class Case(models.Model):
 
     def set_urgency(self, urgency: str) -> None:
         self.urgency = urgency
-        self.urgency_rank = URGENCY_RANK.get(urgency, 3)
+        self.urgency_rank = URGENCY_RANK.get(urgency, NO_URGENCY_RANK)
 
     # The column that names the patient, for lists read as values() (audit.touch_rows).
     audit_patient_column = "patient_id"

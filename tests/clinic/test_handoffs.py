@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from clinic import roles
-from clinic.models import AuditEvent, Case, CaseStatus
+from clinic.models import NO_URGENCY_RANK, AuditEvent, Case, CaseStatus
 from tests.factories import CaseFactory, UserFactory, examination_for
 from tests.test_role_matrix import QUESTIONNAIRE
 from triage.services.intake import intake_create
@@ -202,12 +202,33 @@ def test_the_migration_fills_the_visit_of_cases_examined_before(urgent_intake, d
     from django.apps import apps
 
     exam = examination_for(urgent_intake.case, dan)
-    Case.objects.update(seen_by_doctor_at=None)
+    Case.objects.update(seen_by_doctor_at=None, urgency_rank=0)
     unseen = CaseFactory(patient=urgent_intake.case.patient)
 
     importlib.import_module("triage.migrations.0003_case_seen_from_examinations").backfill(
         apps, None
     )
 
-    assert Case.objects.get(pk=urgent_intake.case_id).seen_by_doctor_at == exam.examined_at
+    backfilled = Case.objects.get(pk=urgent_intake.case_id)
+    assert backfilled.seen_by_doctor_at == exam.examined_at
+    assert backfilled.urgency_rank == NO_URGENCY_RANK
     assert Case.objects.get(pk=unseen.pk).seen_by_doctor_at is None
+
+
+def test_a_seen_case_leaves_the_head_of_the_doctors_list(client, rita, dan, urgent_intake):
+    waiting = intake_create(
+        recorded_by=rita, patient=urgent_intake.case.patient, questionnaire=QUESTIONNAIRE
+    )
+    assert waiting.urgency == "soon"
+    client.force_login(dan)
+    assert [c.pk for c in client.get("/cases/").context["cases"]] == [
+        urgent_intake.case_id,
+        waiting.case_id,
+    ]
+
+    examination_for(urgent_intake.case, dan)
+
+    assert [c.pk for c in client.get("/cases/").context["cases"]] == [
+        waiting.case_id,
+        urgent_intake.case_id,
+    ]

@@ -1,5 +1,6 @@
 """A case examined before cases recorded when a doctor first saw the patient: its first
-examination's time (the triage's urgency is history from then on)."""
+examination's time (the triage's urgency is history from then on, and the case leaves the head
+of the "urgent first" lists: rank 3, clinic.models.NO_URGENCY_RANK)."""
 
 from django.db import migrations
 from django.db.models import Min, OuterRef, Subquery
@@ -15,7 +16,7 @@ def backfill(apps, schema_editor):
         .values("first")
     )
     Case.objects.filter(seen_by_doctor_at__isnull=True, examinations__isnull=False).update(
-        seen_by_doctor_at=Subquery(first[:1])
+        seen_by_doctor_at=Subquery(first[:1]), urgency_rank=3
     )
 
 
