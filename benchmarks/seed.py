@@ -215,6 +215,7 @@ def name_pools():
 
 
 def patient_rows(rng: random.Random, count: int):
+    from clinic.names import name_key
     from clinic.services import mrn_for
 
     first_names, last_names = name_pools()
@@ -230,6 +231,7 @@ def patient_rows(rng: random.Random, count: int):
             mrn_for(pk),
             given,
             family,
+            name_key(f"{given} {family}"),
             born,
             rng.choice(("female", "female", "male", "male", "other", "unknown")),
             f"{given}.{family}.{pk}@example.org".lower(),
@@ -248,6 +250,7 @@ PATIENT_COLUMNS = (
     "mrn",
     "given_name",
     "family_name",
+    "search_name",
     "date_of_birth",
     "sex",
     "email",

@@ -106,7 +106,7 @@ class PatientViewSet(
         roles.ADMIN: READ_WRITE | {"fhir", "export"},
     }
     filterset_class = PatientFilter
-    search_fields = ["given_name", "family_name", "=mrn"]
+    search_fields = ["search_name", "=mrn"]
     ordering_fields = ["id", "family_name", "created_at"]
     ordering = ["-id"]
 
@@ -305,7 +305,7 @@ class CaseViewSet(
     }
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
-    search_fields = ["patient__given_name", "patient__family_name", "=patient__mrn"]
+    search_fields = ["patient__search_name", "=patient__mrn"]
     ordering_fields = ["id", "opened_at"]
     ordering = ["-id"]
 

@@ -28,6 +28,9 @@ from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
+
+from clinic.names import name_key
 
 # The range of a 64-bit id (PostgreSQL's bigint, SQLite's INTEGER): past it the database
 # cannot even compare, and answers an error instead of "no such record".
@@ -121,3 +124,19 @@ class FilterBackend(DjangoFilterBackend):
         if not filterset.is_valid() and self.raise_exception:
             raise translate_validation(filterset.errors)
         return filterset.qs
+
+
+class NameSearchFilter(SearchFilter):
+    """``?search=`` with the names normalised as the pages search them (clinic.names): each
+    term is lower-cased and stripped of accents and hyphens, so "martin" finds "Martín" and
+    "MOREAU, Hugo" finds Hugo Moreau through the ``search_name`` column."""
+
+    def get_search_terms(self, request):
+        terms = super().get_search_terms(request)
+        return [word for term in terms for word in name_key(term).split()]
+
+    def construct_search(self, field_name, queryset):
+        # The column is already lower case: a plain LIKE, which its trigram index serves.
+        if field_name.endswith("search_name"):
+            return f"{field_name}__contains"
+        return super().construct_search(field_name, queryset)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from clinic import bounds, errors, services
+from clinic import bounds, errors, selectors, services
 from clinic.models import Case, Channel, Patient, Sex
 
 
@@ -115,3 +115,28 @@ class CaseAdminForm(forms.ModelForm):
             except errors.Conflict as exc:
                 self.add_error("assigned_physio", exc.message)
         return data
+
+
+class PhysioChoiceField(forms.ModelChoiceField):
+    """The active physios (clinic.selectors.physios), each by full name."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class AssignPhysioForm(forms.Form):
+    """Assign or change a case's physio: only active physios are offered."""
+
+    assigned_physio = PhysioChoiceField(
+        queryset=None, label="Physio", empty_label="Choose a physio"
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_physio"].queryset = selectors.physios()
+        if case is not None:
+            # Distinct ids per case: a page may carry one form per case.
+            self.auto_id = f"id_case{case.pk}_%s"
+            if case.assigned_physio_id and not self.is_bound:
+                self.initial.setdefault("assigned_physio", case.assigned_physio_id)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import vocabulary
+from clinic.names import name_key
 
 
 def text_choices(name: str, labels: Mapping[str, str], *, module: str) -> type[models.TextChoices]:
@@ -61,6 +62,9 @@ class Patient(models.Model):
         default=False,
         help_text="Hidden from every role but admin; kept for audit and legal retention.",
     )
+    # name_key(given family): what the search and the near-duplicate warning compare (set
+    # by save(), whichever door wrote the names: a service, admin, anonymising).
+    search_name = models.CharField(max_length=300, blank=True, default="", editable=False)
     restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +98,14 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn or 'new'})"
+
+    def save(self, *args, **kwargs):
+        # A derived column, not a rule: it follows the names on every write path.
+        self.search_name = name_key(f"{self.given_name} {self.family_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_name", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -132,8 +144,10 @@ ENDED_STATUSES = (CaseStatus.DISCHARGED, CaseStatus.CLOSED)
 Urgency = text_choices("Urgency", vocabulary.URGENCY_LABELS, module=__name__)
 
 
-# Sort key: urgent first. Used by the case lists.
+# Sort key: urgent first. Used by the case lists. A case without urgency, or whose urgency is
+# history (a doctor has seen the patient), comes after every case still waiting.
 URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+NO_URGENCY_RANK = 3
 
 
 class Case(models.Model):
@@ -149,7 +163,7 @@ class Case(models.Model):
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     urgency = models.CharField(max_length=8, choices=Urgency.choices, blank=True)
     # Denormalised from urgency so that "urgent first" is an index scan, not a CASE sort.
-    urgency_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+    urgency_rank = models.PositiveSmallIntegerField(default=NO_URGENCY_RANK, editable=False)
     assigned_physio = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -158,6 +172,9 @@ class Case(models.Model):
         related_name="physio_cases",
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    # When a doctor first saw the patient (their first examination): from then on the
+    # triage's urgency is history, not a call to act (Case.urgency_is_current).
+    seen_by_doctor_at = models.DateTimeField(null=True, blank=True, editable=False)
     discharged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,9 +206,18 @@ class Case(models.Model):
         """Discharged or closed: the case takes no new treatment or booking."""
         return self.status in ENDED_STATUSES
 
+    @property
+    def urgency_is_current(self) -> bool:
+        """The triage's urgency still calls to act: the case waits for its first doctor visit.
+
+        Once a doctor has seen the patient, or the case has ended, the pages show it as
+        history ("was urgent at triage").
+        """
+        return bool(self.urgency) and self.seen_by_doctor_at is None and not self.is_ended
+
     def set_urgency(self, urgency: str) -> None:
         self.urgency = urgency
-        self.urgency_rank = URGENCY_RANK.get(urgency, 3)
+        self.urgency_rank = URGENCY_RANK.get(urgency, NO_URGENCY_RANK)
 
     # The column that names the patient, for lists read as values() (audit.touch_rows).
     audit_patient_column = "patient_id"

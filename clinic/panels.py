@@ -56,6 +56,25 @@ def case_panels(case, user) -> list[CasePanel]:
     return [panel for panel in found if panel is not None]
 
 
+# Sections of the patient record (the reminders, say): ``fn(patient, user) -> CasePanel | None``.
+PatientPanel = Callable[..., CasePanel | None]
+_PATIENT_PANELS: list[PatientPanel] = []
+
+
+def register_patient_panel(fn: PatientPanel) -> PatientPanel:
+    """Add a section to every patient record (usable as a decorator)."""
+    if fn not in _PATIENT_PANELS:
+        _PATIENT_PANELS.append(fn)
+    return fn
+
+
+def patient_panels(patient, user) -> list[CasePanel]:
+    """Every app's section of this patient's record for this user, in registration order."""
+    panels()
+    found = (panel(patient, user) for panel in _PATIENT_PANELS)
+    return [panel for panel in found if panel is not None]
+
+
 def shown_records(case_panels: list[CasePanel]) -> list[Any]:
     """Every record the panels show, for the page's view to audit."""
     return [record for panel in case_panels for record in panel.records]

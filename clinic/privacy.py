@@ -141,7 +141,9 @@ def patient_anonymise(*, patient: Patient, today: datetime.date | None = None) -
     # The change history holds every earlier version of the identity: scrub it too, so that
     # the record is unlinked from the person everywhere (a deliberate bulk update).
     patient.history.update(
-        **{name: identity[name] for name in IDENTITY_FIELDS}, preferred_channel=Channel.NONE
+        **{name: identity[name] for name in IDENTITY_FIELDS},
+        search_name=patient.search_name,  # the normalised name (clinic.names) goes too
+        preferred_channel=Channel.NONE,
     )
     for anonymise in _ANONYMISERS:
         anonymise(patient)

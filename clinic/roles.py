@@ -20,6 +20,8 @@ ADMIN = "admin"
 ROLES = (RECEPTION, PHYSIO, DOCTOR, ADMIN)
 # The roles that read clinical notes: every role but reception (docs/design.md).
 CLINICAL_ROLES = (DOCTOR, PHYSIO, ADMIN)
+# The roles that assign or change a case's physio (the design's role matrix).
+PHYSIO_ASSIGNERS = (RECEPTION, DOCTOR, ADMIN)
 
 # role -> {"app_label.model": actions}: the core's own rows. Each feature app declares the
 # rows of its own models from its AppConfig.ready() with ``register_app``; a model that does

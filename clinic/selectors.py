@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clinic import roles
 from clinic.models import Case, Patient
+from clinic.names import name_compact, name_key, nearby_birth_dates
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -93,6 +95,40 @@ def patient_find_duplicate(
     )
 
 
+@dataclass(frozen=True)
+class SimilarPatient:
+    """An existing patient who may be the one being registered, and why."""
+
+    patient: Patient
+    reason: str
+
+
+def patients_similar(
+    user, *, given_name: str, family_name: str, date_of_birth: date
+) -> list[SimilarPatient]:
+    """Existing patients who may be this person: the same names once accents, letter case
+    and hyphens are set aside (either order), born the same day, one day apart, or with the
+    day and month swapped, among those within the user's reach. A warning for reception, not
+    a refusal (patient_find_duplicate is).
+    """
+    dates = nearby_birth_dates(date_of_birth)
+    wanted = name_compact(given_name) + " " + name_compact(family_name)
+    swapped = name_compact(family_name) + " " + name_compact(given_name)
+    found = []
+    for patient in patients_visible_to(user).filter(date_of_birth__in=list(dates)).order_by("id"):
+        theirs = name_compact(patient.given_name) + " " + name_compact(patient.family_name)
+        if theirs in (wanted, swapped):
+            same_spelling = (
+                patient.given_name.strip().casefold() == given_name.strip().casefold()
+                and patient.family_name.strip().casefold() == family_name.strip().casefold()
+            )
+            reasons = [] if same_spelling else ["name spelt differently"]
+            if patient.date_of_birth != date_of_birth:
+                reasons.append(dates[patient.date_of_birth])
+            found.append(SimilarPatient(patient, " and ".join(reasons) or "same name and date"))
+    return found
+
+
 def patient_search(queryset: QuerySet[Patient], term: str) -> QuerySet[Patient]:
     """Patients matching a name, an MRN or a date of birth (YYYY-MM-DD or DD/MM/YYYY)."""
     term = term.strip()
@@ -102,11 +138,13 @@ def patient_search(queryset: QuerySet[Patient], term: str) -> QuerySet[Patient]:
     born = _parse_date(term)
     if born is not None:
         condition |= Q(date_of_birth=born)
-    words = term.split()
+    # Accents, letter case, hyphens and commas do not matter: "martin" finds "Martín",
+    # "MOREAU, Hugo" finds Hugo Moreau (clinic.names, the patient's search_name column).
+    words = name_key(term).split()
     if words and born is None:
         name_match = Q()
         for word in words:
-            name_match &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+            name_match &= Q(search_name__contains=word)
         condition |= name_match
     return queryset.filter(condition)
 

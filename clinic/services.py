@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from clinic import bounds, errors, recurrence, roles
-from clinic.models import Case, CaseStatus, Channel, Patient
+from clinic.models import NO_URGENCY_RANK, Case, CaseStatus, Channel, Patient
 from clinic.selectors import patient_find_duplicate
 
 
@@ -305,4 +305,20 @@ def case_advance(*, case: Case, to: str) -> Case:
     if case.status in order and to in order and order.index(to) > order.index(case.status):
         case.status = to
         case.save(update_fields=["status", "updated_at"])
+    return case
+
+
+def case_mark_seen(*, case: Case, at=None) -> Case:
+    """Record that a doctor has seen the patient (the first time only): the triage's urgency
+    becomes history (Case.urgency_is_current). Called by the doctor-visit workflows.
+
+    The case leaves the head of the "urgent first" lists (its urgency rank becomes that of a
+    case without urgency): those lists are for the patients still waiting for a doctor.
+    """
+    if case.seen_by_doctor_at is None:
+        case.seen_by_doctor_at = at or timezone.now()
+        case.urgency_rank = NO_URGENCY_RANK
+        Case.objects.filter(pk=case.pk, seen_by_doctor_at__isnull=True).update(
+            seen_by_doctor_at=case.seen_by_doctor_at, urgency_rank=NO_URGENCY_RANK
+        )
     return case

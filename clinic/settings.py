@@ -561,7 +561,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "clinic.filters.FilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "clinic.filters.NameSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     # Error responses, ETag headers and update requests, for every operation (clinic.schema).

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from clinic.bookings import Booking, register_bookings
 from clinic.panels import CasePanel, register_panel
 from clinic.selectors import sees_clinical_notes
 from rehab import charts, selectors
@@ -125,3 +128,34 @@ def _rtr_rows(rtr) -> list[dict]:
         {"criterion": criterion, "row": recorded.get(criterion.code)}
         for criterion in RETURN_TO_RUN_CHECKLISTS[rtr.checklist]
     ]
+
+
+@register_bookings
+def physiotherapy_sessions(patient, user) -> list[Booking]:
+    """The patient's physiotherapy sessions, with the pages the user may open on each."""
+    now = timezone.now()
+    found = []
+    for session in selectors.patient_sessions(user, patient):
+        links: list[tuple[str, str]] = []
+        live = session.status == SessionStatus.SCHEDULED
+        if live and session.scheduled_at >= now and may_book(case=session.case, user=user):
+            links += [
+                ("Move", reverse("rehab:session-move", args=[session.pk])),
+                ("Cancel", reverse("rehab:session-cancel", args=[session.pk])),
+            ]
+        if may_treat(case=session.case, user=user) and session.status != SessionStatus.CANCELLED:
+            links.append(("Log", reverse("rehab:session-log", args=[session.pk])))
+        found.append(
+            Booking(
+                kind="Physiotherapy session",
+                starts_at=session.scheduled_at,
+                duration_minutes=session.duration_minutes,
+                practitioner=session.physio,
+                status=session.status,
+                status_label=session.get_status_display(),
+                case=session.case,
+                record=session,
+                links=tuple(links),
+            )
+        )
+    return found

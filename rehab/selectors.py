@@ -291,3 +291,13 @@ def caseload_extras(cases: list[Case]) -> dict[int, dict]:
         }
         for pk in ids
     }
+
+
+def patient_sessions(user, patient) -> QuerySet[PhysioSession]:
+    """A patient's sessions within the user's reach, for the patient record."""
+    return (
+        sessions_visible_to(user)
+        .filter(case__patient=patient)
+        .select_related("case", "physio")
+        .order_by("scheduled_at", "id")
+    )

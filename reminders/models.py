@@ -36,6 +36,11 @@ class ReminderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Why a reminder was cancelled when the patient stopped reminders (the stop link): the patient
+# record shows such a row as "Stopped by the patient".
+STOPPED_BY_PATIENT = "The patient stopped reminders."
+
+
 class Reminder(models.Model):
     """One message to send once, at ``due_at``, about one thing (a session, a referral, a case).
 

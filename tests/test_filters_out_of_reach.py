@@ -20,7 +20,10 @@ from tests.factories import (
     intake_for,
     outcome_for,
     plan_for,
+    programme_for,
     referral_for,
+    run_for,
+    run_plan_for,
     session_for,
 )
 
@@ -68,7 +71,7 @@ def test_it_finds_the_related_filters_of_every_list():
 
 
 @pytest.fixture
-def world(rita, dan, paula, catalogue):
+def world(rita, dan, paula, catalogue, exercise_library):
     """Paula's case with one record of every kind: all out of Oscar's reach."""
     from reminders.services.events import reminders_for_session_scheduled
     from triage.models import Condition
@@ -79,6 +82,9 @@ def world(rita, dan, paula, catalogue):
     exam = examination_for(case, dan)
     referral_for(case, dan, examination=exam, override_reason="Persistent pain.")
     plan_for(case, paula)
+    programme_for(case, paula)
+    run_plan_for(case, paula)
+    run_for(case, paula)
     session = session_for(case, paula)
     outcome_for(case, paula)
     diagnosis_create(

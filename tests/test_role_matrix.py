@@ -833,6 +833,21 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    ("GET", "keep-alive"): Call(
+        lambda w: reverse("keep-alive"),
+        S(204, 204, 204, 204, 204, LOGIN),
+        NOT_PATIENT_DATA,
+        why="restarts the session's idle time",
+        api=False,
+    ),
+    # Reception and doctors assign or change the physio from the pages, as on the API.
+    ("POST", "case-assign-physio"): Call(
+        lambda w: reverse("case-assign-physio", args=[w.case.pk]),
+        S(302, 403, 403, 302, 302, LOGIN),
+        "update",
+        data=lambda w: {"assigned_physio": w.oscar.pk},
+        api=False,
+    ),
     # --- Pages: reception intake -----------------------------------------------------------
     ("GET", "triage:reception-home"): Call(
         lambda w: reverse("triage:reception-home"),

@@ -26,6 +26,7 @@ class CaseFilterForm(forms.Form):
     urgency = forms.MultipleChoiceField(
         choices=Urgency.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    include_ended = forms.BooleanField(label="Include discharged and closed cases", required=False)
 
 
 class ExaminationForm(forms.ModelForm):

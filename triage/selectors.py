@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from clinic.models import Case
+from clinic.models import ENDED_STATUSES, Case
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
 from triage.models import (
     Condition,
@@ -83,13 +83,20 @@ def reports_to_review(user) -> QuerySet[ImagingReferral]:
 
 
 def doctor_worklist(
-    user, *, status: list[str] | None = None, urgency: list[str] | None = None
+    user,
+    *,
+    status: list[str] | None = None,
+    urgency: list[str] | None = None,
+    include_ended: bool = False,
 ) -> QuerySet[Case]:
     """The cases the user may see, for the doctors' list: urgent first, newest first (the
-    case_worklist index)."""
+    case_worklist index). Discharged and closed cases only when asked for (``include_ended``
+    or a status filter that names them)."""
     queryset = cases_visible_to(user).select_related("patient", "assigned_physio")
     if status:
         queryset = queryset.filter(status__in=status)
+    elif not include_ended:
+        queryset = queryset.exclude(status__in=ENDED_STATUSES)
     if urgency:
         queryset = queryset.filter(urgency__in=urgency)
     return queryset.order_by("urgency_rank", "-opened_at", "-id")

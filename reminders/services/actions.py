@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Patient
-from reminders.models import STAFF_KINDS, Reminder, ReminderKind, ReminderStatus
+from reminders.models import STAFF_KINDS, STOPPED_BY_PATIENT, Reminder, ReminderKind, ReminderStatus
 
 PATIENT_KINDS = [k for k in ReminderKind if k not in STAFF_KINDS]
 
@@ -62,7 +62,7 @@ def reminder_consent_withdraw(*, patient_id: int) -> Patient:
             case__patient=patient, status=ReminderStatus.PENDING, kind__in=PATIENT_KINDS
         ).update(
             status=ReminderStatus.CANCELLED,
-            skip_reason="The patient stopped reminders.",
+            skip_reason=STOPPED_BY_PATIENT,
             next_attempt_at=None,
             updated_at=now,
         )

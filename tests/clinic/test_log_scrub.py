@@ -11,10 +11,10 @@ import logging
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from clinic.security.logs import JsonFormatter, PlainFormatter, scrub_database_lines
 from reminders.models import Reminder
+from tests.conftest import token_for
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ def test_a_csrf_failure_on_the_opt_out_link_keeps_its_token_out(case, console):
 
 
 def test_the_request_line_of_an_api_call_names_the_route_only(dan, patient, console):
-    token = Token.objects.create(user=dan)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = token_for(dan)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
 
     client.get("/api/v1/patients/?search=Martin")
     client.get(f"/api/v1/patients/{patient.pk}/?search=Martin")
@@ -96,7 +96,7 @@ def test_the_request_line_of_an_api_call_names_the_route_only(dan, patient, cons
 
     text = console.getvalue()
     assert "/api/v1/patients/{pk}/" in text
-    assert_clean(text, [token.key, "99999999", *secrets_of(patient)])
+    assert_clean(text, [token, "99999999", *secrets_of(patient)])
 
 
 def test_a_server_error_logs_the_route_and_a_scrubbed_traceback(

@@ -135,6 +135,7 @@ def test_it_anonymises_the_identity_and_keeps_the_clinical_record(case, paula, s
 
     patient.refresh_from_db()
     assert (patient.given_name, patient.family_name) == ("Anonymised", "Patient")
+    assert patient.search_name == "anonymised patient"
     assert patient.date_of_birth == datetime.date(1991, 1, 1)
     assert (patient.email, patient.phone, patient.preferred_channel) == ("", "", "none")
     assert patient.reminder_consent is False
@@ -151,6 +152,7 @@ def test_it_scrubs_the_identity_from_the_change_history(case, paula, settings):
     history = case.patient.history.all()
     assert history.count() >= 2
     assert not history.filter(given_name="Emma").exists()
+    assert set(history.values_list("search_name", flat=True)) == {"anonymised patient"}
     assert not history.exclude(email="").exists()
     assert set(history.values_list("date_of_birth", flat=True)) == {datetime.date(1991, 1, 1)}
 

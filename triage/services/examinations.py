@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clinic.errors import Invalid
 from clinic.models import Case
-from clinic.services import full_clean
+from clinic.services import case_mark_seen, full_clean
 from triage import ottawa, rules
 from triage.models import OTTAWA_FIELDS, Examination, Intake
 from triage.services.common import copy_fields
@@ -120,6 +120,8 @@ def examination_create(
     exam.ottawa_exclusions = list(exam.ottawa_exclusions or [])
     full_clean(exam, exclude=["case", "examined_by"])
     exam.save()
+    # The doctor has seen the patient: the triage's urgency is now history.
+    case_mark_seen(case=case, at=examined_at)
     return exam
 
 

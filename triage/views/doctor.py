@@ -61,7 +61,10 @@ def case_list(request):
     chosen = form.cleaned_data if form.is_valid() else {}
     cases = list(
         selectors.doctor_worklist(
-            request.user, status=chosen.get("status"), urgency=chosen.get("urgency")
+            request.user,
+            status=chosen.get("status"),
+            urgency=chosen.get("urgency"),
+            include_ended=chosen.get("include_ended", False),
         )[:200]
     )
     audit.touch_many(request, cases, AuditAction.VIEW)

@@ -42,24 +42,34 @@ def reception_home(request):
 @role_required(*RECEPTION)
 @idempotent_form
 def patient_register(request):
-    """Register a new patient; warn about a likely duplicate and let reception choose."""
-    duplicate = None
+    """Register a new patient; warn about a likely or near duplicate (accents, letter case,
+    hyphens, a date of birth one day off or with day and month swapped) and let reception
+    choose: use the existing record, or register anyway."""
+    similar: list[selectors.SimilarPatient] = []
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         allow_duplicate = data.pop("allow_duplicate", False)
-        try:
-            patient = clinic_services.patient_create(**data, allow_duplicate=allow_duplicate)
-        except clinic_services.DuplicatePatient as exc:
-            duplicate = exc.match
-            audit.touch(request, duplicate, "view")
-        except Invalid as exc:
-            add_service_errors(form, exc)
-        else:
-            audit.touch(request, patient, "create")
-            messages.success(request, f"{patient.full_name} is registered as {patient.mrn}.")
-            return created_redirect("triage:intake-new", patient_pk=patient.pk)
-    return render(request, "triage/patient_register.html", {"form": form, "duplicate": duplicate})
+        if not allow_duplicate:
+            similar = selectors.patients_similar(
+                request.user,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+        if not similar:
+            try:
+                patient = clinic_services.patient_create(**data, allow_duplicate=allow_duplicate)
+            except clinic_services.DuplicatePatient as exc:
+                similar = [selectors.SimilarPatient(exc.match, "same name and date of birth")]
+            except Invalid as exc:
+                add_service_errors(form, exc)
+            else:
+                audit.touch(request, patient, "create")
+                messages.success(request, f"{patient.full_name} is registered as {patient.mrn}.")
+                return created_redirect("triage:intake-new", patient_pk=patient.pk)
+        audit.touch_many(request, [found.patient for found in similar], "view")
+    return render(request, "triage/patient_register.html", {"form": form, "similar": similar})
 
 
 @role_required(*RECEPTION)
@@ -83,7 +93,9 @@ def intake_new(request, patient_pk: int):
 def intake_result(request, pk: int):
     """The triage: urgency, the running advice, what to tell the patient, the next step."""
     intake = get_object_or_404(
-        triage_selectors.intakes_visible_to(request.user).select_related("case__patient"),
+        triage_selectors.intakes_visible_to(request.user).select_related(
+            "case__patient", "case__assigned_physio"
+        ),
         pk=pk,
     )
     audit.touch(request, intake, "view")
