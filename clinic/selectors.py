@@ -78,6 +78,25 @@ def physios() -> QuerySet:
     )
 
 
+def doctors() -> QuerySet:
+    """The active users who hold the doctor role, by name: whom a consultation may go to."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.DOCTOR, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def practitioners() -> QuerySet:
+    """The active physios and doctors, by name: whose diary holds bookings."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=(roles.PHYSIO, roles.DOCTOR), is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def patient_find_duplicate(
     *, given_name: str, family_name: str, date_of_birth: date
 ) -> Patient | None:

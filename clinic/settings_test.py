@@ -12,6 +12,9 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The browser tests talk plain HTTP to live_server.
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "off")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
+# The suite runs at any hour of any day and books "tomorrow": the clinic is open all week.
+# The diary's tests of opening hours set CLINIC_OPENING_HOURS themselves (the settings fixture).
+os.environ.setdefault("CLINIC_OPENING_HOURS", "mon-sun 00:00-24:00")
 
 from clinic.settings import *  # noqa: F403
 

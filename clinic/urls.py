@@ -11,6 +11,8 @@ from clinic import api as clinic_api
 from clinic import views
 from clinic.auth_api import TokenView
 from clinic.health import healthz
+from diary.api_urls import PATHS as DIARY_PATHS
+from diary.api_urls import ROUTES as DIARY_ROUTES
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
@@ -26,11 +28,12 @@ router = DefaultRouter()
 router.APIRootView = TalusAPIRootView
 router.register("patients", clinic_api.PatientViewSet, basename="patient")
 router.register("cases", clinic_api.CaseViewSet, basename="case")
-for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES):
+for prefix, viewset, basename in (*DIARY_ROUTES, *TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    *DIARY_PATHS,
     path("", include(router.urls)),
 ]
 

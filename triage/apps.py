@@ -12,12 +12,16 @@ class TriageConfig(AppConfig):
         roles.register_app(
             self.label,
             permissions={
-                roles.RECEPTION: {"triage.intake": ("add", "view")},
+                roles.RECEPTION: {
+                    "triage.intake": ("add", "view"),
+                    "triage.consultation": ("add", "change", "view"),
+                },
                 roles.PHYSIO: {
                     "triage.intake": ("view",),
                     "triage.examination": ("view",),
                     "triage.diagnosis": ("view",),
                     "triage.imagingreferral": ("view",),
+                    "triage.consultation": ("view",),
                 },
                 roles.DOCTOR: {
                     "triage.intake": ("view",),
@@ -25,6 +29,7 @@ class TriageConfig(AppConfig):
                     "triage.diagnosis": ("add", "change", "view"),
                     "triage.imagingreferral": ("add", "change", "view"),
                     "triage.condition": ("view",),
+                    "triage.consultation": ("add", "change", "view"),
                 },
             },
             homes={roles.RECEPTION: "triage:reception-home", roles.DOCTOR: "triage:case-list"},

@@ -14,6 +14,7 @@ from clinic.models import Case
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
 from triage.models import (
     Condition,
+    Consultation,
     Diagnosis,
     Examination,
     ImagingReferral,
@@ -39,6 +40,13 @@ def intakes_today(user) -> QuerySet[Intake]:
         .filter(recorded_at__gte=start)
         .select_related("case__patient")
         .order_by("case__urgency_rank", "recorded_at")
+    )
+
+
+def consultations_visible_to(user) -> QuerySet[Consultation]:
+    """Doctors' consultations of the cases the user may see (reception: all, without notes)."""
+    return Consultation.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "doctor", "room"
     )
 
 

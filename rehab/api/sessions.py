@@ -22,6 +22,7 @@ from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
+from diary.models import Room
 from rehab import selectors
 from rehab.models import (
     CLINICAL_SESSION_FIELDS,
@@ -51,7 +52,16 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     duration_minutes = serializers.IntegerField(
-        min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX, required=False
+        min_value=SESSION_MINUTES_MIN,
+        max_value=SESSION_MINUTES_MAX,
+        required=False,
+        help_text="Defaults to the session kind's length (45 minutes).",
+    )
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Defaults to the room of the physio's availability window, if it names one.",
     )
 
     class Meta:
@@ -62,6 +72,7 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
             "physio",
             "scheduled_at",
             "duration_minutes",
+            "room",
             "status",
             "created_at",
             "updated_at",
@@ -197,7 +208,8 @@ class PhysioSessionViewSet(
             "case": data["case"],
             "scheduled_at": data["scheduled_at"],
             "physio": data.get("physio"),
-            "duration_minutes": data.get("duration_minutes", 45),
+            "duration_minutes": data.get("duration_minutes"),
+            "room": data.get("room"),
         }
         if wanted == SessionStatus.SCHEDULED:
             if clinical:
@@ -240,16 +252,19 @@ class PhysioSessionViewSet(
             moved_to = data.get("scheduled_at", session.scheduled_at)
             duration = data.get("duration_minutes", session.duration_minutes)
             physio = data.get("physio", session.physio)
-            if (moved_to, duration, physio.pk) != (
+            room = data.get("room", session.room)
+            if (moved_to, duration, physio.pk, room) != (
                 session.scheduled_at,
                 session.duration_minutes,
                 session.physio_id,
+                session.room,
             ):
                 session = session_services.session_move(
                     session=session,
                     scheduled_at=moved_to,
                     duration_minutes=duration,
                     physio=physio,
+                    room=room,
                     by=by,
                 )
             logging = wanted in session_services.LOGGED_STATUSES or (

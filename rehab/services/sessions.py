@@ -25,6 +25,8 @@ from clinic.measures import (
 )
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
+from diary import services as diary
+from diary.models import BookingType, Room
 from rehab.models import (
     SESSION_MINUTES_MAX,
     SESSION_MINUTES_MIN,
@@ -112,22 +114,37 @@ def session_schedule(
     scheduled_at: datetime,
     by,
     physio=None,
-    duration_minutes: int = 45,
+    duration_minutes: int | None = None,
+    room: Room | None = None,
+    _recorded: bool = False,
 ) -> PhysioSession:
     """Book a session (status scheduled); the physio defaults to the case's assigned physio.
 
     Every booking has an active physio: none given and none assigned to the case is a
-    ``Invalid`` naming ``physio`` (the column is NOT NULL besides).
+    ``Invalid`` naming ``physio`` (the column is NOT NULL besides). The diary's booking rule
+    holds (``diary.services.booking_reserve``); the length defaults to the session kind's.
     """
+    if duration_minutes is None:
+        duration_minutes = diary.default_minutes(BookingType.SESSION)
     _check_minutes(duration_minutes)
     case = lock_case(case)
     require_active(case)
     physio = _practitioner(physio, fallback=case.assigned_physio)
+    booking = diary.booking_reserve(
+        booking_type=BookingType.SESSION,
+        practitioner=physio,
+        starts_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        room=room,
+        keep_hours=not _recorded,
+    )
     session = PhysioSession.objects.create(
         case=case,
         physio=physio,
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes,
+        room=booking.room,
+        booking=booking,
         status=SessionStatus.SCHEDULED,
         created_by=by,
     )
@@ -146,6 +163,7 @@ def session_move(
     by,
     duration_minutes: int | None = None,
     physio=None,
+    room: Room | None = None,
 ) -> PhysioSession:
     """Move a scheduled session to another time, or hand it to another physio (``physio``).
 
@@ -163,7 +181,26 @@ def session_move(
     if duration_minutes is not None:
         _check_minutes(duration_minutes)
         session.duration_minutes = duration_minutes
-    session.save(update_fields=["physio", "scheduled_at", "duration_minutes", "updated_at"])
+    # The diary's rule for the new time (the session's own booking is not a clash).
+    session.booking = diary.booking_reserve(
+        booking_type=BookingType.SESSION,
+        practitioner=session.physio,
+        starts_at=scheduled_at,
+        duration_minutes=session.duration_minutes,
+        room=room or session.room,
+        booking=session.booking,
+    )
+    session.room = session.booking.room
+    session.save(
+        update_fields=[
+            "physio",
+            "scheduled_at",
+            "duration_minutes",
+            "room",
+            "booking",
+            "updated_at",
+        ]
+    )
     # Outbox: the pending session_reminder moves with the session.
     reminders.reminders_for_session_scheduled(
         case=session.case, session_id=session.pk, scheduled_at=session.scheduled_at
@@ -183,6 +220,7 @@ def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
         )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
+    diary.booking_release(booking=session.booking)
     # Outbox: the pending session_reminder is cancelled with the session.
     reminders.reminders_for_session_cancelled(session_id=session.pk)
     return session
@@ -258,10 +296,14 @@ def session_record(
     scheduled_at: datetime,
     status: str,
     physio=None,
-    duration_minutes: int = 45,
+    duration_minutes: int | None = None,
+    room: Room | None = None,
     **clinical: Any,
 ) -> PhysioSession:
-    """The assigned physio records a session that already took place (attended or no_show)."""
+    """The assigned physio records a session that already took place (attended or no_show).
+
+    Its time may be past and outside today's availability, but it may not overlap another.
+    """
     require_assigned_physio(case, by)
     session = session_schedule(
         case=case,
@@ -269,5 +311,7 @@ def session_record(
         by=by,
         physio=physio or by,
         duration_minutes=duration_minutes,
+        room=room,
+        _recorded=True,
     )
     return session_log(session=session, by=by, status=status, **clinical)

@@ -1,0 +1,78 @@
+"""Reads of the diary: free start times, and a practitioner's or a room's bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from diary import rules
+from diary.models import Availability, Booking, Room, TimeOff
+
+# How far one free-slots question may look: a month of the diary.
+FREE_SLOTS_MAX_DAYS = 31
+
+
+def rooms() -> QuerySet[Room]:
+    """Every room, by name (an inactive one is listed, and takes no new booking)."""
+    return Room.objects.order_by("name")
+
+
+def availability() -> QuerySet[Availability]:
+    """Every practitioner's weekly windows (no patient data: the clinic's timetable)."""
+    return Availability.objects.select_related("practitioner", "room")
+
+
+def time_off() -> QuerySet[TimeOff]:
+    """Every practitioner's time off."""
+    return TimeOff.objects.select_related("practitioner")
+
+
+def _busy(
+    practitioner, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    bookings = Booking.objects.filter(
+        practitioner=practitioner, live=True, starts_at__lt=end, ends_at__gt=start
+    ).values_list("starts_at", "ends_at")
+    away = TimeOff.objects.filter(
+        practitioner=practitioner, starts_at__lt=end, ends_at__gt=start
+    ).values_list("starts_at", "ends_at")
+    return [*bookings, *away]
+
+
+def free_slots(
+    *, practitioner, first_day: dt.date, last_day: dt.date, duration_minutes: int
+) -> list[dt.datetime]:
+    """The practitioner's free start times, on the clinic-time 15-minute grid, from now on.
+
+    A start is free when the whole booking fits one availability window (or the opening
+    hours), overlaps no live booking and no time off: what ``booking_reserve`` would accept
+    (a room is not part of the question).
+    """
+    week = rules.week_of(practitioner)
+    start = rules.at_minute(first_day, 0)
+    end = rules.at_minute(last_day + dt.timedelta(days=1), 0)
+    busy = _busy(practitioner, start, end)
+    now = timezone.now()
+    length = dt.timedelta(minutes=duration_minutes)
+    slots: list[dt.datetime] = []
+    day = first_day
+    while day <= last_day:
+        for window in sorted(week[day.weekday()], key=lambda w: w.start):
+            first = -(-window.start // rules.GRID_MINUTES) * rules.GRID_MINUTES
+            for minute in range(first, window.end - duration_minutes + 1, rules.GRID_MINUTES):
+                at = rules.at_minute(day, minute)
+                if at < now or (slots and at <= slots[-1]):
+                    continue
+                if not any(low < at + length and at < high for low, high in busy):
+                    slots.append(at)
+        day += dt.timedelta(days=1)
+    return slots
+
+
+def bookings_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+    """The live bookings that start in a span, with their practitioner and room."""
+    return Booking.objects.filter(
+        live=True, starts_at__gte=start, starts_at__lt=end
+    ).select_related("practitioner", "room")
