@@ -183,7 +183,9 @@ class AppointmentKindViewSet(
         return AppointmentKind.objects.order_by("booking_type", "name")
 
 
-class FreeSlotsQuery(api_serializers.Serializer):
+class FreeSlotsQuery(serializers.Serializer):
+    """The query string (text, as a query string is): not the JSON-typed body serializers."""
+
     practitioner = serializers.PrimaryKeyRelatedField(queryset=practitioners())
     duration = serializers.IntegerField(
         min_value=BOOKING_MINUTES_MIN, max_value=BOOKING_MINUTES_MAX, required=False

@@ -44,27 +44,38 @@ def week_of(practitioner) -> dict[int, list[Window]]:
     return week
 
 
-def local_span(starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[dt.date, int, int] | None:
-    """The clinic-time day and minutes of a span, or None when it runs past midnight."""
+def day_pieces(starts_at: dt.datetime, ends_at: dt.datetime) -> list[tuple[dt.date, int, int]]:
+    """A span cut at the clinic's midnights: (day, first minute, last minute) per day."""
     start = timezone.localtime(starts_at)
     end = timezone.localtime(ends_at)
-    start_minute = start.hour * 60 + start.minute
-    if end.date() == start.date():
-        return start.date(), start_minute, end.hour * 60 + end.minute
-    if end.date() == start.date() + dt.timedelta(days=1) and end.time() == dt.time(0):
-        return start.date(), start_minute, DAY_MINUTES
-    return None
+    pieces = []
+    day = start.date()
+    while True:
+        first = start.hour * 60 + start.minute if day == start.date() else 0
+        if day == end.date():
+            last = end.hour * 60 + end.minute
+            if last > first:
+                pieces.append((day, first, last))
+            return pieces
+        pieces.append((day, first, DAY_MINUTES))
+        day += dt.timedelta(days=1)
 
 
 def window_for(
     week: dict[int, list[Window]], starts_at: dt.datetime, ends_at: dt.datetime
 ) -> Window | None:
-    """The window that holds the whole span, or None (the span is outside availability)."""
-    span = local_span(starts_at, ends_at)
-    if span is None:
-        return None
-    day, start, end = span
-    return next((w for w in week[day.weekday()] if w.start <= start and end <= w.end), None)
+    """The window that holds the span's start, when windows hold all of it; else None.
+
+    A span that runs past midnight must be held on each day it touches (a clinic open
+    around the clock, or a practitioner's night window that ends at 24:00).
+    """
+    found = None
+    for day, start, end in day_pieces(starts_at, ends_at):
+        window = next((w for w in week[day.weekday()] if w.start <= start and end <= w.end), None)
+        if window is None:
+            return None
+        found = found or window
+    return found
 
 
 def at_minute(day: dt.date, minute: int) -> dt.datetime:
