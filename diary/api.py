@@ -211,6 +211,13 @@ class FreeSlotsQuery(serializers.Serializer):
         return attrs
 
 
+class FreeSlotsSerializer(serializers.Serializer):
+    practitioner = serializers.IntegerField()
+    duration_minutes = serializers.IntegerField()
+    grid_minutes = serializers.IntegerField()
+    slots = serializers.ListField(child=serializers.DateTimeField())
+
+
 class FreeSlotsView(APIView):
     """``GET free-slots/?practitioner=&from=&to=&duration=``: free start times.
 
@@ -231,6 +238,7 @@ class FreeSlotsView(APIView):
             OpenApiParameter("to", dt.date),
             OpenApiParameter("duration", int, description="Minutes."),
         ],
+        responses=FreeSlotsSerializer,
     )
     def get(self, request):
 

@@ -169,3 +169,13 @@ def outcome_for(case, physio, *, pain: int = 4):
     from rehab.services.outcomes import outcome_record
 
     return outcome_record(case=case, instrument="nprs", answers=[pain], by=physio)
+
+
+def session_booked_before(case, by, *, scheduled_at, ahead=datetime.timedelta(days=1), **booking):
+    """A session booked ``ahead`` of its time (now past): booked then, through the service."""
+    import time_machine
+
+    from rehab.services.sessions import session_schedule
+
+    with time_machine.travel(scheduled_at - ahead):
+        return session_schedule(case=case, scheduled_at=scheduled_at, by=by, **booking)
