@@ -894,6 +894,16 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    ("POST", "triage:consultation-urgent"): Call(
+        lambda w: reverse("triage:consultation-urgent", args=[w.intake.pk]),
+        S(302, 403, 403, 302, 302, LOGIN),
+        "create",
+        data=lambda w: {
+            "doctor": w.dan.pk,
+            "scheduled_at": (w.tomorrow + datetime.timedelta(hours=10)).isoformat(),
+        },
+        api=False,
+    ),
     # --- Pages: doctors --------------------------------------------------------------------
     ("GET", "triage:case-list"): Call(
         lambda w: reverse("triage:case-list"),

@@ -6,6 +6,7 @@ from django import forms
 
 from clinic.measures import NPRS_MAX
 from clinic.models import Side
+from clinic.selectors import doctors
 from triage import rules
 from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
 
@@ -133,3 +134,10 @@ class IntakeForm(forms.Form):
                 for message in messages:
                     self.add_error(field, message)
         return data
+
+
+class UrgentConsultationForm(forms.Form):
+    """The offer the triage result showed: the doctor and the start, both hidden."""
+
+    doctor = forms.ModelChoiceField(queryset=doctors(), widget=forms.HiddenInput)
+    scheduled_at = forms.DateTimeField(widget=forms.HiddenInput)

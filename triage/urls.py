@@ -16,6 +16,11 @@ urlpatterns: list = [
         name="intake-new",
     ),
     path("reception/intakes/<int:pk>/", reception.intake_result, name="intake-result"),
+    path(
+        "reception/intakes/<int:pk>/consultation/",
+        reception.consultation_urgent,
+        name="consultation-urgent",
+    ),
     # Doctors' pages.
     path("cases/", doctor.case_list, name="case-list"),
     path("cases/<int:pk>/", doctor.case_detail, name="case-detail"),

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic import audit, roles, selectors
 from clinic import services as clinic_services
-from clinic.errors import Invalid
+from clinic.errors import Conflict, Invalid
 from clinic.forms import PatientForm, add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.views import role_required
 from clinic.vocabulary import URGENCY_WORDING
 from triage import selectors as triage_selectors
-from triage.forms import IntakeForm
+from triage.forms import IntakeForm, UrgentConsultationForm
+from triage.services import consultations as consultation_services
 from triage.services import intake as intake_services
 
 RECEPTION = (roles.RECEPTION, roles.ADMIN)
@@ -95,6 +97,12 @@ def intake_result(request, pk: int):
         booking_url = reverse("rehab:session-book") + f"?case={intake.case_id}"
     else:
         booking_url = None  # the case heads the doctors' list, most urgent first
+    # An urgent case: the first free doctor's consultation today, booked in one click.
+    booked = list(triage_selectors.upcoming_consultations(request.user, intake.case)[:1])
+    offer = None
+    if intake.urgency == "urgent" and not booked and not intake.case.is_ended:
+        offer = triage_selectors.first_free_consultation_today()
+    audit.touch_many(request, booked, "view")
     return render(
         request,
         "triage/intake_result.html",
@@ -104,5 +112,38 @@ def intake_result(request, pk: int):
             "explanation": wording.next_step,
             "booking_label": wording.booking,
             "booking_url": booking_url,
+            "consultation": booked[0] if booked else None,
+            "offer": offer,
         },
     )
+
+
+@role_required(*RECEPTION, roles.DOCTOR)
+@idempotent_form
+def consultation_urgent(request, pk: int):
+    """Book the consultation the triage result offered (POST): that doctor, that time.
+
+    Taken meanwhile, the result page offers the next free one.
+    """
+    intake = get_object_or_404(triage_selectors.intakes_visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("triage:intake-result", pk=intake.pk)
+    result = reverse("triage:intake-result", args=[intake.pk])
+    form = UrgentConsultationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That offer is no longer valid: here is the next free one.")
+        return redirect(result)
+    try:
+        consultation = consultation_services.consultation_book(
+            case=intake.case,
+            doctor=form.cleaned_data["doctor"],
+            scheduled_at=form.cleaned_data["scheduled_at"],
+            by=request.user,
+        )
+    except (Conflict, Invalid) as exc:
+        messages.error(request, f"{exc.message} Here is the next free one.")
+        return redirect(result)
+    audit.touch(request, consultation, "create")
+    local = timezone.localtime(consultation.scheduled_at)
+    messages.success(request, f"Consultation booked for today at {local:%H:%M}.")
+    return created_redirect(result)
