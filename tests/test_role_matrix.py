@@ -534,6 +534,17 @@ TABLE: dict[tuple[str, str], Call] = {
             "scheduled_at": (w.tomorrow + datetime.timedelta(hours=4)).isoformat(),
         },
     ),
+    ("POST", "session-series"): Call(
+        lambda w: api("sessions/series/"),
+        S(201, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {
+            "case": w.fresh_case.pk,
+            "first_at": (w.tomorrow + datetime.timedelta(hours=12)).isoformat(),
+            "count": 3,
+            "interval_days": 2,
+        },
+    ),
     ("GET", "session-detail"): Call(
         lambda w: api(f"sessions/{w.session_attended.pk}/"),
         S(200, 200, 404, 200, 200, 401),

@@ -7,7 +7,7 @@ inside that same transaction, so a reminder exists exactly when the change commi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -315,3 +315,82 @@ def session_record(
         _recorded=True,
     )
     return session_log(session=session, by=by, status=status, **clinical)
+
+
+SERIES_COUNT_MAX = 30
+SERIES_INTERVAL_MAX_DAYS = 14
+
+
+def series_times(*, first_at: datetime, count: int, interval_days: int) -> list[datetime]:
+    """The start of each session of a series: the same clinic-time hour every interval."""
+    local = timezone.localtime(first_at).replace(tzinfo=None)
+    return [
+        timezone.make_aware(local + timedelta(days=index * interval_days)) for index in range(count)
+    ]
+
+
+@transaction.atomic
+def session_series_schedule(
+    *,
+    case: Case,
+    first_at: datetime,
+    count: int,
+    interval_days: int,
+    by,
+    physio=None,
+    duration_minutes: int | None = None,
+    room: Room | None = None,
+) -> list[PhysioSession]:
+    """Book a series of sessions from the treatment plan: all of them, or none.
+
+    Every date is checked before anything is written; any that breaks the booking rule makes
+    a ``Conflict`` ``series_clash`` whose ``clashes`` list each such date with its reason.
+    """
+    errors: dict[str, list[str]] = {}
+    if not 1 <= count <= SERIES_COUNT_MAX:
+        errors["count"] = [f"A series has 1 to {SERIES_COUNT_MAX} sessions."]
+    if not 1 <= interval_days <= SERIES_INTERVAL_MAX_DAYS:
+        errors["interval_days"] = [f"Sessions are 1 to {SERIES_INTERVAL_MAX_DAYS} days apart."]
+    if errors:
+        raise Invalid(errors)
+    if duration_minutes is None:
+        duration_minutes = diary.default_minutes(BookingType.SESSION)
+    _check_minutes(duration_minutes)
+    case = lock_case(case)
+    require_active(case)
+    physio = _practitioner(physio, fallback=case.assigned_physio)
+    if first_at < timezone.now():
+        raise Invalid({"first_at": ["A series cannot start in the past."]})
+    times = series_times(first_at=first_at, count=count, interval_days=interval_days)
+    clashes = []
+    for at in times:
+        try:
+            diary.booking_check(
+                practitioner=physio, starts_at=at, duration_minutes=duration_minutes, room=room
+            )
+        except Conflict as exc:
+            clashes.append(
+                {
+                    "scheduled_at": timezone.localtime(at).isoformat(),
+                    "code": exc.code,
+                    "detail": exc.message,
+                    **exc.context,
+                }
+            )
+    if clashes:
+        raise Conflict(
+            f"{len(clashes)} of the {count} dates cannot be booked: nothing was booked.",
+            code="series_clash",
+            clashes=clashes,
+        )
+    return [
+        session_schedule(
+            case=case,
+            scheduled_at=at,
+            by=by,
+            physio=physio,
+            duration_minutes=duration_minutes,
+            room=room,
+        )
+        for at in times
+    ]
