@@ -5,8 +5,9 @@ class RehabConfig(AppConfig):
     name = "rehab"
 
     def ready(self) -> None:
-        from clinic import roles
+        from clinic import demo, roles
         from rehab import fhir  # noqa: F401 - registers rehab's FHIR section
+        from rehab.demo import demo_sessions
 
         roles.register_app(
             self.label,
@@ -26,3 +27,4 @@ class RehabConfig(AppConfig):
             },
             homes={roles.PHYSIO: "rehab:caseload"},
         )
+        demo.register(demo_sessions)

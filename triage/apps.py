@@ -7,7 +7,7 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from clinic import demo, roles
         from triage import fhir  # noqa: F401 - registers triage's FHIR section
-        from triage.demo import demo_intake
+        from triage.demo import demo_consultation, demo_intake
 
         roles.register_app(
             self.label,
@@ -35,3 +35,4 @@ class TriageConfig(AppConfig):
             homes={roles.RECEPTION: "triage:reception-home", roles.DOCTOR: "triage:case-list"},
         )
         demo.register(demo_intake)
+        demo.register(demo_consultation)
