@@ -915,6 +915,21 @@ TABLE: dict[tuple[str, str], Call] = {
         },
         api=False,
     ),
+    # --- Pages: the diary ------------------------------------------------------------------
+    ("GET", "diary:diary"): Call(
+        lambda w: reverse("diary:diary") + f"?day={w.tomorrow.date().isoformat()}",
+        S(200, 403, 403, 403, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "diary:my-day"): Call(
+        lambda w: reverse("diary:my-day") + f"?day={w.tomorrow.date().isoformat()}",
+        S(403, 200, 200, 200, 403, LOGIN),
+        NOT_PATIENT_DATA,
+        why="the practitioner's own day: Paula's session names Emma (audited, "
+        "tests/diary/test_diary_pages.py); Dan's consultation too; Oscar's day is empty",
+        api=False,
+    ),
     # --- Pages: doctors --------------------------------------------------------------------
     ("GET", "triage:case-list"): Call(
         lambda w: reverse("triage:case-list"),

@@ -82,7 +82,12 @@ def sessions_day(request):
 def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
     # ?case=<id> (from the triage result) chooses the case in advance.
-    initial = {"case": request.GET.get("case")} if request.GET.get("case", "").isdigit() else {}
+    # ?physio=<id>&at=<YYYY-MM-DDTHH:MM> (a free time picked in the diary) fill in the rest.
+    initial = {
+        name: request.GET[key]
+        for key, name in (("case", "case"), ("physio", "physio"), ("at", "scheduled_at"))
+        if request.GET.get(key)
+    }
     form = BookingForm(request.POST or None, cases=_bookable_cases_read(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,0 +1,133 @@
+"""The diary's pages: reception's day and week per practitioner or room, and "my day".
+
+A booking names its patient only when the viewer may see the case (``cases_visible_to``);
+any other shows as booked time. Every booking whose patient a page names is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from clinic import audit, roles
+from clinic.selectors import cases_visible_to, practitioners
+from clinic.views import role_required
+from diary import rules, selectors
+from diary.models import Booking, BookingType, Room
+from diary.services import SUBJECTS, default_minutes
+
+DESK = (roles.RECEPTION, roles.ADMIN)
+
+
+@dataclass
+class Entry:
+    """One booking as a page shows it: its appointment, and its patient when in reach."""
+
+    booking: Booking
+    subject: object | None  # the session or consultation, when the viewer may see its case
+
+    @property
+    def patient(self):
+        return self.subject.case.patient if self.subject else None
+
+
+def _day(request) -> dt.date:
+    return parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+
+
+def _entries(request, bookings) -> list[Entry]:
+    rows = list(
+        bookings.select_related(*(f"{name}__case__patient" for name in SUBJECTS.values())).order_by(
+            "starts_at"
+        )
+    )
+    # A reverse one-to-one without its row raises an AttributeError: getattr's default.
+    subjects = {row.pk: getattr(row, SUBJECTS[row.booking_type], None) for row in rows}
+    case_ids = {s.case_id for s in subjects.values() if s is not None}
+    visible = set(
+        cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
+    entries = [
+        Entry(
+            row,
+            subjects[row.pk] if subjects[row.pk] and subjects[row.pk].case_id in visible else None,
+        )
+        for row in rows
+    ]
+    audit.touch_many(request, [e.subject for e in entries if e.subject], "view")
+    return entries
+
+
+def _span(day: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
+    return rules.at_minute(day, 0), rules.at_minute(day + dt.timedelta(days=days), 0)
+
+
+def _free(practitioner, day: dt.date) -> list[dt.datetime]:
+    booking_type = (
+        BookingType.CONSULTATION
+        if roles.role_of(practitioner) == roles.DOCTOR
+        else BookingType.SESSION
+    )
+    return selectors.free_slots(
+        practitioner=practitioner,
+        first_day=day,
+        last_day=day,
+        duration_minutes=default_minutes(booking_type),
+    )
+
+
+@role_required(*DESK)
+def diary(request):
+    """Reception's diary: a day (or ``?week=1``) for one practitioner or room, or everyone's."""
+    day = _day(request)
+    week = request.GET.get("week") == "1"
+    if week:
+        day -= dt.timedelta(days=day.weekday())
+    start, end = _span(day, 7 if week else 1)
+    bookings = selectors.bookings_between(start, end)
+    practitioner = room = None
+    if request.GET.get("practitioner", "").isdigit():
+        practitioner = get_object_or_404(practitioners(), pk=int(request.GET["practitioner"]))
+        bookings = bookings.filter(practitioner=practitioner)
+    elif request.GET.get("room", "").isdigit():
+        room = get_object_or_404(Room, pk=int(request.GET["room"]))
+        bookings = bookings.filter(room=room)
+    entries = _entries(request, bookings)
+    days = [day + dt.timedelta(days=n) for n in range(7 if week else 1)]
+    return render(
+        request,
+        "diary/diary.html",
+        {
+            "day": day,
+            "today": timezone.localdate(),
+            "week": week,
+            "days": [
+                (d, [e for e in entries if timezone.localdate(e.booking.starts_at) == d])
+                for d in days
+            ],
+            "practitioner": practitioner,
+            "room": room,
+            "practitioners": practitioners(),
+            "rooms": selectors.rooms().filter(active=True),
+            "free": _free(practitioner, day) if practitioner and not week else [],
+            "is_physio": practitioner is not None and roles.role_of(practitioner) == roles.PHYSIO,
+        },
+    )
+
+
+@role_required(roles.DOCTOR, roles.PHYSIO)
+def my_day(request):
+    """A doctor's or physio's own bookings of a day."""
+    day = _day(request)
+    start, end = _span(day, 1)
+    bookings = selectors.bookings_between(start, end).filter(practitioner=request.user)
+    entries = _entries(request, bookings)
+    return render(
+        request,
+        "diary/my_day.html",
+        {"day": day, "today": timezone.localdate(), "entries": entries},
+    )
