@@ -9,4 +9,5 @@ app_name = "diary"
 urlpatterns = [
     path("diary/", views.diary, name="diary"),
     path("diary/my-day/", views.my_day, name="my-day"),
+    path("diary/feed/<str:token>.ics", views.calendar_feed, name="feed"),
 ]

@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from clinic import audit, roles
 from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
-from diary import rules, selectors
+from diary import feed, rules, selectors
 from diary.models import Booking, BookingType, Room
 from diary.services import SUBJECTS, default_minutes
 
@@ -129,5 +132,24 @@ def my_day(request):
     return render(
         request,
         "diary/my_day.html",
-        {"day": day, "today": timezone.localdate(), "entries": entries},
+        {
+            "day": day,
+            "today": timezone.localdate(),
+            "entries": entries,
+            "feed_url": request.build_absolute_uri(
+                reverse("diary:feed", args=[feed.feed_token(request.user)])
+            ),
+        },
     )
+
+
+def calendar_feed(request, token: str):
+    """A practitioner's private calendar (no login: the signed address is the key)."""
+    pk = feed.practitioner_id_of(token)
+    practitioner = get_user_model().objects.filter(pk=pk, is_active=True).first() if pk else None
+    if practitioner is None or roles.role_of(practitioner) not in (roles.DOCTOR, roles.PHYSIO):
+        raise Http404("No such calendar.")
+    response = HttpResponse(feed.feed_calendar(practitioner), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="diary.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

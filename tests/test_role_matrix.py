@@ -34,6 +34,7 @@ from rest_framework.test import APIClient
 
 from clinic import roles, services
 from clinic.urls import router
+from diary.feed import feed_token
 from diary.models import AppointmentKind, Availability, Room, TimeOff
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
@@ -928,6 +929,14 @@ TABLE: dict[tuple[str, str], Call] = {
         NOT_PATIENT_DATA,
         why="the practitioner's own day: Paula's session names Emma (audited, "
         "tests/diary/test_diary_pages.py); Dan's consultation too; Oscar's day is empty",
+        api=False,
+    ),
+    ("GET", "diary:feed"): Call(
+        lambda w: reverse("diary:feed", args=[feed_token(w.paula)]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="Paula's calendar app reads it by its signed address: times, rooms and initials, "
+        "no name, MRN or clinical text (tests/diary/test_feed.py)",
         api=False,
     ),
     # --- Pages: doctors --------------------------------------------------------------------
