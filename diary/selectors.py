@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from diary import rules
 from diary.models import Availability, Booking, Room, TimeOff
 
+# A patient who missed this many appointments in NO_SHOW_DAYS is flagged where staff book.
+NO_SHOW_FLAG = 2
+NO_SHOW_DAYS = 90
 # How far one free-slots question may look: a month of the diary.
 FREE_SLOTS_MAX_DAYS = 31
 
@@ -76,3 +80,47 @@ def bookings_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
     return Booking.objects.filter(
         live=True, starts_at__gte=start, starts_at__lt=end
     ).select_related("practitioner", "room")
+
+
+def no_show_counts(patient_ids) -> dict[int, int]:
+    """Each patient's appointments missed (``no_show``) in the last 90 days, sessions and
+    consultations together: ``{patient_id: count}`` for those with any (one query)."""
+    since = timezone.now() - dt.timedelta(days=NO_SHOW_DAYS)
+    rows = (
+        Booking.objects.filter(starts_at__gte=since, starts_at__lte=timezone.now())
+        .filter(
+            Q(physio_session__status="no_show", physio_session__case__patient__in=patient_ids)
+            | Q(consultation__status="no_show", consultation__case__patient__in=patient_ids)
+        )
+        .annotate(
+            patient_id=Coalesce(
+                "physio_session__case__patient_id", "consultation__case__patient_id"
+            )
+        )
+        .values("patient_id")
+        .annotate(missed=Count("id"))
+        .order_by()
+    )
+    return {row["patient_id"]: row["missed"] for row in rows}
+
+
+def annotate_no_show_count_90d(queryset):
+    """Patients with ``no_show_count_90d`` (a subquery: the same query, whatever the page)."""
+    now = timezone.now()
+    missed = (
+        Booking.objects.filter(
+            starts_at__gte=now - dt.timedelta(days=NO_SHOW_DAYS), starts_at__lte=now
+        )
+        .filter(
+            Q(physio_session__status="no_show", physio_session__case__patient=OuterRef("pk"))
+            | Q(consultation__status="no_show", consultation__case__patient=OuterRef("pk"))
+        )
+        .order_by()
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(missed=Count("id"))
+        .values("missed")
+    )
+    return queryset.annotate(
+        no_show_count_90d=Coalesce(Subquery(missed, output_field=IntegerField()), 0)
+    )

@@ -33,9 +33,15 @@ class Entry:
     booking: Booking
     subject: object | None  # the session or consultation, when the viewer may see its case
 
+    no_shows: int = 0
+
     @property
     def patient(self):
         return self.subject.case.patient if self.subject else None
+
+    @property
+    def flagged(self) -> bool:
+        return self.no_shows >= selectors.NO_SHOW_FLAG
 
 
 def _day(request) -> dt.date:
@@ -61,6 +67,10 @@ def _entries(request, bookings) -> list[Entry]:
         )
         for row in rows
     ]
+    missed = selectors.no_show_counts([e.patient.pk for e in entries if e.patient])
+    for entry in entries:
+        if entry.patient:
+            entry.no_shows = missed.get(entry.patient.pk, 0)
     audit.touch_many(request, [e.subject for e in entries if e.subject], "view")
     return entries
 
