@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
@@ -16,11 +17,13 @@ from rest_framework.views import APIView
 
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
+from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
+from clinic.idempotency import idempotent
 from clinic.permissions import READ, READ_WRITE, RolePermission
 from clinic.selectors import practitioners
 from clinic.viewsets import AuditedViewSetMixin, TalusViewSet
-from diary import selectors
+from diary import selectors, waitlist
 from diary.models import (
     BOOKING_MINUTES_MAX,
     BOOKING_MINUTES_MIN,
@@ -29,6 +32,8 @@ from diary.models import (
     BookingType,
     Room,
     TimeOff,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from diary.rules import GRID_MINUTES
 from diary.services import default_minutes
@@ -265,3 +270,89 @@ class FreeSlotsView(APIView):
                 "slots": [serializers.DateTimeField().to_representation(s) for s in slots],
             }
         )
+
+
+class WaitlistSerializer(api_serializers.ModelSerializer):
+    case = VisibleCaseField()
+    practitioner = serializers.PrimaryKeyRelatedField(
+        queryset=practitioners(), allow_null=True, required=False
+    )
+    status = serializers.ChoiceField(
+        choices=WaitlistStatus.choices,
+        required=False,
+        help_text="Read-only but for a PATCH to withdrawn.",
+    )
+
+    class Meta:
+        model = WaitlistEntry
+        fields = [
+            "id",
+            "case",
+            "practitioner",
+            "booking_type",
+            "earliest",
+            "latest",
+            "status",
+            "offered_at",
+            "created_at",
+        ]
+        read_only_fields = ["id", "offered_at", "created_at"]
+        extra_kwargs = {
+            "earliest": {"validators": [bounds.validate_clinic_datetime]},
+            "latest": {"validators": [bounds.validate_clinic_datetime]},
+        }
+
+
+class WaitlistFilter(FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=WaitlistStatus.choices, distinct=False)
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["case", "practitioner", "status"]
+
+
+@extend_schema(tags=["diary"])
+class WaitlistViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TalusViewSet,
+):
+    """Patients who would take an earlier time. A cancelled booking offers its time to the
+    oldest fitting entry (a ``slot_offer`` reminder with a signed link); the first acceptance
+    books it. Withdraw with ``PATCH {"status": "withdrawn"}``."""
+
+    role_actions = {
+        roles.RECEPTION: READ_WRITE,
+        roles.ADMIN: READ_WRITE,
+        roles.DOCTOR: READ,
+        roles.PHYSIO: READ,
+    }
+    serializer_class = WaitlistSerializer
+    filterset_class = WaitlistFilter
+    conflict_actions = frozenset({"create", "update", "partial_update"})
+    ordering = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.waitlist_visible_to(self.request.user)
+
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.pop("status", WaitlistStatus.WAITING) != WaitlistStatus.WAITING:
+            raise serializers.ValidationError({"status": ["A new entry is waiting."]})
+        entry = waitlist.waitlist_add(by=request.user, **data)
+        self.audit_created(entry)
+        return Response(self.get_serializer(entry).data, status=201)
+
+    def update(self, request, *args, **kwargs):
+        entry = self.get_object()
+        if set(request.data) - {"status"} or request.data.get("status") != "withdrawn":
+            raise serializers.ValidationError(
+                {"status": ["An entry changes only by withdrawing it (status: withdrawn)."]}
+            )
+        entry = waitlist.waitlist_withdraw(entry=entry, by=request.user)
+        return Response(self.get_serializer(entry).data)

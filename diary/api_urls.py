@@ -8,6 +8,7 @@ from diary.api import (
     FreeSlotsView,
     RoomViewSet,
     TimeOffViewSet,
+    WaitlistViewSet,
 )
 
 ROUTES: list[tuple] = [
@@ -15,6 +16,7 @@ ROUTES: list[tuple] = [
     ("availability", AvailabilityViewSet, "availability"),
     ("time-off", TimeOffViewSet, "timeoff"),
     ("appointment-kinds", AppointmentKindViewSet, "appointmentkind"),
+    ("waitlist", WaitlistViewSet, "waitlist"),
 ]
 
 PATHS = [

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from clinic.history import HistoricalRecords
+from clinic.models import Case
 
 
 class Room(models.Model):
@@ -184,3 +185,63 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_booking_type_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Offered a time"
+    BOOKED = "booked", "Booked"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WaitlistEntry(models.Model):
+    """A patient who would take an earlier time: a freed booking is offered to the oldest
+    fitting entry (``diary.services.waitlist_offer``), through the outbox."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="waitlist_entries")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: any practitioner of the freed appointment's kind.",
+    )
+    booking_type = models.CharField(
+        max_length=16, choices=BookingType.choices, default=BookingType.SESSION
+    )
+    earliest = models.DateTimeField()
+    latest = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    # The time offered (the freed booking's), while the offer stands.
+    offered_booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waitlist entries"
+        indexes = [
+            # The offer: the oldest waiting entry whose window holds the freed time.
+            models.Index(fields=["status", "created_at"], name="waitlist_oldest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(earliest__lt=F("latest")), name="waitlist_earliest_before_latest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Waitlist #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id

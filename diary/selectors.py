@@ -8,8 +8,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from clinic.selectors import cases_visible_to
 from diary import rules
-from diary.models import Availability, Booking, Room, TimeOff
+from diary.models import Availability, Booking, Room, TimeOff, WaitlistEntry
 
 # A patient who missed this many appointments in NO_SHOW_DAYS is flagged where staff book.
 NO_SHOW_FLAG = 2
@@ -124,3 +125,8 @@ def annotate_no_show_count_90d(queryset):
     return queryset.annotate(
         no_show_count_90d=Coalesce(Subquery(missed, output_field=IntegerField()), 0)
     )
+
+
+def waitlist_visible_to(user) -> QuerySet[WaitlistEntry]:
+    """Waitlist entries of the cases the user may see."""
+    return WaitlistEntry.objects.filter(case__in=cases_visible_to(user)).select_related("case")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("diary/", views.diary, name="diary"),
     path("diary/my-day/", views.my_day, name="my-day"),
     path("diary/feed/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("offers/<str:token>/", views.offer, name="offer"),
 ]

@@ -20,8 +20,10 @@ from clinic import audit, roles
 from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
 from diary import feed, rules, selectors
-from diary.models import Booking, BookingType, Room
+from diary.models import Booking, BookingType, Room, WaitlistEntry, WaitlistStatus
 from diary.services import SUBJECTS, default_minutes
+from diary.waitlist import waitlist_accept
+from reminders.services.events import offer_entry_id
 
 DESK = (roles.RECEPTION, roles.ADMIN)
 
@@ -163,3 +165,28 @@ def calendar_feed(request, token: str):
     response["Content-Disposition"] = 'attachment; filename="diary.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def offer(request, token: str):
+    """The waitlisted patient's link: GET shows the freed time (a link preview books nothing);
+    POST takes it — the first acceptance books it, a later one is told it has gone."""
+    entry_id = offer_entry_id(token)
+    entry = (
+        WaitlistEntry.objects.select_related("case__patient", "offered_booking__room")
+        .filter(pk=entry_id)
+        .first()
+        if entry_id
+        else None
+    )
+    if entry is None:
+        return render(request, "diary/offer_invalid.html", status=400)
+    if request.method == "POST":
+        record = waitlist_accept(entry_id=entry.pk)
+        if record is None:
+            return render(request, "diary/offer_gone.html", {"entry": entry}, status=409)
+        audit.touch(request, record, "create")
+        return render(request, "diary/offer_booked.html", {"record": record})
+    # The page shows the freed time and room, never who the patient is: nothing to audit.
+    if entry.status != WaitlistStatus.OFFERED:
+        return render(request, "diary/offer_gone.html", {"entry": entry}, status=409)
+    return render(request, "diary/offer.html", {"entry": entry, "token": token})

@@ -17,6 +17,7 @@ class ReminderKind(models.TextChoices):
     MISSED_SESSION = "missed_session", "Missed session (the day after)"
     IMAGING_OVERDUE = "imaging_overdue", "Imaging report overdue (to the doctor)"
     DISCHARGE_CHECKIN = "discharge_checkin", "Check-in after discharge"
+    SLOT_OFFER = "slot_offer", "A freed time offered from the waitlist"
 
 
 # Reminders addressed to clinic staff: the patient's consent and opt-out do not apply.

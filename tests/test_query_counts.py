@@ -145,6 +145,19 @@ def _kind(ctx):
     )
 
 
+def _waitlist(ctx):
+    import datetime
+
+    from django.utils import timezone
+
+    from diary.models import WaitlistEntry
+
+    now = timezone.now()
+    return WaitlistEntry.objects.create(
+        case=_case(ctx), earliest=now, latest=now + datetime.timedelta(days=2)
+    )
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "patients": Endpoint("dan", lambda ctx: _case(ctx).patient, 6, 6),
     "cases": Endpoint("dan", _case, 6, 6),
@@ -162,6 +175,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "availability": Endpoint("rita", _availability, 4, 4),
     "time-off": Endpoint("rita", _time_off, 4, 4),
     "appointment-kinds": Endpoint("rita", _kind, 4, 4),
+    "waitlist": Endpoint("rita", _waitlist, 6, 6),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

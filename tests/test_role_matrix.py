@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 from clinic import roles, services
 from clinic.urls import router
 from diary.feed import feed_token
-from diary.models import AppointmentKind, Availability, Room, TimeOff
+from diary.models import AppointmentKind, Availability, Room, TimeOff, WaitlistEntry
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
@@ -43,6 +43,7 @@ from rehab.services.return_to_run import return_to_run_update
 from rehab.services.sessions import session_record, session_schedule
 from reminders.messages import stop_token
 from reminders.models import Reminder
+from reminders.services.events import offer_token
 from tests.factories import PatientFactory, UserFactory, examination_for
 from triage.models import Condition
 from triage.services import diagnoses, referrals
@@ -213,6 +214,14 @@ def build_world() -> SimpleNamespace:
         starts_at=now + datetime.timedelta(days=30),
         ends_at=now + datetime.timedelta(days=31),
         reason="Conference",
+    )
+    w.waitlist = WaitlistEntry.objects.create(
+        case=w.case,
+        earliest=now + datetime.timedelta(days=1),
+        latest=now + datetime.timedelta(days=3),
+        status="offered",
+        offered_booking=w.consultation.booking,
+        offered_at=now,
     )
     # Booking the session wrote its reminder (the outbox) in the same transaction.
     w.reminder = Reminder.objects.get(kind="session_reminder", subject_id=w.session.pk)
@@ -766,6 +775,34 @@ TABLE: dict[tuple[str, str], Call] = {
         NOT_PATIENT_DATA,
         why="the kinds of appointment and their lengths",
     ),
+    ("GET", "waitlist-list"): Call(
+        lambda w: api("waitlist/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "waitlist-list"): Call(
+        lambda w: api("waitlist/"),
+        S(201, 403, 403, 403, 201, 401),
+        "create",
+        data=lambda w: {
+            "case": w.fresh_case.pk,
+            "earliest": w.tomorrow.isoformat(),
+            "latest": (w.tomorrow + datetime.timedelta(days=2)).isoformat(),
+        },
+    ),
+    ("GET", "waitlist-detail"): Call(
+        lambda w: api(f"waitlist/{w.waitlist.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("PUT", "waitlist-detail"): Call(
+        lambda w: api(f"waitlist/{w.waitlist.pk}/"),
+        S(200, 403, 404, 403, 200, 401),
+        "update",
+        data=lambda w: {"status": "withdrawn"},
+    ),
+    ("PATCH", "waitlist-detail"): Call(
+        lambda w: api(f"waitlist/{w.waitlist.pk}/"),
+        S(200, 403, 404, 403, 200, 401),
+        "update",
+        data=lambda w: {"status": "withdrawn"},
+    ),
     ("GET", "free-slots"): Call(
         lambda w: api(f"free-slots/?practitioner={w.dan.pk}"),
         S(200, 200, 200, 200, 200, 401),
@@ -929,6 +966,21 @@ TABLE: dict[tuple[str, str], Call] = {
         NOT_PATIENT_DATA,
         why="the practitioner's own day: Paula's session names Emma (audited, "
         "tests/diary/test_diary_pages.py); Dan's consultation too; Oscar's day is empty",
+        api=False,
+    ),
+    ("GET", "diary:offer"): Call(
+        lambda w: reverse("diary:offer", args=[offer_token(w.waitlist.pk)]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="the patient's own offer link: the freed time and room, naming nobody",
+        api=False,
+    ),
+    ("POST", "diary:offer"): Call(
+        lambda w: reverse("diary:offer", args=[offer_token(w.waitlist.pk)]),
+        S(409, 409, 409, 409, 409, 409),
+        NOT_PATIENT_DATA,
+        why="the offered time is Dan's live consultation here: gone, nothing booked "
+        "(acceptance is audited as a create: tests/diary/test_waitlist.py)",
         api=False,
     ),
     ("GET", "diary:feed"): Call(

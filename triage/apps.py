@@ -6,8 +6,11 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic import demo, roles
+        from diary import waitlist
+        from diary.models import BookingType
         from triage import fhir  # noqa: F401 - registers triage's FHIR section
         from triage.demo import demo_consultation, demo_intake
+        from triage.services.consultations import book_consultation
 
         roles.register_app(
             self.label,
@@ -36,3 +39,4 @@ class TriageConfig(AppConfig):
         )
         demo.register(demo_intake)
         demo.register(demo_consultation)
+        waitlist.register_booker(BookingType.CONSULTATION, book_consultation)

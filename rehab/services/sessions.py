@@ -26,6 +26,7 @@ from clinic.measures import (
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
 from diary import services as diary
+from diary import waitlist
 from diary.models import BookingType, Room
 from rehab.models import (
     SESSION_MINUTES_MAX,
@@ -221,6 +222,9 @@ def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
     diary.booking_release(booking=session.booking)
+    if session.booking is not None:
+        # The freed time goes to the oldest fitting patient on the waitlist (the outbox).
+        waitlist.waitlist_offer(booking=session.booking)
     # Outbox: the pending session_reminder is cancelled with the session.
     reminders.reminders_for_session_cancelled(session_id=session.pk)
     return session
@@ -394,3 +398,15 @@ def session_series_schedule(
         )
         for at in times
     ]
+
+
+def book_session(*, case: Case, practitioner, starts_at, duration_minutes, room, by):
+    """The waitlist's booker: a session at a freed time (``diary.waitlist``)."""
+    return session_schedule(
+        case=case,
+        physio=practitioner,
+        scheduled_at=starts_at,
+        duration_minutes=duration_minutes,
+        room=room,
+        by=by,
+    )

@@ -15,6 +15,7 @@ from clinic import roles
 from clinic.errors import Conflict, Invalid, NotAllowed
 from clinic.models import Case
 from diary import services as diary
+from diary import waitlist
 from diary.models import BookingType, Room
 from triage.models import Consultation, ConsultationStatus
 
@@ -127,6 +128,8 @@ def consultation_cancel(*, consultation: Consultation, by) -> Consultation:
     consultation.status = ConsultationStatus.CANCELLED
     consultation.save(update_fields=["status", "updated_at"])
     diary.booking_release(booking=consultation.booking)
+    # The freed time goes to the oldest fitting patient on the waitlist (the outbox).
+    waitlist.waitlist_offer(booking=consultation.booking)
     return consultation
 
 
@@ -158,3 +161,15 @@ def consultation_log(
     consultation.notes = notes
     consultation.save(update_fields=["status", "notes", "updated_at"])
     return consultation
+
+
+def book_consultation(*, case: Case, practitioner, starts_at, duration_minutes, room, by):
+    """The waitlist's booker: a consultation at a freed time (``diary.waitlist``)."""
+    return consultation_book(
+        case=case,
+        doctor=practitioner,
+        scheduled_at=starts_at,
+        duration_minutes=duration_minutes,
+        room=room,
+        by=by,
+    )
