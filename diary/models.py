@@ -166,6 +166,8 @@ class Booking(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     live = models.BooleanField(default=True)
+    # Why it was cancelled, in the desk's words ("the patient called in sick"): not clinical.
+    cancel_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

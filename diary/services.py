@@ -185,8 +185,9 @@ def booking_reserve(
     return booking
 
 
-def booking_release(*, booking: Booking | None) -> None:
-    """Free a cancelled appointment's time (its row stays, not live)."""
+def booking_release(*, booking: Booking | None, reason: str = "") -> None:
+    """Free a cancelled appointment's time (its row stays, not live, with the reason)."""
     if booking is not None and booking.live:
         booking.live = False
-        booking.save(update_fields=["live", "updated_at"])
+        booking.cancel_reason = reason.strip()[:200]
+        booking.save(update_fields=["live", "cancel_reason", "updated_at"])

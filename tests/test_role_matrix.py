@@ -943,6 +943,36 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    ("GET", "triage:consultation-new"): Call(
+        lambda w: reverse("triage:consultation-new"),
+        S(200, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("POST", "triage:consultation-new"): Call(
+        lambda w: reverse("triage:consultation-new"),
+        S(302, 403, 403, 302, 302, LOGIN),
+        "create",
+        data=lambda w: {
+            "case": w.fresh_case.pk,
+            "doctor": w.dan.pk,
+            "scheduled_at": (w.tomorrow + datetime.timedelta(hours=10)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        api=False,
+    ),
+    ("GET", "triage:consultation-cancel"): Call(
+        lambda w: reverse("triage:consultation-cancel", args=[w.consultation.pk]),
+        S(200, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("POST", "triage:consultation-cancel"): Call(
+        lambda w: reverse("triage:consultation-cancel", args=[w.consultation.pk]),
+        S(302, 403, 403, 302, 302, LOGIN),
+        "update",
+        data=lambda w: {"reason": "Called in sick"},
+        api=False,
+    ),
     ("POST", "triage:consultation-urgent"): Call(
         lambda w: reverse("triage:consultation-urgent", args=[w.intake.pk]),
         S(302, 403, 403, 302, 302, LOGIN),

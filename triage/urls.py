@@ -16,6 +16,12 @@ urlpatterns: list = [
         name="intake-new",
     ),
     path("reception/intakes/<int:pk>/", reception.intake_result, name="intake-result"),
+    path("consultations/new/", reception.consultation_new, name="consultation-new"),
+    path(
+        "consultations/<int:pk>/cancel/",
+        reception.consultation_cancel,
+        name="consultation-cancel",
+    ),
     path(
         "reception/intakes/<int:pk>/consultation/",
         reception.consultation_urgent,

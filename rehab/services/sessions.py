@@ -210,8 +210,8 @@ def session_move(
 
 
 @transaction.atomic
-def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
-    """Cancel a scheduled session; any other status is a 409."""
+def session_cancel(*, session: PhysioSession, by, reason: str = "") -> PhysioSession:
+    """Cancel a scheduled session (with the desk's reason); any other status is a 409."""
     session = _lock(session)
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict(
@@ -221,7 +221,7 @@ def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
         )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
-    diary.booking_release(booking=session.booking)
+    diary.booking_release(booking=session.booking, reason=reason)
     if session.booking is not None:
         # The freed time goes to the oldest fitting patient on the waitlist (the outbox).
         waitlist.waitlist_offer(booking=session.booking)

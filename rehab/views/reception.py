@@ -168,7 +168,9 @@ def session_cancel(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            session = session_services.session_cancel(session=session, by=request.user)
+            session = session_services.session_cancel(
+                session=session, by=request.user, reason=request.POST.get("reason", "")
+            )
         except Conflict as exc:
             error = exc.message
         else:

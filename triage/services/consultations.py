@@ -121,13 +121,14 @@ def consultation_move(
 
 
 @transaction.atomic
-def consultation_cancel(*, consultation: Consultation, by) -> Consultation:
-    """Cancel a scheduled consultation and free its time; any other status is a 409."""
+def consultation_cancel(*, consultation: Consultation, by, reason: str = "") -> Consultation:
+    """Cancel a scheduled consultation and free its time (with the desk's reason); any other
+    status is a 409."""
     consultation = _lock(consultation)
     _require_scheduled(consultation, "cancelled")
     consultation.status = ConsultationStatus.CANCELLED
     consultation.save(update_fields=["status", "updated_at"])
-    diary.booking_release(booking=consultation.booking)
+    diary.booking_release(booking=consultation.booking, reason=reason)
     # The freed time goes to the oldest fitting patient on the waitlist (the outbox).
     waitlist.waitlist_offer(booking=consultation.booking)
     return consultation

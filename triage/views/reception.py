@@ -13,10 +13,11 @@ from clinic import services as clinic_services
 from clinic.errors import Conflict, Invalid
 from clinic.forms import PatientForm, add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
+from clinic.models import ENDED_STATUSES
 from clinic.views import role_required
 from clinic.vocabulary import URGENCY_WORDING
 from triage import selectors as triage_selectors
-from triage.forms import IntakeForm, UrgentConsultationForm
+from triage.forms import ConsultationForm, IntakeForm, UrgentConsultationForm
 from triage.services import consultations as consultation_services
 from triage.services import intake as intake_services
 
@@ -147,3 +148,87 @@ def consultation_urgent(request, pk: int):
     local = timezone.localtime(consultation.scheduled_at)
     messages.success(request, f"Consultation booked for today at {local:%H:%M}.")
     return created_redirect(result)
+
+
+def _diary_url(request, consultation) -> str:
+    day = timezone.localdate(consultation.scheduled_at).isoformat()
+    if roles.role_of(request.user) == roles.DOCTOR:
+        return f"{reverse('diary:my-day')}?day={day}"
+    return f"{reverse('diary:diary')}?day={day}&practitioner={consultation.doctor_id}"
+
+
+def _bookable_cases(request):
+    """The cases a consultation can be booked on (their patients' names are shown: audited)."""
+    cases = (
+        selectors.cases_visible_to(request.user)
+        .exclude(status__in=ENDED_STATUSES)
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name", "id")
+    )
+    audit.touch_many(request, list(cases), "view")
+    return cases
+
+
+@role_required(*RECEPTION, roles.DOCTOR)
+@idempotent_form
+def consultation_new(request):
+    """Book a doctor's consultation; ``?doctor=&at=`` (a free time in the diary) fill it in."""
+    initial = {
+        name: request.GET[key]
+        for key, name in (("case", "case"), ("doctor", "doctor"), ("at", "scheduled_at"))
+        if request.GET.get(key)
+    }
+    form = ConsultationForm(request.POST or None, cases=_bookable_cases(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consultation = consultation_services.consultation_book(
+                case=data["case"],
+                doctor=data["doctor"],
+                scheduled_at=data["scheduled_at"],
+                duration_minutes=data["duration_minutes"],
+                by=request.user,
+            )
+        except Conflict as exc:
+            form.add_error("scheduled_at", exc.message)
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        else:
+            audit.touch(request, consultation, "create")
+            local = timezone.localtime(consultation.scheduled_at)
+            messages.success(request, f"Consultation booked for {local:%d %b %Y, %H:%M}.")
+            return created_redirect(_diary_url(request, consultation))
+    return render(request, "triage/consultation_form.html", {"form": form})
+
+
+@role_required(*RECEPTION, roles.DOCTOR)
+def consultation_cancel(request, pk: int):
+    """Cancel a booked consultation, with the desk's reason (asks for confirmation first)."""
+    consultation = get_object_or_404(
+        triage_selectors.consultations_visible_to(request.user).select_related("case__patient"),
+        pk=pk,
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            consultation = consultation_services.consultation_cancel(
+                consultation=consultation, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except Conflict as exc:
+            error = exc.message
+        else:
+            audit.touch(request, consultation, "update")
+            messages.success(request, "Consultation cancelled.")
+            return redirect(_diary_url(request, consultation))
+    audit.touch(request, consultation, "view")
+    return render(
+        request,
+        "triage/consultation_cancel.html",
+        {
+            "consultation": consultation,
+            "patient": consultation.case.patient,
+            "error": error,
+            "scheduled": consultation.status == "scheduled",
+        },
+        status=409 if error else 200,
+    )
