@@ -14,9 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
-from clinic import audit, roles
+from clinic import audit, bounds, roles
 from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
 from diary import feed, rules, selectors
@@ -47,7 +46,17 @@ class Entry:
 
 
 def _day(request) -> dt.date:
-    return parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+    """The day asked for (?day=YYYY-MM-DD); today for a malformed one or one outside the
+    clinic's calendar."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+    return (
+        day
+        if bounds.in_clinic_days(day) and bounds.in_clinic_days(day + dt.timedelta(days=7))
+        else timezone.localdate()
+    )
 
 
 def _entries(request, bookings) -> list[Entry]:

@@ -17,6 +17,7 @@ from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
+from diary.selectors import free_slots
 from rehab import selectors
 from rehab.forms import BookingForm, MoveForm
 from rehab.models import SessionStatus
@@ -154,10 +155,25 @@ def session_move(request, pk: int):
             messages.success(request, "Session moved.")
             return redirect(_day_url(timezone.localdate(session.scheduled_at)))
     audit.touch(request, session, AuditAction.VIEW)
+    # Move by picking another time: the physio's free times of the day asked (?day=), or of
+    # the session's own day, each a one-click form.
+    day = _day(request) if request.GET.get("day") else timezone.localdate(session.scheduled_at)
+    free = free_slots(
+        practitioner=session.physio,
+        first_day=day,
+        last_day=day,
+        duration_minutes=session.duration_minutes,
+    )
     return render(
         request,
         "rehab/session_move.html",
-        {"session": session, "patient": session.case.patient, "form": form},
+        {
+            "session": session,
+            "patient": session.case.patient,
+            "form": form,
+            "day": day,
+            "free": free,
+        },
     )
 
 

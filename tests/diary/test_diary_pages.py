@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
 from clinic.models import AuditEvent
@@ -71,3 +73,31 @@ def test_the_diary_is_reception_s_and_my_day_the_practitioners(client, rita, pau
     assert client.get(reverse("diary:my-day")).status_code == 403
     client.force_login(dan)
     assert client.get(reverse("diary:my-day")).status_code == 200
+
+
+def test_reception_moves_a_session_by_picking_a_free_time(client, rita, paula, case, monday, at):
+    session = session_schedule(case=case, scheduled_at=at("10:00"), by=rita)
+    session_schedule(case=CaseFactory(assigned_physio=paula), scheduled_at=at("11:00"), by=rita)
+    client.force_login(rita)
+    url = reverse("rehab:session-move", args=[session.pk])
+
+    page = client.get(url, {"day": (monday + dt.timedelta(days=1)).isoformat()})
+    assert page.status_code == 200
+    assert at("08:00", day=1) in page.context["free"]
+    same_day = client.get(url)
+    assert at("11:00") not in same_day.context["free"]
+    assert at("11:45") in same_day.context["free"]
+
+    moved = client.post(
+        url,
+        {
+            "scheduled_at": f"{monday.isoformat()}T11:45",
+            "duration_minutes": 45,
+            "physio": paula.pk,
+        },
+    )
+
+    assert moved.status_code == 302
+    session.refresh_from_db()
+    assert session.scheduled_at == at("11:45")
+    assert (session.booking.starts_at, session.booking.ends_at) == (at("11:45"), at("12:30"))
