@@ -960,6 +960,22 @@ TABLE: dict[tuple[str, str], Call] = {
         },
         api=False,
     ),
+    ("GET", "triage:consultation-move"): Call(
+        lambda w: reverse("triage:consultation-move", args=[w.consultation.pk]),
+        S(200, 403, 403, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("POST", "triage:consultation-move"): Call(
+        lambda w: reverse("triage:consultation-move", args=[w.consultation.pk]),
+        S(302, 403, 403, 302, 302, LOGIN),
+        "update",
+        data=lambda w: {
+            "doctor": w.dan.pk,
+            "scheduled_at": (w.tomorrow + datetime.timedelta(hours=9)).isoformat(),
+        },
+        api=False,
+    ),
     ("GET", "triage:consultation-cancel"): Call(
         lambda w: reverse("triage:consultation-cancel", args=[w.consultation.pk]),
         S(200, 403, 403, 200, 200, LOGIN),

@@ -17,6 +17,7 @@ urlpatterns: list = [
     ),
     path("reception/intakes/<int:pk>/", reception.intake_result, name="intake-result"),
     path("consultations/new/", reception.consultation_new, name="consultation-new"),
+    path("consultations/<int:pk>/move/", reception.consultation_move, name="consultation-move"),
     path(
         "consultations/<int:pk>/cancel/",
         reception.consultation_cancel,

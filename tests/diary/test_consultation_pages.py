@@ -66,3 +66,36 @@ def test_it_cancels_with_the_desks_reason(client, rita, dan, case, at):
     assert consultation.booking.cancel_reason == "Called in sick"
     again = client.post(url, {"reason": "twice"})
     assert again.status_code == 409
+
+
+def test_it_moves_a_consultation_by_picking_a_free_time(client, rita, dan, case, monday, at):
+    consultation = consultation_book(case=case, doctor=dan, scheduled_at=at("08:00"), by=rita)
+    client.force_login(rita)
+    url = reverse("triage:consultation-move", args=[consultation.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert at("08:00") not in page.context["free"]
+    moved = client.post(url, {"doctor": dan.pk, "scheduled_at": at("09:15").isoformat()})
+
+    assert moved.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.scheduled_at == at("09:15")
+    assert (consultation.booking.starts_at, consultation.booking.ends_at) == (
+        at("09:15"),
+        at("09:35"),
+    )
+
+
+def test_it_refuses_a_move_outside_the_doctors_hours(client, rita, dan, case, at):
+    consultation = consultation_book(case=case, doctor=dan, scheduled_at=at("08:00"), by=rita)
+    client.force_login(rita)
+
+    response = client.post(
+        reverse("triage:consultation-move", args=[consultation.pk]),
+        {"doctor": dan.pk, "scheduled_at": at("07:00").isoformat()},
+    )
+
+    assert response.status_code == 409
+    consultation.refresh_from_db()
+    assert consultation.scheduled_at == at("08:00")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic import audit, roles, selectors
+from clinic import audit, bounds, roles, selectors
 from clinic import services as clinic_services
 from clinic.errors import Conflict, Invalid
 from clinic.forms import PatientForm, add_service_errors
@@ -16,6 +18,7 @@ from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import ENDED_STATUSES
 from clinic.views import role_required
 from clinic.vocabulary import URGENCY_WORDING
+from diary import selectors as diary_selectors
 from triage import selectors as triage_selectors
 from triage.forms import ConsultationForm, IntakeForm, UrgentConsultationForm
 from triage.services import consultations as consultation_services
@@ -229,6 +232,61 @@ def consultation_cancel(request, pk: int):
             "patient": consultation.case.patient,
             "error": error,
             "scheduled": consultation.status == "scheduled",
+        },
+        status=409 if error else 200,
+    )
+
+
+@role_required(*RECEPTION, roles.DOCTOR)
+def consultation_move(request, pk: int):
+    """Move a booked consultation by picking one of the doctor's free times of a day."""
+    consultation = get_object_or_404(
+        triage_selectors.consultations_visible_to(request.user).select_related("case__patient"),
+        pk=pk,
+    )
+    error = ""
+    if request.method == "POST":
+        form = UrgentConsultationForm(request.POST)  # the same two fields: doctor and time
+        if form.is_valid():
+            try:
+                consultation = consultation_services.consultation_move(
+                    consultation=consultation,
+                    by=request.user,
+                    scheduled_at=form.cleaned_data["scheduled_at"],
+                    doctor=form.cleaned_data["doctor"],
+                )
+            except (Conflict, Invalid) as exc:
+                error = exc.message
+            else:
+                audit.touch(request, consultation, "update")
+                messages.success(request, "Consultation moved.")
+                return redirect(_diary_url(request, consultation))
+        else:
+            error = "Pick one of the free times below."
+    audit.touch(request, consultation, "view")
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate(consultation.scheduled_at)
+    free = (
+        diary_selectors.free_slots(
+            practitioner=consultation.doctor,
+            first_day=day,
+            last_day=day,
+            duration_minutes=consultation.duration_minutes,
+        )
+        if bounds.in_clinic_days(day)
+        else []
+    )
+    return render(
+        request,
+        "triage/consultation_move.html",
+        {
+            "consultation": consultation,
+            "patient": consultation.case.patient,
+            "error": error,
+            "day": day,
+            "free": free,
         },
         status=409 if error else 200,
     )
