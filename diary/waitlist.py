@@ -97,7 +97,8 @@ def waitlist_accept(*, entry_id: int):
     """The patient takes the offered time: the booked record, or None when it has gone (the
     offer was answered already, or the time was taken meanwhile: the entry waits again)."""
     entry = (
-        WaitlistEntry.objects.select_for_update()
+        # Lock the entry only (its offered booking is an outer join, and not ours to lock).
+        WaitlistEntry.objects.select_for_update(of=("self",))
         .select_related("case", "offered_booking")
         .filter(pk=entry_id)
         .first()
