@@ -32,6 +32,9 @@ class DuplicatePatientErrorSerializer(ErrorSerializer):
 
 class PatientSerializer(api_serializers.ModelSerializer):
     age = serializers.SerializerMethodField()
+    no_show_count_90d = serializers.SerializerMethodField(
+        help_text="Appointments missed in the last 90 days (two or more: flagged where staff book)."
+    )
 
     class Meta:
         model = Patient
@@ -48,14 +51,27 @@ class PatientSerializer(api_serializers.ModelSerializer):
             "preferred_channel",
             "reminder_consent",
             "reminder_consent_at",
+            "no_show_count_90d",
             "created_at",
         ]
-        read_only_fields = ["id", "mrn", "age", "reminder_consent_at", "created_at"]
+        read_only_fields = [
+            "id",
+            "mrn",
+            "age",
+            "reminder_consent_at",
+            "no_show_count_90d",
+            "created_at",
+        ]
         extra_kwargs = {"date_of_birth": {"validators": [bounds.validate_birth_date]}}
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_age(self, patient: Patient) -> int:
         return patient.age
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_no_show_count_90d(self, patient: Patient) -> int:
+        # Annotated by the diary (selectors.with_patient_facts); 0 on a row read without it.
+        return getattr(patient, "no_show_count_90d", 0) or 0
 
     def validate(self, attrs):
         # The service's own rules, asked here too so that an intake's new_patient answers
@@ -111,7 +127,7 @@ class PatientViewSet(
     ordering = ["-id"]
 
     def get_queryset(self):
-        return selectors.patients_visible_to(self.request.user)
+        return selectors.with_patient_facts(selectors.patients_visible_to(self.request.user))
 
     def get_serializer_class(self):
         return PatientCreateSerializer if self.action == "create" else PatientSerializer

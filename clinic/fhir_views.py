@@ -15,9 +15,7 @@ from clinic import fhir
 
 
 def _fhir_json(body: dict) -> HttpResponse:
-    response = HttpResponse(json.dumps(body), content_type="application/fhir+json")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return HttpResponse(json.dumps(body), content_type="application/fhir+json")
 
 
 @require_GET

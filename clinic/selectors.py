@@ -32,6 +32,25 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return queryset.none()
 
 
+# Facts a feature app adds to the patient API's rows (``with_patient_facts``): each a function
+# ``queryset -> queryset`` that annotates one column in the same query (the diary's
+# ``no_show_count_90d``). Registered from the app's AppConfig.ready().
+_PATIENT_FACTS: list = []
+
+
+def register_patient_fact(annotate) -> None:
+    """Add ``annotate(queryset) -> queryset`` to the patient API's rows (once)."""
+    if annotate not in _PATIENT_FACTS:
+        _PATIENT_FACTS.append(annotate)
+
+
+def with_patient_facts(queryset: QuerySet[Patient]) -> QuerySet[Patient]:
+    """The patients with every registered fact annotated (subqueries: no query per row)."""
+    for annotate in _PATIENT_FACTS:
+        queryset = annotate(queryset)
+    return queryset
+
+
 def restricted_patient_ids() -> QuerySet[Patient]:
     """The ids of the patients whose processing is restricted (GDPR Article 18)."""
     return Patient.objects.filter(restricted=True).values("pk")
@@ -76,6 +95,25 @@ def physios() -> QuerySet:
     return (
         get_user_model()
         .objects.filter(groups__name=roles.PHYSIO, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def doctors() -> QuerySet:
+    """The active users who hold the doctor role, by name: whom a consultation may go to."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.DOCTOR, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def practitioners() -> QuerySet:
+    """The active physios and doctors, by name: whose diary holds bookings."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=(roles.PHYSIO, roles.DOCTOR), is_active=True)
+        .distinct()
         .order_by("last_name", "first_name", "username")
     )
 

@@ -208,6 +208,7 @@ INSTALLED_APPS = [
     # Feature apps, each standing only on the core and the apps listed before it (the import
     # contract in pyproject.toml).
     "reminders.apps.RemindersConfig",
+    "diary.apps.DiaryConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
 ]
@@ -321,6 +322,9 @@ CLINIC_NAME = env_str("CLINIC_NAME", "Talus Sports Physiotherapy")
 CLINIC_BOOKING_URL = env_str("CLINIC_BOOKING_URL", "")
 # Where sessions take place, printed in reminders ("where") when the session names no room.
 CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "the clinic")
+# The clinic's week ("mon-fri 08:00-19:00, sat 09:00-12:00", clinic time): where a practitioner
+# with no availability rows takes bookings (docs/diary.md). Checked at start-up by the diary.
+CLINIC_OPENING_HOURS = env_str("CLINIC_OPENING_HOURS", "mon-fri 08:00-19:00")
 # This site's public address: absolute links in messages (the reminders' opt-out link).
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 if not re.match(r"^https?://[^/\s]+", SITE_URL):

@@ -20,6 +20,9 @@ os.environ.setdefault("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
 os.environ.setdefault("TWILIO_AUTH_TOKEN", secrets.token_hex(16))
 os.environ.setdefault("TWILIO_FROM", "Talus")
 os.environ.setdefault("TWILIO_API_URL", "http://twilio.invalid")
+# The suite runs at any hour of any day and books "tomorrow": the clinic is open all week.
+# The diary's tests of opening hours set CLINIC_OPENING_HOURS themselves (the settings fixture).
+os.environ.setdefault("CLINIC_OPENING_HOURS", "mon-sun 00:00-24:00")
 
 from clinic.settings import *  # noqa: F403
 

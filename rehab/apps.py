@@ -5,8 +5,12 @@ class RehabConfig(AppConfig):
     name = "rehab"
 
     def ready(self) -> None:
-        from clinic import roles
+        from clinic import demo, roles
+        from diary import waitlist
+        from diary.models import BookingType
         from rehab import fhir  # noqa: F401 - registers rehab's FHIR section
+        from rehab.demo import demo_sessions
+        from rehab.services.sessions import book_session
 
         roles.register_app(
             self.label,
@@ -36,3 +40,5 @@ class RehabConfig(AppConfig):
             },
             homes={roles.PHYSIO: "rehab:caseload"},
         )
+        demo.register(demo_sessions)
+        waitlist.register_booker(BookingType.SESSION, book_session)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from clinic import bounds
 from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
 from clinic.selectors import physios
+from diary.selectors import NO_SHOW_DAYS, NO_SHOW_FLAG, no_show_counts
 from rehab.instruments.catalogue import INSTRUMENTS, Instrument
 from rehab.models import (
     ITEM_HOLD_SECONDS_MAX,
@@ -136,11 +137,15 @@ class SessionRecordForm(SessionLogForm):
     field_order = ["scheduled_at", "duration_minutes", "status"]
 
 
-def _case_label(case) -> str:
+def _case_label(case, no_shows: dict[int, int] | None = None) -> str:
     side = f", {case.get_side_display().lower()}" if case.side else ""
     patient = case.patient
     name = f"{patient.family_name.upper()}, {patient.given_name}"
-    return f"{name} ({patient.mrn}) — case #{case.pk}{side}"
+    label = f"{name} ({patient.mrn}) — case #{case.pk}{side}"
+    missed = (no_shows or {}).get(patient.pk, 0)
+    if missed >= NO_SHOW_FLAG:
+        label += f" — missed {missed} appointments in {NO_SHOW_DAYS} days"
+    return label
 
 
 class BookingForm(forms.Form):
@@ -169,7 +174,9 @@ class BookingForm(forms.Form):
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
-        self.fields["case"].label_from_instance = _case_label
+        # Patients who often miss appointments are flagged where staff book (one query).
+        no_shows = no_show_counts(list(cases.values_list("patient_id", flat=True)))
+        self.fields["case"].label_from_instance = lambda case: _case_label(case, no_shows)
         _offer_active_physios(self.fields["physio"])
 
 

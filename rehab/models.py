@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.measures import NPRS_MAX
 from clinic.models import Case, text_choices
+from diary.models import Booking, Room
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.return_to_run_rules import MEASURES, RETURN_TO_RUN_CHECKLISTS
 from rehab.run_rules import RUN_DECISION_LABELS
@@ -103,6 +104,18 @@ class PhysioSession(CaseRecord):
     )
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The session's time in the diary (the no-clash rule); empty for a session booked before
+    # the diary existed, which takes one when it is next moved.
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="physio_session",
+    )
     status = models.CharField(
         max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )

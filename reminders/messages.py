@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reminders import rules
 from reminders.models import Reminder, ReminderKind
+from reminders.services import events
 
 STOP_SALT = "reminders.stop"
 # A stop link keeps working for six months after the message that carried it.
@@ -70,6 +71,9 @@ def context_for(reminder: Reminder) -> dict:
     else:
         context["given_name"] = patient.given_name
         context["stop_url"] = stop_url(patient.pk)
+    if reminder.kind == ReminderKind.SLOT_OFFER:
+        token = events.offer_token(reminder.subject_id)
+        context["offer_url"] = f"{settings.SITE_URL}{reverse('diary:offer', args=[token])}"
     return context
 
 

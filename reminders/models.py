@@ -18,6 +18,7 @@ class ReminderKind(models.TextChoices):
     IMAGING_OVERDUE = "imaging_overdue", "Imaging report overdue (to the doctor)"
     DISCHARGE_CHECKIN = "discharge_checkin", "Check-in after discharge"
     RUN_NEXT_MORNING = "run_next_morning", "Next-morning pain after a run"
+    SLOT_OFFER = "slot_offer", "A freed time offered from the waitlist"
 
 
 # Reminders addressed to clinic staff: the patient's consent and opt-out do not apply.

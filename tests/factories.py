@@ -219,3 +219,13 @@ def run_for(case, physio, *, date=None, during=2, after=2, next_morning=2):
         pain_after=after,
         pain_next_morning=next_morning,
     )
+
+
+def session_booked_before(case, by, *, scheduled_at, ahead=datetime.timedelta(days=1), **booking):
+    """A session booked ``ahead`` of its time (now past): booked then, through the service."""
+    import time_machine
+
+    from rehab.services.sessions import session_schedule
+
+    with time_machine.travel(scheduled_at - ahead):
+        return session_schedule(case=case, scheduled_at=scheduled_at, by=by, **booking)

@@ -77,6 +77,9 @@ def world(rita, dan, paula, catalogue, exercise_library):
     from triage.models import Condition
     from triage.services.diagnoses import diagnosis_create
 
+    from diary.models import Room
+
+    Room.objects.create(name="Treatment room 1")
     case = CaseFactory(assigned_physio=paula)
     intake_for(case, rita)
     exam = examination_for(case, dan)

@@ -115,6 +115,87 @@ def _run(ctx):
     return run_for(case, ctx["paula"])
 
 
+def _consultation(ctx):
+    import datetime
+
+    from django.utils import timezone
+
+    from diary.services import booking_reserve
+    from triage.models import Consultation
+
+    # Each on its own (fictitious) past hour: recorded, so the opening hours do not apply.
+    began = timezone.now() - datetime.timedelta(hours=next(_hours))
+    booking = booking_reserve(
+        booking_type="consultation",
+        practitioner=ctx["dan"],
+        starts_at=began,
+        duration_minutes=20,
+        keep_hours=False,
+    )
+    return Consultation.objects.create(
+        case=_case(ctx), doctor=ctx["dan"], scheduled_at=began, booking=booking
+    )
+
+
+_hours = itertools.count(1)
+_names = itertools.count(1)
+
+
+def _room(ctx):
+    from diary.models import Room
+
+    return Room.objects.create(name=f"Room {next(_names)}")
+
+
+def _availability(ctx):
+    import datetime
+
+    from diary.models import Availability
+
+    return Availability.objects.create(
+        practitioner=ctx["paula"],
+        weekday=0,
+        start_time=datetime.time(8),
+        end_time=datetime.time(9),
+        room=_room(ctx),
+    )
+
+
+def _time_off(ctx):
+    import datetime
+
+    from django.utils import timezone
+
+    from diary.models import TimeOff
+
+    start = timezone.now() + datetime.timedelta(days=next(_hours))
+    return TimeOff.objects.create(
+        practitioner=ctx["paula"], starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+
+
+def _kind(ctx):
+    from diary.models import AppointmentKind
+
+    # The kinds are seeded (a data migration): the list is always all of them.
+    return AppointmentKind.objects.order_by("id").first() or AppointmentKind.objects.create(
+        code="session", name="Session", booking_type="session", duration_minutes=45
+    )
+
+
+def _waitlist(ctx):
+    import datetime
+
+    from django.utils import timezone
+
+    from diary.models import WaitlistEntry
+
+    now = timezone.now()
+    return WaitlistEntry.objects.create(
+        case=_case(ctx), earliest=now, latest=now + datetime.timedelta(days=2)
+    )
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "patients": Endpoint("dan", lambda ctx: _case(ctx).patient, 6, 6),
     "cases": Endpoint("dan", _case, 6, 6),
@@ -132,6 +213,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "exercise-logs": Endpoint("paula", _exercise_log, 7, 7),
     "run-plans": Endpoint("paula", _run_plan, 7, 7),
     "runs": Endpoint("paula", _run, 7, 7),
+    "consultations": Endpoint("rita", _consultation, 6, 6),
+    "rooms": Endpoint("rita", _room, 4, 4),
+    "availability": Endpoint("rita", _availability, 4, 4),
+    "time-off": Endpoint("rita", _time_off, 4, 4),
+    "appointment-kinds": Endpoint("rita", _kind, 4, 4),
+    "waitlist": Endpoint("rita", _waitlist, 6, 6),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from clinic import roles, services
 from clinic.models import Patient
+from diary.demo_booking import demo_slot
+from triage.services.consultations import consultation_book
 from triage.services.intake import intake_create
 
 # The painful side of each demo patient, by their index.
@@ -49,3 +51,12 @@ def demo_intake(*, patient: Patient, index: int, staff: dict) -> None:
     )
     if patient.reminder_consent:
         services.case_update(case=intake.case, assigned_physio=staff[roles.PHYSIO])
+
+
+def demo_consultation(*, patient: Patient, index: int, staff: dict) -> None:
+    """Reception books each demo case's first consultation with the demo doctor this week."""
+    doctor = staff[roles.DOCTOR]
+    for case in patient.cases.all():
+        at = demo_slot(practitioner=doctor, index=index, nth=0, duration_minutes=20)
+        if at is not None:
+            consultation_book(case=case, doctor=doctor, scheduled_at=at, by=staff[roles.RECEPTION])

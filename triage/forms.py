@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from clinic import bounds
 from clinic.measures import NPRS_MAX
 from clinic.models import Side
+from clinic.selectors import doctors
+from diary.models import BOOKING_MINUTES_MAX, BOOKING_MINUTES_MIN
 from triage import rules
 from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
 from triage.vocabulary import SAFETY_QUESTION_LABELS, SAFETY_QUESTIONS
@@ -145,3 +148,44 @@ class IntakeForm(forms.Form):
                 for message in messages:
                     self.add_error(field, message)
         return data
+
+
+class UrgentConsultationForm(forms.Form):
+    """The offer the triage result showed: the doctor and the start, both hidden."""
+
+    doctor = forms.ModelChoiceField(queryset=doctors(), widget=forms.HiddenInput)
+    scheduled_at = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ConsultationForm(forms.Form):
+    """Reception (or a doctor) books a doctor's consultation: which case, with whom, when."""
+
+    case = forms.ModelChoiceField(queryset=None, label="Patient and case", empty_label="Choose…")
+    doctor = forms.ModelChoiceField(queryset=doctors(), label="Doctor", empty_label="Choose…")
+    scheduled_at = forms.DateTimeField(
+        label="Date and time",
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        validators=[bounds.validate_clinic_datetime],
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=BOOKING_MINUTES_MIN,
+        max_value=BOOKING_MINUTES_MAX,
+        required=False,
+        help_text="Empty: the consultation's usual length.",
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
+        self.fields["case"].label_from_instance = lambda case: (
+            f"{case.patient.family_name.upper()}, {case.patient.given_name} "
+            f"({case.patient.mrn}) — case #{case.pk}"
+        )
+        self.fields["doctor"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )

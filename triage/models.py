@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
 from clinic.models import Case, Side, text_choices
+from diary.models import Booking, Room
 from triage import vocabulary
 
 # The vocabulary's word lists (triage.vocabulary) as the models, forms and admin show them.
@@ -436,3 +437,62 @@ class ImagingReferral(models.Model):
     @property
     def against_recommendation(self) -> bool:
         return bool(self.override_reason)
+
+
+class ConsultationStatus(models.TextChoices):
+    """A consultation's status: the same words as a physiotherapy session's."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    ATTENDED = "attended", "Attended"
+    NO_SHOW = "no_show", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Consultation(models.Model):
+    """A doctor's appointment on a case: booked by reception or a doctor, noted by the doctor.
+
+    Its time is a ``diary.Booking`` (the no-clash rule); ``notes`` are clinical.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consultations")
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations"
+    )
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=20)
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="consultation")
+    status = models.CharField(
+        max_length=12, choices=ConsultationStatus.choices, default=ConsultationStatus.SCHEDULED
+    )
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        indexes = [
+            # The case page's consultations and the doctor's "my day".
+            models.Index(fields=["case", "scheduled_at"], name="consultation_case_time"),
+            models.Index(fields=["doctor", "scheduled_at"], name="consultation_doctor_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=240),
+                name="consultation_duration_5_240",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation {self.scheduled_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.case.patient_id

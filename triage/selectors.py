@@ -11,9 +11,13 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from clinic.models import ENDED_STATUSES, Case
-from clinic.selectors import cases_visible_to, clinical_cases_visible_to
+from clinic.selectors import cases_visible_to, clinical_cases_visible_to, doctors
+from diary import selectors as diary_selectors
+from diary.models import BookingType
+from diary.services import default_minutes
 from triage.models import (
     Condition,
+    Consultation,
     Diagnosis,
     Examination,
     ImagingReferral,
@@ -39,6 +43,37 @@ def intakes_today(user) -> QuerySet[Intake]:
         .filter(recorded_at__gte=start)
         .select_related("case__patient")
         .order_by("case__urgency_rank", "recorded_at")
+    )
+
+
+def consultations_visible_to(user) -> QuerySet[Consultation]:
+    """Doctors' consultations of the cases the user may see (reception: all, without notes)."""
+    return Consultation.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "doctor", "room"
+    )
+
+
+def first_free_consultation_today():
+    """The earliest free consultation start today among the active doctors: ``(doctor, at)``,
+    or None when every doctor's day is full (ties go to the doctors in name order)."""
+    today = timezone.localdate()
+    minutes = default_minutes(BookingType.CONSULTATION)
+    best = None
+    for doctor in doctors():
+        slots = diary_selectors.free_slots(
+            practitioner=doctor, first_day=today, last_day=today, duration_minutes=minutes
+        )
+        if slots and (best is None or slots[0] < best[1]):
+            best = (doctor, slots[0])
+    return best
+
+
+def upcoming_consultations(user, case) -> QuerySet[Consultation]:
+    """The case's scheduled consultations from now on, soonest first."""
+    return (
+        consultations_visible_to(user)
+        .filter(case=case, status="scheduled", scheduled_at__gte=timezone.now())
+        .order_by("scheduled_at")
     )
 
 

@@ -16,6 +16,18 @@ urlpatterns: list = [
         name="intake-new",
     ),
     path("reception/intakes/<int:pk>/", reception.intake_result, name="intake-result"),
+    path("consultations/new/", reception.consultation_new, name="consultation-new"),
+    path("consultations/<int:pk>/move/", reception.consultation_move, name="consultation-move"),
+    path(
+        "consultations/<int:pk>/cancel/",
+        reception.consultation_cancel,
+        name="consultation-cancel",
+    ),
+    path(
+        "reception/intakes/<int:pk>/consultation/",
+        reception.consultation_urgent,
+        name="consultation-urgent",
+    ),
     # Doctors' pages.
     path("cases/", doctor.case_list, name="case-list"),
     path("cases/<int:pk>/", doctor.case_detail, name="case-detail"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import bounds, roles
@@ -22,6 +23,7 @@ from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
+from diary.models import Room
 from rehab import selectors
 from rehab.models import (
     CLINICAL_SESSION_FIELDS,
@@ -51,7 +53,16 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
     duration_minutes = serializers.IntegerField(
-        min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX, required=False
+        min_value=SESSION_MINUTES_MIN,
+        max_value=SESSION_MINUTES_MAX,
+        required=False,
+        help_text="Defaults to the session kind's length (45 minutes).",
+    )
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Defaults to the room of the physio's availability window, if it names one.",
     )
 
     class Meta:
@@ -62,6 +73,7 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
             "physio",
             "scheduled_at",
             "duration_minutes",
+            "room",
             "status",
             "created_at",
             "updated_at",
@@ -117,6 +129,29 @@ class SessionSerializer(SessionBookingSerializer):
         return value
 
 
+class SessionSeriesSerializer(api_serializers.Serializer):
+    """``POST sessions/series/``: sessions at the same hour every ``interval_days``."""
+
+    case = VisibleCaseField()
+    physio = serializers.PrimaryKeyRelatedField(
+        queryset=physios(),
+        allow_null=True,
+        required=False,
+        help_text="Defaults to the case's assigned physio.",
+    )
+    first_at = serializers.DateTimeField(validators=[bounds.validate_clinic_datetime])
+    count = serializers.IntegerField(min_value=1, max_value=session_services.SERIES_COUNT_MAX)
+    interval_days = serializers.IntegerField(
+        min_value=1, max_value=session_services.SERIES_INTERVAL_MAX_DAYS
+    )
+    duration_minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES_MIN, max_value=SESSION_MINUTES_MAX, required=False
+    )
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), allow_null=True, required=False
+    )
+
+
 class SessionFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices, distinct=False)
     scheduled_at = django_filters.DateFromToRangeFilter()
@@ -165,13 +200,13 @@ class PhysioSessionViewSet(
     """
 
     role_actions = {
-        roles.RECEPTION: READ_WRITE,
-        roles.PHYSIO: READ_WRITE,
+        roles.RECEPTION: READ_WRITE | {"series"},
+        roles.PHYSIO: READ_WRITE | {"series"},
         roles.DOCTOR: READ,
         roles.ADMIN: READ,
     }
     # A closed case, or a session no longer in the state the change needs (clinic.schema).
-    conflict_actions = frozenset({"create", "update", "partial_update"})
+    conflict_actions = frozenset({"create", "update", "partial_update", "series"})
     filterset_class = SessionFilter
     ordering_fields = ["id", "scheduled_at"]
     ordering = ["-id"]
@@ -197,7 +232,8 @@ class PhysioSessionViewSet(
             "case": data["case"],
             "scheduled_at": data["scheduled_at"],
             "physio": data.get("physio"),
-            "duration_minutes": data.get("duration_minutes", 45),
+            "duration_minutes": data.get("duration_minutes"),
+            "room": data.get("room"),
         }
         if wanted == SessionStatus.SCHEDULED:
             if clinical:
@@ -218,6 +254,25 @@ class PhysioSessionViewSet(
             )
         self.audit_created(session)
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SessionSeriesSerializer, responses=SessionBookingSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="series")
+    @idempotent
+    def series(self, request):
+        """Book a series from the plan: every session, or none (409 ``series_clash`` listing
+        each date that breaks the booking rule in ``clashes``)."""
+        serializer = SessionSeriesSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        sessions = session_services.session_series_schedule(
+            by=request.user, **serializer.validated_data
+        )
+        for session in sessions:
+            self.audit_created(session)
+        return Response(
+            SessionBookingSerializer(sessions, many=True).data, status=status.HTTP_201_CREATED
+        )
 
     def update(self, request, *args, **kwargs):
         session = self.get_object()
@@ -240,16 +295,19 @@ class PhysioSessionViewSet(
             moved_to = data.get("scheduled_at", session.scheduled_at)
             duration = data.get("duration_minutes", session.duration_minutes)
             physio = data.get("physio", session.physio)
-            if (moved_to, duration, physio.pk) != (
+            room = data.get("room", session.room)
+            if (moved_to, duration, physio.pk, room) != (
                 session.scheduled_at,
                 session.duration_minutes,
                 session.physio_id,
+                session.room,
             ):
                 session = session_services.session_move(
                     session=session,
                     scheduled_at=moved_to,
                     duration_minutes=duration,
                     physio=physio,
+                    room=room,
                     by=by,
                 )
             logging = wanted in session_services.LOGGED_STATUSES or (

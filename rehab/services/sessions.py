@@ -7,7 +7,7 @@ inside that same transaction, so a reminder exists exactly when the change commi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -25,6 +25,9 @@ from clinic.measures import (
 )
 from clinic.models import Case, CaseStatus
 from clinic.services import case_advance
+from diary import services as diary
+from diary import waitlist
+from diary.models import BookingType, Room
 from rehab.models import (
     SESSION_MINUTES_MAX,
     SESSION_MINUTES_MIN,
@@ -121,22 +124,37 @@ def session_schedule(
     scheduled_at: datetime,
     by,
     physio=None,
-    duration_minutes: int = 45,
+    duration_minutes: int | None = None,
+    room: Room | None = None,
+    _recorded: bool = False,
 ) -> PhysioSession:
     """Book a session (status scheduled); the physio defaults to the case's assigned physio.
 
     Every booking has an active physio: none given and none assigned to the case is a
-    ``Invalid`` naming ``physio`` (the column is NOT NULL besides).
+    ``Invalid`` naming ``physio`` (the column is NOT NULL besides). The diary's booking rule
+    holds (``diary.services.booking_reserve``); the length defaults to the session kind's.
     """
+    if duration_minutes is None:
+        duration_minutes = diary.default_minutes(BookingType.SESSION)
     _check_minutes(duration_minutes)
     case = lock_case(case)
     require_active(case)
     physio = _practitioner(physio, by=by, fallback=case.assigned_physio)
+    booking = diary.booking_reserve(
+        booking_type=BookingType.SESSION,
+        practitioner=physio,
+        starts_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        room=room,
+        keep_hours=not _recorded,
+    )
     session = PhysioSession.objects.create(
         case=case,
         physio=physio,
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes,
+        room=booking.room,
+        booking=booking,
         status=SessionStatus.SCHEDULED,
         created_by=by,
     )
@@ -155,6 +173,7 @@ def session_move(
     by,
     duration_minutes: int | None = None,
     physio=None,
+    room: Room | None = None,
 ) -> PhysioSession:
     """Move a scheduled session to another time, or hand it to another physio (``physio``).
 
@@ -174,7 +193,26 @@ def session_move(
     if duration_minutes is not None:
         _check_minutes(duration_minutes)
         session.duration_minutes = duration_minutes
-    session.save(update_fields=["physio", "scheduled_at", "duration_minutes", "updated_at"])
+    # The diary's rule for the new time (the session's own booking is not a clash).
+    session.booking = diary.booking_reserve(
+        booking_type=BookingType.SESSION,
+        practitioner=session.physio,
+        starts_at=scheduled_at,
+        duration_minutes=session.duration_minutes,
+        room=room or session.room,
+        booking=session.booking,
+    )
+    session.room = session.booking.room
+    session.save(
+        update_fields=[
+            "physio",
+            "scheduled_at",
+            "duration_minutes",
+            "room",
+            "booking",
+            "updated_at",
+        ]
+    )
     # Outbox: the pending session_reminder moves with the session.
     reminders.reminders_for_session_scheduled(
         case=session.case, session_id=session.pk, scheduled_at=session.scheduled_at
@@ -183,8 +221,8 @@ def session_move(
 
 
 @transaction.atomic
-def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
-    """Cancel a scheduled session; any other status is a 409."""
+def session_cancel(*, session: PhysioSession, by, reason: str = "") -> PhysioSession:
+    """Cancel a scheduled session (with the desk's reason); any other status is a 409."""
     session = _lock(session)
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict(
@@ -194,6 +232,10 @@ def session_cancel(*, session: PhysioSession, by) -> PhysioSession:
         )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
+    diary.booking_release(booking=session.booking, reason=reason)
+    if session.booking is not None:
+        # The freed time goes to the oldest fitting patient on the waitlist (the outbox).
+        waitlist.waitlist_offer(booking=session.booking)
     # Outbox: the pending session_reminder is cancelled with the session.
     reminders.reminders_for_session_cancelled(session_id=session.pk)
     return session
@@ -269,11 +311,15 @@ def session_record(
     scheduled_at: datetime,
     status: str,
     physio=None,
-    duration_minutes: int = 45,
+    duration_minutes: int | None = None,
+    room: Room | None = None,
     **clinical: Any,
 ) -> PhysioSession:
     """The assigned physio records a session that already took place (attended or no_show);
-    the session is theirs (naming another physio is refused: ``_practitioner``)."""
+    the session is theirs (naming another physio is refused: ``_practitioner``).
+
+    Its time may be past and outside today's availability, but it may not overlap another.
+    """
     require_assigned_physio(case, by)
     if physio is not None and physio.pk != by.pk:
         raise Invalid(
@@ -285,5 +331,98 @@ def session_record(
         by=by,
         physio=physio or by,
         duration_minutes=duration_minutes,
+        room=room,
+        _recorded=True,
     )
     return session_log(session=session, by=by, status=status, **clinical)
+
+
+SERIES_COUNT_MAX = 30
+SERIES_INTERVAL_MAX_DAYS = 14
+
+
+def series_times(*, first_at: datetime, count: int, interval_days: int) -> list[datetime]:
+    """The start of each session of a series: the same clinic-time hour every interval."""
+    local = timezone.localtime(first_at).replace(tzinfo=None)
+    return [
+        timezone.make_aware(local + timedelta(days=index * interval_days)) for index in range(count)
+    ]
+
+
+@transaction.atomic
+def session_series_schedule(
+    *,
+    case: Case,
+    first_at: datetime,
+    count: int,
+    interval_days: int,
+    by,
+    physio=None,
+    duration_minutes: int | None = None,
+    room: Room | None = None,
+) -> list[PhysioSession]:
+    """Book a series of sessions from the treatment plan: all of them, or none.
+
+    Every date is checked before anything is written; any that breaks the booking rule makes
+    a ``Conflict`` ``series_clash`` whose ``clashes`` list each such date with its reason.
+    """
+    errors: dict[str, list[str]] = {}
+    if not 1 <= count <= SERIES_COUNT_MAX:
+        errors["count"] = [f"A series has 1 to {SERIES_COUNT_MAX} sessions."]
+    if not 1 <= interval_days <= SERIES_INTERVAL_MAX_DAYS:
+        errors["interval_days"] = [f"Sessions are 1 to {SERIES_INTERVAL_MAX_DAYS} days apart."]
+    if errors:
+        raise Invalid(errors)
+    if duration_minutes is None:
+        duration_minutes = diary.default_minutes(BookingType.SESSION)
+    _check_minutes(duration_minutes)
+    case = lock_case(case)
+    require_active(case)
+    physio = _practitioner(physio, by=by, fallback=case.assigned_physio)
+    if first_at < timezone.now():
+        raise Invalid({"first_at": ["A series cannot start in the past."]})
+    times = series_times(first_at=first_at, count=count, interval_days=interval_days)
+    clashes = []
+    for at in times:
+        try:
+            diary.booking_check(
+                practitioner=physio, starts_at=at, duration_minutes=duration_minutes, room=room
+            )
+        except Conflict as exc:
+            clashes.append(
+                {
+                    "scheduled_at": timezone.localtime(at).isoformat(),
+                    "code": exc.code,
+                    "detail": exc.message,
+                    **exc.context,
+                }
+            )
+    if clashes:
+        raise Conflict(
+            f"{len(clashes)} of the {count} dates cannot be booked: nothing was booked.",
+            code="series_clash",
+            clashes=clashes,
+        )
+    return [
+        session_schedule(
+            case=case,
+            scheduled_at=at,
+            by=by,
+            physio=physio,
+            duration_minutes=duration_minutes,
+            room=room,
+        )
+        for at in times
+    ]
+
+
+def book_session(*, case: Case, practitioner, starts_at, duration_minutes, room, by):
+    """The waitlist's booker: a session at a freed time (``diary.waitlist``)."""
+    return session_schedule(
+        case=case,
+        physio=practitioner,
+        scheduled_at=starts_at,
+        duration_minutes=duration_minutes,
+        room=room,
+        by=by,
+    )

@@ -17,6 +17,7 @@ from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
+from diary.selectors import free_slots
 from rehab import selectors
 from rehab.forms import BookingForm, MoveForm
 from rehab.models import SessionStatus
@@ -88,7 +89,12 @@ def sessions_day(request):
 def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
     # ?case=<id> (from the triage result) chooses the case in advance.
-    initial = {"case": request.GET.get("case")} if request.GET.get("case", "").isdigit() else {}
+    # ?physio=<id>&at=<YYYY-MM-DDTHH:MM> (a free time picked in the diary) fill in the rest.
+    initial = {
+        name: request.GET[key]
+        for key, name in (("case", "case"), ("physio", "physio"), ("at", "scheduled_at"))
+        if request.GET.get(key)
+    }
     form = BookingForm(request.POST or None, cases=_bookable_cases_read(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -155,10 +161,25 @@ def session_move(request, pk: int):
             messages.success(request, "Session moved.")
             return redirect(_day_url(timezone.localdate(session.scheduled_at)))
     audit.touch(request, session, AuditAction.VIEW)
+    # Move by picking another time: the physio's free times of the day asked (?day=), or of
+    # the session's own day, each a one-click form.
+    day = _day(request) if request.GET.get("day") else timezone.localdate(session.scheduled_at)
+    free = free_slots(
+        practitioner=session.physio,
+        first_day=day,
+        last_day=day,
+        duration_minutes=session.duration_minutes,
+    )
     return render(
         request,
         "rehab/session_move.html",
-        {"session": session, "patient": session.case.patient, "form": form},
+        {
+            "session": session,
+            "patient": session.case.patient,
+            "form": form,
+            "day": day,
+            "free": free,
+        },
     )
 
 
@@ -169,7 +190,9 @@ def session_cancel(request, pk: int):
     error = ""
     if request.method == "POST":
         try:
-            session = session_services.session_cancel(session=session, by=request.user)
+            session = session_services.session_cancel(
+                session=session, by=request.user, reason=request.POST.get("reason", "")
+            )
         except Conflict as exc:
             error = exc.message
         else:

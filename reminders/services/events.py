@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,10 @@ from reminders.models import Reminder, ReminderChannel, ReminderKind, ReminderSt
 from reminders.services.common import clinic_zone, patient_address
 
 SESSION = "session"
+WAITLIST = "waitlist"
+# A slot offer's link: signed for one waitlist entry, good for two days (the time goes by).
+OFFER_SALT = "reminders.slot_offer"
+OFFER_LINK_MAX_AGE = 2 * 24 * 3600
 REFERRAL = "referral"
 CASE = "case"
 RUN = "run"
@@ -251,4 +256,35 @@ def reminders_for_discharge_undone(*, case: Case) -> int:
     with transaction.atomic():
         return _reminders_cancel(
             subject_type=CASE, subject_id=case.pk, kinds=[ReminderKind.DISCHARGE_CHECKIN]
+        )
+
+
+def offer_token(entry_id: int) -> str:
+    """The signed token of a waitlist entry's offer link (no login: the link is the key)."""
+    return signing.dumps(entry_id, salt=OFFER_SALT)
+
+
+def offer_entry_id(token: str) -> int | None:
+    """The waitlist entry an offer link was signed for; None if forged or expired."""
+    try:
+        value = signing.loads(token, salt=OFFER_SALT, max_age=OFFER_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def reminders_for_slot_offer(*, case: Case, entry_id: int, starts_at: datetime) -> Reminder:
+    """Offer a freed time to a waitlisted patient, now, with the signed link to accept it."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"slot_offer:waitlist:{entry_id}:{starts_at.isoformat()}",
+            case=case,
+            kind=ReminderKind.SLOT_OFFER,
+            subject_type=WAITLIST,
+            subject_id=entry_id,
+            due_at=timezone.now(),
+            event_at=starts_at,
+            channel=channel,
+            recipient=recipient,
         )

@@ -212,8 +212,9 @@ def test_it_exports_sessions_stored_at_the_ends_of_the_calendar(dan, rita, api_a
     from rehab.models import PhysioSession
     from rehab.services.sessions import session_schedule
 
-    last = session_schedule(case=case, scheduled_at=timezone.now(), by=rita)
-    first = session_schedule(case=case, scheduled_at=timezone.now(), by=rita)
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    last = session_schedule(case=case, scheduled_at=soon, by=rita)
+    first = session_schedule(case=case, scheduled_at=soon + datetime.timedelta(hours=1), by=rita)
     PhysioSession.objects.filter(pk=last.pk).update(
         scheduled_at=datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.UTC)
     )

@@ -55,8 +55,9 @@ def new_patient_intake(**questionnaire) -> dict:
     }
 
 
-def tomorrow() -> str:
-    return (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0).isoformat()
+def tomorrow(*, hours: int = 0) -> str:
+    moment = timezone.now() + datetime.timedelta(days=1, hours=hours)
+    return moment.replace(microsecond=0).isoformat()
 
 
 def post(client, url: str, data, key: str | None = KEY):
@@ -144,7 +145,10 @@ def test_it_keeps_keys_apart_per_user(rita, api_as, case):
     booking = {"case": case.pk, "scheduled_at": tomorrow()}
 
     by_rita = post(api_as(rita), "/api/v1/sessions/", booking)
-    by_rosa = post(api_as(rosa), "/api/v1/sessions/", booking)
+    # The same key, another booking (one physio is in one session at a time).
+    by_rosa = post(
+        api_as(rosa), "/api/v1/sessions/", {**booking, "scheduled_at": tomorrow(hours=2)}
+    )
 
     assert (by_rita.status_code, by_rosa.status_code) == (201, 201)
     assert not by_rosa.has_header("Idempotent-Replayed")
@@ -156,7 +160,7 @@ def test_it_writes_twice_without_a_key(rita, api_as, case):
     booking = {"case": case.pk, "scheduled_at": tomorrow()}
 
     post(client, "/api/v1/sessions/", booking, key=None)
-    post(client, "/api/v1/sessions/", booking, key=None)
+    post(client, "/api/v1/sessions/", {**booking, "scheduled_at": tomorrow(hours=2)}, key=None)
 
     assert PhysioSession.objects.count() == 2
     assert not IdempotencyKey.objects.exists()
@@ -179,7 +183,8 @@ def test_it_forgets_a_key_after_24_hours(rita, api_as, case):
     post(client, "/api/v1/sessions/", booking)
 
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=24, minutes=1)):
-        later = post(client, "/api/v1/sessions/", booking)
+        # The key is forgotten: the same key books again (another time: the first still holds).
+        later = post(client, "/api/v1/sessions/", {**booking, "scheduled_at": tomorrow(hours=2)})
 
     assert later.status_code == 201
     assert not later.has_header("Idempotent-Replayed")

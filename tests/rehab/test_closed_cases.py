@@ -20,7 +20,7 @@ from clinic.services import case_update
 from rehab.models import PhysioSession
 from rehab.services.sessions import session_record, session_schedule
 from tests.conftest import patch_with_etag
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, session_booked_before
 
 
 def tomorrow() -> datetime.datetime:
@@ -123,7 +123,7 @@ class TestPhysioWritesInTheirOwnName:
     def test_a_physio_cannot_hand_a_session_to_a_colleague_and_log_it(
         self, case, paula, oscar, rita, api_as
     ):
-        session = session_schedule(case=case, scheduled_at=yesterday(), by=rita)
+        session = session_booked_before(case, rita, scheduled_at=yesterday())
 
         response = patch_with_etag(
             api_as(paula),

@@ -11,12 +11,13 @@ from clinic.models import AuditEvent
 from rehab.models import Discharge, OutcomeMeasure, PhysioSession, ReturnToRun, TreatmentPlan
 from rehab.services.outcomes import outcome_record
 from rehab.services.sessions import session_log, session_schedule
+from tests.factories import session_booked_before
 
 
 @pytest.fixture
 def logged(case, paula, rita):
-    session = session_schedule(
-        case=case, scheduled_at=timezone.now() - datetime.timedelta(hours=1), by=rita
+    session = session_booked_before(
+        case, rita, scheduled_at=timezone.now() - datetime.timedelta(hours=1)
     )
     return session_log(
         session=session,

@@ -16,6 +16,7 @@ from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
 from rehab.services.return_to_run import default_checklist, return_to_run_update
 from rehab.services.sessions import session_log, session_schedule
+from tests.factories import session_booked_before
 from triage.models import Intake
 
 TIMELINE_KEYS = {"at", "kind", "title", "detail", "object_type", "object_id", "clinical"}
@@ -175,8 +176,8 @@ def test_it_gives_timeline_entries_for_every_rehab_event(case, paula, rita):
         frequency=2,
         started_on=timezone.localdate(),
     )
-    session = session_schedule(
-        case=case, scheduled_at=timezone.now() - datetime.timedelta(hours=1), by=rita
+    session = session_booked_before(
+        case, rita, scheduled_at=timezone.now() - datetime.timedelta(hours=1)
     )
     session_log(
         session=session,

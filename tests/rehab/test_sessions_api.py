@@ -12,7 +12,7 @@ from clinic.models import Case
 from rehab.models import PhysioSession
 from rehab.services.sessions import session_log, session_schedule
 from tests.conftest import patch_with_etag
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, session_booked_before
 
 URL = "/api/v1/sessions/"
 CLINICAL = {"interventions", "pain_before", "pain_after", "notes", "dorsiflexion_deg"}
@@ -29,7 +29,7 @@ def earlier(hours=2):
 @pytest.fixture
 def booked(case, rita):
     """A session booked by Rita two hours ago (it has happened, not yet logged)."""
-    return session_schedule(case=case, scheduled_at=earlier(), by=rita)
+    return session_booked_before(case, rita, scheduled_at=earlier())
 
 
 def test_it_lets_reception_book_a_session_for_the_assigned_physio(rita, paula, api_as, case):

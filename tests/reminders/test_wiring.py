@@ -10,7 +10,7 @@ from django.utils import timezone
 from rehab.services.discharge import case_discharge
 from rehab.services.sessions import session_cancel, session_log, session_move, session_schedule
 from reminders.models import Reminder
-from tests.factories import referral_for
+from tests.factories import referral_for, session_booked_before
 from triage.services import referrals as referral_services
 
 
@@ -51,13 +51,15 @@ def test_it_cancels_the_reminder_with_the_session(rita, case):
 
 
 def test_it_asks_a_patient_who_missed_a_session_to_rebook(rita, paula, case):
-    session = session_schedule(case=case, scheduled_at=in_days(-0.1), by=rita)
+    session = session_booked_before(
+        case, rita, scheduled_at=in_days(-0.1), ahead=datetime.timedelta(hours=1)
+    )
 
     session_log(session=session, by=paula, status="no_show")
 
-    # Booked too late for a day-before reminder; the missed-session message still goes.
+    # Logging cancels the session's own reminder; the missed-session message goes.
     kinds = {k: s for k, s, _ in rows(subject_id=session.pk)}
-    assert kinds == {"missed_session": "pending"}
+    assert kinds == {"session_reminder": "cancelled", "missed_session": "pending"}
 
 
 def test_it_checks_in_14_and_42_days_after_discharge(paula, case):

@@ -1,0 +1,193 @@
+"""The one booking rule, for sessions and consultations, pages and API alike.
+
+``booking_reserve`` takes (or moves) the time of an appointment; the session and consultation
+services call it in their own transaction. A booking
+
+- lies inside its practitioner's availability (else their clinic's opening hours) and outside
+  their time off: else ``Conflict`` ``outside_availability``;
+- overlaps no other live booking of the practitioner (``practitioner_busy``, with ``clash``:
+  the other appointment's type and id) nor of its room (``room_busy``, the same ``clash``);
+- is not in the past when booked or moved (``Invalid`` naming ``scheduled_at``).
+
+On PostgreSQL the exclusion constraints refuse what a concurrent request slipped in between
+the check and the insert; that refusal is answered with the same 409 as the check's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.errors import Conflict, Invalid
+from diary import rules
+from diary.models import (
+    BOOKING_MINUTES_MAX,
+    BOOKING_MINUTES_MIN,
+    DEFAULT_MINUTES,
+    AppointmentKind,
+    Booking,
+    BookingType,
+    Room,
+    TimeOff,
+)
+
+# The relation through which each type of appointment points at its booking.
+SUBJECTS = {BookingType.SESSION: "physio_session", BookingType.CONSULTATION: "consultation"}
+
+
+def default_minutes(booking_type: str) -> int:
+    """A booking type's default length: its appointment kind's, else the design's default."""
+    kind = AppointmentKind.objects.filter(code=booking_type, active=True).first()
+    return kind.duration_minutes if kind else DEFAULT_MINUTES[booking_type]
+
+
+def subject_of(booking: Booking) -> dict:
+    """The appointment a booking belongs to, as the API names it: ``{"type", "id"}``."""
+    try:
+        subject = getattr(booking, SUBJECTS[booking.booking_type])
+    except ObjectDoesNotExist:
+        subject = None
+    return {"type": booking.booking_type, "id": subject.pk if subject else None}
+
+
+def _clash(queryset, *, starts_at, ends_at, exclude: int | None):
+    overlapping = queryset.filter(live=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude)
+    return overlapping.select_related(*SUBJECTS.values()).order_by("starts_at").first()
+
+
+def _refuse_clashes(*, practitioner, room, starts_at, ends_at, exclude: int | None) -> None:
+    other = _clash(
+        Booking.objects.filter(practitioner=practitioner),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude=exclude,
+    )
+    if other is not None:
+        local = timezone.localtime(other.starts_at)
+        raise Conflict(
+            f"The practitioner is already booked from {local:%H:%M} on {local:%Y-%m-%d}.",
+            code="practitioner_busy",
+            clash=subject_of(other),
+        )
+    if room is not None:
+        other = _clash(
+            Booking.objects.filter(room=room), starts_at=starts_at, ends_at=ends_at, exclude=exclude
+        )
+        if other is not None:
+            local = timezone.localtime(other.starts_at)
+            raise Conflict(
+                f"{room.name} is already booked from {local:%H:%M} on {local:%Y-%m-%d}.",
+                code="room_busy",
+                clash=subject_of(other),
+            )
+
+
+def check_minutes(duration_minutes: int) -> None:
+    """A booking lasts BOOKING_MINUTES_MIN to BOOKING_MINUTES_MAX minutes."""
+    if not BOOKING_MINUTES_MIN <= duration_minutes <= BOOKING_MINUTES_MAX:
+        raise Invalid(
+            {
+                "duration_minutes": [
+                    f"A booking lasts {BOOKING_MINUTES_MIN} to {BOOKING_MINUTES_MAX} minutes."
+                ]
+            }
+        )
+
+
+def booking_check(
+    *,
+    practitioner,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    room: Room | None = None,
+    exclude: int | None = None,
+    keep_hours: bool = True,
+) -> Room | None:
+    """Check the booking rule for a span; answer the room it takes (the window's, if none).
+
+    ``keep_hours=False`` is for an appointment recorded after it took place: it still may not
+    overlap another, but its time is past and may lie outside today's availability.
+    """
+    check_minutes(duration_minutes)
+    ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    if room is not None and not room.active:
+        raise Invalid({"room": [f"{room.name} is closed: choose another room."]})
+    if keep_hours:
+        if starts_at < timezone.now():
+            raise Invalid({"scheduled_at": ["A booking cannot start in the past."]})
+        window = rules.window_for(rules.week_of(practitioner), starts_at, ends_at)
+        away = TimeOff.objects.filter(
+            practitioner=practitioner, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).exists()
+        if window is None or away:
+            raise Conflict(
+                "The practitioner does not work then: choose a time inside their availability.",
+                code="outside_availability",
+            )
+        if room is None and window.room_id is not None:
+            room = Room.objects.get(pk=window.room_id)
+    _refuse_clashes(
+        practitioner=practitioner, room=room, starts_at=starts_at, ends_at=ends_at, exclude=exclude
+    )
+    return room
+
+
+@transaction.atomic
+def booking_reserve(
+    *,
+    booking_type: str,
+    practitioner,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    room: Room | None = None,
+    booking: Booking | None = None,
+    keep_hours: bool = True,
+) -> Booking:
+    """Take the time of an appointment (a new ``Booking``, or ``booking`` moved) under the rule."""
+    if practitioner is None:
+        raise Invalid({"practitioner": ["A booking needs a practitioner."]})
+    room = booking_check(
+        practitioner=practitioner,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        room=room,
+        exclude=booking.pk if booking else None,
+        keep_hours=keep_hours,
+    )
+    ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
+    if booking is None:
+        booking = Booking(booking_type=booking_type)
+    booking.practitioner = practitioner
+    booking.room = room
+    booking.starts_at = starts_at
+    booking.ends_at = ends_at
+    booking.live = True
+    try:
+        # A savepoint: a concurrent clash refused by the database leaves this transaction usable.
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        # Another request booked the same time between our check and this write (PostgreSQL's
+        # exclusion constraint): answer as the check would have, now that its row is visible.
+        _refuse_clashes(
+            practitioner=practitioner,
+            room=room,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            exclude=booking.pk,
+        )
+        raise
+    return booking
+
+
+def booking_release(*, booking: Booking | None, reason: str = "") -> None:
+    """Free a cancelled appointment's time (its row stays, not live, with the reason)."""
+    if booking is not None and booking.live:
+        booking.live = False
+        booking.cancel_reason = reason.strip()[:200]
+        booking.save(update_fields=["live", "cancel_reason", "updated_at"])

@@ -1,0 +1,20 @@
+"""Rehab's demo data: a few sessions this week for each demo case that has its physio."""
+
+from __future__ import annotations
+
+from clinic import roles
+from diary.demo_booking import demo_slot
+from rehab.services.sessions import session_schedule
+
+SESSIONS_PER_CASE = 3
+
+
+def demo_sessions(*, patient, index: int, staff: dict) -> None:
+    """Reception books the case's sessions with its physio, on free slots of their week."""
+    for case in patient.cases.filter(assigned_physio__isnull=False):
+        for nth in range(SESSIONS_PER_CASE):
+            at = demo_slot(
+                practitioner=case.assigned_physio, index=index, nth=nth, duration_minutes=45
+            )
+            if at is not None:
+                session_schedule(case=case, scheduled_at=at, by=staff[roles.RECEPTION])
