@@ -73,11 +73,10 @@ def test_it_finds_the_related_filters_of_every_list():
 @pytest.fixture
 def world(rita, dan, paula, catalogue, exercise_library):
     """Paula's case with one record of every kind: all out of Oscar's reach."""
+    from diary.models import Room
     from reminders.services.events import reminders_for_session_scheduled
     from triage.models import Condition
     from triage.services.diagnoses import diagnosis_create
-
-    from diary.models import Room
 
     Room.objects.create(name="Treatment room 1")
     case = CaseFactory(assigned_physio=paula)
