@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "reminders.apps.RemindersConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,8 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "en-gb"
 CLINIC_TIME_ZONE = env_time_zone("CLINIC_TIME_ZONE", "UTC")
 TIME_ZONE = CLINIC_TIME_ZONE
+# When the clinic is open (clinic time): the hours of a practitioner with no availability rows.
+CLINIC_OPENING_HOURS = env_str("CLINIC_OPENING_HOURS", "mon-fri 08:00-19:00")
 USE_I18N = True
 USE_TZ = True
 CLINIC_NAME = env_str("CLINIC_NAME", "Talus Sports Physiotherapy")

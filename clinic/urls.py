@@ -13,6 +13,7 @@ from clinic.auth_api import TokenView
 from clinic.health import healthz
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
+from reports.api_urls import ROUTES as REPORT_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
 
 
@@ -26,7 +27,7 @@ router = DefaultRouter()
 router.APIRootView = TalusAPIRootView
 router.register("patients", clinic_api.PatientViewSet, basename="patient")
 router.register("cases", clinic_api.CaseViewSet, basename="case")
-for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES):
+for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES, *REPORT_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 api_v1 = [

@@ -77,6 +77,14 @@ def _condition(ctx):
     return Condition.objects.order_by("id").first()
 
 
+def _report_data(ctx):
+    """A booked session (what the attendance report counts); the record named is the report."""
+    from types import SimpleNamespace
+
+    session_for(_case(ctx), ctx["paula"], days_ago=1)
+    return SimpleNamespace(name="attendance")
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "patients": Endpoint("dan", lambda ctx: _case(ctx).patient, 6, 6),
     "cases": Endpoint("dan", _case, 6, 6),
@@ -89,6 +97,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "sessions": Endpoint("paula", lambda ctx: session_for(_case(ctx), ctx["paula"]), 6, 6),
     "outcomes": Endpoint("paula", lambda ctx: outcome_for(_case(ctx), ctx["paula"]), 6, 6),
     "reminders": Endpoint("rita", _reminder, 6, 6),
+    "reports": Endpoint("dan", _report_data, 5, 8),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

@@ -556,6 +556,19 @@ TABLE: dict[tuple[str, str], Call] = {
         S(200, 200, 404, 200, 200, 401),
         "update",
     ),
+    # --- API: reports (counts over every visible case; never a patient) -------------------
+    ("GET", "report-list"): Call(
+        lambda w: api("reports/"),
+        S(403, 403, 403, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the names of the reports",
+    ),
+    ("GET", "report-detail"): Call(
+        lambda w: api("reports/attendance/"),
+        S(403, 403, 403, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="counts about no one patient, audited as reports.<name> (tests/reports)",
+    ),
     # --- API: outside the router -----------------------------------------------------------
     ("GET", "api-root"): Call(
         lambda w: api(""),

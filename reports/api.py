@@ -1,0 +1,64 @@
+"""``/api/v1/reports/``: the clinic's reports for doctors and admins, JSON or ``?format=csv``."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from clinic import audit, roles
+from clinic.errors import NotFound
+from clinic.models import AuditAction
+from clinic.permissions import READ
+from reports.query import parse_query
+from reports.renderers import CSVRenderer
+from reports.selectors import REPORTS
+
+QUERY_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: 90 days ago)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, included (default: today)."),
+    OpenApiParameter("practitioner", OpenApiTypes.INT, description="A physio's or doctor's id."),
+    OpenApiParameter("condition", OpenApiTypes.STR, description="A catalogue code."),
+]
+
+
+def audit_report(request, name: str, query) -> None:
+    """Record that the caller read a report (counts over many records, about no patient)."""
+    params = query.as_params()
+    described = f"{params['from']}..{params['to']}"
+    if query.practitioner is not None:
+        described += f" p={query.practitioner}"
+    if query.condition:
+        described += f" c={query.condition}"
+    audit.touch_aggregate(request, f"reports.{name}", described, AuditAction.VIEW)
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """The list of reports, and one report's numbers for a period, practitioner and condition."""
+
+    lookup_field = "name"
+    lookup_value_regex = "[a-z_]+"
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    role_actions = {roles.DOCTOR: READ, roles.ADMIN: READ}
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def list(self, request):
+        return Response(
+            [{"name": name, "url": request.build_absolute_uri(f"{name}/")} for name in REPORTS]
+        )
+
+    @extend_schema(parameters=QUERY_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def retrieve(self, request, name: str | None = None):
+        build = REPORTS.get(name or "")
+        if build is None:
+            raise NotFound(f"There is no report {name!r}.")
+        query = parse_query(request.query_params)
+        report = build(request.user, query)
+        audit_report(request, report.name, query)
+        response = Response(report.as_dict())
+        if request.accepted_renderer.format == "csv":
+            stamp = f"{query.start:%Y%m%d}-{query.end:%Y%m%d}"
+            response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+        return response
