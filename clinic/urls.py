@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("triage.urls")),
     path("", include("rehab.urls")),
     path("", include("reminders.urls")),
+    path("", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

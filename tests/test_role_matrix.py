@@ -652,6 +652,21 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    # --- Pages: reports (doctors and admins; counts, no patient) ---------------------------
+    ("GET", "reports:index"): Call(
+        lambda w: reverse("reports:index"),
+        S(403, 403, 403, 200, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="counts about no one patient, audited as reports.<name> (tests/reports)",
+        api=False,
+    ),
+    ("GET", "reports:detail"): Call(
+        lambda w: reverse("reports:detail", args=["recurrence"]),
+        S(403, 403, 403, 200, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="counts about no one patient, audited as reports.<name> (tests/reports)",
+        api=False,
+    ),
     # --- Pages: reception intake -----------------------------------------------------------
     ("GET", "triage:reception-home"): Call(
         lambda w: reverse("triage:reception-home"),

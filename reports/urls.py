@@ -1,0 +1,12 @@
+"""Pages of the reports app (doctors and admins)."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("reports/", views.index, name="index"),
+    path("reports/<slug:name>/", views.detail, name="detail"),
+]
