@@ -154,6 +154,9 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
     discharged_at = models.DateTimeField(null=True, blank=True)
+    # Who sent the patient (a GP, a sports doctor): the discharge letter goes to them.
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -170,15 +170,31 @@ def _check_physio(user) -> None:
 
 
 @transaction.atomic
-def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Case:
+def case_create(
+    *,
+    patient: Patient,
+    side: str = "",
+    assigned_physio=None,
+    referrer_name: str = "",
+    referrer_email: str = "",
+) -> Case:
     """Open a new case (episode of care) for a patient."""
     _check_physio(assigned_physio)
-    return Case.objects.create(patient=patient, side=side, assigned_physio=assigned_physio)
+    return Case.objects.create(
+        patient=patient,
+        side=side,
+        assigned_physio=assigned_physio,
+        referrer_name=referrer_name.strip(),
+        referrer_email=referrer_email.strip(),
+    )
 
 
 # Which case fields each role may change, where it is not every field a case can take:
-# doctors assign the physio; the rest of the case is reception's.
-CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assigned_physio"})}
+# doctors assign the physio and name the referrer (the discharge letter's addressee); the rest
+# of the case is reception's.
+CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {
+    roles.DOCTOR: frozenset({"assigned_physio", "referrer_name", "referrer_email"})
+}
 
 
 @transaction.atomic
