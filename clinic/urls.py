@@ -13,6 +13,7 @@ from clinic.auth_api import TokenView
 from clinic.health import healthz
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
+from reports.api_urls import PATHS as REPORT_PATHS
 from reports.api_urls import ROUTES as REPORT_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
 
@@ -32,6 +33,7 @@ for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTE
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    *REPORT_PATHS,
     path("", include(router.urls)),
 ]
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from clinic import audit, roles
 from clinic.errors import NotFound
 from clinic.models import AuditAction
 from clinic.permissions import READ
+from clinic.selectors import clinical_cases_visible_to
+from reports.letter import letter_pdf
 from reports.query import parse_query
-from reports.renderers import CSVRenderer
+from reports.renderers import CSVRenderer, PDFRenderer
 from reports.selectors import REPORTS
 
 QUERY_PARAMETERS = [
@@ -61,4 +65,36 @@ class ReportViewSet(viewsets.ViewSet):
         if request.accepted_renderer.format == "csv":
             stamp = f"{query.start:%Y%m%d}-{query.end:%Y%m%d}"
             response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+        return response
+
+
+class DischargeLetterView(APIView):
+    """``GET cases/{id}/discharge-letter/``: the letter to the referrer or GP, as a PDF.
+
+    Clinical roles on the cases they may read (doctors, admins, the assigned physio); reception
+    is refused whatever the id. A case out of reach is a 404.
+    """
+
+    # RolePermission reads the table of the action this view is.
+    action = "retrieve"
+    detail = True
+    role_actions = {
+        roles.DOCTOR: frozenset({"retrieve"}),
+        roles.PHYSIO: frozenset({"retrieve"}),
+        roles.ADMIN: frozenset({"retrieve"}),
+    }
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        case = (
+            clinical_cases_visible_to(request.user).select_related("patient").filter(pk=pk).first()
+        )
+        if case is None:
+            raise NotFound("No such case.")
+        self.check_object_permissions(request, case)
+        pdf = letter_pdf(case, request.user)
+        audit.touch(request, case, AuditAction.EXPORT)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="discharge-letter-case-{case.pk}.pdf"'
         return response

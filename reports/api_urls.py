@@ -1,7 +1,18 @@
 """API routes of the reports app: (prefix, viewset, basename), registered by clinic.urls."""
 
-from reports.api import ReportViewSet
+from django.urls import path
+
+from reports.api import DischargeLetterView, ReportViewSet
 
 ROUTES: list[tuple] = [
     ("reports", ReportViewSet, "report"),
+]
+
+# Routes outside the router (under /api/v1/): a case's letter belongs beside the case.
+PATHS = [
+    path(
+        "cases/<int:pk>/discharge-letter/",
+        DischargeLetterView.as_view(),
+        name="case-discharge-letter",
+    ),
 ]

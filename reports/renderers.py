@@ -36,3 +36,22 @@ class CSVRenderer(BaseRenderer):
             for message in value if isinstance(value, list) else [value]:
                 writer.writerow([key, message])
         return out.getvalue().encode()
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for ``application/pdf``; the view hands over the PDF's bytes itself.
+
+    An error (a dict) still answers its JSON body, so the client reads why.
+    """
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        import json
+
+        return json.dumps(data).encode()
