@@ -569,6 +569,12 @@ TABLE: dict[tuple[str, str], Call] = {
         NOT_PATIENT_DATA,
         why="counts about no one patient, audited as reports.<name> (tests/reports)",
     ),
+    # --- API: the discharge letter (a PDF of the clinical record, for the referrer) -------
+    ("GET", "case-discharge-letter"): Call(
+        lambda w: api(f"cases/{w.old_case.pk}/discharge-letter/"),
+        S(403, 200, 404, 200, 200, 401),
+        "export",
+    ),
     # --- API: outside the router -----------------------------------------------------------
     ("GET", "api-root"): Call(
         lambda w: api(""),

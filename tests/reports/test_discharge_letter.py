@@ -1,4 +1,4 @@
-"""GET /api/v1/cases/{id}/discharge-letter/: the letter to the referrer, a PDF read back by pypdf."""
+"""GET /api/v1/cases/{id}/discharge-letter/: the letter to the referrer, read back by pypdf."""
 
 from __future__ import annotations
 
@@ -192,3 +192,13 @@ def test_it_refuses_a_referrer_email_that_is_not_one(db, api_as, dan, case):
 
     assert response.status_code == 400
     assert response.json() == {"referrer_email": ["Enter a valid email address."]}
+
+
+def test_the_case_page_of_a_discharged_case_links_to_its_letter(journey, client, dan):
+    case = journey["case"]
+    client.force_login(dan)
+
+    response = client.get(f"/cases/{case.pk}/")
+
+    assert response.status_code == 200
+    assert f'href="/api/v1/cases/{case.pk}/discharge-letter/"' in response.content.decode()
