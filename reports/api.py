@@ -5,20 +5,23 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clinic import audit, roles
 from clinic.errors import NotFound
+from clinic.idempotency import idempotent
 from clinic.models import AuditAction
 from clinic.permissions import READ
 from clinic.selectors import clinical_cases_visible_to
 from reports.letter import letter_pdf
+from reports.models import LetterSending
 from reports.query import parse_query
 from reports.renderers import CSVRenderer, PDFRenderer
 from reports.selectors import REPORTS
+from reports.services import letter_send
 
 QUERY_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: 90 days ago)."),
@@ -98,3 +101,67 @@ class DischargeLetterView(APIView):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="discharge-letter-case-{case.pk}.pdf"'
         return response
+
+
+class LetterSendSerializer(serializers.Serializer):
+    consent = serializers.BooleanField(
+        help_text="The patient agreed that the letter goes to the referrer (must be true)."
+    )
+    consent_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="How the patient agreed."
+    )
+
+
+class LetterSendingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LetterSending
+        fields = [
+            "id",
+            "case",
+            "recipient_name",
+            "recipient_email",
+            "consent_at",
+            "consent_note",
+            "requested_by",
+            "requested_at",
+        ]
+        read_only_fields = fields
+
+
+class DischargeLetterSendView(APIView):
+    """``POST cases/{id}/discharge-letter/send/``: email the letter to the referrer (outbox).
+
+    Body: ``consent`` (true: the patient agreed) and ``consent_note``. 201 with the sending;
+    the email, with the PDF attached, leaves through the reminders outbox.
+    """
+
+    action = "create"
+    detail = True
+    role_actions = {
+        roles.DOCTOR: frozenset({"create"}),
+        roles.PHYSIO: frozenset({"create"}),
+        roles.ADMIN: frozenset({"create"}),
+    }
+
+    def get_queryset(self):
+        # What an Idempotency-Key replay may show again: sendings on cases still in reach.
+        cases = clinical_cases_visible_to(self.request.user)
+        return LetterSending.objects.filter(case__in=cases).select_related("case")
+
+    @extend_schema(request=LetterSendSerializer, responses={201: LetterSendingSerializer})
+    @idempotent
+    def post(self, request, pk: int):
+        case = clinical_cases_visible_to(request.user).filter(pk=pk).first()
+        if case is None:
+            raise NotFound("No such case.")
+        self.check_object_permissions(request, case)
+        body = LetterSendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        sending = letter_send(
+            case=case,
+            by=request.user,
+            consent=body.validated_data["consent"],
+            consent_note=body.validated_data.get("consent_note", ""),
+        )
+        audit.touch(request, sending, AuditAction.CREATE)
+        return Response(LetterSendingSerializer(sending).data, status=status.HTTP_201_CREATED)

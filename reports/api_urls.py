@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.api import DischargeLetterView, ReportViewSet
+from reports.api import DischargeLetterSendView, DischargeLetterView, ReportViewSet
 
 ROUTES: list[tuple] = [
     ("reports", ReportViewSet, "report"),
@@ -14,5 +14,10 @@ PATHS = [
         "cases/<int:pk>/discharge-letter/",
         DischargeLetterView.as_view(),
         name="case-discharge-letter",
+    ),
+    path(
+        "cases/<int:pk>/discharge-letter/send/",
+        DischargeLetterSendView.as_view(),
+        name="case-discharge-letter-send",
     ),
 ]

@@ -89,3 +89,17 @@ def letter_pdf(case: Case, user) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=letter_html(case, user), base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def letter_attachments(reminder) -> list[tuple[str, bytes, str]]:
+    """The PDF a ``discharge_letter`` email carries, rendered when it is sent.
+
+    Read with the scope of whoever asked for the sending (the letter shows what they saw).
+    """
+    from reports.models import LetterSending
+
+    sending = LetterSending.objects.select_related("case__patient", "requested_by").get(
+        pk=reminder.subject_id
+    )
+    pdf = letter_pdf(sending.case, sending.requested_by)
+    return [(f"discharge-letter-case-{sending.case_id}.pdf", pdf, "application/pdf")]

@@ -209,7 +209,13 @@ def build_world() -> SimpleNamespace:
         reason=MARKER,
     )
     # An earlier episode, discharged with its summary, and a fresh one with nothing on it yet.
-    w.old_case = services.case_create(patient=w.patient, side="right", assigned_physio=w.paula)
+    w.old_case = services.case_create(
+        patient=w.patient,
+        side="right",
+        assigned_physio=w.paula,
+        referrer_name="Dr Claire Dubois",
+        referrer_email="c.dubois@gp.example",
+    )
     w.discharge = case_discharge(case=w.old_case, by=w.paula, summary=MARKER)
     w.fresh_case = services.case_create(patient=w.patient, side="left", assigned_physio=w.paula)
     return w
@@ -574,6 +580,12 @@ TABLE: dict[tuple[str, str], Call] = {
         lambda w: api(f"cases/{w.old_case.pk}/discharge-letter/"),
         S(403, 200, 404, 200, 200, 401),
         "export",
+    ),
+    ("POST", "case-discharge-letter-send"): Call(
+        lambda w: api(f"cases/{w.old_case.pk}/discharge-letter/send/"),
+        S(403, 201, 404, 201, 201, 401),
+        "create",
+        data=lambda w: {"consent": True},
     ),
     # --- API: outside the router -----------------------------------------------------------
     ("GET", "api-root"): Call(

@@ -10,6 +10,7 @@ finds and updates its row instead of adding one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -23,6 +24,23 @@ from reminders.services.common import clinic_zone, patient_address
 SESSION = "session"
 REFERRAL = "referral"
 CASE = "case"
+LETTER = "letter"
+
+# What an app attaches to the messages of a kind it writes, built when the message is sent
+# (the reports app: the discharge letter's PDF): kind -> fn(reminder) -> [(name, bytes, type)].
+Attachments = Callable[[Reminder], list[tuple[str, bytes, str]]]
+_ATTACHMENTS: dict[str, Attachments] = {}
+
+
+def register_attachments(kind: str, build: Attachments) -> None:
+    """Declare how the messages of ``kind`` get their attachments (from an app's ready())."""
+    _ATTACHMENTS[kind] = build
+
+
+def attachments_for(reminder: Reminder) -> list[tuple[str, bytes, str]]:
+    """The files a message carries: none unless its kind registered a builder."""
+    build = _ATTACHMENTS.get(reminder.kind)
+    return build(reminder) if build is not None else []
 
 
 def _reminder_put(
@@ -224,4 +242,26 @@ def reminders_for_discharge_undone(*, case: Case) -> int:
     with transaction.atomic():
         return _reminders_cancel(
             subject_type=CASE, subject_id=case.pk, kinds=[ReminderKind.DISCHARGE_CHECKIN]
+        )
+
+
+def reminders_for_discharge_letter(
+    *, case: Case, letter_id: int, recipient: str, requested_at: datetime
+) -> Reminder:
+    """Write the email that sends the discharge letter to the referrer, due at once.
+
+    The caller has recorded the patient's consent to share the letter; the PDF is attached
+    when the message is sent (``register_attachments``).
+    """
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"discharge_letter:letter:{letter_id}",
+            case=case,
+            kind=ReminderKind.DISCHARGE_LETTER,
+            subject_type=LETTER,
+            subject_id=letter_id,
+            due_at=requested_at,
+            event_at=requested_at,
+            channel=ReminderChannel.EMAIL if recipient else ReminderChannel.NONE,
+            recipient=recipient,
         )

@@ -6,16 +6,19 @@ import datetime as dt
 import io
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
 from clinic import services
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, Case
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
 from rehab.services.return_to_run import return_to_run_update
 from rehab.services.sessions import session_record
+from reminders.models import Reminder
+from reports.models import LetterSending
 from tests.factories import examination_for, referral_for
 from triage.models import Condition
 from triage.services import diagnoses
@@ -202,3 +205,117 @@ def test_the_case_page_of_a_discharged_case_links_to_its_letter(journey, client,
 
     assert response.status_code == 200
     assert f'href="/api/v1/cases/{case.pk}/discharge-letter/"' in response.content.decode()
+
+
+# --- Sending it to the referrer, through the outbox -------------------------------------------
+
+SEND = "/api/v1/cases/{}/discharge-letter/send/"
+CONSENT = {"consent": True, "consent_note": "Agreed in person at the last session."}
+
+
+@pytest.fixture
+def dispatch(monkeypatch, django_capture_on_commit_callbacks, settings):
+    from tests.reminders.helpers import run_dispatch
+
+    settings.REMINDER_QUIET_HOURS = None
+    return lambda: run_dispatch(monkeypatch, django_capture_on_commit_callbacks)
+
+
+def test_it_records_the_consent_and_queues_the_email_in_the_outbox(journey, api_as, paula):
+    case = journey["case"]
+
+    response = api_as(paula).post(SEND.format(case.pk), CONSENT, format="json")
+
+    assert response.status_code == 201
+    sending = LetterSending.objects.get()
+    assert response.json()["id"] == sending.pk
+    assert (sending.recipient_name, sending.recipient_email) == (
+        "Dr Claire Dubois",
+        "c.dubois@gp.example",
+    )
+    assert sending.consent_note == "Agreed in person at the last session."
+    assert sending.requested_by == paula
+    reminder = Reminder.objects.get(kind="discharge_letter")
+    assert (reminder.status, reminder.channel, reminder.recipient, reminder.subject_id) == (
+        "pending",
+        "email",
+        "c.dubois@gp.example",
+        sending.pk,
+    )
+    assert AuditEvent.objects.filter(
+        action="create", object_type="reports.lettersending", patient_id=case.patient_id
+    ).exists()
+
+
+def test_the_outbox_sends_the_letter_as_a_pdf_to_the_referrer(journey, api_as, paula, dispatch):
+    case = journey["case"]
+    # The reminders' own consent is about reminders to the patient: it does not apply here.
+    case.patient.reminder_consent = False
+    case.patient.save()
+    api_as(paula).post(SEND.format(case.pk), CONSENT, format="json")
+
+    assert dispatch() == ["sent"]
+
+    message = mail.outbox[-1]
+    assert message.to == ["c.dubois@gp.example"]
+    assert message.subject == "Discharge letter from Talus Sports Physiotherapy"
+    assert message.body.startswith("Dear Dr Claire Dubois,")
+    assert "Emma" not in message.body and "Martin" not in message.body
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (f"discharge-letter-case-{case.pk}.pdf", "application/pdf")
+    text = "".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+    assert "Sprainandstrainofankle" in text
+
+
+def test_it_refuses_to_send_without_the_patients_consent(journey, api_as, paula):
+    response = api_as(paula).post(
+        SEND.format(journey["case"].pk), {"consent": False}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "consent": ["Record that the patient agreed to send the letter to the referrer."]
+    }
+    assert not LetterSending.objects.exists()
+    assert not Reminder.objects.filter(kind="discharge_letter").exists()
+
+
+def test_it_refuses_to_send_without_a_referrer_address(journey, api_as, paula):
+    Case.objects.filter(pk=journey["case"].pk).update(referrer_email="")
+
+    response = api_as(paula).post(SEND.format(journey["case"].pk), CONSENT, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"referrer_email": ["The case names no referrer's email address."]}
+    assert not LetterSending.objects.exists()
+
+
+def test_it_answers_409_for_a_case_not_discharged(db, api_as, dan, case):
+    Case.objects.filter(pk=case.pk).update(referrer_email="gp@example.org")
+
+    response = api_as(dan).post(SEND.format(case.pk), CONSENT, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_discharged"
+    assert not LetterSending.objects.exists()
+
+
+def test_it_sends_once_for_a_request_made_twice(journey, api_as, paula):
+    client = api_as(paula)
+    url = SEND.format(journey["case"].pk)
+
+    first = client.post(url, CONSENT, format="json", HTTP_IDEMPOTENCY_KEY="letter-1")
+    again = client.post(url, CONSENT, format="json", HTTP_IDEMPOTENCY_KEY="letter-1")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert LetterSending.objects.count() == 1
+    assert Reminder.objects.filter(kind="discharge_letter").count() == 1
+
+
+def test_it_refuses_reception_and_hides_the_case_from_another_physio(journey, api_as, rita, oscar):
+    url = SEND.format(journey["case"].pk)
+
+    assert api_as(rita).post(url, CONSENT, format="json").status_code == 403
+    assert api_as(oscar).post(url, CONSENT, format="json").status_code == 404
+    assert not LetterSending.objects.exists()
