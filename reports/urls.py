@@ -9,4 +9,5 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.index, name="index"),
     path("reports/<slug:name>/", views.detail, name="detail"),
+    path("reports/cases/<int:pk>/letter/send/", views.letter_send, name="letter-send"),
 ]

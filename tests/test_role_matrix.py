@@ -678,6 +678,12 @@ TABLE: dict[tuple[str, str], Call] = {
         why="counts about no one patient, audited as reports.<name> (tests/reports)",
         api=False,
     ),
+    ("GET", "reports:letter-send"): Call(
+        lambda w: reverse("reports:letter-send", args=[w.old_case.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
     ("GET", "reports:detail"): Call(
         lambda w: reverse("reports:detail", args=["recurrence"]),
         S(403, 403, 403, 200, 200, LOGIN),

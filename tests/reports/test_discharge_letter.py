@@ -319,3 +319,39 @@ def test_it_refuses_reception_and_hides_the_case_from_another_physio(journey, ap
     assert api_as(rita).post(url, CONSENT, format="json").status_code == 403
     assert api_as(oscar).post(url, CONSENT, format="json").status_code == 404
     assert not LetterSending.objects.exists()
+
+
+def test_a_physio_sends_the_letter_from_the_case_page(journey, client, paula):
+    from clinic.idempotency import FORM_FIELD
+
+    case = journey["case"]
+    client.force_login(paula)
+    page = client.get(f"/rehab/cases/{case.pk}/")
+    assert f'href="/reports/cases/{case.pk}/letter/send/"' in page.content.decode()
+
+    form = client.get(f"/reports/cases/{case.pk}/letter/send/")
+    assert form.status_code == 200
+    assert "To Dr Claire Dubois &lt;c.dubois@gp.example&gt;" in form.content.decode()
+    response = client.post(
+        f"/reports/cases/{case.pk}/letter/send/",
+        {"consent": "on", "consent_note": "Agreed today.", FORM_FIELD: "form-token-1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/rehab/cases/{case.pk}/"
+    sending = LetterSending.objects.get()
+    assert (sending.consent_note, sending.requested_by) == ("Agreed today.", paula)
+    assert Reminder.objects.filter(kind="discharge_letter", subject_id=sending.pk).count() == 1
+
+
+def test_the_page_asks_for_the_consent_beside_its_box(journey, client, paula):
+    client.force_login(paula)
+
+    response = client.post(f"/reports/cases/{journey['case'].pk}/letter/send/", {})
+
+    assert response.status_code == 200
+    assert (
+        "Record that the patient agreed to send the letter to the referrer."
+        in response.content.decode()
+    )
+    assert not LetterSending.objects.exists()
