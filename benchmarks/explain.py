@@ -24,12 +24,17 @@ ENDPOINTS = [
     ("patient search (MRN)", "doctor01", "/api/v1/patients/?search=T00424242"),
     ("case detail", "doctor01", "/api/v1/cases/4242/"),
     ("case timeline", "doctor01", "/api/v1/cases/4242/timeline/"),
+    *(
+        (f"report {name}", "doctor01", f"/api/v1/reports/{name}/?from=2024-06-01&to=2025-05-31")
+        for name in ("attendance", "utilisation", "episodes", "outcomes", "imaging", "recurrence")
+    ),
 ]
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/talus_bench")
+    parser.add_argument("--only", help="explain only the endpoints whose label starts with this")
     args = parser.parse_args(argv)
     os.environ.update(
         DATABASE_URL=args.database_url,
@@ -48,6 +53,8 @@ def main(argv=None) -> int:
 
     Token.objects.update(created=django.utils.timezone.now())
     for title, username, url in ENDPOINTS:
+        if args.only and not title.startswith(args.only):
+            continue
         client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user__username=username)}")
         client.get(url)  # warm the cache, as a server that has run for a while has it
         with CaptureQueriesContext(connection) as captured:
