@@ -5,16 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0005_case_referrer'),
-        ('rehab', '0001_initial'),
+        ("rehab", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='physiosession',
-            index=models.Index(fields=['case', 'status', 'scheduled_at'], name='session_case_status'),
+            model_name="physiosession",
+            index=models.Index(
+                fields=["case", "status", "scheduled_at"], name="session_case_status"
+            ),
         ),
     ]
