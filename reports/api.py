@@ -50,7 +50,7 @@ class ReportViewSet(viewsets.ViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer]
     role_actions = {roles.DOCTOR: READ, roles.ADMIN: READ}
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="v1_reports_list", responses={200: OpenApiTypes.OBJECT})
     def list(self, request):
         return Response(
             [{"name": name, "url": request.build_absolute_uri(f"{name}/")} for name in REPORTS]
