@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format migrate schema check clean bench
+.PHONY: run test install system-deps lint format migrate schema check clean bench
 
 $(STAMP): pyproject.toml tests/fhir_validator/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ $(STAMP): pyproject.toml tests/fhir_validator/package-lock.json
 	else echo "npm not found: the FHIR validator tests will be skipped"; fi
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# WeasyPrint (the discharge letter's PDF) needs Pango, HarfBuzz and a font from the system.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-deps:
+	@dpkg -s $(WEASYPRINT_DEBS) >/dev/null 2>&1 || \
+	  (apt-get install -y -qq $(WEASYPRINT_DEBS) || (apt-get update -qq && apt-get install -y -qq $(WEASYPRINT_DEBS)))
 
 # The embedded default: SQLite under var/, kombu's filesystem broker, debug on, demo data.
 # Set DATABASE_URL and REDIS_URL to run the same on PostgreSQL and Redis.

@@ -24,12 +24,17 @@ ENDPOINTS = [
     ("patient search (MRN)", "doctor01", "/api/v1/patients/?search=T00424242"),
     ("case detail", "doctor01", "/api/v1/cases/4242/"),
     ("case timeline", "doctor01", "/api/v1/cases/4242/timeline/"),
+    *(
+        (f"report {name}", "doctor01", f"/api/v1/reports/{name}/?from=2024-06-01&to=2025-05-31")
+        for name in ("attendance", "utilisation", "episodes", "outcomes", "imaging", "recurrence")
+    ),
 ]
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/talus_bench")
+    parser.add_argument("--only", help="explain only the endpoints whose label starts with this")
     args = parser.parse_args(argv)
     os.environ.update(
         DATABASE_URL=args.database_url,
@@ -50,6 +55,8 @@ def main(argv=None) -> int:
 
     users = get_user_model().objects
     for title, username, url in ENDPOINTS:
+        if args.only and not title.startswith(args.only):
+            continue
         token = token_create(user=users.get(username=username))[1]
         client = Client(HTTP_AUTHORIZATION=f"Token {token}")
         client.get(url)  # warm the cache, as a server that has run for a while has it
@@ -61,6 +68,8 @@ def main(argv=None) -> int:
             if not sql.lstrip().upper().startswith("SELECT") or "knox_authtoken" in sql:
                 continue
             with connection.cursor() as cursor:
+                # The reports run with JIT off (reports.selectors._analytical): explain them so.
+                cursor.execute("SET jit = " + ("off" if title.startswith("report") else "default"))
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             print(f"```sql\n{sql}\n```\n```\n{plan}\n```\n")

@@ -333,6 +333,8 @@ def case_and_intake_rows(rng: random.Random, n_cases: int, patients: list, staff
                 physio,
                 opened,
                 discharged,
+                "",
+                "",
                 updated,
             )
         )
@@ -365,6 +367,8 @@ CASE_COLUMNS = (
     "assigned_physio_id",
     "opened_at",
     "discharged_at",
+    "referrer_name",
+    "referrer_email",
     "updated_at",
 )
 

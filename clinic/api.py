@@ -219,6 +219,8 @@ class CaseSerializer(api_serializers.ModelSerializer):
             "assigned_physio",
             "opened_at",
             "discharged_at",
+            "referrer_name",
+            "referrer_email",
             "updated_at",
         ]
         read_only_fields = ["id", "status", "urgency", "opened_at", "discharged_at", "updated_at"]
@@ -248,6 +250,8 @@ CASE_COLUMNS = (
     "assigned_physio_id",
     "opened_at",
     "discharged_at",
+    "referrer_name",
+    "referrer_email",
     "updated_at",
 )
 
@@ -271,6 +275,8 @@ def case_json(row, zone) -> dict:
         "assigned_physio": row["assigned_physio_id"],
         "opened_at": _datetime(row["opened_at"], zone),
         "discharged_at": _datetime(row["discharged_at"], zone),
+        "referrer_name": row["referrer_name"],
+        "referrer_email": row["referrer_email"],
         "updated_at": _datetime(row["updated_at"], zone),
     }
 

@@ -55,6 +55,16 @@ def touch_many(request, objects: Iterable, action: str | None = None) -> None:
         )
 
 
+def touch_aggregate(request, object_type: str, object_id: str, action: str | None = None) -> None:
+    """Note a read of counts over many patients' records (a report): an event about no one.
+
+    The event names what was read (``object_type``, e.g. ``reports.attendance``, and the
+    query in ``object_id``) and no patient: a report lists none.
+    """
+    pending, default = _pending(request, action)
+    pending.append((default, object_type[:64], object_id[:64], None))
+
+
 def touch_rows(request, model, rows: Iterable[dict], action: str | None = None) -> None:
     """Note records read as ``values()`` dicts: each has ``id`` and the model's patient column.
 

@@ -176,6 +176,9 @@ class Case(models.Model):
     # triage's urgency is history, not a call to act (Case.urgency_is_current).
     seen_by_doctor_at = models.DateTimeField(null=True, blank=True, editable=False)
     discharged_at = models.DateTimeField(null=True, blank=True)
+    # Who sent the patient (a GP, a sports doctor): the discharge letter goes to them.
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_email = models.EmailField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

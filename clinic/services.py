@@ -240,7 +240,14 @@ def case_recurrence_of(*, patient: Patient, side: str, opened_at) -> Case | None
     return None if found is None else Case.objects.get(pk=found)
 
 
-def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Case:
+def case_create(
+    *,
+    patient: Patient,
+    side: str = "",
+    assigned_physio=None,
+    referrer_name: str = "",
+    referrer_email: str = "",
+) -> Case:
     """Open a new case (episode of care) for a patient, linked to the case it recurs, if any."""
     _check_physio(assigned_physio)
     opened_at = timezone.now()
@@ -248,6 +255,8 @@ def case_create(*, patient: Patient, side: str = "", assigned_physio=None) -> Ca
         patient=patient,
         side=side,
         assigned_physio=assigned_physio,
+        referrer_name=referrer_name.strip(),
+        referrer_email=referrer_email.strip(),
         opened_at=opened_at,
         recurrence_of=case_recurrence_of(patient=patient, side=side, opened_at=opened_at),
     )
@@ -265,8 +274,11 @@ def case_check_reassign(*, case: Case, physio) -> None:
 
 
 # Which case fields each role may change, where it is not every field a case can take:
-# doctors assign the physio; the rest of the case is reception's.
-CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {roles.DOCTOR: frozenset({"assigned_physio"})}
+# doctors assign the physio and name the referrer (the discharge letter's addressee); the rest
+# of the case is reception's.
+CASE_FIELDS_BY_ROLE: dict[str, frozenset[str]] = {
+    roles.DOCTOR: frozenset({"assigned_physio", "referrer_name", "referrer_email"})
+}
 
 
 @transaction.atomic

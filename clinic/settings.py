@@ -211,6 +211,7 @@ INSTALLED_APPS = [
     "diary.apps.DiaryConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ from diary.api_urls import PATHS as DIARY_PATHS
 from diary.api_urls import ROUTES as DIARY_ROUTES
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
+from reports.api_urls import PATHS as REPORT_PATHS
+from reports.api_urls import ROUTES as REPORT_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
 
 
@@ -29,13 +31,20 @@ router = DefaultRouter()
 router.APIRootView = TalusAPIRootView
 router.register("patients", clinic_api.PatientViewSet, basename="patient")
 router.register("cases", clinic_api.CaseViewSet, basename="case")
-for prefix, viewset, basename in (*DIARY_ROUTES, *TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES):
+for prefix, viewset, basename in (
+    *DIARY_ROUTES,
+    *TRIAGE_ROUTES,
+    *REHAB_ROUTES,
+    *REMINDER_ROUTES,
+    *REPORT_ROUTES,
+):
     router.register(prefix, viewset, basename=basename)
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"),
     *DIARY_PATHS,
+    *REPORT_PATHS,
     path("", include(router.urls)),
 ]
 
@@ -57,6 +66,7 @@ urlpatterns = [
     path("", include("rehab.urls")),
     path("", include("reminders.urls")),
     path("", include("diary.urls")),
+    path("", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

@@ -148,6 +148,9 @@ class PhysioSession(CaseRecord):
             models.Index(fields=["case", "scheduled_at"], name="session_case_time"),
             # Reception's day list and a physio's diary.
             models.Index(fields=["scheduled_at", "status"], name="session_day"),
+            # The reports' episodes: a case's attended visits and its first one, read from
+            # the index alone for every case of the period (docs/reports.md).
+            models.Index(fields=["case", "status", "scheduled_at"], name="session_case_status"),
         ]
         constraints = [
             models.CheckConstraint(

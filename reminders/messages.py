@@ -63,7 +63,10 @@ def context_for(reminder: Reminder) -> dict:
         "where": reminder.location or settings.CLINIC_ADDRESS,
         "reminder": reminder,
     }
-    if reminder.for_staff:
+    if reminder.for_referrer:
+        # To the referrer: their name; the patient is named in the attachment only.
+        context["referrer_name"] = reminder.case.referrer_name
+    elif reminder.for_staff:
         # Staff messages name no patient: a case number and a link behind the login.
         context["case_id"] = reminder.case_id
         context["subject_id"] = reminder.subject_id

@@ -19,10 +19,15 @@ class ReminderKind(models.TextChoices):
     DISCHARGE_CHECKIN = "discharge_checkin", "Check-in after discharge"
     RUN_NEXT_MORNING = "run_next_morning", "Next-morning pain after a run"
     SLOT_OFFER = "slot_offer", "A freed time offered from the waitlist"
+    DISCHARGE_LETTER = "discharge_letter", "Discharge letter (to the referrer)"
 
 
 # Reminders addressed to clinic staff: the patient's consent and opt-out do not apply.
 STAFF_KINDS = frozenset({ReminderKind.IMAGING_OVERDUE})
+# Messages to the patient's referrer (a GP) about the patient, sent with the patient's consent
+# to share, recorded by the app that asks (the reports app's letter): the address is the row's,
+# and the reminders' opt-out does not apply.
+REFERRER_KINDS = frozenset({ReminderKind.DISCHARGE_LETTER})
 
 
 # The patient's own choices (email, sms, none): one enum in the API schema.
@@ -129,3 +134,7 @@ class Reminder(models.Model):
     @property
     def for_staff(self) -> bool:
         return self.kind in STAFF_KINDS
+
+    @property
+    def for_referrer(self) -> bool:
+        return self.kind in REFERRER_KINDS

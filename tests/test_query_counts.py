@@ -196,6 +196,14 @@ def _waitlist(ctx):
     )
 
 
+def _report_data(ctx):
+    """A booked session (what the attendance report counts); the record named is the report."""
+    from types import SimpleNamespace
+
+    session_for(_case(ctx), ctx["paula"], days_ago=1)
+    return SimpleNamespace(name="attendance")
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "patients": Endpoint("dan", lambda ctx: _case(ctx).patient, 6, 6),
     "cases": Endpoint("dan", _case, 6, 6),
@@ -219,6 +227,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "time-off": Endpoint("rita", _time_off, 4, 4),
     "appointment-kinds": Endpoint("rita", _kind, 4, 4),
     "waitlist": Endpoint("rita", _waitlist, 6, 6),
+    "reports": Endpoint("dan", _report_data, 5, 8),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

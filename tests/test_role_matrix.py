@@ -270,7 +270,13 @@ def build_world() -> SimpleNamespace:
         w.case, w.paula, date=two_days_ago + datetime.timedelta(days=1), next_morning=None
     )
     # An earlier episode, discharged with its summary, and a fresh one with nothing on it yet.
-    w.old_case = services.case_create(patient=w.patient, side="right", assigned_physio=w.paula)
+    w.old_case = services.case_create(
+        patient=w.patient,
+        side="right",
+        assigned_physio=w.paula,
+        referrer_name="Dr Claire Dubois",
+        referrer_email="c.dubois@gp.example",
+    )
     w.discharge = case_discharge(case=w.old_case, by=w.paula, summary=MARKER)
     w.fresh_case = services.case_create(patient=w.patient, side="left", assigned_physio=w.paula)
     return w
@@ -994,6 +1000,31 @@ TABLE: dict[tuple[str, str], Call] = {
         S(200, 200, 404, 200, 200, 401),
         "update",
     ),
+    # --- API: reports (counts over every visible case; never a patient) -------------------
+    ("GET", "report-list"): Call(
+        lambda w: api("reports/"),
+        S(403, 403, 403, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="the names of the reports",
+    ),
+    ("GET", "report-detail"): Call(
+        lambda w: api("reports/attendance/"),
+        S(403, 403, 403, 200, 200, 401),
+        NOT_PATIENT_DATA,
+        why="counts about no one patient, audited as reports.<name> (tests/reports)",
+    ),
+    # --- API: the discharge letter (a PDF of the clinical record, for the referrer) -------
+    ("GET", "case-discharge-letter"): Call(
+        lambda w: api(f"cases/{w.old_case.pk}/discharge-letter/"),
+        S(403, 200, 404, 200, 200, 401),
+        "export",
+    ),
+    ("POST", "case-discharge-letter-send"): Call(
+        lambda w: api(f"cases/{w.old_case.pk}/discharge-letter/send/"),
+        S(403, 201, 404, 201, 201, 401),
+        "create",
+        data=lambda w: {"consent": True},
+    ),
     # --- API: outside the router -----------------------------------------------------------
     ("GET", "api-root"): Call(
         lambda w: api(""),
@@ -1124,6 +1155,27 @@ TABLE: dict[tuple[str, str], Call] = {
         S(302, 403, 403, 302, 302, LOGIN),
         "update",
         data=lambda w: {"assigned_physio": w.oscar.pk},
+        api=False,
+    ),
+    # --- Pages: reports (doctors and admins; counts, no patient) ---------------------------
+    ("GET", "reports:index"): Call(
+        lambda w: reverse("reports:index"),
+        S(403, 403, 403, 200, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="counts about no one patient, audited as reports.<name> (tests/reports)",
+        api=False,
+    ),
+    ("GET", "reports:letter-send"): Call(
+        lambda w: reverse("reports:letter-send", args=[w.old_case.pk]),
+        S(403, 200, 404, 200, 200, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "reports:detail"): Call(
+        lambda w: reverse("reports:detail", args=["recurrence"]),
+        S(403, 403, 403, 200, 200, LOGIN),
+        NOT_PATIENT_DATA,
+        why="counts about no one patient, audited as reports.<name> (tests/reports)",
         api=False,
     ),
     # --- Pages: reception intake -----------------------------------------------------------

@@ -6,9 +6,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import Patient
-from reminders.models import STAFF_KINDS, STOPPED_BY_PATIENT, Reminder, ReminderKind, ReminderStatus
+from reminders.models import (
+    REFERRER_KINDS,
+    STAFF_KINDS,
+    STOPPED_BY_PATIENT,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+)
 
-PATIENT_KINDS = [k for k in ReminderKind if k not in STAFF_KINDS]
+PATIENT_KINDS = [k for k in ReminderKind if k not in STAFF_KINDS | REFERRER_KINDS]
 
 
 class ReminderNotPending(Exception):

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 
 from reminders import messages, sms
 from reminders.models import Reminder, ReminderChannel
+from reminders.services import events
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def deliver(
                 to=[recipient],
                 headers=headers,
                 connection=connection,
+                attachments=events.attachments_for(reminder),
             ).send()
         else:
             senders.sms.send(recipient, rendered.sms)

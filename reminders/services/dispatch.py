@@ -168,6 +168,11 @@ def _skip_reason(reminder: Reminder, channel: str, recipient: str, now: datetime
         if channel == ReminderChannel.NONE or not recipient:
             return "The requesting doctor has no email address."
         return ""
+    if reminder.for_referrer:
+        # The patient's consent to share was recorded when the letter was asked for.
+        if channel == ReminderChannel.NONE or not recipient:
+            return "The case names no referrer's email address."
+        return ""
     patient = reminder.case.patient
     if not patient.reminder_consent:
         return "The patient has not consented to reminders."
@@ -266,7 +271,7 @@ def _send_one(reminder: Reminder | None, *, senders: Senders, down: dict[str, st
     )
     release = {"claim_token": None, "claimed_at": None}
 
-    if reminder.for_staff:
+    if reminder.for_staff or reminder.for_referrer:
         channel, recipient = reminder.channel, reminder.recipient
     else:
         # The patient may have changed their address or channel since the event.

@@ -10,6 +10,7 @@ finds and updates its row instead of adding one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from django.core import signing
@@ -28,6 +29,25 @@ OFFER_SALT = "reminders.slot_offer"
 OFFER_LINK_MAX_AGE = 2 * 24 * 3600
 REFERRAL = "referral"
 CASE = "case"
+LETTER = "letter"
+
+# What an app attaches to the messages of a kind it writes, built when the message is sent
+# (the reports app: the discharge letter's PDF): kind -> fn(reminder) -> [(name, bytes, type)].
+Attachments = Callable[[Reminder], list[tuple[str, bytes, str]]]
+_ATTACHMENTS: dict[str, Attachments] = {}
+
+
+def register_attachments(kind: str, build: Attachments) -> None:
+    """Declare how the messages of ``kind`` get their attachments (from an app's ready())."""
+    _ATTACHMENTS[kind] = build
+
+
+def attachments_for(reminder: Reminder) -> list[tuple[str, bytes, str]]:
+    """The files a message carries: none unless its kind registered a builder."""
+    build = _ATTACHMENTS.get(reminder.kind)
+    return build(reminder) if build is not None else []
+
+
 RUN = "run"
 
 
@@ -286,5 +306,27 @@ def reminders_for_slot_offer(*, case: Case, entry_id: int, starts_at: datetime) 
             due_at=timezone.now(),
             event_at=starts_at,
             channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_discharge_letter(
+    *, case: Case, letter_id: int, recipient: str, requested_at: datetime
+) -> Reminder:
+    """Write the email that sends the discharge letter to the referrer, due at once.
+
+    The caller has recorded the patient's consent to share the letter; the PDF is attached
+    when the message is sent (``register_attachments``).
+    """
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"discharge_letter:letter:{letter_id}",
+            case=case,
+            kind=ReminderKind.DISCHARGE_LETTER,
+            subject_type=LETTER,
+            subject_id=letter_id,
+            due_at=requested_at,
+            event_at=requested_at,
+            channel=ReminderChannel.EMAIL if recipient else ReminderChannel.NONE,
             recipient=recipient,
         )

@@ -1,0 +1,601 @@
+"""The clinic's reports: counts of cases, sessions and referrals, aggregated in SQL.
+
+Each report reads through the scoping doors (``cases_visible_to`` and the doors built on it),
+groups in the database (``values().annotate()``) and answers a few rows per practitioner,
+condition, instrument or modality: never a patient, never a row per case. Python only names
+the groups and divides the counts it was given (docs/reports.md says what each number means).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from clinic.models import Case, CaseStatus, Side
+from clinic.selectors import cases_visible_to, clinical_cases_visible_to, physios
+from rehab.instruments.catalogue import INSTRUMENTS
+from rehab.models import Decision, PhysioSession, SessionStatus
+from rehab.selectors import outcomes_visible_to, sessions_visible_to
+from reports.availability import available_minutes
+from reports.query import ReportQuery
+from triage.models import Diagnosis, DiagnosisStatus
+from triage.selectors import conditions, referrals_visible_to
+
+# A new case on the same side within this time of a discharge is a recurrence (the design's
+# "within 12 months"; 365 days, so that a leap year does not change the answer).
+RECURRENCE_WINDOW = timedelta(days=365)
+NOT_DIAGNOSED = "Not diagnosed"
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    unit: str = ""
+
+
+@dataclass
+class Report:
+    """One report's answer: its columns, its rows (a dict per group) and the chart's columns."""
+
+    name: str
+    title: str
+    description: str
+    query: ReportQuery
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    # The chart: one bar per row, labelled by ``label_key``, of the value in ``value_key``.
+    label_key: str
+    value_key: str
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "report": self.name,
+            "title": self.title,
+            "description": self.description,
+            "from": self.query.start.isoformat(),
+            "to": self.query.end.isoformat(),
+            "practitioner": self.query.practitioner,
+            "condition": self.query.condition,
+            "columns": [{"key": c.key, "label": c.label, "unit": c.unit} for c in self.columns],
+            "rows": self.rows,
+        }
+
+    @property
+    def value_column(self) -> Column:
+        return next(c for c in self.columns if c.key == self.value_key)
+
+
+# --- Shared pieces -------------------------------------------------------------------------
+
+
+def _analytical() -> None:
+    """Turn PostgreSQL's JIT off for the rest of this transaction (the request's).
+
+    A report aggregates tens of thousands of rows once: JIT compiled the year of episodes
+    for 2.1 s of its 5.1 s on the benchmark's data, and the same query runs in less without
+    it. SET LOCAL lasts until the transaction ends (no session state left behind a pooler).
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
+def case_condition(case_ref: str = "pk") -> Subquery:
+    """The catalogue code of a case's diagnosis: the latest confirmed one, else provisional.
+
+    ``case_ref`` is the outer query's path to the case id. Refuted diagnoses never count;
+    "confirmed" sorts before "provisional", so the order picks a confirmed one first.
+    """
+    diagnoses = (
+        Diagnosis.objects.filter(case=OuterRef(case_ref))
+        .exclude(status=DiagnosisStatus.REFUTED)
+        .order_by("status", "-diagnosed_at", "-id")
+    )
+    return Subquery(diagnoses.values("condition__code")[:1])
+
+
+def _cases(
+    cases: QuerySet[Case], query: ReportQuery, *, practitioner: str | None
+) -> QuerySet[Case]:
+    """The cases of a query's condition and, through ``practitioner``, its practitioner."""
+    if practitioner and query.practitioner is not None:
+        cases = cases.filter(**{practitioner: query.practitioner})
+    if query.condition:
+        cases = cases.annotate(condition=case_condition()).filter(condition=query.condition)
+    return cases
+
+
+def _staff_name(row: dict[str, Any], prefix: str) -> str:
+    name = f"{row[f'{prefix}__first_name']} {row[f'{prefix}__last_name']}".strip()
+    return name or row[f"{prefix}__username"] or "—"
+
+
+def _staff_fields(prefix: str) -> tuple[str, ...]:
+    return (f"{prefix}_id", f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
+
+
+def _ratio(part: int | float | None, whole: int | float | None, *, percent: bool = True):
+    """part ÷ whole (as a percentage, one decimal), or None when there is nothing to divide."""
+    if not whole or part is None:
+        return None
+    return round(100 * part / whole, 1) if percent else round(part / whole, 2)
+
+
+def _days(value: timedelta | float | None) -> float | None:
+    """A mean duration as days, one decimal (None for no data)."""
+    if value is None:
+        return None
+    if not isinstance(value, timedelta):  # some backends answer microseconds
+        value = timedelta(microseconds=float(value))
+    return round(value / DAY, 1)
+
+
+def _condition_titles() -> dict[str, str]:
+    return dict(conditions().values_list("code", "title"))
+
+
+def _by_condition(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Name each row's condition (code and title), undiagnosed last."""
+    titles = _condition_titles()
+    named = []
+    for row in rows:
+        code = row.pop("condition")
+        named.append({"condition": code, "condition_title": titles.get(code, NOT_DIAGNOSED), **row})
+    return sorted(named, key=lambda r: (r["condition"] is None, r["condition_title"]))
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+
+def attendance(user, query: ReportQuery) -> Report:
+    """Sessions booked in the period, by status, per practitioner; no-show rate."""
+    _analytical()
+    cases = _cases(cases_visible_to(user), query, practitioner=None)
+    sessions = (
+        sessions_visible_to(user)
+        .select_related(None)
+        .filter(scheduled_at__gte=query.since, scheduled_at__lt=query.until)
+    )
+    if query.practitioner is not None:
+        sessions = sessions.filter(physio_id=query.practitioner)
+    if query.condition:
+        sessions = sessions.filter(case__in=cases.values("pk"))
+    grouped = (
+        sessions.values(*_staff_fields("physio"))
+        .annotate(
+            booked=Count("id"),
+            scheduled=Count("id", filter=Q(status=SessionStatus.SCHEDULED)),
+            attended=Count("id", filter=Q(status=SessionStatus.ATTENDED)),
+            no_show=Count("id", filter=Q(status=SessionStatus.NO_SHOW)),
+            cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
+        )
+        .order_by("physio__last_name", "physio__first_name", "physio__username")
+    )
+    rows = [
+        {
+            "practitioner_id": row["physio_id"],
+            "practitioner": _staff_name(row, "physio"),
+            **{k: row[k] for k in ("booked", "scheduled", "attended", "no_show", "cancelled")},
+            # Of the sessions that took place or should have: attended or missed.
+            "no_show_rate": _ratio(row["no_show"], row["attended"] + row["no_show"]),
+        }
+        for row in grouped
+    ]
+    return Report(
+        name="attendance",
+        title="Attendance",
+        description=(
+            "Physiotherapy sessions booked in the period, by status, per practitioner. "
+            "No-show rate: no-shows ÷ (attended + no-shows)."
+        ),
+        query=query,
+        columns=[
+            Column("practitioner", "Practitioner"),
+            Column("booked", "Booked", "sessions"),
+            Column("scheduled", "Still scheduled", "sessions"),
+            Column("attended", "Attended", "sessions"),
+            Column("no_show", "No-show", "sessions"),
+            Column("cancelled", "Cancelled", "sessions"),
+            Column("no_show_rate", "No-show rate", "%"),
+        ],
+        rows=rows,
+        label_key="practitioner",
+        value_key="no_show_rate",
+    )
+
+
+# --- utilisation ---------------------------------------------------------------------------
+
+
+def utilisation(user, query: ReportQuery) -> Report:
+    """Booked minutes ÷ available minutes per practitioner (cancelled sessions free their time)."""
+    _analytical()
+    sessions = (
+        sessions_visible_to(user)
+        .select_related(None)
+        .filter(scheduled_at__gte=query.since, scheduled_at__lt=query.until)
+        .exclude(status=SessionStatus.CANCELLED)
+    )
+    staff = physios()
+    if query.practitioner is not None:
+        sessions = sessions.filter(physio_id=query.practitioner)
+        staff = staff.filter(pk=query.practitioner)
+    if query.condition:
+        cases = _cases(cases_visible_to(user), query, practitioner="assigned_physio")
+        sessions = sessions.filter(case__in=cases.values("pk"))
+    booked = {
+        row["physio_id"]: row
+        for row in sessions.values(*_staff_fields("physio"))
+        .annotate(sessions=Count("id"), minutes=Sum("duration_minutes"))
+        .order_by()
+    }
+    # Every active physio, booked or not, and anyone else who held a booking in the period.
+    people = {
+        row["id"]: _staff_name(
+            {f"physio__{k}": row[k] for k in ("first_name", "last_name", "username")}, "physio"
+        )
+        for row in staff.values("id", "first_name", "last_name", "username")
+    }
+    people.update({pk: _staff_name(row, "physio") for pk, row in booked.items()})
+    available = available_minutes(practitioner_ids=people, start=query.start, end=query.end)
+    rows = []
+    for pk, name in sorted(people.items(), key=lambda item: item[1]):
+        minutes = booked[pk]["minutes"] if pk in booked else 0
+        rows.append(
+            {
+                "practitioner_id": pk,
+                "practitioner": name,
+                "sessions": booked[pk]["sessions"] if pk in booked else 0,
+                "booked_minutes": minutes,
+                "available_minutes": available[pk],
+                "utilisation": _ratio(minutes, available[pk]),
+            }
+        )
+    return Report(
+        name="utilisation",
+        title="Utilisation",
+        description=(
+            "Booked minutes (sessions not cancelled) ÷ available minutes per practitioner. "
+            "Available: the clinic's opening hours (CLINIC_OPENING_HOURS) over the period."
+        ),
+        query=query,
+        columns=[
+            Column("practitioner", "Practitioner"),
+            Column("sessions", "Sessions booked", "sessions"),
+            Column("booked_minutes", "Booked", "minutes"),
+            Column("available_minutes", "Available", "minutes"),
+            Column("utilisation", "Utilisation", "%"),
+        ],
+        rows=rows,
+        label_key="practitioner",
+        value_key="utilisation",
+    )
+
+
+# --- episodes ------------------------------------------------------------------------------
+
+
+def episodes(user, query: ReportQuery) -> Report:
+    """Per condition, of the cases opened in the period: visits, days to first visit and to
+    return-to-run clearance (means)."""
+    _analytical()
+    attended = PhysioSession.objects.filter(case=OuterRef("pk"), status=SessionStatus.ATTENDED)
+    visits = attended.order_by().values("case").annotate(n=Count("id")).values("n")
+    first_visit = attended.order_by("scheduled_at").values("scheduled_at")[:1]
+    cases = (
+        _cases(clinical_cases_visible_to(user), query, practitioner="assigned_physio")
+        .filter(opened_at__gte=query.since, opened_at__lt=query.until)
+        .annotate(
+            condition=case_condition(),
+            visits=Coalesce(Subquery(visits, output_field=IntegerField()), Value(0)),
+            first_visit_at=Subquery(first_visit),
+        )
+        .annotate(
+            to_first_visit=ExpressionWrapper(
+                F("first_visit_at") - F("intake__recorded_at"), output_field=DurationField()
+            ),
+            to_clearance=ExpressionWrapper(
+                F("return_to_run__decided_on") - TruncDate("intake__recorded_at"),
+                output_field=DurationField(),
+            ),
+        )
+    )
+    cleared = Q(return_to_run__decision=Decision.CLEARED)
+    # Each per-case subquery is named once in the aggregates: PostgreSQL runs a subquery once
+    # per use, and a year of episodes is 40,000 cases (docs/benchmarks.md).
+    grouped = (
+        cases.values("condition")
+        .annotate(
+            episodes=Count("id"),
+            visits_mean=Avg("visits"),
+            days_to_first_visit=Avg("to_first_visit"),
+            cleared=Count("id", filter=cleared),
+            days_to_clearance=Avg("to_clearance", filter=cleared),
+        )
+        .order_by()
+    )
+    rows = _by_condition(
+        {
+            "condition": row["condition"],
+            "episodes": row["episodes"],
+            "visits_mean": round(row["visits_mean"], 1) if row["visits_mean"] is not None else None,
+            "days_to_first_visit": _days(row["days_to_first_visit"]),
+            "cleared": row["cleared"],
+            "days_to_clearance": _days(row["days_to_clearance"]),
+        }
+        for row in grouped
+    )
+    return Report(
+        name="episodes",
+        title="Episodes of care",
+        description=(
+            "Cases opened in the period, per condition: attended visits per episode (mean), "
+            "days from the intake to the first attended visit, and to the return-to-run "
+            "decision 'cleared' (means over the cases that reached it)."
+        ),
+        query=query,
+        columns=[
+            Column("condition_title", "Condition"),
+            Column("episodes", "Episodes", "cases"),
+            Column("visits_mean", "Visits per episode", "visits"),
+            Column("days_to_first_visit", "Intake to first visit", "days"),
+            Column("cleared", "Cleared to run", "cases"),
+            Column("days_to_clearance", "Intake to clearance", "days"),
+        ],
+        rows=rows,
+        label_key="condition_title",
+        value_key="visits_mean",
+    )
+
+
+# --- outcomes ------------------------------------------------------------------------------
+
+
+def outcomes(user, query: ReportQuery) -> Report:
+    """Share of cases reaching the MCID, per instrument, condition and physio.
+
+    A case counts for an instrument once it has a follow-up measure in the period (one whose
+    ``mcid_reached`` is judged: not the first); it reached the MCID when any of them did.
+    """
+    _analytical()
+    cases = _cases(clinical_cases_visible_to(user), query, practitioner="assigned_physio")
+    measures = (
+        outcomes_visible_to(user)
+        .select_related(None)
+        .filter(
+            case__in=cases.values("pk"),
+            recorded_at__gte=query.since,
+            recorded_at__lt=query.until,
+            mcid_reached__isnull=False,
+        )
+        .annotate(condition=case_condition("case_id"))
+    )
+    grouped = (
+        measures.values("instrument", "condition", *_staff_fields("case__assigned_physio"))
+        .annotate(
+            cases=Count("case", distinct=True),
+            reached=Count("case", distinct=True, filter=Q(mcid_reached=True)),
+        )
+        .order_by("instrument")
+    )
+    rows = _by_condition(
+        {
+            "instrument": row["instrument"],
+            "instrument_name": INSTRUMENTS[row["instrument"]].name,
+            "condition": row["condition"],
+            "practitioner_id": row["case__assigned_physio_id"],
+            "practitioner": (
+                _staff_name(row, "case__assigned_physio")
+                if row["case__assigned_physio_id"]
+                else "—"
+            ),
+            "cases": row["cases"],
+            "reached": row["reached"],
+            "share": _ratio(row["reached"], row["cases"]),
+        }
+        for row in grouped
+    )
+    rows.sort(key=lambda r: (r["instrument_name"], r["condition"] is None, r["condition_title"]))
+    for row in rows:
+        row["group"] = (
+            f"{row['instrument_name']} · {row['condition_title']} · {row['practitioner']}"
+        )
+    return Report(
+        name="outcomes",
+        title="Outcomes",
+        description=(
+            "Cases with a follow-up measure in the period, per instrument, condition and "
+            "physio, and the share that reached the instrument's minimal clinically important "
+            "difference (CAIT has none and is not counted)."
+        ),
+        query=query,
+        columns=[
+            Column("instrument_name", "Instrument"),
+            Column("condition_title", "Condition"),
+            Column("practitioner", "Physio"),
+            Column("cases", "Cases followed", "cases"),
+            Column("reached", "Reached the MCID", "cases"),
+            Column("share", "Share reaching the MCID", "%"),
+        ],
+        rows=rows,
+        label_key="group",
+        value_key="share",
+    )
+
+
+# --- imaging -------------------------------------------------------------------------------
+
+
+def imaging(user, query: ReportQuery) -> Report:
+    """Referrals requested in the period per modality: against the recommendation, turnaround."""
+    _analytical()
+    cases = _cases(clinical_cases_visible_to(user), query, practitioner=None)
+    referrals = (
+        referrals_visible_to(user)
+        .select_related(None)
+        .filter(requested_at__gte=query.since, requested_at__lt=query.until)
+    )
+    if query.practitioner is not None:
+        referrals = referrals.filter(requested_by_id=query.practitioner)
+    if query.condition:
+        referrals = referrals.filter(case__in=cases.values("pk"))
+    against = ~Q(override_reason="")
+    grouped = (
+        referrals.values("modality")
+        .annotate(
+            ordered=Count("id"),
+            from_exam=Count("id", filter=Q(examination__isnull=False)),
+            against=Count("id", filter=against),
+            cancelled=Count("id", filter=Q(status="cancelled")),
+            performed_to_reported=Avg(
+                ExpressionWrapper(
+                    F("reported_at") - F("performed_at"), output_field=DurationField()
+                )
+            ),
+            reported_to_reviewed=Avg(
+                ExpressionWrapper(F("reviewed_at") - F("reported_at"), output_field=DurationField())
+            ),
+        )
+        .order_by("modality")
+    )
+    rows = [
+        {
+            "modality": row["modality"],
+            "ordered": row["ordered"],
+            "from_exam": row["from_exam"],
+            "against": row["against"],
+            "against_share": _ratio(row["against"], row["from_exam"]),
+            "cancelled": row["cancelled"],
+            "days_performed_to_reported": _days(row["performed_to_reported"]),
+            "days_reported_to_reviewed": _days(row["reported_to_reviewed"]),
+        }
+        for row in grouped
+    ]
+    return Report(
+        name="imaging",
+        title="Imaging",
+        description=(
+            "Imaging referrals requested in the period, per modality: how many were ordered "
+            "from an exam, how many against its recommendation (with the doctor's reason), "
+            "and the mean days from performed to reported and from reported to reviewed."
+        ),
+        query=query,
+        columns=[
+            Column("modality", "Modality"),
+            Column("ordered", "Ordered", "referrals"),
+            Column("from_exam", "Ordered from an exam", "referrals"),
+            Column("against", "Against the recommendation", "referrals"),
+            Column("against_share", "Against the recommendation", "% of those from an exam"),
+            Column("cancelled", "Cancelled", "referrals"),
+            Column("days_performed_to_reported", "Performed to reported", "days"),
+            Column("days_reported_to_reviewed", "Reported to reviewed", "days"),
+        ],
+        rows=rows,
+        label_key="modality",
+        value_key="ordered",
+    )
+
+
+# --- recurrence ----------------------------------------------------------------------------
+
+
+def recurrence_of(case_ref: str = "pk") -> ExpressionWrapper:
+    """Whether the outer case follows, on the same side, a discharge within 12 months.
+
+    Same side: equal sides, or either of them ``both``; a case without a side matches none.
+    """
+    earlier = (
+        Case.objects.filter(
+            patient=OuterRef("patient"),
+            status=CaseStatus.DISCHARGED,
+            discharged_at__lte=OuterRef("opened_at"),
+            discharged_at__gte=ExpressionWrapper(
+                OuterRef("opened_at") - Value(RECURRENCE_WINDOW), output_field=DateTimeField()
+            ),
+        )
+        .exclude(pk=OuterRef(case_ref))
+        .exclude(side="")
+    )
+    same_side = Exists(earlier.filter(Q(side=OuterRef("side")) | Q(side=Side.BOTH)))
+    return ExpressionWrapper(
+        Q(same_side) | (Q(side=Side.BOTH) & Q(Exists(earlier))), output_field=BooleanField()
+    )
+
+
+def recurrence(user, query: ReportQuery) -> Report:
+    """Per condition, of the cases opened in the period: how many are recurrences."""
+    _analytical()
+    cases = (
+        _cases(clinical_cases_visible_to(user), query, practitioner="assigned_physio")
+        .filter(opened_at__gte=query.since, opened_at__lt=query.until)
+        .exclude(side="")
+        .annotate(condition=case_condition(), recurrent=recurrence_of())
+    )
+    grouped = (
+        cases.values("condition")
+        .annotate(cases=Count("id"), recurrences=Count("id", filter=Q(recurrent=True)))
+        .order_by()
+    )
+    rows = _by_condition(
+        {
+            "condition": row["condition"],
+            "cases": row["cases"],
+            "recurrences": row["recurrences"],
+            "rate": _ratio(row["recurrences"], row["cases"]),
+        }
+        for row in grouped
+    )
+    return Report(
+        name="recurrence",
+        title="Recurrence",
+        description=(
+            "Cases opened in the period, per condition, and how many are recurrences: a new "
+            "case on the same side within 12 months (365 days) of a discharge of the same "
+            "patient."
+        ),
+        query=query,
+        columns=[
+            Column("condition_title", "Condition"),
+            Column("cases", "New cases", "cases"),
+            Column("recurrences", "Recurrences", "cases"),
+            Column("rate", "Recurrence rate", "%"),
+        ],
+        rows=rows,
+        label_key="condition_title",
+        value_key="rate",
+    )
+
+
+REPORTS: dict[str, Callable[[Any, ReportQuery], Report]] = {
+    "attendance": attendance,
+    "utilisation": utilisation,
+    "episodes": episodes,
+    "outcomes": outcomes,
+    "imaging": imaging,
+    "recurrence": recurrence,
+}

@@ -1,0 +1,132 @@
+"""The ``/reports/`` pages: every report of a period as a chart beside its table, printable."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+
+from clinic import audit, roles
+from clinic.charts import bar_chart
+from clinic.errors import Conflict, Invalid
+from clinic.forms import add_service_errors
+from clinic.idempotency import created_redirect, idempotent_form
+from clinic.models import AuditAction
+from clinic.selectors import clinical_cases_visible_to
+from clinic.views import role_required
+from reports import services
+from reports.api import audit_report
+from reports.forms import LetterSendForm
+from reports.query import ReportQueryForm, practitioners
+from reports.selectors import REPORTS, Report
+from triage.selectors import conditions
+
+READERS = (roles.DOCTOR, roles.ADMIN)
+
+
+def _chart(report: Report) -> str:
+    column = report.value_column
+    return bar_chart(
+        chart_id=f"chart-{report.name}",
+        title=f"{report.title}: {column.label.lower()}",
+        bars=[(str(row[report.label_key]), row[column.key]) for row in report.rows],
+        value_label=column.label,
+        unit=column.unit,
+        value_max=100 if column.unit == "%" else None,
+    )
+
+
+def _page(request, names: list[str], template: str, extra: dict | None = None):
+    form = ReportQueryForm(request.GET)
+    items = []
+    valid = form.is_valid()
+    if valid:
+        query = form.query()
+        for name in names:
+            report = REPORTS[name](request.user, query)
+            audit_report(request, name, query)
+            items.append(
+                {
+                    "report": report,
+                    # clinic.charts escapes every text it writes into the SVG.
+                    "svg": mark_safe(_chart(report)),  # noqa: S308  # nosec B308 B703
+                    "csv": reverse("report-detail", args=[name])
+                    + "?"
+                    + urlencode({**query.as_params(), "format": "csv"}),
+                    "page": reverse("reports:detail", args=[name])
+                    + "?"
+                    + urlencode(query.as_params()),
+                    "table": [[row.get(c.key) for c in report.columns] for row in report.rows],
+                }
+            )
+    if valid:
+        values = {"from": query.start.isoformat(), "to": query.end.isoformat()}
+    else:
+        values = {"from": form.data.get("from", ""), "to": form.data.get("to", "")}
+    context = {
+        "form": form,
+        "values": values,
+        "items": items,
+        "practitioners": practitioners(),
+        "conditions": conditions(),
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+@role_required(*READERS)
+def index(request):
+    """Every report of the period, each a chart beside its table."""
+    return _page(request, list(REPORTS), "reports/index.html")
+
+
+@role_required(*READERS)
+def detail(request, name: str):
+    """One report of the period."""
+    if name not in REPORTS:
+        raise Http404("No such report.")
+    return _page(request, [name], "reports/index.html", {"single": name})
+
+
+LETTER_SENDERS = (roles.DOCTOR, roles.PHYSIO, roles.ADMIN)
+
+
+def _case_page(request, case) -> str:
+    if roles.role_of(request.user) == roles.PHYSIO:
+        return reverse("rehab:case", args=[case.pk])
+    return reverse("triage:case-detail", args=[case.pk])
+
+
+@role_required(*LETTER_SENDERS)
+@idempotent_form
+def letter_send(request, pk: int):
+    """Send the discharge letter to the case's referrer, recording the patient's consent."""
+    case = clinical_cases_visible_to(request.user).select_related("patient").filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case.")
+    form = LetterSendForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sending = services.letter_send(
+                case=case,
+                by=request.user,
+                consent=form.cleaned_data["consent"],
+                consent_note=form.cleaned_data["consent_note"],
+            )
+        except (Invalid, Conflict) as exc:
+            add_service_errors(form, exc)
+        else:
+            audit.touch(request, sending, AuditAction.CREATE)
+            messages.success(request, f"The letter is on its way to {sending.recipient_email}.")
+            return created_redirect(_case_page(request, case))
+    audit.touch(request, case, AuditAction.VIEW)
+    context = {
+        "case": case,
+        "patient": case.patient,
+        "form": form,
+        "back": _case_page(request, case),
+    }
+    return render(request, "reports/letter_send.html", context)
