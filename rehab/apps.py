@@ -11,17 +11,22 @@ class RehabConfig(AppConfig):
         roles.register_app(
             self.label,
             permissions={
-                roles.RECEPTION: {"rehab.physiosession": ("add", "change", "view")},
+                roles.RECEPTION: {
+                    "rehab.physiosession": ("add", "change", "view"),
+                    "rehab.alert": ("view",),
+                },
                 roles.PHYSIO: {
                     "rehab.treatmentplan": ("add", "change", "view"),
                     "rehab.physiosession": ("add", "change", "view"),
                     "rehab.outcomemeasure": ("add", "change", "view"),
                     "rehab.returntorun": ("add", "change", "view"),
+                    "rehab.alert": ("change", "view"),
                 },
                 roles.DOCTOR: {
                     "rehab.treatmentplan": ("view",),
                     "rehab.physiosession": ("view",),
                     "rehab.outcomemeasure": ("view",),
+                    "rehab.alert": ("view",),
                 },
             },
             homes={roles.PHYSIO: "rehab:caseload"},

@@ -161,8 +161,17 @@ class PhysioSession(CaseRecord):
         return [labels.get(code, code) for code in self.interventions]
 
 
+class OutcomeSource(models.TextChoices):
+    CLINIC = "clinic", "In the clinic"
+    PATIENT = "patient", "From home"
+
+
 class OutcomeMeasure(CaseRecord):
-    """A scored questionnaire: the raw answers as given and the server's score."""
+    """A scored questionnaire: the raw answers as given and the server's score.
+
+    ``source`` says who filled it in: the physio with the patient (``clinic``), or the
+    runner from home through their private link (``patient``, no staff author).
+    """
 
     INSTRUMENT_CHOICES = [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
 
@@ -174,9 +183,12 @@ class OutcomeMeasure(CaseRecord):
     interpretation = models.TextField()
     mcid_reached = models.BooleanField(null=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(
+        max_length=8, choices=OutcomeSource.choices, default=OutcomeSource.CLINIC
+    )
 
     history = HistoricalRecords()
 
@@ -190,6 +202,11 @@ class OutcomeMeasure(CaseRecord):
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=models.F("score_max")),
                 name="outcome_score_in_range",
+            ),
+            # A measure taken in the clinic has its staff author; one from home has none.
+            models.CheckConstraint(
+                condition=Q(source="patient") | Q(recorded_by__isnull=False),
+                name="outcome_clinic_has_author",
             ),
         ]
 
@@ -280,3 +297,54 @@ class Discharge(CaseRecord):
 
     def __str__(self) -> str:
         return f"Discharge of case #{self.case_id}"
+
+
+class AlertKind(models.TextChoices):
+    WORSENED = "worsened", "Worse by at least the MCID"
+    HIGH_PAIN = "high_pain", "High pain"
+    RED_FLAG = "red_flag", "Red flag"
+    NO_RESPONSE = "no_response", "No answer to a questionnaire"
+
+
+class Alert(CaseRecord):
+    """Something on a case the assigned physio should look at, until they acknowledge it.
+
+    ``cause`` names what raised it (``outcome:12``, ``outcome-request:3``): one alert per
+    cause and kind, so an event seen twice raises one alert. ``detail`` is clinical (the
+    scores): reception sees only that an alert exists.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=AlertKind.choices)
+    detail = models.TextField(blank=True)
+    cause = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The caseload's open alerts: WHERE case_id IN (…) AND acknowledged_at IS NULL.
+            models.Index(
+                fields=["case"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="alert_open_by_case",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "cause"], name="alert_once_per_cause"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
+                name="alert_acknowledged_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on case #{self.case_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

@@ -17,10 +17,16 @@ class ReminderKind(models.TextChoices):
     MISSED_SESSION = "missed_session", "Missed session (the day after)"
     IMAGING_OVERDUE = "imaging_overdue", "Imaging report overdue (to the doctor)"
     DISCHARGE_CHECKIN = "discharge_checkin", "Check-in after discharge"
+    PORTAL_LINK = "portal_link", "Private link to the runner's pages"
+    OUTCOME_REQUEST = "outcome_request", "Questionnaire to answer from home"
+    CARE_ALERT = "care_alert", "Alert on a case (to the assigned physio)"
+    PORTAL_LOCKED = "portal_locked", "Private link locked (to the staff who sent it)"
 
 
 # Reminders addressed to clinic staff: the patient's consent and opt-out do not apply.
-STAFF_KINDS = frozenset({ReminderKind.IMAGING_OVERDUE})
+STAFF_KINDS = frozenset(
+    {ReminderKind.IMAGING_OVERDUE, ReminderKind.CARE_ALERT, ReminderKind.PORTAL_LOCKED}
+)
 
 
 # The patient's own choices (email, sms, none): one enum in the API schema.

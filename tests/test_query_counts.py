@@ -70,6 +70,15 @@ def _reminder(ctx):
     )
 
 
+_alert_causes = itertools.count(1)
+
+
+def _alert(ctx):
+    from rehab.services.alerts import alert_raise
+
+    return alert_raise(case=_case(ctx), kind="high_pain", cause=f"test:{next(_alert_causes)}")
+
+
 def _condition(ctx):
     from triage.models import Condition
 
@@ -89,6 +98,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "sessions": Endpoint("paula", lambda ctx: session_for(_case(ctx), ctx["paula"]), 6, 6),
     "outcomes": Endpoint("paula", lambda ctx: outcome_for(_case(ctx), ctx["paula"]), 6, 6),
     "reminders": Endpoint("rita", _reminder, 6, 6),
+    "alerts": Endpoint("paula", _alert, 6, 6),
 }
 
 # The physio's view of patients and cases is scoped by a subquery: pinned as well.

@@ -34,6 +34,7 @@ from rest_framework.test import APIClient
 
 from clinic import roles, services
 from clinic.urls import router
+from rehab.services.alerts import alert_raise
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
@@ -200,6 +201,7 @@ def build_world() -> SimpleNamespace:
     # Booking the session wrote its reminder (the outbox) in the same transaction.
     w.reminder = Reminder.objects.get(kind="session_reminder", subject_id=w.session.pk)
     w.outcome = outcome_record(case=w.case, instrument="nprs", answers=[4], by=w.paula)
+    w.alert = alert_raise(case=w.case, kind="high_pain", detail=MARKER, cause="world")
     w.rtr = return_to_run_update(
         case=w.case,
         by=w.paula,
@@ -544,6 +546,16 @@ TABLE: dict[tuple[str, str], Call] = {
     ("GET", "outcome-detail"): Call(
         lambda w: api(f"outcomes/{w.outcome.pk}/"), S(403, 200, 404, 200, 200, 401), "view"
     ),
+    # --- API: alerts (reception sees that one exists; the assigned physio acknowledges) -----
+    ("GET", "alert-list"): Call(lambda w: api("alerts/"), S(200, 200, 200, 200, 200, 401), "view"),
+    ("GET", "alert-detail"): Call(
+        lambda w: api(f"alerts/{w.alert.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("POST", "alert-acknowledge"): Call(
+        lambda w: api(f"alerts/{w.alert.pk}/acknowledge/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+    ),
     # --- API: reminders (every role reads within its reach; the care team cancels) ---------
     ("GET", "reminder-list"): Call(
         lambda w: api("reminders/"), S(200, 200, 200, 200, 200, 401), "view"
@@ -739,6 +751,12 @@ TABLE: dict[tuple[str, str], Call] = {
         lambda w: reverse("rehab:caseload"),
         S(403, 200, 200, 403, 403, LOGIN),
         "view",
+        api=False,
+    ),
+    ("POST", "rehab:alert-acknowledge"): Call(
+        lambda w: reverse("rehab:alert-acknowledge", args=[w.alert.pk]),
+        S(403, 302, 404, 403, 403, LOGIN),
+        "update",
         api=False,
     ),
     ("GET", "rehab:case"): Call(

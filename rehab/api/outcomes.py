@@ -42,6 +42,7 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
             "mcid_reached",
             "recorded_by",
             "recorded_at",
+            "source",
         ]
         read_only_fields = [
             "id",
@@ -50,6 +51,7 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
             "mcid_reached",
             "recorded_by",
             "recorded_at",
+            "source",
         ]
 
     @extend_schema_field(OpenApiTypes.NUMBER)
