@@ -194,6 +194,7 @@ INSTALLED_APPS = [
     "reminders.apps.RemindersConfig",
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
+    "portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,13 @@ CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "the clinic")
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 if not re.match(r"^https?://[^/\s]+", SITE_URL):
     raise ImproperlyConfigured(f"SITE_URL must be an http(s):// address, not {SITE_URL!r}.")
+
+# --- The runner's pages (portal) -------------------------------------------
+# How long a private link works, how long a runner stays signed in without a page, and how
+# long a questionnaire asked from home stays open before it expires (docs/runner.md).
+PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 30, minimum=1)
+PORTAL_SESSION_MINUTES = env_int("PORTAL_SESSION_MINUTES", 30, minimum=1)
+OUTCOME_REQUEST_DAYS = env_int("OUTCOME_REQUEST_DAYS", 7, minimum=1)
 
 # --- Privacy ------------------------------------------------------------
 # How long a medical record is kept after the last case closed. Jurisdiction-dependent
@@ -432,6 +440,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.alert_failed_reminders",
         "schedule": 300.0,
         "options": {"expires": 290},
+    },
+    # The runner's questionnaires: defaults written, due ones sent, unanswered ones expired.
+    "outcome-requests-due": {
+        "task": "portal.tasks.outcome_requests_due",
+        "schedule": 900.0,
+        "options": {"expires": 880},
     },
 }
 

@@ -11,6 +11,7 @@ from clinic import api as clinic_api
 from clinic import views
 from clinic.auth_api import TokenView
 from clinic.health import healthz
+from portal.api_urls import ROUTES as PORTAL_ROUTES
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
 from triage.api_urls import ROUTES as TRIAGE_ROUTES
@@ -26,7 +27,7 @@ router = DefaultRouter()
 router.APIRootView = TalusAPIRootView
 router.register("patients", clinic_api.PatientViewSet, basename="patient")
 router.register("cases", clinic_api.CaseViewSet, basename="case")
-for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES):
+for prefix, viewset, basename in (*TRIAGE_ROUTES, *REHAB_ROUTES, *REMINDER_ROUTES, *PORTAL_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 api_v1 = [
@@ -49,6 +50,7 @@ urlpatterns = [
     path("", include("triage.urls")),
     path("", include("rehab.urls")),
     path("", include("reminders.urls")),
+    path("", include("portal.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "The runner's pages"
+
+    def ready(self) -> None:
+        from clinic import roles
+        from portal.tokens import link_url
+        from reminders.services import events
+
+        # The portal's messages (the link itself, a questionnaire to answer) carry the link.
+        events.register_message_link(events.PORTAL_LINK, link_url)
+        roles.register_app(
+            self.label,
+            permissions={
+                roles.RECEPTION: {"portal.portallink": ("add", "view")},
+                roles.DOCTOR: {
+                    "portal.portallink": ("add", "view"),
+                    "portal.outcomerequest": ("view",),
+                },
+                roles.PHYSIO: {
+                    "portal.portallink": ("add", "change", "view"),
+                    "portal.outcomerequest": ("add", "change", "view"),
+                },
+            },
+        )

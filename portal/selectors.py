@@ -1,0 +1,52 @@
+"""Reads of the portal. The runner's: only what belongs to the link's patient. The staff's:
+through the scoping selectors of the core."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from clinic.errors import NotFound
+from clinic.selectors import clinical_cases_visible_to, patients_visible_to
+from portal.models import OutcomeRequest, OutcomeRequestStatus, PortalLink
+
+# --- The runner's door: one patient, their own items --------------------------------------------
+
+
+def link_of_token_id(link_id: int) -> PortalLink | None:
+    """The link a well-signed token names, whatever its state (the page says which)."""
+    return PortalLink.objects.select_related("patient").filter(pk=link_id).first()
+
+
+def runner_requests(link: PortalLink) -> QuerySet[OutcomeRequest]:
+    """The questionnaires asked of the link's patient (every case of theirs), newest first."""
+    return (
+        OutcomeRequest.objects.filter(case__patient_id=link.patient_id)
+        .exclude(status=OutcomeRequestStatus.CANCELLED)
+        .select_related("case", "outcome")
+        .order_by("-due_at", "-id")
+    )
+
+
+def runner_request(link: PortalLink, pk: int) -> OutcomeRequest:
+    """One of the patient's own requests; anyone else's (or none) is ``NotFound``."""
+    found = runner_requests(link).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such questionnaire.")
+    return found
+
+
+# --- The staff's doors ------------------------------------------------------------------------
+
+
+def links_visible_to(user) -> QuerySet[PortalLink]:
+    """Private links of the patients the user sees (their state, never a token)."""
+    return PortalLink.objects.filter(patient__in=patients_visible_to(user)).select_related(
+        "patient"
+    )
+
+
+def outcome_requests_visible_to(user) -> QuerySet[OutcomeRequest]:
+    """Questionnaire requests on the cases the user reads clinically (not reception)."""
+    return OutcomeRequest.objects.filter(case__in=clinical_cases_visible_to(user)).select_related(
+        "case"
+    )
