@@ -34,6 +34,8 @@ from rest_framework.test import APIClient
 
 from clinic import roles, services
 from clinic.urls import router
+from portal.services import outcome_request_create, portal_link_create
+from portal.tokens import link_token
 from rehab.services.alerts import alert_raise
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
@@ -202,6 +204,10 @@ def build_world() -> SimpleNamespace:
     w.reminder = Reminder.objects.get(kind="session_reminder", subject_id=w.session.pk)
     w.outcome = outcome_record(case=w.case, instrument="nprs", answers=[4], by=w.paula)
     w.alert = alert_raise(case=w.case, kind="high_pain", detail=MARKER, cause="world")
+    w.link = portal_link_create(patient=w.patient, by=w.rita)
+    w.outcome_request = outcome_request_create(
+        case=w.case, instrument="lefs", due_at=w.tomorrow, by=w.paula
+    )
     w.rtr = return_to_run_update(
         case=w.case,
         by=w.paula,
@@ -556,6 +562,42 @@ TABLE: dict[tuple[str, str], Call] = {
         S(403, 200, 404, 403, 403, 401),
         "update",
     ),
+    # --- API: the runner's links and questionnaires from home -------------------------------
+    ("POST", "patient-portal-link-list"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/portal-link/"),
+        S(201, 201, 404, 201, 403, 401),
+        "create",
+    ),
+    ("GET", "portal-link-list"): Call(
+        lambda w: api("portal-links/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("GET", "portal-link-detail"): Call(
+        lambda w: api(f"portal-links/{w.link.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("POST", "portal-link-revoke"): Call(
+        lambda w: api(f"portal-links/{w.link.pk}/revoke/"),
+        S(200, 200, 404, 200, 200, 401),
+        "update",
+    ),
+    ("GET", "outcome-request-list"): Call(
+        lambda w: api("outcome-requests/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "outcome-request-list"): Call(
+        lambda w: api("outcome-requests/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {"case": w.case.pk, "instrument": "lefs", "due_at": tomorrow_iso(w)},
+    ),
+    ("GET", "outcome-request-detail"): Call(
+        lambda w: api(f"outcome-requests/{w.outcome_request.pk}/"),
+        S(403, 200, 404, 200, 200, 401),
+        "view",
+    ),
+    ("POST", "outcome-request-cancel"): Call(
+        lambda w: api(f"outcome-requests/{w.outcome_request.pk}/cancel/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+    ),
     # --- API: reminders (every role reads within its reach; the care team cancels) ---------
     ("GET", "reminder-list"): Call(
         lambda w: api("reminders/"), S(200, 200, 200, 200, 200, 401), "view"
@@ -624,6 +666,35 @@ TABLE: dict[tuple[str, str], Call] = {
         S(200, 200, 200, 200, 200, 200),
         NOT_PATIENT_DATA,
         why="the patient's own opt-out link: a confirmation that names nobody",
+        api=False,
+    ),
+    # --- Pages: the runner's (/r/): no staff login opens them (tests/portal) ----------------
+    ("GET", "portal:open"): Call(
+        lambda w: reverse("portal:open", args=[link_token(w.link.pk)]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="the private link's birth-date form: it names nobody",
+        api=False,
+    ),
+    ("GET", "portal:home"): Call(
+        lambda w: reverse("portal:home"),
+        S(403, 403, 403, 403, 403, 403),
+        NOT_PATIENT_DATA,
+        why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("GET", "portal:answer"): Call(
+        lambda w: reverse("portal:answer", args=[w.outcome_request.pk]),
+        S(403, 403, 403, 403, 403, 403),
+        NOT_PATIENT_DATA,
+        why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("POST", "portal:leave"): Call(
+        lambda w: reverse("portal:leave"),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="ends the runner's session on this device",
         api=False,
     ),
     ("GET", "healthz"): Call(
