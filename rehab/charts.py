@@ -31,6 +31,8 @@ STYLES = (
 class Point:
     at: datetime | date
     value: float
+    # Answered by the runner from home (the portal), not in the clinic: drawn hollow.
+    from_home: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,16 +202,16 @@ def line_chart(
     for index, one in enumerate(series):
         style = STYLES[index % len(STYLES)]
         points = sorted(one.points, key=lambda p: _as_datetime(p.at))
-        coords = [(x(p.at), y(p.value), p.value) for p in points]
+        coords = [(x(p.at), y(p.value), p.value, p.from_home) for p in points]
         if len(coords) > 1:
-            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _ in coords)
+            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _home in coords)
             dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
             out.append(
                 f'<polyline points="{path}" fill="none" stroke="{style["colour"]}" '
                 f'stroke-width="3"{dash}/>'
             )
-        for cx, cy, value in coords:
-            out.append(_marker(style, cx, cy))
+        for cx, cy, value, home in coords:
+            out.append(_home_marker(style, cx, cy) if home else _marker(style, cx, cy))
             offset = -12 if index == 0 else 22
             out.append(
                 f'<text x="{cx:.1f}" y="{cy + offset:.1f}" text-anchor="middle" '
@@ -222,6 +224,11 @@ def line_chart(
                 f'<text x="{legend_x + 16}" y="{TOP - 10}" fill="{INK}">{escape(one.name)}</text>'
             )
             legend_x += 8 * len(one.name) + 40
+    if any(p.from_home for p in all_points):
+        # The key to the hollow markers, at the right of the legend line.
+        key_x = LEFT + plot_w - 110
+        out.append(_home_marker(STYLES[0], key_x, TOP - 15))
+        out.append(f'<text x="{key_x + 12}" y="{TOP - 10}" fill="{INK}">From home</text>')
     if not all_points:
         out.append(
             f'<text x="{LEFT + plot_w / 2}" y="{mid_y}" text-anchor="middle" fill="{MUTED}">'
@@ -244,11 +251,19 @@ def _marker(style: dict[str, str], cx: float, cy: float) -> str:
     )
 
 
+def _home_marker(style: dict[str, str], cx: float, cy: float) -> str:
+    """A point the runner answered from home: a hollow ring (shape and fill, not colour)."""
+    return (
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="#fff" '
+        f'stroke="{style["colour"]}" stroke-width="3" class="from-home"/>'
+    )
+
+
 def _describe(series: Sequence[Series], y_label: str, threshold: Threshold | None) -> str:
     parts = []
     for one in series:
         values = ", ".join(
-            f"{_day_label(p.at)}: {_fmt(p.value)}"
+            f"{_day_label(p.at)}: {_fmt(p.value)}{' (from home)' if p.from_home else ''}"
             for p in sorted(one.points, key=lambda p: _as_datetime(p.at))
         )
         parts.append(f"{one.name or y_label}: {values or 'no data'}.")
@@ -290,10 +305,17 @@ def pain_chart(sessions: Sequence[tuple[datetime, int | None, int | None]]) -> C
     )
 
 
-def instrument_chart(instrument: str, measures: Sequence[tuple[datetime, float]]) -> Chart:
-    """One instrument's scores over time, with its MCID line from the first score."""
+def instrument_chart(
+    instrument: str, measures: Sequence[tuple[datetime, float] | tuple[datetime, float, bool]]
+) -> Chart:
+    """One instrument's scores over time, with its MCID line from the first score.
+
+    A measure is ``(when, score)`` or ``(when, score, from_home)``: the runner's answers from
+    home are drawn hollow and named so in the description and the table.
+    """
     meta = INSTRUMENTS[instrument]
-    points = [Point(at, float(value)) for at, value in measures]
+    measures = [(m[0], m[1], bool(m[2]) if len(m) > 2 else False) for m in measures]
+    points = [Point(at, float(value), home) for at, value, home in measures]
     first = points[0].value if points else None
     threshold = threshold_for(instrument, first)
     unit = "%" if instrument.startswith("faam") else "points"
@@ -314,5 +336,5 @@ def instrument_chart(instrument: str, measures: Sequence[tuple[datetime, float]]
         title=title,
         svg=svg,
         summary=_describe([series], "Score", threshold),
-        rows=[{"at": at, "score": value} for at, value in measures],
+        rows=[{"at": at, "score": value, "from_home": home} for at, value, home in measures],
     )

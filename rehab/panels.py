@@ -16,7 +16,7 @@ from clinic.panels import CasePanel, register_panel
 from clinic.selectors import sees_clinical_notes
 from rehab import charts, selectors
 from rehab.instruments.catalogue import INSTRUMENTS
-from rehab.models import SessionStatus
+from rehab.models import OutcomeSource, SessionStatus
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 from rehab.services.common import may_book, may_treat
 
@@ -65,7 +65,9 @@ def _charts(sessions, outcomes) -> list[dict]:
         found.append({"chart": pain, "svg": mark_safe(pain.svg), "kind": "pain"})  # noqa: S308  # nosec B308 B703
     by_instrument = defaultdict(list)
     for measure in outcomes:
-        by_instrument[measure.instrument].append((measure.recorded_at, measure.score))
+        by_instrument[measure.instrument].append(
+            (measure.recorded_at, measure.score, measure.source == OutcomeSource.PATIENT)
+        )
     for code in INSTRUMENTS:  # the registry's order, so the page is stable
         if code in by_instrument:
             chart = charts.instrument_chart(code, by_instrument[code])

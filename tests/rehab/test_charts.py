@@ -114,3 +114,31 @@ def test_it_shows_faam_in_percent_with_two_decimals():
     labels = texts(chart.svg)
     assert "Score (%, 0-100)" in labels
     assert "71.43" in labels
+
+
+def test_it_marks_the_points_answered_from_home():
+    import datetime as _dt
+
+    from rehab import charts as _charts
+
+    day = _dt.datetime(2026, 11, 2, 10, 0, tzinfo=_dt.UTC)
+    chart = _charts.instrument_chart(
+        "lefs", [(day, 40, False), (day + _dt.timedelta(days=14), 52, True)]
+    )
+
+    assert chart.svg.count('class="from-home"') == 2  # the point and the legend's key
+    assert "From home" in chart.svg
+    assert "16 Nov: 52 (from home)" in chart.summary
+    assert [row["from_home"] for row in chart.rows] == [False, True]
+
+
+def test_it_draws_clinic_points_as_before():
+    import datetime as _dt
+
+    from rehab import charts as _charts
+
+    day = _dt.datetime(2026, 11, 2, 10, 0, tzinfo=_dt.UTC)
+    chart = _charts.instrument_chart("lefs", [(day, 40)])
+
+    assert "from-home" not in chart.svg
+    assert "From home" not in chart.svg
