@@ -117,13 +117,9 @@ def test_it_shows_faam_in_percent_with_two_decimals():
 
 
 def test_it_marks_the_points_answered_from_home():
-    import datetime as _dt
-
-    from rehab import charts as _charts
-
-    day = _dt.datetime(2026, 11, 2, 10, 0, tzinfo=_dt.UTC)
-    chart = _charts.instrument_chart(
-        "lefs", [(day, 40, False), (day + _dt.timedelta(days=14), 52, True)]
+    day = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+    chart = instrument_chart(
+        "lefs", [(day, 40, False), (day + datetime.timedelta(days=14), 52, True)]
     )
 
     assert chart.svg.count('class="from-home"') == 2  # the point and the legend's key
@@ -133,12 +129,8 @@ def test_it_marks_the_points_answered_from_home():
 
 
 def test_it_draws_clinic_points_as_before():
-    import datetime as _dt
-
-    from rehab import charts as _charts
-
-    day = _dt.datetime(2026, 11, 2, 10, 0, tzinfo=_dt.UTC)
-    chart = _charts.instrument_chart("lefs", [(day, 40)])
+    day = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+    chart = instrument_chart("lefs", [(day, 40)])
 
     assert "from-home" not in chart.svg
     assert "From home" not in chart.svg
