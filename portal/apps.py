@@ -7,11 +7,13 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic import roles
-        from portal.tokens import link_url
+        from portal.tokens import case_questionnaire_url, link_url
         from reminders.services import events
 
         # The portal's messages (the link itself, a questionnaire to answer) carry the link.
         events.register_message_link(events.PORTAL_LINK, link_url)
+        # The discharge check-ins (about the case) carry the case's open questionnaire.
+        events.register_message_link(events.CASE, case_questionnaire_url)
         roles.register_app(
             self.label,
             permissions={

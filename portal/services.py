@@ -154,6 +154,14 @@ def link_for_runner(*, link_id: int) -> PortalLink:
 
 # --- Questionnaires from home -----------------------------------------------------------------
 
+# The default request sent on the day of the 6-week discharge check-in: the check-in message
+# carries its link (one message, not two), so it writes no message of its own.
+CHECKIN_CARRIES = "discharge-42:"
+# Default requests are due at the start of their day (clinic time): the first run of the tick
+# sends them, before that day's check-in (due at the discharge's time of day) is rendered;
+# quiet hours hold the message itself until the morning.
+DEFAULT_DUE_TIME = dt.time(0, 0)
+
 
 def _zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.CLINIC_TIME_ZONE)
@@ -223,7 +231,7 @@ def outcome_requests_schedule(*, plan: TreatmentPlan, today: dt.date) -> list[Ou
     ):
         if day < today - window:
             continue
-        due_at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=_zone())
+        due_at = dt.datetime.combine(day, DEFAULT_DUE_TIME, tzinfo=_zone())
         for instrument, side in _instruments_of(case):
             request, created = OutcomeRequest.objects.get_or_create(
                 case=case,
@@ -252,9 +260,10 @@ def outcome_request_send(*, request: OutcomeRequest, now: dt.datetime) -> Outcom
     request.link = link
     request.expires_at = expires_at
     request.save(update_fields=["link", "expires_at"])
-    events.reminders_for_outcome_request(
-        case=request.case, request_id=request.pk, link_id=link.pk, due_at=now
-    )
+    if not request.schedule_key.startswith(CHECKIN_CARRIES):
+        events.reminders_for_outcome_request(
+            case=request.case, request_id=request.pk, link_id=link.pk, due_at=now
+        )
     return request
 
 

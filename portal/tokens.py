@@ -30,3 +30,21 @@ def link_id_from_token(token: str) -> int:
 def link_url(link_id: int) -> str:
     """The absolute link the runner opens (on the clinic's SITE_URL)."""
     return f"{settings.SITE_URL}{reverse('portal:open', kwargs={'token': link_token(link_id)})}"
+
+
+def case_questionnaire_url(case_id: int) -> str:
+    """The link of the case's open questionnaire (the newest), or "" when none is open.
+
+    The discharge check-ins carry it: a runner asked at six weeks gets one message, not two.
+    """
+    from portal.models import OutcomeRequest, OutcomeRequestStatus
+
+    link_id = (
+        OutcomeRequest.objects.filter(
+            case_id=case_id, status=OutcomeRequestStatus.SENT, link__isnull=False
+        )
+        .order_by("-sent_at", "-id")
+        .values_list("link_id", flat=True)
+        .first()
+    )
+    return link_url(link_id) if link_id else ""

@@ -21,7 +21,8 @@ STOP_LINK_MAX_AGE = 180 * 24 * 3600
 
 # The private links a message carries, by the reminder's subject type: filled by the apps
 # that own those links (``events.register_message_link``), read here when a message is
-# rendered. A builder takes the subject id and answers an absolute URL; it writes nothing.
+# rendered. A builder takes the subject id and answers an absolute URL, or "" when there is
+# no link to give; it may read, never write.
 _LINK_BUILDERS: dict[str, Callable[[int], str]] = {}
 
 

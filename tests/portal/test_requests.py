@@ -235,3 +235,36 @@ def test_it_answers_404_for_another_patients_questionnaire(case, paula):
     assert f"/r/questionnaires/{theirs.pk}/" not in home
     theirs.refresh_from_db()
     assert theirs.status == "sent"
+
+
+@pytest.mark.django_db
+def test_it_puts_the_six_week_questionnaire_in_the_discharge_check_in(case, paula):
+    from rehab.services.discharge import case_discharge
+
+    case.status = "in_rehab"
+    case.save()
+    plan_for(case, paula)
+    outcome_requests_tick()
+    discharge = case_discharge(case=case, by=paula, summary="Back to running.")
+    six_weeks = discharge.discharged_at + datetime.timedelta(days=42)
+
+    outcome_requests_tick(now=six_weeks)
+
+    asked = OutcomeRequest.objects.get(schedule_key="discharge-42:lefs")
+    assert asked.status == "sent"
+    # One message that day: the check-in carries the link, the request writes none.
+    assert not Reminder.objects.filter(kind="outcome_request", subject_id=asked.link_id).exists()
+    checkin = Reminder.objects.get(kind="discharge_checkin", idempotency_key__endswith=":42")
+    words = render(checkin)
+    assert f"/r/{link_token(asked.link_id)}/" in words.body
+    assert f"/r/{link_token(asked.link_id)}/" in words.sms
+
+
+@pytest.mark.django_db
+def test_it_sends_the_check_in_without_a_link_when_nothing_is_asked(case, paula):
+    from rehab.services.discharge import case_discharge
+
+    case_discharge(case=case, by=paula, summary="Back to running.")
+
+    checkin = Reminder.objects.get(kind="discharge_checkin", idempotency_key__endswith=":14")
+    assert "/r/" not in render(checkin).body

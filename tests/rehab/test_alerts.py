@@ -175,3 +175,26 @@ def test_it_puts_alerted_cases_first_on_the_caseload(client, paula, case):
     assert response.status_code == 200
     assert [c.pk for c in response.context["cases"]] == [case.pk, quiet.pk]
     assert "ALERT — High pain" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_reads_a_red_flag_alert_through_the_api(case, paula, rita, api_as):
+    # Raised with the words the runner's self-intake uses (triage.rules' red flags).
+    alert = alert_raise(
+        case=case,
+        kind="red_flag",
+        detail="Red flag in the answers: calf pain or swelling.",
+        cause="intake:1",
+    )
+
+    mine = api_as(paula).get(f"/api/v1/alerts/{alert.pk}/")
+    reception = api_as(rita).get(f"/api/v1/alerts/{alert.pk}/")
+
+    assert mine.status_code == 200
+    assert (mine.json()["kind"], mine.json()["detail"]) == (
+        "red_flag",
+        "Red flag in the answers: calf pain or swelling.",
+    )
+    assert reception.status_code == 200
+    assert "kind" not in reception.json()
+    assert "calf" not in reception.content.decode()
