@@ -10,16 +10,24 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic import roles
+from clinic import audit, roles
 from clinic.api import ErrorSerializer
 from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
+from clinic.models import AuditAction
 from clinic.permissions import READ
 from clinic.selectors import patients_visible_to
 from clinic.viewsets import TalusViewSet
 from portal import selectors, services
-from portal.models import OutcomeRequest, OutcomeRequestStatus, PortalLink, RequestSide
+from portal.models import (
+    IntakeInvitation,
+    IntakeInvitationStatus,
+    OutcomeRequest,
+    OutcomeRequestStatus,
+    PortalLink,
+    RequestSide,
+)
 from rehab.instruments.catalogue import INSTRUMENTS
 
 
@@ -221,3 +229,103 @@ class OutcomeRequestViewSet(
         """Withdraw a request not yet answered."""
         made = services.outcome_request_cancel(request=self.get_object(), by=request.user)
         return Response(self.get_serializer(made).data)
+
+
+class IntakeInvitationSerializer(serializers.ModelSerializer):
+    """An invitation and, once answered, the questionnaire as the runner gave it."""
+
+    questionnaire = serializers.JSONField(source="answers", read_only=True)
+    intake = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntakeInvitation
+        fields = [
+            "id",
+            "patient",
+            "case",
+            "status",
+            "questionnaire",
+            "answered_at",
+            "confirmed_at",
+            "confirmed_by",
+            "intake",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = [f for f in fields if f != "patient"]
+
+    def get_intake(self, invitation: IntakeInvitation) -> int | None:
+        intake = getattr(invitation.case, "intake", None)
+        return intake.pk if intake is not None else None
+
+
+class IntakeInvitationCreateSerializer(serializers.Serializer):
+    patient = serializers.IntegerField()
+
+
+class IntakeInvitationFilter(FilterSet):
+    status = django_filters.ChoiceFilter(choices=IntakeInvitationStatus.choices)
+
+    class Meta:
+        model = IntakeInvitation
+        fields = ["patient", "status"]
+
+
+@extend_schema(tags=["portal"])
+class IntakeInvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TalusViewSet
+):
+    """Self-intake: reception invites a patient to answer the questionnaire from home (the care
+    team reads within reach), then
+    ``confirm/`` turns the answers into the case's intake (triage runs then)."""
+
+    role_actions = {
+        roles.RECEPTION: READ | {"create", "confirm"},
+        roles.PHYSIO: READ,
+        roles.DOCTOR: READ,
+        roles.ADMIN: READ | {"create", "confirm"},
+    }
+    serializer_class = IntakeInvitationSerializer
+    filterset_class = IntakeInvitationFilter
+    ordering_fields = ["id", "answered_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return selectors.invitations_visible_to(self.request.user).select_related("case__intake")
+
+    @extend_schema(
+        request=IntakeInvitationCreateSerializer,
+        responses={
+            201: IntakeInvitationSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="no_consent, no_channel, no_address or invitation_open.",
+            ),
+        },
+    )
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        given = IntakeInvitationCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        patient = get_object_or_404(
+            patients_visible_to(request.user), pk=given.validated_data["patient"]
+        )
+        invitation = services.intake_invitation_create(patient=patient, by=request.user)
+        self.audit_created(invitation)
+        return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: IntakeInvitationSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Not answered yet, or confirmed."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Record and triage the runner's answers on the invitation's case."""
+        invitation = self.get_object()
+        intake = services.intake_invitation_confirm(invitation=invitation, by=request.user)
+        audit.touch(request, intake, AuditAction.CREATE)
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(self.get_serializer(invitation).data)

@@ -1,6 +1,11 @@
 """API routes of the portal: (prefix, viewset, basename), registered by clinic.urls."""
 
-from portal.api import OutcomeRequestViewSet, PatientPortalLinkViewSet, PortalLinkViewSet
+from portal.api import (
+    IntakeInvitationViewSet,
+    OutcomeRequestViewSet,
+    PatientPortalLinkViewSet,
+    PortalLinkViewSet,
+)
 
 ROUTES: list[tuple] = [
     (
@@ -10,4 +15,5 @@ ROUTES: list[tuple] = [
     ),
     ("portal-links", PortalLinkViewSet, "portal-link"),
     ("outcome-requests", OutcomeRequestViewSet, "outcome-request"),
+    ("intake-invitations", IntakeInvitationViewSet, "intake-invitation"),
 ]

@@ -17,10 +17,14 @@ class PortalConfig(AppConfig):
         roles.register_app(
             self.label,
             permissions={
-                roles.RECEPTION: {"portal.portallink": ("add", "view")},
+                roles.RECEPTION: {
+                    "portal.portallink": ("add", "view"),
+                    "portal.intakeinvitation": ("add", "change", "view"),
+                },
                 roles.DOCTOR: {
                     "portal.portallink": ("add", "view"),
                     "portal.outcomerequest": ("view",),
+                    "portal.intakeinvitation": ("view",),
                 },
                 roles.PHYSIO: {
                     "portal.portallink": ("add", "change", "view"),

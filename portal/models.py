@@ -156,3 +156,63 @@ class OutcomeRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == OutcomeRequestStatus.SENT
+
+
+class IntakeInvitationStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    ANSWERED = "answered", "Answered, to confirm"
+    CONFIRMED = "confirmed", "Confirmed into the case"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class IntakeInvitation(models.Model):
+    """The article's questionnaire, answered by the runner from home before the first visit.
+
+    sent -> answered (the answers kept as given, triage's red flags noted) -> confirmed by
+    reception (the intake service records and triages them on ``case``, opened with the
+    invitation); sent or answered -> cancelled.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="intake_invitations")
+    link = models.ForeignKey(PortalLink, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=12,
+        choices=IntakeInvitationStatus.choices,
+        default=IntakeInvitationStatus.SENT,
+    )
+    answers = models.JSONField(null=True, blank=True)
+    red_flags = models.JSONField(default=list, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Reception's "answered, to confirm" list: WHERE status = 'answered'.
+            models.Index(
+                fields=["answered_at"],
+                condition=Q(status="answered"),
+                name="intake_invitation_to_confirm",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="sent") | Q(status="cancelled") | Q(answers__isnull=False),
+                name="intake_invitation_answered_has_answers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake invitation #{self.pk} ({self.status})"
+
+    @property
+    def audit_patient_id(self) -> int:
+        return self.patient_id

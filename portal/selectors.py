@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 
 from clinic.errors import NotFound
 from clinic.selectors import clinical_cases_visible_to, patients_visible_to
-from portal.models import OutcomeRequest, OutcomeRequestStatus, PortalLink
+from portal.models import (
+    IntakeInvitation,
+    IntakeInvitationStatus,
+    OutcomeRequest,
+    OutcomeRequestStatus,
+    PortalLink,
+)
 
 # --- The runner's door: one patient, their own items --------------------------------------------
 
@@ -35,6 +41,21 @@ def runner_request(link: PortalLink, pk: int) -> OutcomeRequest:
     return found
 
 
+def runner_invitations(link: PortalLink) -> QuerySet[IntakeInvitation]:
+    """The patient's invitations to answer the intake questions that are still to answer."""
+    return IntakeInvitation.objects.filter(
+        patient_id=link.patient_id, status=IntakeInvitationStatus.SENT
+    ).order_by("-created_at", "-id")
+
+
+def runner_invitation(link: PortalLink, pk: int) -> IntakeInvitation:
+    """One of the patient's own invitations (any state); anyone else's is ``NotFound``."""
+    found = IntakeInvitation.objects.filter(patient_id=link.patient_id, pk=pk).first()
+    if found is None:
+        raise NotFound("No such questions.")
+    return found
+
+
 # --- The staff's doors ------------------------------------------------------------------------
 
 
@@ -49,4 +70,21 @@ def outcome_requests_visible_to(user) -> QuerySet[OutcomeRequest]:
     """Questionnaire requests on the cases the user reads clinically (not reception)."""
     return OutcomeRequest.objects.filter(case__in=clinical_cases_visible_to(user)).select_related(
         "case"
+    )
+
+
+def invitations_visible_to(user) -> QuerySet[IntakeInvitation]:
+    """Intake invitations of the patients the user sees (intake is reception's work)."""
+    return IntakeInvitation.objects.filter(patient__in=patients_visible_to(user)).select_related(
+        "patient", "case"
+    )
+
+
+def invitations_to_confirm(user) -> QuerySet[IntakeInvitation]:
+    """Answered from home, waiting for reception to confirm them into the case: oldest first,
+    red flags first of all."""
+    return (
+        invitations_visible_to(user)
+        .filter(status=IntakeInvitationStatus.ANSWERED)
+        .order_by("-red_flags", "answered_at", "id")
     )

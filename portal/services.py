@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,14 +16,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import roles
+from clinic import services as clinic_services
 from clinic.errors import Conflict, Invalid, NotAllowed, NotFound
 from clinic.models import Case, CaseStatus, Channel, Patient
 from portal import schedule
-from portal.models import DOB_TRIES, OutcomeRequest, OutcomeRequestStatus, PortalLink
+from portal.models import (
+    DOB_TRIES,
+    IntakeInvitation,
+    IntakeInvitationStatus,
+    OutcomeRequest,
+    OutcomeRequestStatus,
+    PortalLink,
+)
 from rehab.models import OutcomeMeasure, TreatmentPlan
 from rehab.services.alerts import alert_raise
 from rehab.services.outcomes import outcome_record_from_patient
 from reminders.services import events
+from triage.models import Intake
+from triage.services.intake import intake_create, intake_triage
 
 logger = logging.getLogger(__name__)
 
@@ -320,3 +331,124 @@ def outcome_request_answer(*, request: OutcomeRequest, answers: list[Any]) -> Ou
     request.outcome = measure
     request.save(update_fields=["status", "completed_at", "outcome"])
     return request
+
+
+# --- Self-intake before the first visit -------------------------------------------------------
+
+
+def _open_case_for_intake(patient: Patient) -> Case:
+    """The patient's open case still waiting for its intake, else a new one (the episode the
+    invitation starts: the outbox files messages under a case)."""
+    waiting = (
+        Case.objects.filter(patient=patient, status=CaseStatus.OPEN, intake__isnull=True)
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+    return waiting or clinic_services.case_create(patient=patient)
+
+
+@transaction.atomic
+def intake_invitation_create(*, patient: Patient, by) -> IntakeInvitation:
+    """Invite the patient to answer the article's questionnaire from home (through the
+    outbox, on their channel, with consent). One invitation open per patient."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    _require_reachable(patient)
+    if IntakeInvitation.objects.filter(
+        patient=patient,
+        status__in=[IntakeInvitationStatus.SENT, IntakeInvitationStatus.ANSWERED],
+    ).exists():
+        raise Conflict("This patient already has an invitation open.", code="invitation_open")
+    case = _open_case_for_intake(patient)
+    now = timezone.now()
+    link = _link_new(
+        patient=patient,
+        case=case,
+        by=by,
+        now=now,
+        expires_at=now + dt.timedelta(days=settings.PORTAL_LINK_DAYS),
+    )
+    invitation = IntakeInvitation.objects.create(
+        patient=patient, case=case, link=link, created_by=by, created_at=now
+    )
+    events.reminders_for_intake_invitation(case=case, link_id=link.pk, sent_at=now)
+    return invitation
+
+
+# The questionnaire's one decimal answer: JSON keeps it as text (exact), the intake as Decimal.
+DECIMAL_ANSWERS = ("weekly_distance_km",)
+
+
+def _json_answers(questionnaire: dict[str, Any]) -> dict[str, Any]:
+    """The answers as JSON keeps them (the weekly distance as text, exact)."""
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name, value in questionnaire.items()
+    }
+
+
+def _answers_from_json(answers: dict[str, Any]) -> dict[str, Any]:
+    """The stored answers as the intake service takes them (the same as the page's form)."""
+    return {
+        name: Decimal(value) if name in DECIMAL_ANSWERS and isinstance(value, str) else value
+        for name, value in answers.items()
+    }
+
+
+@transaction.atomic
+def intake_invitation_answer(
+    *, invitation: IntakeInvitation, questionnaire: dict[str, Any]
+) -> IntakeInvitation:
+    """Keep the runner's answers, checked by triage's own rules (raises
+    ``QuestionnaireInvalid``); a red flag in them raises a ``red_flag`` alert at once."""
+    invitation = (
+        IntakeInvitation.objects.select_for_update()
+        .select_related("patient", "case")
+        .get(pk=invitation.pk)
+    )
+    if invitation.status != IntakeInvitationStatus.SENT:
+        raise Conflict(f"These questions are {invitation.status}.", code=invitation.status)
+    result = intake_triage(patient=invitation.patient, questionnaire=questionnaire)
+    # The safety questions' red flags, as triage.rules names them (none before they exist).
+    flags = list(getattr(result, "red_flags", ()))
+    invitation.answers = _json_answers(questionnaire)
+    invitation.red_flags = flags
+    invitation.status = IntakeInvitationStatus.ANSWERED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["answers", "red_flags", "status", "answered_at"])
+    if flags:
+        alert_raise(
+            case=invitation.case,
+            kind="red_flag",
+            detail="Red flag in the answers from home: "
+            + ", ".join(flag.replace("_", " ") for flag in flags)
+            + ".",
+            cause=f"intake-invitation:{invitation.pk}",
+        )
+    return invitation
+
+
+@transaction.atomic
+def intake_invitation_confirm(*, invitation: IntakeInvitation, by) -> Intake:
+    """Reception turns the answers into the case's intake, in one step: the intake service
+    records and triages them on the invitation's case; nothing is typed again."""
+    invitation = (
+        IntakeInvitation.objects.select_for_update()
+        .select_related("patient", "case")
+        .get(pk=invitation.pk)
+    )
+    if invitation.status != IntakeInvitationStatus.ANSWERED:
+        raise Conflict(
+            f"Only answered questions can be confirmed; these are {invitation.status}.",
+            code="not_answered",
+        )
+    intake = intake_create(
+        recorded_by=by,
+        patient=invitation.patient,
+        questionnaire=_answers_from_json(invitation.answers),
+        case=invitation.case,
+    )
+    invitation.status = IntakeInvitationStatus.CONFIRMED
+    invitation.confirmed_at = timezone.now()
+    invitation.confirmed_by = by
+    invitation.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    return intake

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal import views
+from portal import staff_views, views
 
 app_name = "portal"
 
@@ -10,5 +10,8 @@ urlpatterns = [
     path("r/", views.home, name="home"),
     path("r/leave/", views.leave, name="leave"),
     path("r/questionnaires/<int:pk>/", views.answer, name="answer"),
+    path("r/intake/<int:pk>/", views.intake, name="intake"),
+    path("portal/intakes/", staff_views.intakes_to_confirm, name="intakes-to-confirm"),
+    path("portal/intakes/<int:pk>/confirm/", staff_views.intake_confirm, name="intake-confirm"),
     path("r/<str:token>/", views.link_open, name="open"),
 ]

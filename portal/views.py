@@ -25,6 +25,7 @@ from portal.tokens import link_id_from_token
 from rehab.forms import OutcomeForm
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.instruments.scoring import AnswerError
+from triage.forms import IntakeForm
 
 
 def _link_page(request, state: str, status: int):
@@ -67,13 +68,16 @@ def home(request):
     """The runner's page: the questionnaires waiting for them, and those already answered."""
     link = request.runner
     requests = list(selectors.runner_requests(link)[:30])
+    invitations = list(selectors.runner_invitations(link))
     audit.touch(request, link.patient, AuditAction.VIEW)
     audit.touch_many(request, requests, AuditAction.VIEW)
+    audit.touch_many(request, invitations, AuditAction.VIEW)
     return render(
         request,
         "portal/home.html",
         {
             "patient": link.patient,
+            "invitations": invitations,
             "waiting": [r for r in requests if r.is_open],
             "answered": [r for r in requests if r.status == "completed"],
         },
@@ -106,6 +110,32 @@ def answer(request, pk: int):
     if request.method != "POST":
         audit.touch(request, outcome_request, AuditAction.VIEW)
     return render(request, "portal/answer.html", {**context, "form": form})
+
+
+@runner_required
+def intake(request, pk: int):
+    """The article's questionnaire before the first visit, in the runner's words; a red flag
+    tells them at once to call the clinic or seek urgent care."""
+    invitation = selectors.runner_invitation(request.runner, pk)
+    if invitation.status != "sent":
+        audit.touch(request, invitation, AuditAction.VIEW)
+        return render(request, "portal/intake_done.html", {"invitation": invitation})
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.intake_invitation_answer(
+                invitation=invitation, questionnaire=form.cleaned_data
+            )
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        except Conflict:
+            return redirect("portal:intake", pk=pk)
+        else:
+            audit.touch(request, invitation, AuditAction.UPDATE)
+            return redirect("portal:intake", pk=pk)
+    if request.method != "POST":
+        audit.touch(request, invitation, AuditAction.VIEW)
+    return render(request, "portal/intake.html", {"invitation": invitation, "form": form})
 
 
 @require_POST

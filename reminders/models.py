@@ -19,6 +19,7 @@ class ReminderKind(models.TextChoices):
     DISCHARGE_CHECKIN = "discharge_checkin", "Check-in after discharge"
     PORTAL_LINK = "portal_link", "Private link to the runner's pages"
     OUTCOME_REQUEST = "outcome_request", "Questionnaire to answer from home"
+    INTAKE_INVITATION = "intake_invitation", "Questions to answer before the first visit"
     CARE_ALERT = "care_alert", "Alert on a case (to the assigned physio)"
     PORTAL_LOCKED = "portal_locked", "Private link locked (to the staff who sent it)"
 

@@ -95,6 +95,13 @@ def _outcome_request(ctx):
     )
 
 
+def _invitation(ctx):
+    from portal.services import intake_invitation_create
+    from tests.factories import PatientFactory
+
+    return intake_invitation_create(patient=PatientFactory(), by=ctx["rita"])
+
+
 def _condition(ctx):
     from triage.models import Condition
 
@@ -117,6 +124,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "alerts": Endpoint("paula", _alert, 6, 6),
     "portal-links": Endpoint("rita", _portal_link, 6, 6),
     "outcome-requests": Endpoint("paula", _outcome_request, 6, 6),
+    "intake-invitations": Endpoint("rita", _invitation, 6, 6),
 }
 
 # Routes that only create (no list, no detail to read): nothing to pin.

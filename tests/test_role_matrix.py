@@ -34,7 +34,12 @@ from rest_framework.test import APIClient
 
 from clinic import roles, services
 from clinic.urls import router
-from portal.services import outcome_request_create, portal_link_create
+from portal.services import (
+    intake_invitation_answer,
+    intake_invitation_create,
+    outcome_request_create,
+    portal_link_create,
+)
 from portal.tokens import link_token
 from rehab.services.alerts import alert_raise
 from rehab.services.discharge import case_discharge
@@ -208,6 +213,11 @@ def build_world() -> SimpleNamespace:
     w.outcome_request = outcome_request_create(
         case=w.case, instrument="lefs", due_at=w.tomorrow, by=w.paula
     )
+    # Noah answered the intake questions from home before his first visit.
+    w.noah = PatientFactory(given_name="Noah", family_name="Leroy")
+    w.invitation = intake_invitation_create(patient=w.noah, by=w.rita)
+    services.case_update(case=w.invitation.case, assigned_physio=w.paula)
+    intake_invitation_answer(invitation=w.invitation, questionnaire=dict(QUESTIONNAIRE))
     w.rtr = return_to_run_update(
         case=w.case,
         by=w.paula,
@@ -598,6 +608,30 @@ TABLE: dict[tuple[str, str], Call] = {
         S(403, 200, 404, 403, 403, 401),
         "update",
     ),
+    ("GET", "intake-invitation-list"): Call(
+        lambda w: api("intake-invitations/"),
+        S(200, 200, 200, 200, 200, 401),
+        "view",
+        audit_patient=lambda w, response: w.noah.pk,
+    ),
+    ("POST", "intake-invitation-list"): Call(
+        lambda w: api("intake-invitations/"),
+        S(201, 403, 403, 403, 201, 401),
+        "create",
+        data=lambda w: {"patient": w.patient.pk},
+    ),
+    ("GET", "intake-invitation-detail"): Call(
+        lambda w: api(f"intake-invitations/{w.invitation.pk}/"),
+        S(200, 200, 404, 200, 200, 401),
+        "view",
+        audit_patient=lambda w, response: w.noah.pk,
+    ),
+    ("POST", "intake-invitation-confirm"): Call(
+        lambda w: api(f"intake-invitations/{w.invitation.pk}/confirm/"),
+        S(200, 403, 404, 403, 200, 401),
+        "update",
+        audit_patient=lambda w, response: w.noah.pk,
+    ),
     # --- API: reminders (every role reads within its reach; the care team cancels) ---------
     ("GET", "reminder-list"): Call(
         lambda w: api("reminders/"), S(200, 200, 200, 200, 200, 401), "view"
@@ -688,6 +722,27 @@ TABLE: dict[tuple[str, str], Call] = {
         S(403, 403, 403, 403, 403, 403),
         NOT_PATIENT_DATA,
         why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("GET", "portal:intake"): Call(
+        lambda w: reverse("portal:intake", args=[w.invitation.pk]),
+        S(403, 403, 403, 403, 403, 403),
+        NOT_PATIENT_DATA,
+        why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("GET", "portal:intakes-to-confirm"): Call(
+        lambda w: reverse("portal:intakes-to-confirm"),
+        S(200, 403, 403, 403, 200, LOGIN),
+        "view",
+        audit_patient=lambda w, response: w.noah.pk,
+        api=False,
+    ),
+    ("POST", "portal:intake-confirm"): Call(
+        lambda w: reverse("portal:intake-confirm", args=[w.invitation.pk]),
+        S(302, 403, 403, 403, 302, LOGIN),
+        "update",
+        audit_patient=lambda w, response: w.noah.pk,
         api=False,
     ),
     ("POST", "portal:leave"): Call(

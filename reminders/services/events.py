@@ -278,13 +278,34 @@ def reminders_for_outcome_request(
         )
 
 
+def reminders_for_intake_invitation(*, case: Case, link_id: int, sent_at: datetime) -> Reminder:
+    """Write the message inviting the patient to answer the intake questions from home."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"intake_invitation:portal_link:{link_id}",
+            case=case,
+            kind=ReminderKind.INTAKE_INVITATION,
+            subject_type=PORTAL_LINK,
+            subject_id=link_id,
+            due_at=sent_at,
+            event_at=sent_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
 def reminders_for_portal_link_revoked(*, link_id: int) -> int:
     """Cancel the pending messages that would carry a link that no longer works."""
     with transaction.atomic():
         return _reminders_cancel(
             subject_type=PORTAL_LINK,
             subject_id=link_id,
-            kinds=[ReminderKind.PORTAL_LINK, ReminderKind.OUTCOME_REQUEST],
+            kinds=[
+                ReminderKind.PORTAL_LINK,
+                ReminderKind.OUTCOME_REQUEST,
+                ReminderKind.INTAKE_INVITATION,
+            ],
         )
 
 

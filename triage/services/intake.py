@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import services as clinic_services
-from clinic.errors import Invalid
+from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus, Patient
 from triage import rules
 from triage.models import Intake
@@ -38,9 +38,12 @@ def intake_create(
     patient: Patient | None = None,
     new_patient: dict[str, Any] | None = None,
     allow_duplicate: bool = False,
+    case: Case | None = None,
 ) -> Intake:
     """Record an intake: patient (existing or new), a new triaged case and the answers, at once.
 
+    ``case``: an open case of the patient's without an intake yet (a self-intake the runner
+    answered before the visit, opened with its invitation) is triaged instead of a new one.
     Raises ``clinic.services.DuplicatePatient`` for a likely duplicate new patient and
     ``QuestionnaireInvalid`` for bad answers; either way nothing is written.
     """
@@ -52,7 +55,16 @@ def intake_create(
 
     answers = rules.questionnaire_answers(questionnaire)
     answers["mechanism"] = answers["mechanism"] or ""
-    case = Case(patient=patient, side=answers["side"], status=CaseStatus.TRIAGED)
+    if case is None:
+        case = Case(patient=patient)
+    elif (
+        case.patient_id != patient.pk
+        or case.status != CaseStatus.OPEN
+        or Intake.objects.filter(case=case).exists()
+    ):
+        raise Conflict("This case already has its intake.", code="intake_exists")
+    case.side = answers["side"]
+    case.status = CaseStatus.TRIAGED
     case.set_urgency(result.urgency)
     case.save()
     return Intake.objects.create(
