@@ -510,6 +510,7 @@ SPECTACULAR_SETTINGS = {
         "SideEnum": "clinic.models.Side",
         "SessionStatusEnum": "rehab.models.SessionStatus",
         "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",
+        "AnkleSideEnum": "portal.models.RequestSide",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -53,6 +53,8 @@ def link_open(request, token: str):
                 link=link, date_of_birth=form.cleaned_data["date_of_birth"]
             )
         except Invalid as exc:
+            # A wrong try is on record too (it counts toward the lock).
+            audit.touch(request, link, AuditAction.UPDATE)
             add_service_errors(form, exc)
         except Conflict as exc:
             audit.touch(request, link, AuditAction.UPDATE)
