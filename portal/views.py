@@ -43,7 +43,9 @@ def link_open(request, token: str):
     if link.state != "active":
         return _link_page(request, link.state, 410)
     current = runner_link(request)
-    if current is not None and current.pk == link.pk:
+    if current is not None and current.patient_id == link.patient_id:
+        # This device already proved it is this patient (another of their links): no second
+        # birth date for the next message's link.
         return redirect("portal:home")
     form = BirthDateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -204,3 +204,25 @@ def test_it_sends_no_email_in_the_request(emma_case, rita, api_as):
     api_as(rita).post(f"/api/v1/patients/{emma_case.patient_id}/portal-link/")
 
     assert mail.outbox == []  # the outbox row is sent by the dispatcher, not the request
+
+
+@pytest.mark.django_db
+def test_it_asks_no_second_birth_date_for_another_link_of_the_same_patient(emma_case, rita):
+    runner = signed_in_runner(link_for(emma_case.patient, rita), EMMA_DOB)
+    second = link_for(emma_case.patient, rita)
+
+    response = runner.get(open_url(second))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/r/"
+
+
+@pytest.mark.django_db
+def test_it_asks_the_birth_date_for_another_patients_link(emma_case, rita):
+    runner = signed_in_runner(link_for(emma_case.patient, rita), EMMA_DOB)
+    other = CaseFactory(patient=PatientFactory())
+
+    response = runner.get(open_url(link_for(other.patient, rita)))
+
+    assert response.status_code == 200
+    assert "Your date of birth" in response.content.decode()
