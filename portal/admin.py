@@ -1,11 +1,12 @@
 from django.contrib import admin
 
-from portal.models import OutcomeRequest, PortalLink
+from clinic.admin import ReadOnlyAdminMixin
+from portal.models import IntakeInvitation, OutcomeRequest, PortalLink
 
 
 @admin.register(PortalLink)
-class PortalLinkAdmin(admin.ModelAdmin):
-    """Links' state only: no token is stored, none is shown."""
+class PortalLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Links' state only: no token is stored, none is shown; revoke through the API."""
 
     list_display = ["id", "patient", "state", "created_at", "expires_at", "failed_attempts"]
     list_filter = ["revoked_at", "locked_at"]
@@ -14,7 +15,16 @@ class PortalLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeRequest)
-class OutcomeRequestAdmin(admin.ModelAdmin):
+class OutcomeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written through the services (schedule, send, answer, expire): read here."""
+
     list_display = ["id", "case", "instrument", "due_at", "status"]
     list_filter = ["status", "instrument"]
     raw_id_fields = ["case", "link", "outcome", "created_by"]
+
+
+@admin.register(IntakeInvitation)
+class IntakeInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "patient", "status", "created_at", "answered_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["patient", "case", "link", "created_by", "confirmed_by"]

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
-from clinic.admin import ReadOnlyHistoryAdmin
+from clinic.admin import ReadOnlyAdminMixin, ReadOnlyHistoryAdmin
 from rehab.models import (
+    Alert,
     Discharge,
     OutcomeMeasure,
     PhysioSession,
@@ -31,6 +32,15 @@ class PhysioSessionAdmin(ReadOnlyHistoryAdmin):
 class OutcomeMeasureAdmin(ReadOnlyHistoryAdmin):
     list_display = ["recorded_at", "case", "instrument", "score", "score_max", "mcid_reached"]
     list_filter = ["instrument", "mcid_reached"]
+    list_select_related = ["case"]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Alerts are raised by events and acknowledged by the assigned physio, not here."""
+
+    list_display = ["created_at", "case", "kind", "acknowledged_at"]
+    list_filter = ["kind"]
     list_select_related = ["case"]
 
 
