@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic import roles
@@ -244,11 +245,15 @@ def outcome_requests_schedule(*, plan: TreatmentPlan, today: dt.date) -> list[Ou
             continue
         due_at = dt.datetime.combine(day, DEFAULT_DUE_TIME, tzinfo=_zone())
         for instrument, side in _instruments_of(case):
-            request, created = OutcomeRequest.objects.get_or_create(
-                case=case,
-                schedule_key=f"{key}:{instrument}"[:32],
-                defaults={"instrument": instrument, "side": side, "due_at": due_at},
-            )
+            try:
+                with transaction.atomic():
+                    request, created = OutcomeRequest.objects.get_or_create(
+                        case=case,
+                        schedule_key=f"{key}:{instrument}"[:32],
+                        defaults={"instrument": instrument, "side": side, "due_at": due_at},
+                    )
+            except IntegrityError:
+                continue  # written by a run at the same moment: theirs is the one
             if created:
                 made.append(request)
     return made
@@ -302,10 +307,21 @@ def outcome_requests_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     today = timezone.localtime(now, _zone()).date()
     scheduled = 0
-    plans = TreatmentPlan.objects.filter(
-        case__status__in=[CaseStatus.IN_REHAB, CaseStatus.DISCHARGED],
-        started_on__lte=today,
-    ).select_related("case", "case__discharge")
+    # Cases in rehab, and those discharged recently enough to have a follow-up still to ask.
+    last_follow_up = dt.timedelta(
+        days=max(schedule.AFTER_DISCHARGE_DAYS) + settings.OUTCOME_REQUEST_DAYS + 1
+    )
+    plans = (
+        TreatmentPlan.objects.filter(started_on__lte=today)
+        .filter(
+            Q(case__status=CaseStatus.IN_REHAB)
+            | Q(
+                case__status=CaseStatus.DISCHARGED,
+                case__discharge__discharged_at__gte=now - last_follow_up,
+            )
+        )
+        .select_related("case", "case__discharge")
+    )
     for plan in plans:
         with transaction.atomic():
             scheduled += len(outcome_requests_schedule(plan=plan, today=today))

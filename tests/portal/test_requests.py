@@ -268,3 +268,20 @@ def test_it_sends_the_check_in_without_a_link_when_nothing_is_asked(case, paula)
 
     checkin = Reminder.objects.get(kind="discharge_checkin", idempotency_key__endswith=":14")
     assert "/r/" not in render(checkin).body
+
+
+@pytest.mark.django_db
+def test_it_asks_nothing_more_after_the_three_month_follow_up(case, paula):
+    from rehab.services.discharge import case_discharge
+
+    case.status = "in_rehab"
+    case.save()
+    plan_for(case, paula)
+    discharge = case_discharge(case=case, by=paula, summary="Back to running.")
+    outcome_requests_tick(now=discharge.discharged_at + datetime.timedelta(days=91))
+    asked = OutcomeRequest.objects.count()
+
+    later = outcome_requests_tick(now=discharge.discharged_at + datetime.timedelta(days=200))
+
+    assert later["scheduled"] == 0
+    assert OutcomeRequest.objects.count() == asked
