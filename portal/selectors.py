@@ -88,3 +88,12 @@ def invitations_to_confirm(user) -> QuerySet[IntakeInvitation]:
         .filter(status=IntakeInvitationStatus.ANSWERED)
         .order_by("-red_flags", "answered_at", "id")
     )
+
+
+def case_outcome_requests(case) -> QuerySet[OutcomeRequest]:
+    """The questionnaires asked on a case the caller already holds (fetched through scope)."""
+    return (
+        OutcomeRequest.objects.filter(case=case)
+        .select_related("outcome")
+        .order_by("-due_at", "-id")[:20]
+    )

@@ -12,6 +12,8 @@ urlpatterns = [
     path("r/questionnaires/<int:pk>/", views.answer, name="answer"),
     path("r/intake/<int:pk>/", views.intake, name="intake"),
     path("portal/intakes/", staff_views.intakes_to_confirm, name="intakes-to-confirm"),
+    path("portal/cases/<int:pk>/ask/", staff_views.case_ask, name="case-ask"),
+    path("portal/cases/<int:pk>/link/", staff_views.case_link, name="case-link"),
     path("portal/intakes/<int:pk>/confirm/", staff_views.intake_confirm, name="intake-confirm"),
     path("r/<str:token>/", views.link_open, name="open"),
 ]

@@ -745,6 +745,19 @@ TABLE: dict[tuple[str, str], Call] = {
         audit_patient=lambda w, response: w.noah.pk,
         api=False,
     ),
+    ("POST", "portal:case-ask"): Call(
+        lambda w: reverse("portal:case-ask", args=[w.case.pk]),
+        S(403, 302, 404, 403, 403, LOGIN),
+        "create",
+        data=lambda w: {"instrument": "nprs"},
+        api=False,
+    ),
+    ("POST", "portal:case-link"): Call(
+        lambda w: reverse("portal:case-link", args=[w.case.pk]),
+        S(403, 302, 404, 302, 403, LOGIN),
+        "create",
+        api=False,
+    ),
     ("POST", "portal:leave"): Call(
         lambda w: reverse("portal:leave"),
         S(200, 200, 200, 200, 200, 200),

@@ -285,3 +285,43 @@ def test_it_asks_nothing_more_after_the_three_month_follow_up(case, paula):
 
     assert later["scheduled"] == 0
     assert OutcomeRequest.objects.count() == asked
+
+
+# --- The case page's section ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_lets_the_assigned_physio_ask_from_the_case_page(client, case, paula):
+    client.force_login(paula)
+
+    page = client.get(f"/rehab/cases/{case.pk}/")
+    asked = client.post(f"/portal/cases/{case.pk}/ask/", {"instrument": "lefs"})
+
+    assert "Questionnaires from home" in page.content.decode()
+    assert asked.status_code == 302
+    made = OutcomeRequest.objects.get()
+    assert (made.case_id, made.instrument, made.status, made.created_by) == (
+        case.pk,
+        "lefs",
+        "pending",
+        paula,
+    )
+
+
+@pytest.mark.django_db
+def test_it_asks_the_cait_on_the_cases_side(client, case, paula):
+    client.force_login(paula)
+
+    client.post(f"/portal/cases/{case.pk}/ask/", {"instrument": "cait"})
+
+    assert OutcomeRequest.objects.get().side == "left"
+
+
+@pytest.mark.django_db
+def test_it_sends_the_link_from_the_case_page(client, case, dan):
+    client.force_login(dan)
+
+    response = client.post(f"/portal/cases/{case.pk}/link/")
+
+    assert response.status_code == 302
+    assert Reminder.objects.filter(kind="portal_link").count() == 1
