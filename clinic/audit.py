@@ -94,6 +94,11 @@ def flush(request, response) -> None:
     ip = client_ip(request) or None
     request_id = getattr(request, "request_id", "")
     role = roles.role_of(actor) or "" if actor else ""
+    acting_role = getattr(request, "audit_actor_role", "")
+    if acting_role:
+        # A runner's page (the portal): the patient acts, not a staff user who may be logged
+        # in on the same browser. No user id; the role says who, the event's patient is them.
+        actor, role = None, acting_role
     seen = set()
     rows = []
     for action, object_type, object_id, patient_id in pending:

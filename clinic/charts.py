@@ -30,6 +30,8 @@ STYLES = (
 class Point:
     at: datetime | date
     value: float
+    # Answered by the runner from home (the portal), not in the clinic: drawn hollow.
+    from_home: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,16 +174,16 @@ def line_chart(
     for index, one in enumerate(series):
         style = STYLES[index % len(STYLES)]
         points = sorted(one.points, key=lambda p: _as_datetime(p.at))
-        coords = [(x(p.at), y(p.value), p.value) for p in points]
+        coords = [(x(p.at), y(p.value), p.value, p.from_home) for p in points]
         if len(coords) > 1:
-            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _ in coords)
+            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _home in coords)
             dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
             out.append(
                 f'<polyline points="{path}" fill="none" stroke="{style["colour"]}" '
                 f'stroke-width="3"{dash}/>'
             )
-        for cx, cy, value in coords:
-            out.append(_marker(style, cx, cy))
+        for cx, cy, value, home in coords:
+            out.append(_home_marker(style, cx, cy) if home else _marker(style, cx, cy))
             offset = -12 if index == 0 else 22
             out.append(
                 f'<text x="{cx:.1f}" y="{cy + offset:.1f}" text-anchor="middle" '
@@ -194,6 +196,11 @@ def line_chart(
                 f'<text x="{legend_x + 16}" y="{TOP - 10}" fill="{INK}">{escape(one.name)}</text>'
             )
             legend_x += 8 * len(one.name) + 40
+    if any(p.from_home for p in all_points):
+        # The key to the hollow markers, at the right of the legend line.
+        key_x = LEFT + plot_w - 110
+        out.append(_home_marker(STYLES[0], key_x, TOP - 15))
+        out.append(f'<text x="{key_x + 12}" y="{TOP - 10}" fill="{INK}">From home</text>')
     if not all_points:
         out.append(
             f'<text x="{LEFT + plot_w / 2}" y="{mid_y}" text-anchor="middle" fill="{MUTED}">'
@@ -201,6 +208,14 @@ def line_chart(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _home_marker(style: dict[str, str], cx: float, cy: float) -> str:
+    """A point the runner answered from home: a hollow ring (shape and fill, not colour)."""
+    return (
+        f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="#fff" '
+        f'stroke="{style["colour"]}" stroke-width="3" class="from-home"/>'
+    )
 
 
 def _marker(style: dict[str, str], cx: float, cy: float) -> str:
@@ -220,7 +235,7 @@ def describe(series: Sequence[Series], y_label: str, threshold: Threshold | None
     parts = []
     for one in series:
         values = ", ".join(
-            f"{day_label(p.at)}: {fmt(p.value)}"
+            f"{day_label(p.at)}: {fmt(p.value)}{' (from home)' if p.from_home else ''}"
             for p in sorted(one.points, key=lambda p: _as_datetime(p.at))
         )
         parts.append(f"{one.name or y_label}: {values or 'no data'}.")

@@ -212,6 +212,7 @@ INSTALLED_APPS = [
     "triage.apps.TriageConfig",
     "rehab.apps.RehabConfig",
     "reports.apps.ReportsConfig",
+    "portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +338,13 @@ if not re.match(r"^https?://[^/\s]+", FHIR_CANONICAL_BASE):
     raise ImproperlyConfigured(
         f"FHIR_CANONICAL_BASE must be an http(s):// address, not {FHIR_CANONICAL_BASE!r}."
     )
+
+# --- The runner's pages (portal) -------------------------------------------
+# How long a private link works, how long a runner stays signed in without a page, and how
+# long a questionnaire asked from home stays open before it expires (docs/runner.md).
+PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 30, minimum=1)
+PORTAL_SESSION_MINUTES = env_int("PORTAL_SESSION_MINUTES", 30, minimum=1)
+OUTCOME_REQUEST_DAYS = env_int("OUTCOME_REQUEST_DAYS", 7, minimum=1)
 
 # --- Privacy ------------------------------------------------------------
 # How long a medical record is kept after the last case closed. Jurisdiction-dependent
@@ -520,6 +528,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # The runner's questionnaires: defaults written, due ones sent, unanswered ones expired.
+    "outcome-requests-due": {
+        "task": "portal.tasks.outcome_requests_due",
+        "schedule": 900.0,
+        "options": {"expires": 880},
+    },
 }
 
 # --- REST framework and the schema ----------------------------------------------
@@ -592,6 +606,8 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "rehab.models.SessionStatus",
         "DiagnosisStatusEnum": "triage.models.DiagnosisStatus",
         "RunDecisionEnum": "rehab.models.RUN_DECISION_CHOICES",
+        "AnkleSideEnum": "rehab.models.OutcomeSide",
+        "SourceEnum": "rehab.models.OutcomeSource",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -14,6 +14,7 @@ from clinic.health import healthz
 from clinic.security.views import login_throttled
 from diary.api_urls import PATHS as DIARY_PATHS
 from diary.api_urls import ROUTES as DIARY_ROUTES
+from portal.api_urls import ROUTES as PORTAL_ROUTES
 from rehab.api_urls import ROUTES as REHAB_ROUTES
 from reminders.api_urls import ROUTES as REMINDER_ROUTES
 from reports.api_urls import PATHS as REPORT_PATHS
@@ -37,6 +38,7 @@ for prefix, viewset, basename in (
     *REHAB_ROUTES,
     *REMINDER_ROUTES,
     *REPORT_ROUTES,
+    *PORTAL_ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 
@@ -67,6 +69,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("diary.urls")),
     path("", include("reports.urls")),
+    path("", include("portal.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.

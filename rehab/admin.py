@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
-from clinic.admin import ReadOnlyHistoryAdmin
+from clinic.admin import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyHistoryAdmin
 from rehab.models import (
+    Alert,
     Discharge,
     Exercise,
     ExerciseLog,
@@ -48,6 +49,15 @@ class OutcomeMeasureAdmin(ReadOnlyHistoryAdmin):
         "mcid_reached",
     ]
     list_filter = ["instrument", "side", "mcid_reached"]
+    list_select_related = ["case"]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    """Alerts are raised by events and acknowledged by the assigned physio, not here."""
+
+    list_display = ["created_at", "case", "kind", "acknowledged_at"]
+    list_filter = ["kind"]
     list_select_related = ["case"]
 
 

@@ -1,5 +1,6 @@
 """API routes of the rehab app: (prefix, viewset, basename), registered by clinic.urls."""
 
+from rehab.api.alerts import AlertViewSet
 from rehab.api.outcomes import OutcomeMeasureViewSet
 from rehab.api.plans import TreatmentPlanViewSet
 from rehab.api.programmes import ExerciseLogViewSet, ExerciseProgrammeViewSet, ExerciseViewSet
@@ -15,4 +16,5 @@ ROUTES: list[tuple] = [
     ("exercise-logs", ExerciseLogViewSet, "exercise-log"),
     ("run-plans", RunPlanViewSet, "run-plan"),
     ("runs", RunViewSet, "run"),
+    ("alerts", AlertViewSet, "alert"),
 ]

@@ -15,7 +15,10 @@ class RehabConfig(AppConfig):
         roles.register_app(
             self.label,
             permissions={
-                roles.RECEPTION: {"rehab.physiosession": ("add", "change", "view")},
+                roles.RECEPTION: {
+                    "rehab.physiosession": ("add", "change", "view"),
+                    "rehab.alert": ("view",),
+                },
                 roles.PHYSIO: {
                     "rehab.treatmentplan": ("add", "change", "view"),
                     "rehab.physiosession": ("add", "change", "view"),
@@ -26,6 +29,7 @@ class RehabConfig(AppConfig):
                     "rehab.exerciselog": ("add", "view"),
                     "rehab.runplan": ("add", "change", "view"),
                     "rehab.run": ("add", "change", "view"),
+                    "rehab.alert": ("change", "view"),
                 },
                 roles.DOCTOR: {
                     "rehab.treatmentplan": ("view",),
@@ -36,6 +40,7 @@ class RehabConfig(AppConfig):
                     "rehab.exerciselog": ("view",),
                     "rehab.runplan": ("view",),
                     "rehab.run": ("view",),
+                    "rehab.alert": ("view",),
                 },
             },
             homes={roles.PHYSIO: "rehab:caseload"},

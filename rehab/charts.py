@@ -84,12 +84,20 @@ def pain_chart(sessions: Sequence[tuple[datetime, int | None, int | None]]) -> C
 
 
 def instrument_chart(
-    instrument: str, measures: Sequence[tuple[datetime, float]], *, side: str = ""
+    instrument: str,
+    measures: Sequence[tuple[datetime, float] | tuple[datetime, float, bool]],
+    *,
+    side: str = "",
 ) -> Chart:
     """One instrument's scores over time (on one side, when given), with its MCID line from
-    the first score (of that side: the MCID is judged per side)."""
+    the first score (of that side: the MCID is judged per side).
+
+    A measure is ``(when, score)`` or ``(when, score, from_home)``: the runner's answers from
+    home are drawn hollow and named so in the description and the table.
+    """
     meta = INSTRUMENTS[instrument]
-    points = [Point(at, float(value)) for at, value in measures]
+    measures = [(m[0], m[1], bool(m[2]) if len(m) > 2 else False) for m in measures]
+    points = [Point(at, float(value), home) for at, value, home in measures]
     first = points[0].value if points else None
     threshold = threshold_for(instrument, first)
     unit = "%" if instrument.startswith("faam") else "points"
@@ -111,7 +119,7 @@ def instrument_chart(
         title=title,
         svg=svg,
         summary=describe([series], "Score", threshold),
-        rows=[{"at": at, "score": value} for at, value in measures],
+        rows=[{"at": at, "score": value, "from_home": home} for at, value, home in measures],
     )
 
 

@@ -238,9 +238,14 @@ class OutcomeForm(forms.Form):
     # A 0-10 scale (VISA-A items 1-6, NPRS) stands in a row, not eleven stacked radios.
     SCALE_CHOICES = 11
 
-    def __init__(self, *args, instrument: Instrument, **kwargs):
+    def __init__(self, *args, instrument: Instrument, asks_date_and_side: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
+        if asks_date_and_side:  # the clinic's form; the runner answers today, for the asked side
+            self._add_date_and_side(instrument)
+        self._add_items(instrument)
+
+    def _add_date_and_side(self, instrument: Instrument) -> None:
         self.fields["filled_on"] = forms.DateField(
             label="Date filled in",
             required=False,
@@ -258,6 +263,8 @@ class OutcomeForm(forms.Form):
             if instrument.code == "cait"
             else "Optional.",
         )
+
+    def _add_items(self, instrument: Instrument) -> None:
         optional = instrument.code.startswith("faam")
         for item in instrument.items:
             if item.branches:

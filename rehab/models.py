@@ -183,8 +183,23 @@ class OutcomeSide(models.TextChoices):
     RIGHT = "right", "Right"
 
 
+class OutcomeSource(models.TextChoices):
+    """Who entered a record: the clinic (a physio, or a paper diary), or the runner from home."""
+
+    CLINIC = "clinic", "In the clinic"
+    PATIENT = "patient", "From home"
+
+
+# Exercise logs and runs are entered by the same two hands: one word list.
+Source = OutcomeSource
+
+
 class OutcomeMeasure(CaseRecord):
-    """A scored questionnaire: the raw answers as given and the server's score."""
+    """A scored questionnaire: the raw answers as given and the server's score.
+
+    ``source`` says who filled it in: the physio with the patient (``clinic``), or the
+    runner from home through their private link (``patient``, no staff author).
+    """
 
     INSTRUMENT_CHOICES = [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
 
@@ -199,11 +214,14 @@ class OutcomeMeasure(CaseRecord):
     # others; the MCID baseline is the first measure of the same instrument and side.
     side = models.CharField(max_length=8, choices=OutcomeSide.choices, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     # When the questionnaire was filled in: may be back-dated (on paper last week), never in
     # the future nor before the case opened (rehab.services.outcomes).
     recorded_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(
+        max_length=8, choices=OutcomeSource.choices, default=OutcomeSource.CLINIC
+    )
 
     history = HistoricalRecords()
 
@@ -217,6 +235,11 @@ class OutcomeMeasure(CaseRecord):
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=models.F("score_max")),
                 name="outcome_score_in_range",
+            ),
+            # A measure taken in the clinic has its staff author; one from home has none.
+            models.CheckConstraint(
+                condition=Q(source="patient") | Q(recorded_by__isnull=False),
+                name="outcome_clinic_has_author",
             ),
         ]
 
@@ -399,11 +422,6 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Source(models.TextChoices):
-    CLINIC = "clinic", "Entered at the clinic"
-    PATIENT = "patient", "Entered by the runner"
 
 
 class ExerciseProgramme(CaseRecord):
@@ -626,3 +644,54 @@ class Run(CaseRecord):
     @property
     def effective_decision(self) -> str:
         return self.override_decision or self.decision
+
+
+class AlertKind(models.TextChoices):
+    WORSENED = "worsened", "Worse by at least the MCID"
+    HIGH_PAIN = "high_pain", "High pain"
+    RED_FLAG = "red_flag", "Red flag"
+    NO_RESPONSE = "no_response", "No answer to a questionnaire"
+
+
+class Alert(CaseRecord):
+    """Something on a case the assigned physio should look at, until they acknowledge it.
+
+    ``cause`` names what raised it (``outcome:12``, ``outcome-request:3``): one alert per
+    cause and kind, so an event seen twice raises one alert. ``detail`` is clinical (the
+    scores): reception sees only that an alert exists.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=AlertKind.choices)
+    detail = models.TextField(blank=True)
+    cause = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The caseload's open alerts: WHERE case_id IN (…) AND acknowledged_at IS NULL.
+            models.Index(
+                fields=["case"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="alert_open_by_case",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "cause"], name="alert_once_per_cause"),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
+                name="alert_acknowledged_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on case #{self.case_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

@@ -19,7 +19,7 @@ from clinic.panels import CasePanel, register_panel
 from clinic.selectors import sees_clinical_notes
 from rehab import charts, selectors
 from rehab.instruments.catalogue import INSTRUMENTS
-from rehab.models import SessionStatus
+from rehab.models import OutcomeSource, SessionStatus
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 from rehab.services.common import may_book, may_treat
 
@@ -95,7 +95,9 @@ def _charts(sessions, outcomes) -> list[dict]:
     by_instrument = defaultdict(list)
     for measure in sorted(outcomes, key=lambda m: (m.recorded_at, m.pk)):
         key = (measure.instrument, measure.side)
-        by_instrument[key].append((measure.recorded_at, measure.score))
+        by_instrument[key].append(
+            (measure.recorded_at, measure.score, measure.source == OutcomeSource.PATIENT)
+        )
     for code in INSTRUMENTS:  # the registry's order, so the page is stable
         for side in ("", "left", "right"):  # one chart per side: the MCID is judged per side
             if (code, side) in by_instrument:

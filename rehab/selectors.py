@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from clinic.models import ENDED_STATUSES, Case
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
 from rehab.adherence import ADHERENCE_WINDOW_DAYS, adherence_percent, adherence_window
 from rehab.models import (
+    Alert,
     Discharge,
     Exercise,
     ExerciseLog,
@@ -46,9 +47,28 @@ def outcomes_visible_to(user) -> QuerySet[OutcomeMeasure]:
     return OutcomeMeasure.objects.filter(case__in=cases).select_related("case")
 
 
+def alerts_visible_to(user) -> QuerySet[Alert]:
+    """Alerts on the cases the user sees (reception: that one exists; its API shows no kind)."""
+    return Alert.objects.filter(case__in=cases_visible_to(user)).select_related("case")
+
+
+def open_alerts_of(cases: list[Case]) -> dict[int, list[Alert]]:
+    """The open alerts of these cases, newest first, by case id (one query)."""
+    found: dict[int, list[Alert]] = {}
+    for alert in Alert.objects.filter(case__in=cases, acknowledged_at__isnull=True).select_related(
+        "case"
+    ):
+        found.setdefault(alert.case_id, []).append(alert)
+    return found
+
+
 def caseload(user) -> QuerySet[Case]:
-    """A physio's active cases with their next booked session and the last pain recorded."""
+    """A physio's active cases with their next booked session, the last pain recorded and the
+    last questionnaire; cases with an open alert first."""
     now = timezone.now()
+    last_outcome = OutcomeMeasure.objects.filter(case=OuterRef("pk")).order_by(
+        "-recorded_at", "-id"
+    )
     next_session = PhysioSession.objects.filter(
         case=OuterRef("pk"), status=SessionStatus.SCHEDULED, scheduled_at__gte=now
     ).order_by("scheduled_at")
@@ -70,8 +90,20 @@ def caseload(user) -> QuerySet[Case]:
                 )[:1]
             ),
             last_pain_at=Subquery(last_attended.values("scheduled_at")[:1]),
+            last_outcome_instrument=Subquery(last_outcome.values("instrument")[:1]),
+            last_outcome_score=Subquery(last_outcome.values("score")[:1]),
+            last_outcome_max=Subquery(last_outcome.values("score_max")[:1]),
+            last_outcome_source=Subquery(last_outcome.values("source")[:1]),
+            has_open_alert=Exists(
+                Alert.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True)
+            ),
         )
-        .order_by(F("next_session_at").asc(nulls_last=True), "patient__family_name", "id")
+        .order_by(
+            F("has_open_alert").desc(),
+            F("next_session_at").asc(nulls_last=True),
+            "patient__family_name",
+            "id",
+        )
     )
 
 

@@ -8,6 +8,7 @@ app_name = "rehab"
 
 urlpatterns = [
     path("rehab/caseload/", physio.caseload, name="caseload"),
+    path("rehab/alerts/<int:pk>/acknowledge/", physio.alert_acknowledge, name="alert-acknowledge"),
     path("rehab/cases/<int:pk>/", physio.case_page, name="case"),
     path("rehab/cases/<int:pk>/plan/", physio.plan_edit, name="plan"),
     path("rehab/cases/<int:pk>/sessions/new/", physio.session_record, name="session-record"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,6 +18,18 @@ from reminders.services import events
 STOP_SALT = "reminders.stop"
 # A stop link keeps working for six months after the message that carried it.
 STOP_LINK_MAX_AGE = 180 * 24 * 3600
+
+
+# The private links a message carries, by the reminder's subject type: filled by the apps
+# that own those links (``events.register_message_link``), read here when a message is
+# rendered. A builder takes the subject id and answers an absolute URL, or "" when there is
+# no link to give; it may read, never write.
+_LINK_BUILDERS: dict[str, Callable[[int], str]] = {}
+
+
+def register_link_builder(subject_type: str, builder: Callable[[int], str]) -> None:
+    """Let messages about ``subject_type`` carry the link ``builder(subject_id)``."""
+    _LINK_BUILDERS[subject_type] = builder
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,9 @@ def context_for(reminder: Reminder) -> dict:
         "where": reminder.location or settings.CLINIC_ADDRESS,
         "reminder": reminder,
     }
+    builder = _LINK_BUILDERS.get(reminder.subject_type)
+    if builder is not None and not reminder.for_staff and not reminder.for_referrer:
+        context["link_url"] = builder(reminder.subject_id)
     if reminder.for_referrer:
         # To the referrer: their name; the patient is named in the attachment only.
         context["referrer_name"] = reminder.case.referrer_name
@@ -71,6 +87,7 @@ def context_for(reminder: Reminder) -> dict:
         context["case_id"] = reminder.case_id
         context["subject_id"] = reminder.subject_id
         context["case_url"] = f"{settings.SITE_URL}/patients/{patient.pk}/"
+        context["site_url"] = settings.SITE_URL
     else:
         context["given_name"] = patient.given_name
         context["stop_url"] = stop_url(patient.pk)

@@ -20,10 +20,17 @@ class ReminderKind(models.TextChoices):
     RUN_NEXT_MORNING = "run_next_morning", "Next-morning pain after a run"
     SLOT_OFFER = "slot_offer", "A freed time offered from the waitlist"
     DISCHARGE_LETTER = "discharge_letter", "Discharge letter (to the referrer)"
+    PORTAL_LINK = "portal_link", "Private link to the runner's pages"
+    OUTCOME_REQUEST = "outcome_request", "Questionnaire to answer from home"
+    INTAKE_INVITATION = "intake_invitation", "Questions to answer before the first visit"
+    CARE_ALERT = "care_alert", "Alert on a case (to the assigned physio)"
+    PORTAL_LOCKED = "portal_locked", "Private link locked (to the staff who sent it)"
 
 
 # Reminders addressed to clinic staff: the patient's consent and opt-out do not apply.
-STAFF_KINDS = frozenset({ReminderKind.IMAGING_OVERDUE})
+STAFF_KINDS = frozenset(
+    {ReminderKind.IMAGING_OVERDUE, ReminderKind.CARE_ALERT, ReminderKind.PORTAL_LOCKED}
+)
 # Messages to the patient's referrer (a GP) about the patient, sent with the patient's consent
 # to share, recorded by the app that asks (the reports app's letter): the address is the row's,
 # and the reminders' opt-out does not apply.

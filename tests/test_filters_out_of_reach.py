@@ -33,6 +33,8 @@ def _related_filters() -> list[tuple[str, str, type[models.Model]]]:
     found = []
     for prefix, viewset, _basename in router.registry:
         filterset_class = getattr(viewset, "filterset_class", None)
+        if isinstance(filterset_class, property):  # chosen per role: the clinical roles' one
+            filterset_class = filterset_class.fget(viewset())
         if filterset_class is None:
             continue
         model = filterset_class._meta.model

@@ -38,6 +38,14 @@ from clinic.models import Case
 from clinic.urls import router
 from diary.feed import feed_token
 from diary.models import AppointmentKind, Availability, Room, TimeOff, WaitlistEntry
+from portal.services import (
+    intake_invitation_answer,
+    intake_invitation_create,
+    outcome_request_create,
+    portal_link_create,
+)
+from portal.tokens import link_token
+from rehab.services.alerts import alert_raise
 from rehab.services.discharge import case_discharge
 from rehab.services.outcomes import outcome_record
 from rehab.services.plans import plan_create
@@ -248,6 +256,16 @@ def build_world() -> SimpleNamespace:
     # Booking the session wrote its reminder (the outbox) in the same transaction.
     w.reminder = Reminder.objects.get(kind="session_reminder", subject_id=w.session.pk)
     w.outcome = outcome_record(case=w.case, instrument="nprs", answers=[4], by=w.paula)
+    w.alert = alert_raise(case=w.case, kind="high_pain", detail=MARKER, cause="world")
+    w.link = portal_link_create(patient=w.patient, by=w.rita)
+    w.outcome_request = outcome_request_create(
+        case=w.case, instrument="lefs", due_at=w.tomorrow, by=w.paula
+    )
+    # Noah answered the intake questions from home before his first visit.
+    w.noah = PatientFactory(given_name="Noah", family_name="Leroy")
+    w.invitation = intake_invitation_create(patient=w.noah, by=w.rita)
+    services.case_update(case=w.invitation.case, assigned_physio=w.paula)
+    intake_invitation_answer(invitation=w.invitation, questionnaire=dict(QUESTIONNAIRE))
     w.rtr = return_to_run_update(
         case=w.case,
         by=w.paula,
@@ -988,6 +1006,76 @@ TABLE: dict[tuple[str, str], Call] = {
         "update",
         data=lambda w: {"decision": "stay", "reason": MARKER},
     ),
+    # --- API: alerts (reception sees that one exists; the assigned physio acknowledges) -----
+    ("GET", "alert-list"): Call(lambda w: api("alerts/"), S(200, 200, 200, 200, 200, 401), "view"),
+    ("GET", "alert-detail"): Call(
+        lambda w: api(f"alerts/{w.alert.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("POST", "alert-acknowledge"): Call(
+        lambda w: api(f"alerts/{w.alert.pk}/acknowledge/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+    ),
+    # --- API: the runner's links and questionnaires from home -------------------------------
+    ("POST", "patient-portal-link-list"): Call(
+        lambda w: api(f"patients/{w.patient.pk}/portal-link/"),
+        S(201, 201, 404, 201, 403, 401),
+        "create",
+    ),
+    ("GET", "portal-link-list"): Call(
+        lambda w: api("portal-links/"), S(200, 200, 200, 200, 200, 401), "view"
+    ),
+    ("GET", "portal-link-detail"): Call(
+        lambda w: api(f"portal-links/{w.link.pk}/"), S(200, 200, 404, 200, 200, 401), "view"
+    ),
+    ("POST", "portal-link-revoke"): Call(
+        lambda w: api(f"portal-links/{w.link.pk}/revoke/"),
+        S(200, 200, 404, 200, 200, 401),
+        "update",
+    ),
+    ("GET", "outcome-request-list"): Call(
+        lambda w: api("outcome-requests/"), S(403, 200, 200, 200, 200, 401), "view"
+    ),
+    ("POST", "outcome-request-list"): Call(
+        lambda w: api("outcome-requests/"),
+        S(403, 201, 404, 403, 403, 401),
+        "create",
+        data=lambda w: {"case": w.case.pk, "instrument": "lefs", "due_at": tomorrow_iso(w)},
+    ),
+    ("GET", "outcome-request-detail"): Call(
+        lambda w: api(f"outcome-requests/{w.outcome_request.pk}/"),
+        S(403, 200, 404, 200, 200, 401),
+        "view",
+    ),
+    ("POST", "outcome-request-cancel"): Call(
+        lambda w: api(f"outcome-requests/{w.outcome_request.pk}/cancel/"),
+        S(403, 200, 404, 403, 403, 401),
+        "update",
+    ),
+    ("GET", "intake-invitation-list"): Call(
+        lambda w: api("intake-invitations/"),
+        S(200, 200, 200, 200, 200, 401),
+        "view",
+        audit_patient=lambda w, response: w.noah.pk,
+    ),
+    ("POST", "intake-invitation-list"): Call(
+        lambda w: api("intake-invitations/"),
+        S(201, 403, 403, 403, 201, 401),
+        "create",
+        data=lambda w: {"patient": w.patient.pk},
+    ),
+    ("GET", "intake-invitation-detail"): Call(
+        lambda w: api(f"intake-invitations/{w.invitation.pk}/"),
+        S(200, 200, 404, 200, 200, 401),
+        "view",
+        audit_patient=lambda w, response: w.noah.pk,
+    ),
+    ("POST", "intake-invitation-confirm"): Call(
+        lambda w: api(f"intake-invitations/{w.invitation.pk}/confirm/"),
+        S(200, 403, 404, 403, 200, 401),
+        "update",
+        audit_patient=lambda w, response: w.noah.pk,
+    ),
     # --- API: reminders (every role reads within its reach; the care team cancels) ---------
     ("GET", "reminder-list"): Call(
         lambda w: api("reminders/"), S(200, 200, 200, 200, 200, 401), "view"
@@ -1101,6 +1189,69 @@ TABLE: dict[tuple[str, str], Call] = {
         S(200, 200, 200, 200, 200, 200),
         NOT_PATIENT_DATA,
         why="the patient's own opt-out link: a confirmation that names nobody",
+        api=False,
+    ),
+    # --- Pages: the runner's (/r/): no staff login opens them (tests/portal) ----------------
+    ("GET", "portal:open"): Call(
+        lambda w: reverse("portal:open", args=[link_token(w.link.pk)]),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="the private link's birth-date form: it names nobody",
+        api=False,
+    ),
+    ("GET", "portal:home"): Call(
+        lambda w: reverse("portal:home"),
+        S(403, 403, 403, 403, 403, 403),
+        NOT_PATIENT_DATA,
+        why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("GET", "portal:answer"): Call(
+        lambda w: reverse("portal:answer", args=[w.outcome_request.pk]),
+        S(403, 403, 403, 403, 403, 403),
+        NOT_PATIENT_DATA,
+        why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("GET", "portal:intake"): Call(
+        lambda w: reverse("portal:intake", args=[w.invitation.pk]),
+        S(403, 403, 403, 403, 403, 403),
+        NOT_PATIENT_DATA,
+        why="without a runner session: the 'open your link again' page",
+        api=False,
+    ),
+    ("GET", "portal:intakes-to-confirm"): Call(
+        lambda w: reverse("portal:intakes-to-confirm"),
+        S(200, 403, 403, 403, 200, LOGIN),
+        "view",
+        audit_patient=lambda w, response: w.noah.pk,
+        api=False,
+    ),
+    ("POST", "portal:intake-confirm"): Call(
+        lambda w: reverse("portal:intake-confirm", args=[w.invitation.pk]),
+        S(302, 403, 403, 403, 302, LOGIN),
+        "update",
+        audit_patient=lambda w, response: w.noah.pk,
+        api=False,
+    ),
+    ("POST", "portal:case-ask"): Call(
+        lambda w: reverse("portal:case-ask", args=[w.case.pk]),
+        S(403, 302, 404, 403, 403, LOGIN),
+        "create",
+        data=lambda w: {"instrument": "nprs"},
+        api=False,
+    ),
+    ("POST", "portal:case-link"): Call(
+        lambda w: reverse("portal:case-link", args=[w.case.pk]),
+        S(403, 302, 404, 302, 403, LOGIN),
+        "create",
+        api=False,
+    ),
+    ("POST", "portal:leave"): Call(
+        lambda w: reverse("portal:leave"),
+        S(200, 200, 200, 200, 200, 200),
+        NOT_PATIENT_DATA,
+        why="ends the runner's session on this device",
         api=False,
     ),
     ("GET", "healthz"): Call(
@@ -1372,6 +1523,12 @@ TABLE: dict[tuple[str, str], Call] = {
         lambda w: reverse("rehab:caseload"),
         S(403, 200, 200, 403, 403, LOGIN),
         "view",
+        api=False,
+    ),
+    ("POST", "rehab:alert-acknowledge"): Call(
+        lambda w: reverse("rehab:alert-acknowledge", args=[w.alert.pk]),
+        S(403, 302, 404, 403, 403, LOGIN),
+        "update",
         api=False,
     ),
     ("GET", "rehab:case"): Call(

@@ -53,6 +53,7 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
             "side",
             "recorded_by",
             "recorded_at",
+            "source",
         ]
         read_only_fields = [
             "id",
@@ -60,6 +61,8 @@ class OutcomeMeasureSerializer(api_serializers.ModelSerializer):
             "interpretation",
             "mcid_reached",
             "recorded_by",
+            "recorded_at",
+            "source",
         ]
 
     @extend_schema_field(OpenApiTypes.NUMBER)

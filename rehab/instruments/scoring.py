@@ -286,3 +286,22 @@ def mcid_reached(
     if not INSTRUMENTS[instrument].higher_is_better:
         change = -change
     return change >= Decimal(str(mcid))
+
+
+def worsened_by_mcid(
+    instrument: str, previous_score: float | int | None, new_score: float | int
+) -> bool:
+    """Whether new_score is worse than previous_score by at least the instrument's MCID.
+
+    The mirror of ``mcid_reached``, against the *previous* measure (the alert asks "is the
+    runner getting worse now?", not "since the start"). Direction-aware: on the NPRS a higher
+    number is worse, elsewhere a lower one. False without a previous measure or an MCID (CAIT).
+    The MCIDs and their sources are the catalogue's (docs/clinical.md).
+    """
+    mcid = mcid_for(instrument)
+    if previous_score is None or mcid is None:
+        return False
+    change = Decimal(str(new_score)) - Decimal(str(previous_score))
+    if INSTRUMENTS[instrument].higher_is_better:
+        change = -change
+    return change >= Decimal(str(mcid))

@@ -16,12 +16,14 @@ from clinic.models import Case
 from rehab.models import (
     RUN_DISTANCE_KM_MAX,
     RUN_MINUTES_MAX,
+    AlertKind,
     Run,
     RunPlan,
     Source,
     WalkRunTemplate,
 )
 from rehab.run_rules import RUN_DECISION_LABELS, RunPains, next_stage, run_decision
+from rehab.services.alerts import alert_raise
 from rehab.services.common import lock_case, require_active, require_assigned_physio
 from reminders.services import events
 
@@ -39,12 +41,18 @@ PLAN_FIELDS = frozenset(
 
 
 def high_pain_raised(*, case: Case, run: Run) -> None:
-    """Hook: a run with a pain above 5 raises a ``high_pain`` alert for the assigned physio.
-
-    The alerts service is another app's work, joined at merge: this is where
-    ``alert_raise(case=case, kind="high_pain", detail=...)`` is called, inside the run's
-    transaction (no patient data in the detail beyond the run's date and scores).
-    """
+    """A run with a pain above 5 raises a ``high_pain`` alert for the assigned physio (once per
+    run, inside the run's transaction; the detail is the run's date and scores only)."""
+    morning = "not yet" if run.pain_next_morning is None else f"{run.pain_next_morning}/10"
+    alert_raise(
+        case=case,
+        kind=AlertKind.HIGH_PAIN,
+        detail=(
+            f"Run on {run.date:%d %b}: pain {run.pain_during}/10 during, {run.pain_after}/10 "
+            f"after, next morning {morning} (above 5: step back)."
+        ),
+        cause=f"run:{run.pk}",
+    )
 
 
 def _stages(template: WalkRunTemplate) -> int:

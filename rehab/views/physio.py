@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from clinic import audit, roles
@@ -29,6 +29,7 @@ from rehab.forms import (
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.instruments.scoring import AnswerError
 from rehab.models import SessionStatus
+from rehab.services import alerts as alert_services
 from rehab.services import discharge as discharge_services
 from rehab.services import outcomes as outcome_services
 from rehab.services import plans as plan_services
@@ -51,11 +52,38 @@ def caseload(request):
     """My caseload: each active case with its next session and the last pain recorded."""
     cases = list(selectors.caseload(request.user))
     extras = selectors.caseload_extras(cases)
+    alerts = selectors.open_alerts_of(cases)
     for case in cases:
         case.adherence = extras[case.pk]["adherence"]
         case.run_decision = extras[case.pk]["run_decision"]
+        case.open_alerts = alerts.get(case.pk, [])
     audit.touch_many(request, cases)
-    return render(request, "rehab/caseload.html", {"cases": cases, "now": timezone.now()})
+    audit.touch_many(request, [alert for found in alerts.values() for alert in found])
+    return render(
+        request,
+        "rehab/caseload.html",
+        {
+            "cases": cases,
+            "alerted": [case for case in cases if case.open_alerts],
+            "now": timezone.now(),
+        },
+    )
+
+
+@role_required(roles.PHYSIO)
+def alert_acknowledge(request, pk: int):
+    """The assigned physio has seen an alert (POST only): back to the caseload."""
+    if request.method != "POST":
+        return redirect("rehab:caseload")
+    alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
+    try:
+        alert = alert_services.alert_acknowledge(alert=alert, by=request.user)
+    except Conflict as exc:
+        messages.info(request, exc.message)
+    else:
+        audit.touch(request, alert, AuditAction.UPDATE)
+        messages.success(request, "Alert acknowledged.")
+    return redirect("rehab:caseload")
 
 
 @role_required(*roles.CLINICAL_ROLES)

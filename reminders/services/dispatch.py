@@ -166,7 +166,7 @@ def _skip_reason(reminder: Reminder, channel: str, recipient: str, now: datetime
     if reminder.for_staff:
         # Consent is the patient's; a staff member's work message only needs an address.
         if channel == ReminderChannel.NONE or not recipient:
-            return "The requesting doctor has no email address."
+            return "The staff member it is for has no email address."
         return ""
     if reminder.for_referrer:
         # The patient's consent to share was recorded when the letter was asked for.

@@ -51,6 +51,23 @@ def attachments_for(reminder: Reminder) -> list[tuple[str, bytes, str]]:
 RUN = "run"
 
 
+# A runner's private link (the portal's PortalLink id): its messages carry the link.
+PORTAL_LINK = "portal_link"
+# An alert on a case (rehab's Alert id): the message to the assigned physio.
+ALERT = "alert"
+
+
+def register_message_link(subject_type: str, builder) -> None:
+    """Let the messages about ``subject_type`` carry ``builder(subject_id)``, an absolute URL.
+
+    Called from the ``ready()`` of the app that owns the link (the portal): the reminders
+    app names no app above it.
+    """
+    from reminders.messages import register_link_builder
+
+    register_link_builder(subject_type, builder)
+
+
 def _reminder_put(
     *,
     key: str,
@@ -328,5 +345,113 @@ def reminders_for_discharge_letter(
             due_at=requested_at,
             event_at=requested_at,
             channel=ReminderChannel.EMAIL if recipient else ReminderChannel.NONE,
+            recipient=recipient,
+        )
+
+
+def reminders_for_portal_link(*, case: Case, link_id: int, sent_at: datetime) -> Reminder:
+    """Write the message that gives the patient their private link, to go now."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"portal_link:portal_link:{link_id}",
+            case=case,
+            kind=ReminderKind.PORTAL_LINK,
+            subject_type=PORTAL_LINK,
+            subject_id=link_id,
+            due_at=sent_at,
+            event_at=sent_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_outcome_request(
+    *, case: Case, request_id: int, link_id: int, due_at: datetime
+) -> Reminder:
+    """Write the message asking the patient to answer a questionnaire through their link."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"outcome_request:request:{request_id}",
+            case=case,
+            kind=ReminderKind.OUTCOME_REQUEST,
+            subject_type=PORTAL_LINK,
+            subject_id=link_id,
+            due_at=due_at,
+            event_at=due_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_intake_invitation(*, case: Case, link_id: int, sent_at: datetime) -> Reminder:
+    """Write the message inviting the patient to answer the intake questions from home."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"intake_invitation:portal_link:{link_id}",
+            case=case,
+            kind=ReminderKind.INTAKE_INVITATION,
+            subject_type=PORTAL_LINK,
+            subject_id=link_id,
+            due_at=sent_at,
+            event_at=sent_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_portal_link_revoked(*, link_id: int) -> int:
+    """Cancel the pending messages that would carry a link that no longer works."""
+    with transaction.atomic():
+        return _reminders_cancel(
+            subject_type=PORTAL_LINK,
+            subject_id=link_id,
+            kinds=[
+                ReminderKind.PORTAL_LINK,
+                ReminderKind.OUTCOME_REQUEST,
+                ReminderKind.INTAKE_INVITATION,
+            ],
+        )
+
+
+def _staff_address(user) -> tuple[str, str]:
+    email = (getattr(user, "email", "") or "").strip()
+    return (ReminderChannel.EMAIL if email else ReminderChannel.NONE), email
+
+
+def reminders_for_portal_locked(
+    *, case: Case, link_id: int, locked_at: datetime, staff
+) -> Reminder:
+    """Tell the staff member who sent a private link that it locked (five wrong birth dates)."""
+    channel, recipient = _staff_address(staff)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"portal_locked:portal_link:{link_id}",
+            case=case,
+            kind=ReminderKind.PORTAL_LOCKED,
+            subject_type=PORTAL_LINK,
+            subject_id=link_id,
+            due_at=locked_at,
+            event_at=locked_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
+def reminders_for_alert(*, case: Case, alert_id: int, raised_at: datetime, physio) -> Reminder:
+    """Tell the case's assigned physio that an alert was raised (no clinical content)."""
+    channel, recipient = _staff_address(physio)
+    with transaction.atomic():
+        return _reminder_put(
+            key=f"care_alert:alert:{alert_id}",
+            case=case,
+            kind=ReminderKind.CARE_ALERT,
+            subject_type=ALERT,
+            subject_id=alert_id,
+            due_at=raised_at,
+            event_at=raised_at,
+            channel=channel,
             recipient=recipient,
         )

@@ -130,3 +130,23 @@ def test_it_draws_one_chart_per_side_named_by_its_ankle():
         "Cumberland Ankle Instability Tool (CAIT): score over time, left ankle",
     )
     assert unsided.chart_id == "chart-nprs"
+
+
+def test_it_marks_the_points_answered_from_home():
+    day = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+    chart = instrument_chart(
+        "lefs", [(day, 40, False), (day + datetime.timedelta(days=14), 52, True)]
+    )
+
+    assert chart.svg.count('class="from-home"') == 2  # the point and the legend's key
+    assert "From home" in chart.svg
+    assert "16 Nov: 52 (from home)" in chart.summary
+    assert [row["from_home"] for row in chart.rows] == [False, True]
+
+
+def test_it_draws_clinic_points_as_before():
+    day = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=datetime.UTC)
+    chart = instrument_chart("lefs", [(day, 40)])
+
+    assert "from-home" not in chart.svg
+    assert "From home" not in chart.svg

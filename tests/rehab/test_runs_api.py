@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from clinic.models import Case
 from rehab.models import Run, RunPlan, WalkRunTemplate
-from rehab.services import runs as run_services
 from reminders.models import Reminder
 from tests.factories import run_for, run_plan_for
 
@@ -122,13 +121,8 @@ def test_a_second_quiet_run_progresses_once_the_morning_is_in(api_as, paula, cas
     assert Reminder.objects.get(kind="run_next_morning", subject_id=run_id).status == "cancelled"
 
 
-def test_a_pain_above_5_steps_back_and_raises_the_high_pain_hook(
-    api_as, paula, case, plan, monkeypatch
-):
-    raised = []
-    monkeypatch.setattr(
-        run_services, "high_pain_raised", lambda *, case, run: raised.append((case.pk, run.pk))
-    )
+def test_a_pain_above_5_steps_back_and_raises_a_high_pain_alert(api_as, paula, case, plan):
+    from rehab.models import Alert
 
     response = api_as(paula).post(RUNS, run_body(case, pain_after=6), format="json")
 
@@ -136,7 +130,19 @@ def test_a_pain_above_5_steps_back_and_raises_the_high_pain_hook(
     assert (response.json()["decision"], response.json()["next_stage"]) == ("step_back", 1)
     plan.refresh_from_db()
     assert plan.stage == 1
-    assert raised == [(case.pk, response.json()["id"])]
+    alert = Alert.objects.get(case=case)
+    assert (alert.kind, alert.cause) == ("high_pain", f"run:{response.json()['id']}")
+    assert "6/10 after" in alert.detail
+    assert Reminder.objects.filter(kind="care_alert", case=case).count() == 1
+
+
+def test_a_run_within_the_pain_limit_raises_no_alert(api_as, paula, case, plan):
+    from rehab.models import Alert
+
+    response = api_as(paula).post(RUNS, run_body(case, pain_after=5), format="json")
+
+    assert response.status_code == 201
+    assert not Alert.objects.filter(case=case).exists()
 
 
 def test_it_refuses_a_pain_out_of_range_and_a_run_to_come(api_as, paula, case, plan):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import services as clinic_services
-from clinic.errors import Invalid
+from clinic.errors import Conflict, Invalid
 from clinic.models import Case, CaseStatus, Patient
 from triage import rules
 from triage.models import Intake
@@ -38,9 +38,12 @@ def intake_create(
     patient: Patient | None = None,
     new_patient: dict[str, Any] | None = None,
     allow_duplicate: bool = False,
+    case: Case | None = None,
 ) -> Intake:
     """Record an intake: patient (existing or new), a new triaged case and the answers, at once.
 
+    ``case``: an open case of the patient's without an intake yet (a self-intake the runner
+    answered before the visit, opened with its invitation) is triaged instead of a new one.
     Raises ``clinic.services.DuplicatePatient`` for a likely duplicate new patient and
     ``QuestionnaireInvalid`` for bad answers; either way nothing is written.
     """
@@ -52,15 +55,18 @@ def intake_create(
 
     answers = rules.questionnaire_answers(questionnaire)
     answers["mechanism"] = answers["mechanism"] or ""
-    opened_at = timezone.now()
-    case = Case(
-        patient=patient,
-        side=answers["side"],
-        status=CaseStatus.TRIAGED,
-        opened_at=opened_at,
-        recurrence_of=clinic_services.case_recurrence_of(
-            patient=patient, side=answers["side"], opened_at=opened_at
-        ),
+    if case is None:
+        case = Case(patient=patient, opened_at=timezone.now())
+    elif (
+        case.patient_id != patient.pk
+        or case.status != CaseStatus.OPEN
+        or Intake.objects.filter(case=case).exists()
+    ):
+        raise Conflict("This case already has its intake.", code="intake_exists")
+    case.side = answers["side"]
+    case.status = CaseStatus.TRIAGED
+    case.recurrence_of = clinic_services.case_recurrence_of(
+        patient=patient, side=answers["side"], opened_at=case.opened_at
     )
     case.set_urgency(result.urgency)
     case.save()

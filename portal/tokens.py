@@ -1,0 +1,50 @@
+"""The private link's URL: a signature of the link's id under the site's secret key.
+
+The signature proves the URL was made by Talus; whether it still works (expired, revoked,
+locked) is the row's state. No secret is stored: the token can be rebuilt from the id when a
+message is rendered, and nothing in the database opens a link without SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "portal.link"
+
+
+def link_token(link_id: int) -> str:
+    """The URL-safe token of a link."""
+    return signing.Signer(salt=SALT).sign_object({"l": link_id}, compress=True)
+
+
+def link_id_from_token(token: str) -> int:
+    """The link id a token names; ``signing.BadSignature`` if it was not made by Talus."""
+    data = signing.Signer(salt=SALT).unsign_object(token)
+    if not isinstance(data, dict) or not isinstance(data.get("l"), int):
+        raise signing.BadSignature("Malformed link token.")
+    return data["l"]
+
+
+def link_url(link_id: int) -> str:
+    """The absolute link the runner opens (on the clinic's SITE_URL)."""
+    return f"{settings.SITE_URL}{reverse('portal:open', kwargs={'token': link_token(link_id)})}"
+
+
+def case_questionnaire_url(case_id: int) -> str:
+    """The link of the case's open questionnaire (the newest), or "" when none is open.
+
+    The discharge check-ins carry it: a runner asked at six weeks gets one message, not two.
+    """
+    from portal.models import OutcomeRequest, OutcomeRequestStatus
+
+    link_id = (
+        OutcomeRequest.objects.filter(
+            case_id=case_id, status=OutcomeRequestStatus.SENT, link__isnull=False
+        )
+        .order_by("-sent_at", "-id")
+        .values_list("link_id", flat=True)
+        .first()
+    )
+    return link_url(link_id) if link_id else ""
