@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,7 +42,19 @@ def audit_report(request, name: str, query) -> None:
     audit.touch_aggregate(request, f"reports.{name}", described, AuditAction.VIEW)
 
 
-class ReportViewSet(viewsets.ViewSet):
+class FormatChoiceMixin:
+    """``?format=`` names one of the view's renderers; any other is a 400 naming ``format``
+    (DRF answers an unknown format with a 404, which reads as "no such report")."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise exceptions.ValidationError({"format": [f"Choose one of: {formats}."]}) from None
+
+
+class ReportViewSet(FormatChoiceMixin, viewsets.ViewSet):
     """The list of reports, and one report's numbers for a period, practitioner and condition."""
 
     lookup_field = "name"
@@ -71,7 +83,7 @@ class ReportViewSet(viewsets.ViewSet):
         return response
 
 
-class DischargeLetterView(APIView):
+class DischargeLetterView(FormatChoiceMixin, APIView):
     """``GET cases/{id}/discharge-letter/``: the letter to the referrer or GP, as a PDF.
 
     Clinical roles on the cases they may read (doctors, admins, the assigned physio); reception

@@ -475,3 +475,15 @@ def test_it_answers_in_the_same_queries_for_a_small_clinic_and_a_larger_one(
     assert larger == small
     # Authentication, the role, JIT off (PostgreSQL), one or two aggregates, the titles.
     assert small <= 7
+
+
+def test_it_answers_a_format_it_cannot_write_with_a_400_naming_format(api_as, dan):
+    client = api_as(dan)
+
+    listed = client.get("/api/v1/reports/?format=AAA")
+    one = client.get("/api/v1/reports/attendance/?format=xml")
+
+    assert listed.status_code == 400
+    assert listed.json() == {"format": ["Choose one of: json, csv."]}
+    assert one.status_code == 400
+    assert list(one.json()) == ["format"]
