@@ -262,6 +262,7 @@ PATIENT_COLUMNS = (
     "created_at",
     "updated_at",
 )
+BORN = PATIENT_COLUMNS.index("date_of_birth")  # the column triage reads to know the age
 
 
 def questionnaire(rng: random.Random) -> dict:
@@ -350,6 +351,8 @@ def case_and_intake_rows(rng: random.Random, n_cases: int, patients: list, staff
                 result.stop_running,
                 json.dumps(list(result.suspected_conditions)),
                 json.dumps(list(result.rationale)),
+                json.dumps(list(result.red_flags)),
+                result.patient_advice,
             )
         )
         if physio is not None:
@@ -387,6 +390,8 @@ def intake_columns() -> tuple[str, ...]:
         "stop_running",
         "suspected_conditions",
         "rationale",
+        "red_flags",
+        "patient_advice",
     )
 
 
@@ -481,6 +486,8 @@ def outcome_rows(rng: random.Random, count: int, treated: list):
             scoring.mcid_reached(instrument, baseline, value),
             physio,
             recorded,
+            "left" if instrument == "cait" else "",  # CAIT is asked about one ankle
+            "clinic",
         )
 
 
@@ -495,6 +502,8 @@ OUTCOME_COLUMNS = (
     "mcid_reached",
     "recorded_by_id",
     "recorded_at",
+    "side",
+    "source",
 )
 
 SEQUENCED_TABLES = (
@@ -519,7 +528,7 @@ def load(seed: int, scale: float) -> dict[str, int]:
 
         def patients_kept():
             for row in patient_rows(rng, counts["patients"]):
-                patients.append((row[0], row[4]))
+                patients.append((row[0], row[BORN]))
                 yield row
 
         copy_rows(
