@@ -61,7 +61,7 @@ def test_reception_assigns_the_physio_and_finds_it_all_on_the_record(
     page.get_by_role("heading", name="Ankle pain questionnaire").wait_for()
 
 
-def test_the_physio_reads_the_medical_picture(page, catalogue):
+def test_the_physio_reads_the_medical_picture(page, catalogue, exercise_library):
     world = build_world()
     log_in(page, "paula")
     page.goto(f"/rehab/cases/{world.case.pk}/")

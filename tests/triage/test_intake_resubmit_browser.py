@@ -73,10 +73,12 @@ def test_it_saves_once_when_back_reloads_the_form(page, rita, patient):
 
 
 @pytest.mark.parametrize("page", [{"back_forward_cache": True}], indirect=True)
-def test_it_saves_once_when_back_shows_the_cached_form(page, rita, patient):
+def test_it_never_shows_a_cached_form_and_still_saves_once(page, rita, patient):
     first_result, same_token = save_go_back_and_save_again(page, patient)
 
-    assert same_token  # the very page, from the back-forward cache
+    # Pages with patient data are Cache-Control: no-store, which keeps them out of the
+    # browser's back-forward cache too: Back reloads the form, with a new token.
+    assert not same_token
     assert page.url == first_result
     assert page.get_by_text(ALREADY_SAVED).is_visible()
     assert Intake.objects.count() == 1
