@@ -28,7 +28,7 @@ system-deps:
 
 # The embedded default: SQLite under var/, kombu's filesystem broker, debug on, demo data.
 # Set DATABASE_URL and REDIS_URL to run the same on PostgreSQL and Redis.
-run: $(STAMP)
+run: install
 	@mkdir -p var
 	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-on}; \
 	$(BIN)/python manage.py migrate --noinput && \
@@ -40,7 +40,7 @@ run: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --procfile Procfile
 
 # SQLite in memory without DATABASE_URL; PostgreSQL with DATABASE_URL=postgres://…
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Style, format, and the import contracts of pyproject.toml (which app may import which).
