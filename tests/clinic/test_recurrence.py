@@ -126,3 +126,17 @@ def test_it_does_not_link_a_discharge_more_than_12_months_ago(patient):
     discharge(earlier, days_ago=370)
 
     assert case_create(patient=patient, side="left").recurrence_of is None
+
+
+def test_it_names_the_earlier_case_only_to_a_physio_who_may_open_it(patient, paula, oscar, client):
+    earlier = CaseFactory(patient=patient, side="left", assigned_physio=oscar)
+    discharge(earlier, days_ago=30)
+    case = case_create(patient=patient, side="left", assigned_physio=paula)
+    client.force_login(paula)
+
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert case.recurrence_of == earlier
+    assert "RECURRENCE" in page
+    assert "an earlier episode (not on your list)" in page
+    assert f"case #{earlier.pk}" not in page

@@ -100,11 +100,17 @@ def case_detail(request, pk: int):
         suspected = [titles.get(code, code) for code in intake.suspected_conditions]
     timeline = case_timeline(case, request.user)
     audit_timeline(request, case, timeline)
+    # The earlier episode is named only to those who may open it (no existence leak).
+    earlier_in_reach = (
+        case.recurrence_of_id is not None
+        and clinical_cases_visible_to(request.user).filter(pk=case.recurrence_of_id).exists()
+    )
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
+            "earlier_in_reach": earlier_in_reach,
             "patient": case.patient,
             "intake": intake,
             "suspected": suspected,
