@@ -136,6 +136,32 @@ def _reminder_put(
         return reminder
 
 
+def _to_patient(
+    *,
+    key: str,
+    case: Case,
+    kind: str,
+    subject_type: str,
+    subject_id: int,
+    due_at: datetime,
+    event_at: datetime,
+) -> Reminder:
+    """One message to the case's patient, on their channel (consent applies at delivery)."""
+    channel, recipient = patient_address(case.patient)
+    with transaction.atomic():
+        return _reminder_put(
+            key=key,
+            case=case,
+            kind=kind,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            due_at=due_at,
+            event_at=event_at,
+            channel=channel,
+            recipient=recipient,
+        )
+
+
 def _reminders_cancel(*, subject_type: str, subject_id: int, kinds: list[str]) -> int:
     """Cancel the pending reminders of one subject; answers how many.
 
@@ -312,19 +338,15 @@ def offer_entry_id(token: str) -> int | None:
 
 def reminders_for_slot_offer(*, case: Case, entry_id: int, starts_at: datetime) -> Reminder:
     """Offer a freed time to a waitlisted patient, now, with the signed link to accept it."""
-    channel, recipient = patient_address(case.patient)
-    with transaction.atomic():
-        return _reminder_put(
-            key=f"slot_offer:waitlist:{entry_id}:{starts_at.isoformat()}",
-            case=case,
-            kind=ReminderKind.SLOT_OFFER,
-            subject_type=WAITLIST,
-            subject_id=entry_id,
-            due_at=timezone.now(),
-            event_at=starts_at,
-            channel=channel,
-            recipient=recipient,
-        )
+    return _to_patient(
+        key=f"slot_offer:waitlist:{entry_id}:{starts_at.isoformat()}",
+        case=case,
+        kind=ReminderKind.SLOT_OFFER,
+        subject_type=WAITLIST,
+        subject_id=entry_id,
+        due_at=timezone.now(),
+        event_at=starts_at,
+    )
 
 
 def reminders_for_discharge_letter(
@@ -351,55 +373,43 @@ def reminders_for_discharge_letter(
 
 def reminders_for_portal_link(*, case: Case, link_id: int, sent_at: datetime) -> Reminder:
     """Write the message that gives the patient their private link, to go now."""
-    channel, recipient = patient_address(case.patient)
-    with transaction.atomic():
-        return _reminder_put(
-            key=f"portal_link:portal_link:{link_id}",
-            case=case,
-            kind=ReminderKind.PORTAL_LINK,
-            subject_type=PORTAL_LINK,
-            subject_id=link_id,
-            due_at=sent_at,
-            event_at=sent_at,
-            channel=channel,
-            recipient=recipient,
-        )
+    return _to_patient(
+        key=f"portal_link:portal_link:{link_id}",
+        case=case,
+        kind=ReminderKind.PORTAL_LINK,
+        subject_type=PORTAL_LINK,
+        subject_id=link_id,
+        due_at=sent_at,
+        event_at=sent_at,
+    )
 
 
 def reminders_for_outcome_request(
     *, case: Case, request_id: int, link_id: int, due_at: datetime
 ) -> Reminder:
     """Write the message asking the patient to answer a questionnaire through their link."""
-    channel, recipient = patient_address(case.patient)
-    with transaction.atomic():
-        return _reminder_put(
-            key=f"outcome_request:request:{request_id}",
-            case=case,
-            kind=ReminderKind.OUTCOME_REQUEST,
-            subject_type=PORTAL_LINK,
-            subject_id=link_id,
-            due_at=due_at,
-            event_at=due_at,
-            channel=channel,
-            recipient=recipient,
-        )
+    return _to_patient(
+        key=f"outcome_request:request:{request_id}",
+        case=case,
+        kind=ReminderKind.OUTCOME_REQUEST,
+        subject_type=PORTAL_LINK,
+        subject_id=link_id,
+        due_at=due_at,
+        event_at=due_at,
+    )
 
 
 def reminders_for_intake_invitation(*, case: Case, link_id: int, sent_at: datetime) -> Reminder:
     """Write the message inviting the patient to answer the intake questions from home."""
-    channel, recipient = patient_address(case.patient)
-    with transaction.atomic():
-        return _reminder_put(
-            key=f"intake_invitation:portal_link:{link_id}",
-            case=case,
-            kind=ReminderKind.INTAKE_INVITATION,
-            subject_type=PORTAL_LINK,
-            subject_id=link_id,
-            due_at=sent_at,
-            event_at=sent_at,
-            channel=channel,
-            recipient=recipient,
-        )
+    return _to_patient(
+        key=f"intake_invitation:portal_link:{link_id}",
+        case=case,
+        kind=ReminderKind.INTAKE_INVITATION,
+        subject_type=PORTAL_LINK,
+        subject_id=link_id,
+        due_at=sent_at,
+        event_at=sent_at,
+    )
 
 
 def reminders_for_portal_link_revoked(*, link_id: int) -> int:
