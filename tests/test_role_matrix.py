@@ -927,12 +927,14 @@ TABLE: dict[tuple[str, str], Call] = {
                 }
             ],
         },
+        headers=IF_MATCH,
     ),
     ("PATCH", "exercise-programme-detail"): Call(
         lambda w: api(f"exercise-programmes/{w.programme.pk}/"),
         S(403, 200, 404, 403, 403, 401),
         "update",
         data=lambda w: {"active": True},
+        headers=IF_MATCH,
     ),
     ("GET", "exercise-log-list"): Call(
         lambda w: api("exercise-logs/"), S(403, 200, 200, 200, 200, 401), "view"
@@ -971,12 +973,14 @@ TABLE: dict[tuple[str, str], Call] = {
         S(403, 200, 404, 403, 403, 401),
         "update",
         data=lambda w: {"template": w.run_plan.template_id, "stage": 2, "shoe_km": 300},
+        headers=IF_MATCH,
     ),
     ("PATCH", "run-plan-detail"): Call(
         lambda w: api(f"run-plans/{w.run_plan.pk}/"),
         S(403, 200, 404, 403, 403, 401),
         "update",
         data=lambda w: {"cadence_cue": "Quick light steps."},
+        headers=IF_MATCH,
     ),
     ("GET", "run-list"): Call(lambda w: api("runs/"), S(403, 200, 200, 200, 200, 401), "view"),
     ("POST", "run-list"): Call(

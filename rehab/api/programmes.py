@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from clinic import roles
 from clinic import serializers as api_serializers
+from clinic.concurrency import ETagMixin
 from clinic.fields import ScopedRecordField, VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
@@ -142,6 +143,7 @@ class ExerciseProgrammeFilter(FilterSet):
 
 @extend_schema(tags=["rehab"])
 class ExerciseProgrammeViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from clinic import bounds, roles
 from clinic import serializers as api_serializers
+from clinic.concurrency import ETagMixin
 from clinic.fields import VisibleCaseField
 from clinic.filters import FilterSet
 from clinic.idempotency import idempotent
@@ -85,6 +86,7 @@ class RunPlanFilter(FilterSet):
 
 @extend_schema(tags=["rehab"])
 class RunPlanViewSet(
+    ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

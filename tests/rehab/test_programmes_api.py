@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinic.models import AuditEvent, Case
 from rehab.models import Exercise, ExerciseLog, ExerciseProgramme, ProgrammeItem
 from rehab.selectors import programme_adherence
+from tests.conftest import patch_with_etag
 from tests.factories import CaseFactory, programme_for
 
 PROGRAMMES = "/api/v1/exercise-programmes/"
@@ -151,7 +152,9 @@ def test_it_changes_the_items_and_keeps_the_history(api_as, paula, case):
         {"exercise": exercise("pogo_double").pk, "sets": 2, "reps": 20, "per_week": 3},
     ]
 
-    response = api_as(paula).patch(f"{PROGRAMMES}{programme.pk}/", {"items": items}, format="json")
+    response = patch_with_etag(
+        api_as(paula), f"{PROGRAMMES}{programme.pk}/", {"items": items}, format="json"
+    )
 
     assert response.status_code == 200, response.json()
     assert [row["sets"] for row in response.json()["items"]] == [4, 2]
@@ -160,6 +163,36 @@ def test_it_changes_the_items_and_keeps_the_history(api_as, paula, case):
     assert (kept.sets, kept.active, dropped.active) == (4, True, False)
     assert list(kept.history.values_list("sets", flat=True).order_by("history_id")) == [3, 4]
     assert ProgrammeItem.objects.filter(programme=programme, active=True).count() == 2
+
+
+def test_a_change_without_if_match_is_refused_with_428(api_as, paula, case):
+    programme = programme_for(case, paula)
+
+    response = api_as(paula).patch(f"{PROGRAMMES}{programme.pk}/", {"active": False})
+
+    assert response.status_code == 428
+    assert response.json()["code"] == "precondition_required"
+    programme.refresh_from_db()
+    assert programme.active is True
+
+
+def test_a_change_from_a_stale_read_is_refused_with_412(api_as, paula, case):
+    programme = programme_for(case, paula)
+    first, _second = programme.items.all()
+    url = f"{PROGRAMMES}{programme.pk}/"
+    client = api_as(paula)
+    stale = client.get(url)["ETag"]
+    # The physio changes the programme on another screen in between.
+    newer = [{"id": first.pk, "exercise": first.exercise_id, "sets": 4, "reps": 12, "per_week": 5}]
+    assert patch_with_etag(client, url, {"items": newer}, format="json").status_code == 200
+
+    response = client.patch(url, {"active": False}, format="json", HTTP_IF_MATCH=stale)
+
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+    programme.refresh_from_db()
+    assert programme.active is True
+    assert programme.items.filter(active=True).get().sets == 4
 
 
 def test_a_doctor_reads_but_does_not_change_a_programme(api_as, dan, paula, case):

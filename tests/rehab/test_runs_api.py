@@ -10,6 +10,7 @@ from django.utils import timezone
 from clinic.models import Case
 from rehab.models import Run, RunPlan, WalkRunTemplate
 from reminders.models import Reminder
+from tests.conftest import patch_with_etag
 from tests.factories import run_for, run_plan_for
 
 PLANS = "/api/v1/run-plans/"
@@ -83,6 +84,35 @@ def test_it_refuses_a_second_plan(api_as, paula, case, plan):
 
     assert response.status_code == 409
     assert response.json()["code"] == "run_plan_exists"
+
+
+def test_a_plan_change_needs_the_etag_it_was_made_from(api_as, paula, case, plan):
+    url = f"{PLANS}{plan.pk}/"
+    client = api_as(paula)
+
+    without = client.patch(url, {"shoe_km": 500})
+    first = patch_with_etag(client, url, {"shoe_km": 500})
+
+    assert without.status_code == 428
+    assert without.json()["code"] == "precondition_required"
+    assert first.status_code == 200, first.json()
+    plan.refresh_from_db()
+    assert plan.shoe_km == 500
+
+
+def test_a_run_logged_since_the_read_makes_a_stage_change_stale(api_as, paula, case, plan):
+    url = f"{PLANS}{plan.pk}/"
+    client = api_as(paula)
+    stale = client.get(url)["ETag"]
+    # The runner logs a painful run in between: the plan steps back to stage 1.
+    run_for(case, paula, during=7)
+
+    response = client.patch(url, {"stage": 4}, HTTP_IF_MATCH=stale)
+
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+    plan.refresh_from_db()
+    assert plan.stage == 1
 
 
 def test_it_refuses_a_run_before_the_plan_is_started(api_as, paula, case):
@@ -198,3 +228,37 @@ def test_it_honours_an_idempotency_key(api_as, paula, case, plan):
     assert (first.status_code, again.status_code) == (201, 201)
     assert first.json()["id"] == again.json()["id"]
     assert Run.objects.count() == 1
+
+
+def test_a_late_next_morning_score_does_not_re_decide_a_later_run(api_as, paula, case, plan):
+    earlier = run_for(case, paula, date=day(3), next_morning=None)
+    # The next run was decided without the earlier one's morning: nothing to compare, stay.
+    later = run_for(case, paula, date=day(1), next_morning=2)
+    assert (later.decision, later.next_stage) == ("stay", 2)
+
+    response = api_as(paula).post(f"{RUNS}{earlier.pk}/next-morning/", {"pain_next_morning": 2})
+
+    assert response.status_code == 200, response.json()
+    later.refresh_from_db()
+    assert (later.decision, later.next_stage) == ("stay", 2)
+    plan.refresh_from_db()
+    assert plan.stage == 2
+
+
+def test_a_late_painful_morning_alerts_but_leaves_the_later_run_and_the_stage(
+    api_as, paula, case, plan
+):
+    from rehab.models import Alert
+
+    earlier = run_for(case, paula, date=day(3), next_morning=None)
+    later = run_for(case, paula, date=day(1), next_morning=2)
+
+    response = api_as(paula).post(f"{RUNS}{earlier.pk}/next-morning/", {"pain_next_morning": 7})
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["decision"] == "step_back"
+    later.refresh_from_db()
+    assert later.decision == "stay"
+    plan.refresh_from_db()
+    assert plan.stage == 2
+    assert Alert.objects.get(case=case, kind="high_pain").cause == f"run:{earlier.pk}"
