@@ -3,9 +3,12 @@ through the scoping selectors of the core."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import QuerySet
 
 from clinic.errors import NotFound
+from clinic.models import ENDED_STATUSES, Case
 from clinic.selectors import clinical_cases_visible_to, patients_visible_to
 from portal.models import (
     IntakeInvitation,
@@ -14,6 +17,7 @@ from portal.models import (
     OutcomeRequestStatus,
     PortalLink,
 )
+from rehab.models import Run
 
 # --- The runner's door: one patient, their own items --------------------------------------------
 
@@ -54,6 +58,42 @@ def runner_invitation(link: PortalLink, pk: int) -> IntakeInvitation:
     if found is None:
         raise NotFound("No such questions.")
     return found
+
+
+def runner_case(link: PortalLink) -> Case | None:
+    """The episode the runner is being treated for now: their newest case not yet ended
+    (its programme and run plan are the ones their phone pages show)."""
+    return (
+        Case.objects.filter(patient_id=link.patient_id)
+        .exclude(status__in=ENDED_STATUSES)
+        .select_related("patient")
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+
+
+def runner_runs(link: PortalLink) -> QuerySet[Run]:
+    """The runs of the link's patient (every case of theirs), newest first."""
+    return Run.objects.filter(case__patient_id=link.patient_id).order_by("-date", "-id")
+
+
+def runner_run(link: PortalLink, pk: int) -> Run:
+    """One of the patient's own runs; anyone else's (or none) is ``NotFound``."""
+    found = runner_runs(link).select_related("case").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such run.")
+    return found
+
+
+def runner_morning_run(link: PortalLink, today) -> Run | None:
+    """The run still waiting for its next-morning pain: yesterday's (the morning after it),
+    of a case still treated."""
+    return (
+        runner_runs(link)
+        .filter(date=today - timedelta(days=1), pain_next_morning__isnull=True)
+        .exclude(case__status__in=ENDED_STATUSES)
+        .first()
+    )
 
 
 # --- The staff's doors ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic import audit
@@ -25,6 +26,7 @@ from portal.tokens import link_id_from_token
 from rehab.forms import OutcomeForm
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.instruments.scoring import AnswerError
+from rehab.selectors import runner_today
 from triage.forms import IntakeForm
 
 
@@ -69,13 +71,20 @@ def link_open(request, token: str):
 
 @runner_required
 def home(request):
-    """The runner's page: the questionnaires waiting for them, and those already answered."""
+    """The runner's page: today's exercises and run, the morning's pain to give, the
+    questionnaires waiting for them, and those already answered."""
     link = request.runner
     requests = list(selectors.runner_requests(link)[:30])
     invitations = list(selectors.runner_invitations(link))
+    case = selectors.runner_case(link)
+    today = timezone.localdate()
+    day = runner_today(case, today) if case else {}
+    morning_run = selectors.runner_morning_run(link, today)
     audit.touch(request, link.patient, AuditAction.VIEW)
     audit.touch_many(request, requests, AuditAction.VIEW)
     audit.touch_many(request, invitations, AuditAction.VIEW)
+    shown = [day.get("programme"), day.get("run_plan"), day.get("last_run"), morning_run]
+    audit.touch_many(request, [record for record in shown if record is not None], AuditAction.VIEW)
     return render(
         request,
         "portal/home.html",
@@ -84,6 +93,8 @@ def home(request):
             "invitations": invitations,
             "waiting": [r for r in requests if r.is_open],
             "answered": [r for r in requests if r.status == "completed"],
+            "day": day,
+            "morning_run": morning_run,
         },
     )
 

@@ -291,6 +291,7 @@ def runner_today(case: Case, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     programme = case_programme(case)
     ticked: set[int] = set()
+    log = None
     if programme is not None:
         log = programme.logs.filter(date=today).prefetch_related("completed").first()
         ticked = {item.pk for item in log.completed.all()} if log else set()
@@ -300,6 +301,7 @@ def runner_today(case: Case, today: date | None = None) -> dict:
         "programme": programme,
         "items": programme.active_items if programme else [],
         "ticked": ticked,
+        "log": log,
         "adherence": programme_adherence(programme, today) if programme else None,
         "run_plan": plan,
         "stage_words": stage_words(plan, plan.stage) if plan else "",

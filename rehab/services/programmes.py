@@ -141,21 +141,10 @@ def programme_change(
     return programme
 
 
-@transaction.atomic
-def exercise_log_record(
-    *,
-    programme: ExerciseProgramme,
-    by,
-    date: date,
-    completed: Iterable[int],
-    pain: int | None = None,
-    source: str = Source.CLINIC,
-) -> ExerciseLog:
-    """Record one day's ticks: the runner's own (``by`` None, source patient) or the physio's."""
-    case = lock_case(programme.case)
-    if source == Source.CLINIC:
-        require_assigned_physio(case, by)
-    require_active(case)
+def _check_log(
+    *, programme: ExerciseProgramme, date: date, completed: Iterable[int], pain: int | None
+) -> list[ProgrammeItem]:
+    """The day's ticked items, once the day, the pain and the ticks are checked."""
     errors: dict[str, list[str]] = {}
     if date > timezone.localdate():
         errors["date"] = ["A day still to come cannot be logged."]
@@ -171,6 +160,25 @@ def exercise_log_record(
         errors["programme"] = ["This programme has ended."]
     if errors:
         raise Invalid(errors)
+    return items
+
+
+@transaction.atomic
+def exercise_log_record(
+    *,
+    programme: ExerciseProgramme,
+    by,
+    date: date,
+    completed: Iterable[int],
+    pain: int | None = None,
+    source: str = Source.CLINIC,
+) -> ExerciseLog:
+    """Record one day's ticks: the runner's own (``by`` None, source patient) or the physio's."""
+    case = lock_case(programme.case)
+    if source == Source.CLINIC:
+        require_assigned_physio(case, by)
+    require_active(case)
+    items = _check_log(programme=programme, date=date, completed=completed, pain=pain)
     if ExerciseLog.objects.filter(programme=programme, date=date).exists():
         raise Conflict("That day is already logged.", code="log_exists")
     log = ExerciseLog.objects.create(
@@ -182,3 +190,33 @@ def exercise_log_record(
     )
     log.completed.set(items)
     return log
+
+
+@transaction.atomic
+def exercise_day_save(
+    *,
+    programme: ExerciseProgramme,
+    by,
+    date: date,
+    completed: Iterable[int],
+    pain: int | None = None,
+    source: str = Source.CLINIC,
+) -> tuple[ExerciseLog, bool]:
+    """Record the day's ticks, or replace that day's: the runner who ticks again later the
+    same day changes the day's one log (its history keeps the earlier ticks), never adds a
+    second. Answers the log and whether it was created."""
+    case = lock_case(programme.case)  # serialises two submissions of the same day
+    if source == Source.CLINIC:
+        require_assigned_physio(case, by)
+    require_active(case)
+    items = _check_log(programme=programme, date=date, completed=completed, pain=pain)
+    log = ExerciseLog.objects.select_for_update().filter(programme=programme, date=date).first()
+    created = log is None
+    if created:
+        log = ExerciseLog(programme=programme, date=date)
+    log.pain = pain
+    log.source = source
+    log.logged_by = by if source == Source.CLINIC else None
+    log.save()
+    log.completed.set(items)
+    return log, created
