@@ -162,6 +162,9 @@ def _run_context(run) -> dict:
         "plan": plan,
         "decision": RUN_DECISION_LABELS[run.effective_decision],
         "advice": rehab_selectors.run_advice(run, plan),
+        "next_words": rehab_selectors.stage_words(plan, run.next_stage),
+        # 4.50 km reads as 4.5 km; 10.00 as 10.
+        "distance": None if run.distance_km is None else f"{run.distance_km.normalize():f}",
         "too_painful": pains.above_limit(),
         "morning_due": run.pain_next_morning is None and run.date < timezone.localdate(),
     }

@@ -22,6 +22,11 @@ def day(days_ago: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days_ago)
 
 
+@pytest.fixture(autouse=True)
+def library(exercise_library):
+    """The seeded exercises and walk-run progression (gone after a browser test's flush)."""
+
+
 @pytest.fixture
 def emma_case(patient, paula):
     case = CaseFactory(patient=patient, assigned_physio=paula)
@@ -145,6 +150,7 @@ def test_the_runner_logs_a_run_and_reads_the_next_stage(runner, emma_case, paula
     assert "Stay at this stage." in page
     assert "Next time, repeat stage 2: run 2 min, walk 3 min, 6 times." in page
     assert "Tomorrow morning we will ask" in page
+    assert "<dd>4.5 km</dd>" in page
     event = AuditEvent.objects.get(object_type="rehab.run", action="create")
     assert (event.actor_id, event.actor_role) == (None, "patient")
 
@@ -159,7 +165,7 @@ def test_a_pain_above_5_tells_the_runner_to_stop_and_that_the_physio_knows(
     page = response.content.decode()
     assert "Stop running for now" in page
     assert "Your physio has been told" in page
-    assert "go back to stage 1" in page
+    assert "Next time: run 1 min, walk 4 min, 6 times (stage 1)." in page
     assert Alert.objects.get(case=emma_case).kind == "high_pain"
 
 
