@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,24 @@ def _link_page(request, state: str, status: int):
     return render(request, "portal/link_unusable.html", {"state": state}, status=status)
 
 
+# The pages a message's link may open on, once the runner is signed in (``?next=``).
+NEXT_PAGES = frozenset({"run-morning"})
+
+
+def _next_page(request) -> str:
+    """Where to go once signed in: the runner's page, or the page a message's link names if
+    it is one of ours (never another site, never a staff page)."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted.startswith("/r/") and "//" not in wanted:
+        try:
+            match = resolve(wanted)
+        except Resolver404:
+            match = None
+        if match is not None and match.namespace == "portal" and match.url_name in NEXT_PAGES:
+            return wanted
+    return reverse("portal:home")
+
+
 def link_open(request, token: str):
     """The link from the message: ask the date of birth, then start the runner's session."""
     try:
@@ -44,11 +63,12 @@ def link_open(request, token: str):
         return _link_page(request, "invalid", 404)
     if link.state != "active":
         return _link_page(request, link.state, 410)
+    go_to = _next_page(request)
     current = runner_link(request)
     if current is not None and current.patient_id == link.patient_id:
         # This device already proved it is this patient (another of their links): no second
         # birth date for the next message's link.
-        return redirect("portal:home")
+        return redirect(go_to)
     form = BirthDateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         act_as_patient(request, link)
@@ -65,8 +85,8 @@ def link_open(request, token: str):
             return _link_page(request, exc.code or "locked", 403)
         else:
             audit.touch(request, link, AuditAction.UPDATE)
-            return runner_session_start(redirect("portal:home"), link)
-    return render(request, "portal/open.html", {"form": form, "token": token})
+            return runner_session_start(redirect(go_to), link)
+    return render(request, "portal/open.html", {"form": form, "token": token, "next": go_to})
 
 
 @runner_required

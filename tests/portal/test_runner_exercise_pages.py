@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from clinic.models import AuditEvent
+from portal.tokens import link_token
 from rehab.models import Alert, ExerciseLog, Run
+from reminders.messages import render
+from reminders.models import Reminder
 from tests.factories import CaseFactory, PatientFactory, programme_for, run_for, run_plan_for
 from tests.portal.helpers import link_for, signed_in_runner
 
@@ -285,3 +289,47 @@ def test_home_links_the_day_with_the_stage_and_the_cues(runner, emma_case, paula
 def test_the_pages_need_the_runners_session(emma_case, client):
     for url in ("/r/exercises/", "/r/runs/new/"):
         assert client.get(url).status_code == 403
+
+
+# --- The morning's message ---------------------------------------------------------------------
+
+
+@override_settings(SITE_URL="https://clinic.example")
+def test_the_morning_message_opens_on_the_runs_morning_page(emma_case, paula, rita, client):
+    link = link_for(emma_case.patient, rita)
+    run_plan_for(emma_case, paula, started_on=day(10))
+    run = run_for(emma_case, paula, date=day(0), next_morning=None)
+    reminder = Reminder.objects.get(kind="run_next_morning", subject_id=run.pk)
+
+    words = render(reminder)
+
+    url = (
+        f"https://clinic.example/r/{link_token(link.pk)}/?next=%2Fr%2Fruns%2F{run.pk}%2Fmorning%2F"
+    )
+    assert url in words.body
+    assert url in words.sms
+    opened = client.post(
+        url.removeprefix("https://clinic.example"),
+        {"date_of_birth": EMMA_DOB, "next": f"/r/runs/{run.pk}/morning/"},
+    )
+    assert (opened.status_code, opened["Location"]) == (302, f"/r/runs/{run.pk}/morning/")
+
+
+def test_without_a_working_link_the_morning_message_names_the_runner_page(emma_case, paula):
+    run_plan_for(emma_case, paula, started_on=day(10))
+    run = run_for(emma_case, paula, date=day(0), next_morning=None)
+
+    words = render(Reminder.objects.get(kind="run_next_morning", subject_id=run.pk))
+
+    assert "on your runner page or to your physio" in words.body
+    assert "/r/" not in words.body
+
+
+def test_a_link_never_sends_the_runner_to_another_site_or_a_staff_page(emma_case, rita, client):
+    link = link_for(emma_case.patient, rita)
+
+    for wanted in ("https://evil.example/", "//evil.example/r/", "/rehab/caseload/", "/r/leave/"):
+        response = client.post(
+            f"/r/{link_token(link.pk)}/", {"date_of_birth": EMMA_DOB, "next": wanted}
+        )
+        assert response["Location"] == "/r/", wanted
