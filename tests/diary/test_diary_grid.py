@@ -98,7 +98,7 @@ def test_time_off_and_hours_outside_availability_are_shaded_and_labelled(desk, p
     cells = _column(page, paula).cells
     shaded = [(c.kind, c.clock, c.rows) for c in cells if c.kind != "free"]
     assert shaded == [("away", "12:00", 6)]
-    assert [c.clock for c in cells][0] == "09:00"  # her day sets the rows
+    assert cells[0].clock == "09:00"  # her day sets the rows
     content = page.content.decode()
     assert '<td rowspan="6" class="slot slot-away"><span class="slot-label">Time off</span>' in (
         content
