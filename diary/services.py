@@ -38,6 +38,11 @@ from diary.models import (
     TimeOff,
 )
 
+# The patient's clash: a warning the desk may override ("book anyway"), by this field of a
+# page's form or of the API's request.
+PATIENT_BUSY = "patient_busy"
+PATIENT_CLASH_FIELD = "allow_patient_clash"
+
 # The relation through which each type of appointment points at its booking.
 SUBJECTS = {BookingType.SESSION: "physio_session", BookingType.CONSULTATION: "consultation"}
 
@@ -82,7 +87,7 @@ def _refuse_patient_clash(*, patient_id: int, starts_at, ends_at, exclude: int |
         raise Conflict(
             f"The patient is already booked with {with_whom} from {local:%H:%M} on "
             f"{local:%Y-%m-%d}.",
-            code="patient_busy",
+            code=PATIENT_BUSY,
             clash=subject_of(other),
         )
 

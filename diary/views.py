@@ -125,12 +125,12 @@ def _book_url(column: Column, at: dt.datetime, minutes: int) -> str:
     when = f"{timezone.localtime(at):%Y-%m-%dT%H:%M}"
     if column.practitioner is None:
         query = {"room": column.room.pk, "at": when, "duration": minutes}
-        return f"{reverse('rehab:session-book')}?{urlencode(query)}"
+        return f"{reverse('rehab:session-book')}?{urlencode(query, safe=':')}"
     if column.booking_type == BookingType.CONSULTATION:
         query = {"doctor": column.practitioner.pk, "at": when, "duration": minutes}
-        return f"{reverse('triage:consultation-new')}?{urlencode(query)}"
+        return f"{reverse('triage:consultation-new')}?{urlencode(query, safe=':')}"
     query = {"physio": column.practitioner.pk, "at": when, "duration": minutes}
-    return f"{reverse('rehab:session-book')}?{urlencode(query)}"
+    return f"{reverse('rehab:session-book')}?{urlencode(query, safe=':')}"
 
 
 def _fill(

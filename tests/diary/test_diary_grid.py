@@ -75,13 +75,13 @@ def test_each_free_quarter_books_its_practitioner_at_its_time_for_what_is_free(
     day = monday.isoformat()
     paulas = {c.clock: c.url for c in _column(page, paula).cells if c.kind == "free"}
     assert paulas["10:30"] == (
-        f"{reverse('rehab:session-book')}?physio={paula.pk}&at={day}T10%3A30&duration=30"
+        f"{reverse('rehab:session-book')}?physio={paula.pk}&at={day}T10:30&duration=30"
     )
     assert paulas["18:15"].endswith("duration=45")
     assert paulas["18:45"].endswith("duration=15")  # the last quarter of the day
     dans = {c.clock: c.url for c in _column(page, dan).cells if c.kind == "free"}
     assert dans["08:00"] == (
-        f"{reverse('triage:consultation-new')}?doctor={dan.pk}&at={day}T08%3A00&duration=20"
+        f"{reverse('triage:consultation-new')}?doctor={dan.pk}&at={day}T08:00&duration=20"
     )
 
 
@@ -127,7 +127,7 @@ def test_by_room_has_a_column_per_open_room(desk, rita, paula, dan, case, monday
     free = next(c for c in _column(page, "Room 1").cells if c.clock == "10:00")
     assert free.url == (
         f"{reverse('rehab:session-book')}?room={Room.objects.get(name='Room 1').pk}"
-        f"&at={monday.isoformat()}T10%3A00&duration=45"
+        f"&at={monday.isoformat()}T10:00&duration=45"
     )
 
 
