@@ -12,6 +12,7 @@ import pytest
 
 from rehab.models import PhysioSession
 from tests.conftest import log_in
+from triage.models import Consultation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,17 +57,30 @@ def test_reception_books_a_free_quarter_of_the_grid_then_reads_the_week(
     assert page.get_by_role("link", name=re.compile(r"10:15, Paula Jensen")).count() == 0
     _shot(page, tmp_path, "2-day-grid-booked")
 
+    # Emma cannot see Daniel at 10:30 as well without the desk saying so.
+    page.get_by_role("link", name=re.compile(r"^Book .* 10:30, Daniel Okafor, 20 minutes$")).click()
+    page.get_by_label("Patient and case").select_option(index=1)
+    page.get_by_role("button", name="Book the consultation").click()
+    page.get_by_role("heading", name="This patient is already booked at that time").wait_for()
+    page.get_by_text("already booked with Paula Jensen from 10:15").wait_for()
+    _shot(page, tmp_path, "3-patient-clash")
+    page.get_by_role("button", name="Book anyway").click()
+    page.get_by_text("Consultation booked for").wait_for()
+    assert Consultation.objects.get().scheduled_at == at("10:30")
+
     page.get_by_role("navigation", name="Diary views").get_by_role("link", name="Week").click()
     page.get_by_role("heading", name=re.compile("^Diary — week of")).wait_for()
     grid = page.get_by_role("table")
     headers = grid.get_by_role("columnheader").all_inner_texts()
     assert headers[0] == "Time" and len(headers) == 8
-    assert grid.get_by_role("link", name="MARTIN, Emma").count() == 1
+    assert (
+        grid.get_by_role("link", name="MARTIN, Emma").count() == 1
+    )  # Daniel's week: her consultation
     assert page.get_by_role("link", name="Week", exact=True).get_attribute("aria-current") == "page"
-    _shot(page, tmp_path, "3-week-grid")
+    _shot(page, tmp_path, "4-week-grid")
 
     page.emulate_media(media="print")
-    _shot(page, tmp_path, "4-week-print")
+    _shot(page, tmp_path, "5-week-print")
 
 
 def test_a_click_anywhere_in_a_free_quarter_books_it(page, rita, paula, case, monday):
