@@ -28,14 +28,31 @@ class Window:
     room_id: int | None = None
 
 
+def clinic_week() -> dict[int, list[Window]]:
+    """Weekday -> the clinic's opening hours (``CLINIC_OPENING_HOURS``)."""
+    return {
+        day: [Window(start, end) for start, end in spans]
+        for day, spans in parse_opening_hours(settings.CLINIC_OPENING_HOURS).items()
+    }
+
+
 def week_of(practitioner) -> dict[int, list[Window]]:
     """Weekday -> the practitioner's windows (their availability rows, else opening hours)."""
-    rows = list(Availability.objects.filter(practitioner=practitioner))
-    week: dict[int, list[Window]] = {day: [] for day in range(7)}
+    return _week(list(Availability.objects.filter(practitioner=practitioner)))
+
+
+def weeks_of(practitioner_ids) -> dict[int, dict[int, list[Window]]]:
+    """``week_of`` for several practitioners in one query: {practitioner id: week}."""
+    rows: dict[int, list[Availability]] = {pk: [] for pk in practitioner_ids}
+    for row in Availability.objects.filter(practitioner__in=list(rows)):
+        rows[row.practitioner_id].append(row)
+    return {pk: _week(theirs) for pk, theirs in rows.items()}
+
+
+def _week(rows: list[Availability]) -> dict[int, list[Window]]:
     if not rows:
-        for day, spans in parse_opening_hours(settings.CLINIC_OPENING_HOURS).items():
-            week[day] = [Window(start, end) for start, end in spans]
-        return week
+        return clinic_week()
+    week: dict[int, list[Window]] = {day: [] for day in range(7)}
     for row in rows:
         end = row.end_time.hour * 60 + row.end_time.minute
         week[row.weekday].append(

@@ -83,6 +83,13 @@ def bookings_between(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
     ).select_related("practitioner", "room")
 
 
+def bookings_overlapping(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+    """The live bookings that take any of a span's time (one begun the evening before too)."""
+    return Booking.objects.filter(live=True, starts_at__lt=end, ends_at__gt=start).select_related(
+        "practitioner", "room"
+    )
+
+
 def no_show_counts(patient_ids) -> dict[int, int]:
     """Each patient's appointments missed (``no_show``) in the last 90 days, sessions and
     consultations together: ``{patient_id: count}`` for those with any (one query)."""

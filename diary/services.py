@@ -7,7 +7,10 @@ services call it in their own transaction. A booking
   their time off: else ``Conflict`` ``outside_availability``;
 - overlaps no other live booking of the practitioner (``practitioner_busy``, with ``clash``:
   the other appointment's type and id) nor of its room (``room_busy``, the same ``clash``);
-- is not in the past when booked or moved (``Invalid`` naming ``scheduled_at``).
+- is not in the past when booked or moved (``Invalid`` naming ``scheduled_at``);
+- when the patient is named, overlaps no other live booking of that patient (a session or a
+  consultation, with anyone): ``patient_busy`` with the same ``clash``, unless the caller
+  says ``allow_patient_clash`` (the desk confirmed "book anyway").
 
 On PostgreSQL the exclusion constraints refuse what a concurrent request slipped in between
 the check and the insert; that refusal is answered with the same 409 as the check's.
@@ -19,6 +22,7 @@ import datetime as dt
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic.errors import Conflict, Invalid
@@ -33,6 +37,11 @@ from diary.models import (
     Room,
     TimeOff,
 )
+
+# The patient's clash: a warning the desk may override ("book anyway"), by this field of a
+# page's form or of the API's request.
+PATIENT_BUSY = "patient_busy"
+PATIENT_CLASH_FIELD = "allow_patient_clash"
 
 # The relation through which each type of appointment points at its booking.
 SUBJECTS = {BookingType.SESSION: "physio_session", BookingType.CONSULTATION: "consultation"}
@@ -58,6 +67,29 @@ def _clash(queryset, *, starts_at, ends_at, exclude: int | None):
     if exclude is not None:
         overlapping = overlapping.exclude(pk=exclude)
     return overlapping.select_related(*SUBJECTS.values()).order_by("starts_at").first()
+
+
+def _refuse_patient_clash(*, patient_id: int, starts_at, ends_at, exclude: int | None) -> None:
+    """A patient is in one place at a time: their other live booking overlapping the span is a
+    ``patient_busy`` (the message names the time and the practitioner, never the patient)."""
+    other = _clash(
+        Booking.objects.filter(
+            Q(physio_session__case__patient_id=patient_id)
+            | Q(consultation__case__patient_id=patient_id)
+        ).select_related("practitioner"),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude=exclude,
+    )
+    if other is not None:
+        local = timezone.localtime(other.starts_at)
+        with_whom = other.practitioner.get_full_name() or other.practitioner.username
+        raise Conflict(
+            f"The patient is already booked with {with_whom} from {local:%H:%M} on "
+            f"{local:%Y-%m-%d}.",
+            code=PATIENT_BUSY,
+            clash=subject_of(other),
+        )
 
 
 def _refuse_clashes(*, practitioner, room, starts_at, ends_at, exclude: int | None) -> None:
@@ -107,11 +139,16 @@ def booking_check(
     room: Room | None = None,
     exclude: int | None = None,
     keep_hours: bool = True,
+    patient_id: int | None = None,
+    allow_patient_clash: bool = False,
 ) -> Room | None:
     """Check the booking rule for a span; answer the room it takes (the window's, if none).
 
     ``keep_hours=False`` is for an appointment recorded after it took place: it still may not
     overlap another, but its time is past and may lie outside today's availability.
+    ``patient_id`` (the case's patient) is checked for another booking at that time unless
+    ``allow_patient_clash``: a warning the desk may override, unlike the practitioner's and
+    the room's clashes, which nothing overrides.
     """
     check_minutes(duration_minutes)
     ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
@@ -134,6 +171,10 @@ def booking_check(
     _refuse_clashes(
         practitioner=practitioner, room=room, starts_at=starts_at, ends_at=ends_at, exclude=exclude
     )
+    if patient_id is not None and not allow_patient_clash:
+        _refuse_patient_clash(
+            patient_id=patient_id, starts_at=starts_at, ends_at=ends_at, exclude=exclude
+        )
     return room
 
 
@@ -147,6 +188,8 @@ def booking_reserve(
     room: Room | None = None,
     booking: Booking | None = None,
     keep_hours: bool = True,
+    patient_id: int | None = None,
+    allow_patient_clash: bool = False,
 ) -> Booking:
     """Take the time of an appointment (a new ``Booking``, or ``booking`` moved) under the rule."""
     if practitioner is None:
@@ -158,6 +201,8 @@ def booking_reserve(
         room=room,
         exclude=booking.pk if booking else None,
         keep_hours=keep_hours,
+        patient_id=patient_id,
+        allow_patient_clash=allow_patient_clash,
     )
     ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
     if booking is None:

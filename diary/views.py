@@ -7,7 +7,8 @@ any other shows as booked time. Every booking whose patient a page names is audi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
@@ -18,7 +19,7 @@ from django.utils import timezone
 from clinic import audit, bounds, roles
 from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
-from diary import feed, rules, selectors
+from diary import feed, grid, rules, selectors
 from diary.models import Booking, BookingType, Room, WaitlistEntry, WaitlistStatus
 from diary.services import SUBJECTS, default_minutes
 from diary.waitlist import waitlist_accept
@@ -90,38 +91,172 @@ def _span(day: dt.date, days: int) -> tuple[dt.datetime, dt.datetime]:
     return rules.at_minute(day, 0), rules.at_minute(day + dt.timedelta(days=days), 0)
 
 
-def _free(practitioner, day: dt.date) -> list[dt.datetime]:
-    booking_type = (
-        BookingType.CONSULTATION
-        if roles.role_of(practitioner) == roles.DOCTOR
-        else BookingType.SESSION
-    )
-    return selectors.free_slots(
-        practitioner=practitioner,
-        first_day=day,
-        last_day=day,
-        duration_minutes=default_minutes(booking_type),
-    )
+@dataclass
+class Column:
+    """One column of the paper diary: a practitioner's or a room's day."""
+
+    day: dt.date
+    practitioner: object | None = None
+    room: Room | None = None
+    cells: list[grid.Cell] = field(default_factory=list)
+
+    @property
+    def booking_type(self) -> str:
+        if self.practitioner is not None and roles.role_of(self.practitioner) == roles.DOCTOR:
+            return BookingType.CONSULTATION
+        return BookingType.SESSION
+
+    @property
+    def whose(self) -> str:
+        """Whose column, in words (a practitioner's name, or a room's)."""
+        if self.practitioner is None:
+            return self.room.name
+        return self.practitioner.get_full_name() or self.practitioner.username
+
+    @property
+    def role(self) -> str:
+        if self.practitioner is None:
+            return "room"
+        return "doctor" if self.booking_type == BookingType.CONSULTATION else "physio"
+
+
+def _book_url(column: Column, at: dt.datetime, minutes: int) -> str:
+    """The booking form filled in for a free quarter: whose (or which room), when, how long."""
+    when = f"{timezone.localtime(at):%Y-%m-%dT%H:%M}"
+    if column.practitioner is None:
+        query = {"room": column.room.pk, "at": when, "duration": minutes}
+        return f"{reverse('rehab:session-book')}?{urlencode(query, safe=':')}"
+    if column.booking_type == BookingType.CONSULTATION:
+        query = {"doctor": column.practitioner.pk, "at": when, "duration": minutes}
+        return f"{reverse('triage:consultation-new')}?{urlencode(query, safe=':')}"
+    query = {"physio": column.practitioner.pk, "at": when, "duration": minutes}
+    return f"{reverse('rehab:session-book')}?{urlencode(query, safe=':')}"
+
+
+def _fill(
+    columns: list[Column], entries: list[Entry], away, *, bookable: bool
+) -> tuple[list[tuple[int, list]], list[Column]]:
+    """Lay the bookings, time off and free quarters of each column on the grid."""
+    weeks = rules.weeks_of({c.practitioner.pk for c in columns if c.practitioner is not None})
+    clinic_week = rules.clinic_week()
+    now = timezone.localtime()
+    usual = {
+        kind: default_minutes(kind) for kind in (BookingType.SESSION, BookingType.CONSULTATION)
+    }
+    specs = []
+    for column in columns:
+        person = column.practitioner
+        week = weeks[person.pk] if person is not None else clinic_week
+        spec = grid.ColumnSpec(
+            windows=[(w.start, w.end) for w in week[column.day.weekday()]],
+            now=(
+                grid.DAY_END
+                if column.day < now.date()
+                else now.hour * 60 + now.minute
+                if column.day == now.date()
+                else -1
+            ),
+        )
+        for entry in entries:
+            booking = entry.booking
+            mine = (
+                booking.practitioner_id == person.pk
+                if person is not None
+                else booking.room_id == column.room.pk
+            )
+            if mine:
+                spec.bookings += [
+                    (low, high, entry)
+                    for day, low, high in rules.day_pieces(booking.starts_at, booking.ends_at)
+                    if day == column.day
+                ]
+        if person is not None:
+            spec.away = [
+                (low, high)
+                for off in away
+                if off.practitioner_id == person.pk
+                for day, low, high in rules.day_pieces(off.starts_at, off.ends_at)
+                if day == column.day
+            ]
+        specs.append(spec)
+    first, last = grid.span_of(specs, default=(8 * 60, 19 * 60))
+    for column, spec in zip(columns, specs, strict=True):
+        column.cells = grid.column_cells(spec, first, last, usual[column.booking_type])
+        for cell in column.cells:
+            if bookable and cell.kind == grid.FREE:
+                cell.url = _book_url(
+                    column, rules.at_minute(column.day, cell.minute), cell.free_minutes
+                )
+                day = f"{column.day:%a} {column.day.day} {column.day:%b}"
+                cell.book_label = f"{day} {cell.clock}, {column.whose}, {cell.free_minutes} minutes"
+    return grid.grid_rows([c.cells for c in columns], first, last), columns
+
+
+def _diary_query(**params) -> str:
+    return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 @role_required(*DESK)
 def diary(request):
-    """Reception's diary: a day (or ``?week=1``) for one practitioner or room, or everyone's."""
+    """Reception's paper diary: a day with a column per practitioner (``?by=room``: per room),
+    or ``?view=week``: one practitioner's (or room's) week, a column per day."""
     day = _day(request)
-    week = request.GET.get("week") == "1"
+    week = request.GET.get("view") == "week" or request.GET.get("week") == "1"
+    wanted_person = request.GET.get("practitioner", "")
+    wanted_room = request.GET.get("room", "")
+    # The radio button says which; without it, the one chosen (a room only if no one is).
+    by_room = request.GET.get("by") == "room" or (
+        "by" not in request.GET and wanted_room.isdigit() and not wanted_person.isdigit()
+    )
+    people = list(practitioners().prefetch_related("groups"))
+    open_rooms = list(selectors.rooms().filter(active=True))
+    practitioner = room = None
+    if by_room and wanted_room.isdigit():
+        room = get_object_or_404(Room, pk=int(wanted_room))
+    elif not by_room and wanted_person.isdigit():
+        practitioner = next((p for p in people if p.pk == int(wanted_person)), None)
+        if practitioner is None:
+            raise Http404("No such practitioner.")
     if week:
         day -= dt.timedelta(days=day.weekday())
-    start, end = _span(day, 7 if week else 1)
-    bookings = selectors.bookings_between(start, end)
-    practitioner = room = None
-    if request.GET.get("practitioner", "").isdigit():
-        practitioner = get_object_or_404(practitioners(), pk=int(request.GET["practitioner"]))
-        bookings = bookings.filter(practitioner=practitioner)
-    elif request.GET.get("room", "").isdigit():
-        room = get_object_or_404(Room, pk=int(request.GET["room"]))
-        bookings = bookings.filter(room=room)
-    entries = _entries(request, bookings)
+        # A week is one person's (or room's): the one chosen, else the first of the list.
+        if by_room:
+            room = room or (open_rooms[0] if open_rooms else None)
+        else:
+            practitioner = practitioner or (people[0] if people else None)
     days = [day + dt.timedelta(days=n) for n in range(7 if week else 1)]
+    if week:
+        columns = [Column(d, practitioner=practitioner, room=room) for d in days]
+        columns = [c for c in columns if c.practitioner is not None or c.room is not None]
+    elif by_room:
+        columns = [Column(day, room=r) for r in ([room] if room else open_rooms)]
+    else:
+        columns = [
+            Column(day, practitioner=p) for p in ([practitioner] if practitioner else people)
+        ]
+    start, end = _span(day, len(days))
+    bookings = selectors.bookings_overlapping(start, end)
+    away = []
+    if by_room:
+        bookings = bookings.filter(room__in=[c.room for c in columns])
+    else:
+        bookings = bookings.filter(practitioner__in=[c.practitioner for c in columns])
+        away = list(
+            selectors.time_off().filter(
+                practitioner__in=[c.practitioner for c in columns],
+                starts_at__lt=end,
+                ends_at__gt=start,
+            )
+        )
+    entries = _entries(request, bookings) if columns else []
+    rows, columns = _fill(columns, entries, away, bookable=True)
+    step = dt.timedelta(days=7 if week else 1)
+    keep = {
+        "view": "week" if week else "",
+        "by": "room" if by_room else "",
+        "practitioner": practitioner.pk if practitioner else "",
+        "room": room.pk if room else "",
+    }
     return render(
         request,
         "diary/diary.html",
@@ -129,27 +264,40 @@ def diary(request):
             "day": day,
             "today": timezone.localdate(),
             "week": week,
-            "days": [
-                (d, [e for e in entries if timezone.localdate(e.booking.starts_at) == d])
-                for d in days
-            ],
+            "by_room": by_room,
+            "days": days,
+            "columns": columns,
+            "rows": rows,
+            "entries": entries,
             "practitioner": practitioner,
             "room": room,
-            "practitioners": practitioners(),
-            "rooms": selectors.rooms().filter(active=True),
-            "free": _free(practitioner, day) if practitioner and not week else [],
-            "is_physio": practitioner is not None and roles.role_of(practitioner) == roles.PHYSIO,
+            "practitioners": people,
+            "rooms": open_rooms,
+            "previous_url": _diary_query(**keep, day=(day - step).isoformat()),
+            "next_url": _diary_query(**keep, day=(day + step).isoformat()),
+            "today_url": _diary_query(**keep),
+            "day_view_url": _diary_query(
+                **{**keep, "view": ""},
+                day=(
+                    timezone.localdate() if week and timezone.localdate() in days else day
+                ).isoformat(),
+            ),
+            "week_view_url": _diary_query(**{**keep, "view": "week"}, day=day.isoformat()),
         },
     )
 
 
 @role_required(roles.DOCTOR, roles.PHYSIO)
 def my_day(request):
-    """A doctor's or physio's own bookings of a day."""
+    """A doctor's or physio's own column of the diary for a day."""
     day = _day(request)
     start, end = _span(day, 1)
-    bookings = selectors.bookings_between(start, end).filter(practitioner=request.user)
+    bookings = selectors.bookings_overlapping(start, end).filter(practitioner=request.user)
     entries = _entries(request, bookings)
+    away = list(
+        selectors.time_off().filter(practitioner=request.user, starts_at__lt=end, ends_at__gt=start)
+    )
+    rows, columns = _fill([Column(day, practitioner=request.user)], entries, away, bookable=False)
     return render(
         request,
         "diary/my_day.html",
@@ -157,6 +305,10 @@ def my_day(request):
             "day": day,
             "today": timezone.localdate(),
             "entries": entries,
+            "rows": rows,
+            "columns": columns,
+            "previous_url": _diary_query(day=(day - dt.timedelta(days=1)).isoformat()),
+            "next_url": _diary_query(day=(day + dt.timedelta(days=1)).isoformat()),
             "feed_url": request.build_absolute_uri(
                 reverse("diary:feed", args=[feed.feed_token(request.user)])
             ),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from clinic import bounds
 from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX, NPRS_MIN
 from clinic.selectors import physios
+from diary.models import Room
 from diary.selectors import NO_SHOW_DAYS, NO_SHOW_FLAG, no_show_counts
 from rehab.instruments.catalogue import INSTRUMENTS, Instrument
 from rehab.models import (
@@ -169,6 +170,13 @@ class BookingForm(forms.Form):
         label="Physio",
         required=False,
         empty_label="The case's assigned physio",
+    )
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.filter(active=True).order_by("name"),
+        label="Room",
+        required=False,
+        empty_label="The physio's usual room",
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, cases, **kwargs):

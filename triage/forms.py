@@ -8,7 +8,7 @@ from clinic import bounds
 from clinic.measures import NPRS_MAX
 from clinic.models import Side
 from clinic.selectors import doctors
-from diary.models import BOOKING_MINUTES_MAX, BOOKING_MINUTES_MIN
+from diary.models import BOOKING_MINUTES_MAX, BOOKING_MINUTES_MIN, Room
 from triage import rules
 from triage.models import Ability, Mechanism, Onset, PainLocation, Swelling
 from triage.vocabulary import SAFETY_QUESTION_LABELS, SAFETY_QUESTIONS
@@ -177,6 +177,13 @@ class ConsultationForm(forms.Form):
         max_value=BOOKING_MINUTES_MAX,
         required=False,
         help_text="Empty: the consultation's usual length.",
+    )
+    room = forms.ModelChoiceField(
+        queryset=Room.objects.filter(active=True).order_by("name"),
+        label="Room",
+        required=False,
+        empty_label="The doctor's usual room",
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, cases, **kwargs):

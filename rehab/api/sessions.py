@@ -64,6 +64,15 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
         required=False,
         help_text="Defaults to the room of the physio's availability window, if it names one.",
     )
+    allow_patient_clash = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Book even though the patient has another booking at that time (else 409 "
+            "patient_busy with clash)."
+        ),
+    )
 
     class Meta:
         model = PhysioSession
@@ -75,6 +84,7 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
             "duration_minutes",
             "room",
             "status",
+            "allow_patient_clash",
             "created_at",
             "updated_at",
         ]
@@ -149,6 +159,15 @@ class SessionSeriesSerializer(api_serializers.Serializer):
     )
     room = serializers.PrimaryKeyRelatedField(
         queryset=Room.objects.all(), allow_null=True, required=False
+    )
+    allow_patient_clash = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Book even though the patient has another booking at that time (else 409 "
+            "patient_busy with clash)."
+        ),
     )
 
 
@@ -227,6 +246,7 @@ class PhysioSessionViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         wanted = data.pop("status", SessionStatus.SCHEDULED)
+        allow_patient_clash = data.pop("allow_patient_clash", False)
         clinical = _clinical(data)
         booking = {
             "case": data["case"],
@@ -243,7 +263,9 @@ class PhysioSessionViewSet(
                         for name in clinical
                     }
                 )
-            session = session_services.session_schedule(by=request.user, **booking)
+            session = session_services.session_schedule(
+                by=request.user, allow_patient_clash=allow_patient_clash, **booking
+            )
         elif wanted in session_services.LOGGED_STATUSES and not _is_reception(request):
             session = session_services.session_record(
                 by=request.user, status=wanted, **booking, **clinical
@@ -282,6 +304,7 @@ class PhysioSessionViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         wanted = data.pop("status", None)
+        allow_patient_clash = data.pop("allow_patient_clash", False)
         clinical = _clinical(data)
         by = request.user
 
@@ -308,6 +331,7 @@ class PhysioSessionViewSet(
                     duration_minutes=duration,
                     physio=physio,
                     room=room,
+                    allow_patient_clash=allow_patient_clash,
                     by=by,
                 )
             logging = wanted in session_services.LOGGED_STATUSES or (

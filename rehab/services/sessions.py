@@ -126,6 +126,7 @@ def session_schedule(
     physio=None,
     duration_minutes: int | None = None,
     room: Room | None = None,
+    allow_patient_clash: bool = False,
     _recorded: bool = False,
 ) -> PhysioSession:
     """Book a session (status scheduled); the physio defaults to the case's assigned physio.
@@ -147,6 +148,9 @@ def session_schedule(
         duration_minutes=duration_minutes,
         room=room,
         keep_hours=not _recorded,
+        # A session recorded after the fact is not a booking the desk is warned about.
+        patient_id=None if _recorded else case.patient_id,
+        allow_patient_clash=allow_patient_clash,
     )
     session = PhysioSession.objects.create(
         case=case,
@@ -174,6 +178,7 @@ def session_move(
     duration_minutes: int | None = None,
     physio=None,
     room: Room | None = None,
+    allow_patient_clash: bool = False,
 ) -> PhysioSession:
     """Move a scheduled session to another time, or hand it to another physio (``physio``).
 
@@ -201,6 +206,8 @@ def session_move(
         duration_minutes=session.duration_minutes,
         room=room or session.room,
         booking=session.booking,
+        patient_id=session.case.patient_id,
+        allow_patient_clash=allow_patient_clash,
     )
     session.room = session.booking.room
     session.save(
@@ -360,6 +367,7 @@ def session_series_schedule(
     physio=None,
     duration_minutes: int | None = None,
     room: Room | None = None,
+    allow_patient_clash: bool = False,
 ) -> list[PhysioSession]:
     """Book a series of sessions from the treatment plan: all of them, or none.
 
@@ -386,7 +394,12 @@ def session_series_schedule(
     for at in times:
         try:
             diary.booking_check(
-                practitioner=physio, starts_at=at, duration_minutes=duration_minutes, room=room
+                practitioner=physio,
+                starts_at=at,
+                duration_minutes=duration_minutes,
+                room=room,
+                patient_id=case.patient_id,
+                allow_patient_clash=allow_patient_clash,
             )
         except Conflict as exc:
             clashes.append(
@@ -411,6 +424,7 @@ def session_series_schedule(
             physio=physio,
             duration_minutes=duration_minutes,
             room=room,
+            allow_patient_clash=allow_patient_clash,
         )
         for at in times
     ]

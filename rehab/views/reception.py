@@ -18,6 +18,7 @@ from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.views import role_required
 from diary.selectors import free_slots
+from diary.services import PATIENT_BUSY, PATIENT_CLASH_FIELD
 from rehab import selectors
 from rehab.forms import BookingForm, MoveForm
 from rehab.models import SessionStatus
@@ -89,12 +90,20 @@ def sessions_day(request):
 def session_book(request):
     """Book a session (POST from the day page; errors shown on the same page)."""
     # ?case=<id> (from the triage result) chooses the case in advance.
-    # ?physio=<id>&at=<YYYY-MM-DDTHH:MM> (a free time picked in the diary) fill in the rest.
+    # ?physio=<id>&at=<YYYY-MM-DDTHH:MM>&duration=&room= (a free quarter picked in the
+    # diary) fill in the rest.
     initial = {
         name: request.GET[key]
-        for key, name in (("case", "case"), ("physio", "physio"), ("at", "scheduled_at"))
+        for key, name in (
+            ("case", "case"),
+            ("physio", "physio"),
+            ("at", "scheduled_at"),
+            ("duration", "duration_minutes"),
+            ("room", "room"),
+        )
         if request.GET.get(key)
     }
+    patient_clash = ""
     form = BookingForm(request.POST or None, cases=_bookable_cases_read(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,10 +113,15 @@ def session_book(request):
                 scheduled_at=data["scheduled_at"],
                 duration_minutes=data["duration_minutes"],
                 physio=data["physio"],
+                room=data["room"],
                 by=request.user,
+                allow_patient_clash=request.POST.get(PATIENT_CLASH_FIELD) == "on",
             )
         except Conflict as exc:
-            form.add_error("case", exc.message)
+            if exc.code == PATIENT_BUSY:
+                patient_clash = exc.message
+            else:
+                form.add_error("case", exc.message)
         except Invalid as exc:
             add_service_errors(form, exc)
         else:
@@ -126,6 +140,7 @@ def session_book(request):
             "sessions": list(selectors.sessions_on(request.user, day)),
             "form": form,
             "today": day,
+            "patient_clash": patient_clash,
         },
     )
 
@@ -143,6 +158,7 @@ def session_move(request, pk: int):
             "physio": session.physio_id,
         },
     )
+    patient_clash = ""
     if request.method == "POST" and form.is_valid():
         try:
             session = session_services.session_move(
@@ -151,9 +167,13 @@ def session_move(request, pk: int):
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 physio=form.cleaned_data["physio"],
                 by=request.user,
+                allow_patient_clash=request.POST.get(PATIENT_CLASH_FIELD) == "on",
             )
         except Conflict as exc:
-            form.add_error(None, exc.message)
+            if exc.code == PATIENT_BUSY:
+                patient_clash = exc.message
+            else:
+                form.add_error(None, exc.message)
         except Invalid as exc:
             add_service_errors(form, exc)
         else:
@@ -179,6 +199,7 @@ def session_move(request, pk: int):
             "form": form,
             "day": day,
             "free": free,
+            "patient_clash": patient_clash,
         },
     )
 

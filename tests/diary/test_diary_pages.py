@@ -12,6 +12,10 @@ from tests.factories import CaseFactory, PatientFactory
 from triage.services.consultations import consultation_book
 
 
+def _free_urls(page) -> list[str]:
+    return [cell.url for column in page.context["columns"] for cell in column.cells if cell.url]
+
+
 def test_reception_sees_a_practitioners_day_with_free_times(client, rita, paula, case, monday, at):
     session = session_schedule(case=case, scheduled_at=at("10:00"), by=rita)
     client.force_login(rita)
@@ -22,27 +26,43 @@ def test_reception_sees_a_practitioners_day_with_free_times(client, rita, paula,
     content = page.content.decode()
     assert "MARTIN, Emma" in content
     assert reverse("rehab:session-move", args=[session.pk]) in content
-    assert at("10:00") not in page.context["free"]
-    assert at("10:45") in page.context["free"]
+    free = _free_urls(page)
+    book = reverse("rehab:session-book")
+    assert f"{book}?physio={paula.pk}&at={monday.isoformat()}T10:45&duration=45" in free
+    assert not any(f"T10:{m}&" in url for url in free for m in ("00", "15", "30"))
     assert f"?physio={paula.pk}&amp;at={monday.isoformat()}T10:45" in content
     assert AuditEvent.objects.filter(
         actor=rita, object_type="rehab.physiosession", object_id=str(session.pk)
     ).exists()
 
 
-def test_reception_sees_everyones_week_with_consultations(client, rita, dan, case, monday, at):
+def test_reception_sees_a_practitioners_week_with_consultations(
+    client, rita, dan, case, monday, at
+):
     other = CaseFactory(patient=PatientFactory(given_name="Hugo", family_name="Moreau"))
     consultation_book(case=other, doctor=dan, scheduled_at=at("09:00", day=2), by=rita)
-    session_schedule(case=case, scheduled_at=at("11:00", day=4), by=rita)
+    consultation_book(case=case, doctor=dan, scheduled_at=at("11:00", day=4), by=rita)
     client.force_login(rita)
 
-    page = client.get(reverse("diary:diary"), {"day": monday.isoformat(), "week": "1"})
+    page = client.get(
+        reverse("diary:diary"),
+        {
+            "day": (monday + dt.timedelta(days=3)).isoformat(),
+            "view": "week",
+            "practitioner": dan.pk,
+        },
+    )
 
     assert page.status_code == 200
     content = page.content.decode()
     assert "MOREAU, Hugo" in content
     assert "MARTIN, Emma" in content
-    assert [len(entries) for _day, entries in page.context["days"]] == [0, 0, 1, 0, 1, 0, 0]
+    columns = page.context["columns"]
+    assert [c.day for c in columns] == [monday + dt.timedelta(days=n) for n in range(7)]
+    booked = [[cell for cell in c.cells if cell.kind == "booked"] for c in columns]
+    assert [len(cells) for cells in booked] == [0, 0, 1, 0, 1, 0, 0]
+    # The clinic is closed at the weekend: one "Not working" cell the height of the day.
+    assert [(cell.kind, cell.rows) for cell in columns[5].cells] == [("closed", 44)]
 
 
 def test_a_physio_sees_her_day_and_not_a_patient_out_of_her_reach(

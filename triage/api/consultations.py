@@ -4,7 +4,8 @@ Reception and doctors book (``POST``), move (``PATCH`` ``scheduled_at``, ``durat
 ``doctor``, ``room``) and cancel (``PATCH`` ``status: cancelled``); a doctor records one as
 ``attended`` (with ``notes``, clinical) or ``no_show``. Reception's serializer has no ``notes``.
 The time obeys the diary's booking rule (``diary.services``): 409 ``outside_availability``,
-``practitioner_busy`` or ``room_busy`` (with ``clash``), 400 for a time in the past.
+``practitioner_busy`` or ``room_busy`` (with ``clash``), 400 for a time in the past; 409
+``patient_busy`` when the patient is booked elsewhere then, unless ``allow_patient_clash``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ class ConsultationBookingSerializer(api_serializers.ModelSerializer):
         help_text="Defaults to the room of the doctor's availability window, if it names one.",
     )
     status = serializers.ChoiceField(choices=ConsultationStatus.choices, required=False)
+    allow_patient_clash = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Book even though the patient has another booking at that time (else 409 "
+            "patient_busy with clash)."
+        ),
+    )
 
     class Meta:
         model = Consultation
@@ -58,6 +68,7 @@ class ConsultationBookingSerializer(api_serializers.ModelSerializer):
             "doctor",
             "scheduled_at",
             "duration_minutes",
+            "allow_patient_clash",
             "room",
             "status",
             "created_at",
@@ -146,6 +157,7 @@ class ConsultationViewSet(
             scheduled_at=data["scheduled_at"],
             duration_minutes=data.get("duration_minutes"),
             room=data.get("room"),
+            allow_patient_clash=data.get("allow_patient_clash", False),
             by=request.user,
         )
         self.audit_created(consultation)
@@ -175,7 +187,12 @@ class ConsultationViewSet(
             "room": consultation.room,
         }
         if moved != current:
-            consultation = services.consultation_move(consultation=consultation, by=by, **moved)
+            consultation = services.consultation_move(
+                consultation=consultation,
+                by=by,
+                allow_patient_clash=data.get("allow_patient_clash", False),
+                **moved,
+            )
         if wanted in services.LOGGED_STATUSES or "notes" in data:
             if _is_reception(request):
                 raise serializers.ValidationError(

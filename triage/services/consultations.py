@@ -61,6 +61,7 @@ def consultation_book(
     by,
     duration_minutes: int | None = None,
     room: Room | None = None,
+    allow_patient_clash: bool = False,
 ) -> Consultation:
     """Book a doctor's consultation (status scheduled) under the diary's booking rule."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -78,6 +79,8 @@ def consultation_book(
         starts_at=scheduled_at,
         duration_minutes=duration_minutes,
         room=room,
+        patient_id=case.patient_id,
+        allow_patient_clash=allow_patient_clash,
     )
     return Consultation.objects.create(
         case=case,
@@ -99,6 +102,7 @@ def consultation_move(
     duration_minutes: int | None = None,
     doctor=None,
     room: Room | None = None,
+    allow_patient_clash: bool = False,
 ) -> Consultation:
     """Move a scheduled consultation (or give it to another doctor); any other status: 409."""
     consultation = _lock(consultation)
@@ -113,6 +117,8 @@ def consultation_move(
         duration_minutes=consultation.duration_minutes,
         room=room or consultation.room,
         booking=consultation.booking,
+        patient_id=consultation.case.patient_id,
+        allow_patient_clash=allow_patient_clash,
     )
     consultation.scheduled_at = scheduled_at
     consultation.room = consultation.booking.room

@@ -19,6 +19,7 @@ from clinic.models import ENDED_STATUSES
 from clinic.views import role_required
 from clinic.vocabulary import URGENCY_WORDING
 from diary import selectors as diary_selectors
+from diary.services import PATIENT_BUSY, PATIENT_CLASH_FIELD
 from triage import selectors as triage_selectors
 from triage.forms import ConsultationForm, IntakeForm, UrgentConsultationForm
 from triage.services import consultations as consultation_services
@@ -192,9 +193,16 @@ def consultation_new(request):
     """Book a doctor's consultation; ``?doctor=&at=`` (a free time in the diary) fill it in."""
     initial = {
         name: request.GET[key]
-        for key, name in (("case", "case"), ("doctor", "doctor"), ("at", "scheduled_at"))
+        for key, name in (
+            ("case", "case"),
+            ("doctor", "doctor"),
+            ("at", "scheduled_at"),
+            ("duration", "duration_minutes"),
+            ("room", "room"),
+        )
         if request.GET.get(key)
     }
+    patient_clash = ""
     form = ConsultationForm(request.POST or None, cases=_bookable_cases(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -204,10 +212,15 @@ def consultation_new(request):
                 doctor=data["doctor"],
                 scheduled_at=data["scheduled_at"],
                 duration_minutes=data["duration_minutes"],
+                room=data["room"],
                 by=request.user,
+                allow_patient_clash=request.POST.get(PATIENT_CLASH_FIELD) == "on",
             )
         except Conflict as exc:
-            form.add_error("scheduled_at", exc.message)
+            if exc.code == PATIENT_BUSY:
+                patient_clash = exc.message
+            else:
+                form.add_error("scheduled_at", exc.message)
         except Invalid as exc:
             add_service_errors(form, exc)
         else:
@@ -215,7 +228,11 @@ def consultation_new(request):
             local = timezone.localtime(consultation.scheduled_at)
             messages.success(request, f"Consultation booked for {local:%d %b %Y, %H:%M}.")
             return created_redirect(_diary_url(request, consultation))
-    return render(request, "triage/consultation_form.html", {"form": form})
+    return render(
+        request,
+        "triage/consultation_form.html",
+        {"form": form, "patient_clash": patient_clash},
+    )
 
 
 @role_required(*RECEPTION, roles.DOCTOR)
@@ -258,7 +275,7 @@ def consultation_move(request, pk: int):
         triage_selectors.consultations_visible_to(request.user).select_related("case__patient"),
         pk=pk,
     )
-    error = ""
+    error = patient_clash = ""
     if request.method == "POST":
         form = UrgentConsultationForm(request.POST)  # the same two fields: doctor and time
         if form.is_valid():
@@ -268,8 +285,14 @@ def consultation_move(request, pk: int):
                     by=request.user,
                     scheduled_at=form.cleaned_data["scheduled_at"],
                     doctor=form.cleaned_data["doctor"],
+                    allow_patient_clash=request.POST.get(PATIENT_CLASH_FIELD) == "on",
                 )
-            except (Conflict, Invalid) as exc:
+            except Conflict as exc:
+                if exc.code == PATIENT_BUSY:
+                    patient_clash = exc.message
+                else:
+                    error = exc.message
+            except Invalid as exc:
                 error = exc.message
             else:
                 audit.touch(request, consultation, "update")
@@ -299,6 +322,7 @@ def consultation_move(request, pk: int):
             "consultation": consultation,
             "patient": consultation.case.patient,
             "error": error,
+            "patient_clash": patient_clash,
             "day": day,
             "free": free,
         },
