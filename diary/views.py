@@ -150,6 +150,16 @@ def my_day(request):
     start, end = _span(day, 1)
     bookings = selectors.bookings_between(start, end).filter(practitioner=request.user)
     entries = _entries(request, bookings)
+    # A doctor's consultations of this day or an earlier one that still wait for their record
+    # (the recording page itself asks the consultation service).
+    to_record = [
+        e
+        for e in entries
+        if e.booking.booking_type == BookingType.CONSULTATION
+        and e.subject is not None
+        and e.subject.status == "scheduled"
+        and day <= timezone.localdate()
+    ]
     return render(
         request,
         "diary/my_day.html",
@@ -157,6 +167,7 @@ def my_day(request):
             "day": day,
             "today": timezone.localdate(),
             "entries": entries,
+            "to_record": to_record,
             "feed_url": request.build_absolute_uri(
                 reverse("diary:feed", args=[feed.feed_token(request.user)])
             ),
