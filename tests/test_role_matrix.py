@@ -1640,6 +1640,12 @@ TABLE: dict[tuple[str, str], Call] = {
         "view",
         api=False,
     ),
+    ("GET", "rehab:session-series"): Call(
+        lambda w: reverse("rehab:session-series") + f"?case={w.case.pk}",
+        S(200, 200, 200, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
     ("GET", "rehab:session-move"): Call(
         lambda w: reverse("rehab:session-move", args=[w.session.pk]),
         S(200, 200, 404, 403, 403, LOGIN),

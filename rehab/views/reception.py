@@ -5,7 +5,7 @@ Nothing here reads or renders a clinical field.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from clinic.models import AuditAction
 from clinic.views import role_required
 from diary.selectors import free_slots
 from rehab import selectors
-from rehab.forms import BookingForm, MoveForm
+from rehab.forms import BookingForm, MoveForm, SeriesForm
 from rehab.models import SessionStatus
 from rehab.services import sessions as session_services
 from rehab.services.common import BOOKERS
@@ -127,6 +127,55 @@ def session_book(request):
             "form": form,
             "today": day,
         },
+    )
+
+
+@role_required(*BOOKERS)
+@idempotent_form
+def session_series(request):
+    """Book a series of sessions from the treatment plan (``?case=``): all of them or none;
+    each date that cannot be booked is listed with its reason."""
+    cases = _bookable_cases_read(request)
+    chosen = request.POST.get("case") or request.GET.get("case", "")
+    case = cases.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10 else None
+    rhythm = selectors.plan_rhythm(case) if case else None
+    initial = {"duration_minutes": 45}
+    if case:
+        initial["case"] = case.pk
+    if rhythm:
+        initial |= {"count": rhythm["to_book"] or 1, "interval_days": rhythm["interval_days"]}
+    form = SeriesForm(request.POST or None, cases=cases, initial=initial)
+    clashes: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sessions = session_services.session_series_schedule(by=request.user, **data)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            clashes = exc.context.get("clashes", [])
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        else:
+            for session in sessions:
+                audit.touch(request, session, AuditAction.CREATE)
+            first = timezone.localtime(sessions[0].scheduled_at)
+            messages.success(
+                request,
+                f"{len(sessions)} sessions booked, the first on {first:%d %b %Y, %H:%M}.",
+            )
+            return created_redirect(_day_url(first.date()))
+    return render(
+        request,
+        "rehab/session_series.html",
+        {
+            "form": form,
+            "case": case,
+            "rhythm": rhythm,
+            "clashes": [
+                {**clash, "at": datetime.fromisoformat(clash["scheduled_at"])} for clash in clashes
+            ],
+        },
+        status=409 if clashes else 200,
     )
 
 
