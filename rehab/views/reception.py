@@ -158,12 +158,15 @@ def session_series(request):
         else:
             for session in sessions:
                 audit.touch(request, session, AuditAction.CREATE)
-            first = timezone.localtime(sessions[0].scheduled_at)
+            starts = [timezone.localtime(session.scheduled_at) for session in sessions]
             messages.success(
                 request,
-                f"{len(sessions)} sessions booked, the first on {first:%d %b %Y, %H:%M}.",
+                f"{len(sessions)} sessions booked at {starts[0]:%H:%M}: "
+                + ", ".join(f"{start:%a %d %b}" for start in starts)
+                + ".",
             )
-            return created_redirect(_day_url(first.date()))
+            # The patient's record lists every upcoming booking, with move and cancel.
+            return created_redirect("patient-record", pk=data["case"].patient_id)
     return render(
         request,
         "rehab/session_series.html",

@@ -45,7 +45,7 @@ def test_it_books_every_session_of_the_series(client, rita, paula, case, at, mon
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/rehab/sessions/?day={monday.isoformat()}"
+    assert response["Location"] == reverse("patient-record", args=[case.patient_id])
     starts = list(
         PhysioSession.objects.filter(case=case, physio=paula).values_list("scheduled_at", flat=True)
     )
