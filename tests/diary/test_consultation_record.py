@@ -127,3 +127,20 @@ def test_it_keeps_reception_and_physios_away_from_the_notes(client, rita, dan, p
             client.force_login(user)
             assert client.post(record, {"status": "attended", "notes": NOTES}).status_code == 403
     assert Consultation.objects.get().notes == ""
+
+
+def test_the_case_timeline_tells_the_recorded_consultation(client, rita, dan, case, at, api_as):
+    consultation = booked(case, dan, rita, at)
+    with time_machine.travel(at("09:25"), tick=False):
+        client.force_login(dan)
+        client.post(
+            reverse("triage:consultation-record", args=[consultation.pk]),
+            {"status": "attended", "notes": NOTES},
+        )
+        entries = api_as(dan).get(f"/api/v1/cases/{case.pk}/timeline/").json()
+        desk = api_as(rita).get(f"/api/v1/cases/{case.pk}/timeline/").json()
+
+    ours = [e for e in entries if e["object_type"] == "triage.consultation"]
+    assert [(e["kind"], e["detail"]) for e in ours] == [("consultation.attended", NOTES)]
+    assert ours[0]["title"] == f"Consultation with {dan.get_full_name() or dan.username}: attended"
+    assert [e for e in desk if e["object_type"] == "triage.consultation"] == []
