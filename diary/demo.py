@@ -12,13 +12,15 @@ from clinic import demo, roles
 from diary.models import Availability, Room
 
 ROOMS = ("Room 1", "Room 2", "Gym")
-# role -> (weekday range, start, end, room): a morning and an afternoon, Monday to Friday.
+# role -> (start, end, room), Monday to Friday. The doctor consults in the mornings and the
+# physio treats in the afternoons: a demo patient booked with both (each picks its own free
+# time) is then never expected in two rooms at once.
 WEEK = {
-    roles.PHYSIO: [(dt.time(8), dt.time(12), "Gym"), (dt.time(13), dt.time(18), "Room 1")],
     roles.DOCTOR: [
-        (dt.time(8, 30), dt.time(12, 30), "Room 2"),
-        (dt.time(14), dt.time(18), "Room 2"),
+        (dt.time(8), dt.time(10, 30), "Room 2"),
+        (dt.time(10, 30), dt.time(13), "Room 1"),
     ],
+    roles.PHYSIO: [(dt.time(13), dt.time(16), "Gym"), (dt.time(16), dt.time(19), "Room 1")],
 }
 
 

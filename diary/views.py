@@ -298,6 +298,16 @@ def my_day(request):
         selectors.time_off().filter(practitioner=request.user, starts_at__lt=end, ends_at__gt=start)
     )
     rows, columns = _fill([Column(day, practitioner=request.user)], entries, away, bookable=False)
+    # A doctor's consultations of this day or an earlier one that still wait for their record
+    # (the recording page itself asks the consultation service).
+    to_record = [
+        e
+        for e in entries
+        if e.booking.booking_type == BookingType.CONSULTATION
+        and e.subject is not None
+        and e.subject.status == "scheduled"
+        and day <= timezone.localdate()
+    ]
     return render(
         request,
         "diary/my_day.html",
@@ -309,6 +319,7 @@ def my_day(request):
             "columns": columns,
             "previous_url": _diary_query(day=(day - dt.timedelta(days=1)).isoformat()),
             "next_url": _diary_query(day=(day + dt.timedelta(days=1)).isoformat()),
+            "to_record": to_record,
             "feed_url": request.build_absolute_uri(
                 reverse("diary:feed", args=[feed.feed_token(request.user)])
             ),

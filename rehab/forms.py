@@ -35,6 +35,7 @@ from rehab.models import (
     WalkRunTemplate,
 )
 from rehab.return_to_run_rules import MEASURES, RETURN_TO_RUN_CHECKLISTS
+from rehab.services.sessions import SERIES_COUNT_MAX, SERIES_INTERVAL_MAX_DAYS
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -183,6 +184,48 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = cases
         # Patients who often miss appointments are flagged where staff book (one query).
+        no_shows = no_show_counts(list(cases.values_list("patient_id", flat=True)))
+        self.fields["case"].label_from_instance = lambda case: _case_label(case, no_shows)
+        _offer_active_physios(self.fields["physio"])
+
+
+class SeriesForm(forms.Form):
+    """Reception books a series of sessions from the treatment plan: the first time, how
+    many, how many days apart. No clinical field."""
+
+    case = forms.ModelChoiceField(queryset=None, label="Patient and case", empty_label="Choose…")
+    first_at = forms.DateTimeField(
+        label="First session",
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        validators=[bounds.validate_clinic_datetime],
+        help_text="The others follow at the same time of day.",
+    )
+    count = forms.IntegerField(
+        label="Number of sessions", min_value=1, max_value=SERIES_COUNT_MAX, initial=6
+    )
+    interval_days = forms.IntegerField(
+        label="Days between sessions",
+        min_value=1,
+        max_value=SERIES_INTERVAL_MAX_DAYS,
+        initial=7,
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)",
+        min_value=SESSION_MINUTES_MIN,
+        max_value=SESSION_MINUTES_MAX,
+        initial=45,
+    )
+    physio = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Physio",
+        required=False,
+        empty_label="The case's assigned physio",
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = cases
         no_shows = no_show_counts(list(cases.values_list("patient_id", flat=True)))
         self.fields["case"].label_from_instance = lambda case: _case_label(case, no_shows)
         _offer_active_physios(self.fields["physio"])

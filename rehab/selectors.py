@@ -150,6 +150,24 @@ def case_plan(case: Case) -> TreatmentPlan | None:
     return TreatmentPlan.objects.filter(case=case).select_related("physio").first()
 
 
+def plan_rhythm(case: Case) -> dict | None:
+    """What the booking desk needs of the case's plan, nothing clinical: how many sessions
+    are planned, how many a week, and how many are still to book (None: no plan yet)."""
+    rhythm = (
+        TreatmentPlan.objects.filter(case=case)
+        .values("planned_sessions", "frequency", "started_on")
+        .first()
+    )
+    if rhythm is None:
+        return None
+    taken = case.physio_sessions.filter(
+        status__in=(SessionStatus.SCHEDULED, SessionStatus.ATTENDED)
+    ).count()
+    rhythm["to_book"] = max(rhythm["planned_sessions"] - taken, 0)
+    rhythm["interval_days"] = max(7 // rhythm["frequency"], 1)
+    return rhythm
+
+
 def case_return_to_run(case: Case) -> ReturnToRun | None:
     """The case's return-to-run record with its criteria and measures, if any."""
     return (

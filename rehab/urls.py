@@ -31,6 +31,7 @@ urlpatterns = [
     path("rehab/runs/<int:pk>/override/", runner_care.run_override, name="run-override"),
     path("rehab/sessions/", reception.sessions_day, name="sessions"),
     path("rehab/sessions/book/", reception.session_book, name="session-book"),
+    path("rehab/sessions/series/", reception.session_series, name="session-series"),
     path("rehab/sessions/<int:pk>/log/", physio.session_log, name="session-log"),
     path("rehab/sessions/<int:pk>/move/", reception.session_move, name="session-move"),
     path("rehab/sessions/<int:pk>/cancel/", reception.session_cancel, name="session-cancel"),

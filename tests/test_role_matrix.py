@@ -1461,6 +1461,21 @@ TABLE: dict[tuple[str, str], Call] = {
         data=lambda w: {"reason": "Called in sick"},
         api=False,
     ),
+    ("GET", "triage:consultation-record"): Call(
+        lambda w: reverse("triage:consultation-record", args=[w.consultation.pk]),
+        S(403, 403, 403, 200, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    # The world's consultation is tomorrow: the doctor reaches the service, which refuses to
+    # record it yet (tests/diary/test_consultation_record.py records one on its day).
+    ("POST", "triage:consultation-record"): Call(
+        lambda w: reverse("triage:consultation-record", args=[w.consultation.pk]),
+        S(403, 403, 403, 400, 403, LOGIN),
+        "update",
+        data=lambda w: {"status": "attended", "notes": MARKER},
+        api=False,
+    ),
     ("POST", "triage:consultation-urgent"): Call(
         lambda w: reverse("triage:consultation-urgent", args=[w.intake.pk]),
         S(302, 403, 403, 302, 302, LOGIN),
@@ -1681,6 +1696,12 @@ TABLE: dict[tuple[str, str], Call] = {
     ),
     ("GET", "rehab:session-book"): Call(
         lambda w: reverse("rehab:session-book"),
+        S(200, 200, 200, 403, 403, LOGIN),
+        "view",
+        api=False,
+    ),
+    ("GET", "rehab:session-series"): Call(
+        lambda w: reverse("rehab:session-series") + f"?case={w.case.pk}",
         S(200, 200, 200, 403, 403, LOGIN),
         "view",
         api=False,

@@ -8,6 +8,7 @@ from clinic import bounds
 from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG
 from clinic.models import CaseStatus, Urgency
 from triage.models import (
+    ConsultationStatus,
     DiagnosisStatus,
     Examination,
     Laterality,
@@ -184,3 +185,25 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "review": ReviewForm,
     "cancel": CancelForm,
 }
+
+
+class ConsultationRecordForm(forms.Form):
+    """What happened at a consultation: the button pressed (attended or did not attend) and
+    the doctor's notes. The rules (no notes for a missed one, not in the future) are the
+    service's."""
+
+    status = forms.ChoiceField(
+        choices=[
+            (ConsultationStatus.ATTENDED, "Attended"),
+            (ConsultationStatus.NO_SHOW, "Did not attend"),
+        ],
+        label="What happened",
+        error_messages={"required": "Press Attended or Did not attend."},
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Clinical notes",
+        help_text="What the patient said, what you found and advised. Only clinicians read them.",
+    )

@@ -1,4 +1,5 @@
-"""Timeline sources of the triage app (see clinic.timeline): intake, exams, diagnoses, imaging.
+"""Timeline sources of the triage app (see clinic.timeline): intake, consultations, exams,
+diagnoses, imaging.
 
 One query per source, whatever the number of records. Intake and triage are not clinical
 notes (reception recorded them); everything a doctor wrote is ``clinical=True``.
@@ -13,7 +14,14 @@ from django.utils.timezone import localtime
 from clinic.models import Urgency
 from clinic.selectors import sees_clinical_notes
 from clinic.timeline import TimelineEntry, register_source
-from triage.models import Diagnosis, Examination, ImagingReferral, Intake
+from triage.models import (
+    Consultation,
+    ConsultationStatus,
+    Diagnosis,
+    Examination,
+    ImagingReferral,
+    Intake,
+)
 
 
 def _name(user) -> str:
@@ -38,6 +46,28 @@ def intake(case, user) -> Iterator[TimelineEntry]:
         object_id=record.pk,
         clinical=False,
     )
+
+
+@register_source
+def consultations(case, user) -> Iterator[TimelineEntry]:
+    """Each consultation the doctor recorded (attended, with the notes, or missed), at its time."""
+    if not sees_clinical_notes(user):
+        return
+    recorded = Consultation.objects.filter(
+        case=case, status__in=(ConsultationStatus.ATTENDED, ConsultationStatus.NO_SHOW)
+    ).select_related("doctor")
+    for consultation in recorded:
+        yield TimelineEntry(
+            at=consultation.scheduled_at,
+            kind=f"consultation.{consultation.status}",
+            title=(
+                f"Consultation with {_name(consultation.doctor)}: "
+                f"{consultation.get_status_display().lower()}"
+            ),
+            detail=consultation.notes,
+            object_type="triage.consultation",
+            object_id=consultation.pk,
+        )
 
 
 @register_source

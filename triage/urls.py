@@ -24,6 +24,11 @@ urlpatterns: list = [
         name="consultation-cancel",
     ),
     path(
+        "consultations/<int:pk>/record/",
+        doctor.consultation_record,
+        name="consultation-record",
+    ),
+    path(
         "reception/intakes/<int:pk>/consultation/",
         reception.consultation_urgent,
         name="consultation-urgent",

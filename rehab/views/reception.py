@@ -5,7 +5,7 @@ Nothing here reads or renders a clinical field.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -20,7 +20,7 @@ from clinic.views import role_required
 from diary.selectors import free_slots
 from diary.services import PATIENT_BUSY, PATIENT_CLASH_FIELD
 from rehab import selectors
-from rehab.forms import BookingForm, MoveForm
+from rehab.forms import BookingForm, MoveForm, SeriesForm
 from rehab.models import SessionStatus
 from rehab.services import sessions as session_services
 from rehab.services.common import BOOKERS
@@ -142,6 +142,58 @@ def session_book(request):
             "today": day,
             "patient_clash": patient_clash,
         },
+    )
+
+
+@role_required(*BOOKERS)
+@idempotent_form
+def session_series(request):
+    """Book a series of sessions from the treatment plan (``?case=``): all of them or none;
+    each date that cannot be booked is listed with its reason."""
+    cases = _bookable_cases_read(request)
+    chosen = request.POST.get("case") or request.GET.get("case", "")
+    case = cases.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 10 else None
+    rhythm = selectors.plan_rhythm(case) if case else None
+    initial = {"duration_minutes": 45}
+    if case:
+        initial["case"] = case.pk
+    if rhythm:
+        initial |= {"count": rhythm["to_book"] or 1, "interval_days": rhythm["interval_days"]}
+    form = SeriesForm(request.POST or None, cases=cases, initial=initial)
+    clashes: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sessions = session_services.session_series_schedule(by=request.user, **data)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            clashes = exc.context.get("clashes", [])
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        else:
+            for session in sessions:
+                audit.touch(request, session, AuditAction.CREATE)
+            starts = [timezone.localtime(session.scheduled_at) for session in sessions]
+            messages.success(
+                request,
+                f"{len(sessions)} sessions booked at {starts[0]:%H:%M}: "
+                + ", ".join(f"{start:%a %d %b}" for start in starts)
+                + ".",
+            )
+            # The patient's record lists every upcoming booking, with move and cancel.
+            return created_redirect("patient-record", pk=data["case"].patient_id)
+    return render(
+        request,
+        "rehab/session_series.html",
+        {
+            "form": form,
+            "case": case,
+            "rhythm": rhythm,
+            "clashes": [
+                {**clash, "at": datetime.fromisoformat(clash["scheduled_at"])} for clash in clashes
+            ],
+        },
+        status=409 if clashes else 200,
     )
 
 

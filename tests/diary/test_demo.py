@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from io import StringIO
 
 from django.core.management import call_command
@@ -28,3 +29,23 @@ def test_it_seeds_rooms_hours_and_a_dozen_bookings_this_week(db, settings):
     week_end = timezone.now() + dt.timedelta(days=7)
     assert all(timezone.now() < b.starts_at < week_end for b in bookings)
     assert all(b.room is not None for b in bookings)
+
+
+def test_it_never_books_a_demo_patient_in_two_places_at_once(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", stdout=StringIO())
+
+    by_patient: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for session in PhysioSession.objects.select_related("booking", "case"):
+        by_patient.setdefault(session.case.patient_id, []).append(
+            (session.booking.starts_at, session.booking.ends_at)
+        )
+    for consultation in Consultation.objects.select_related("booking", "case"):
+        by_patient.setdefault(consultation.case.patient_id, []).append(
+            (consultation.booking.starts_at, consultation.booking.ends_at)
+        )
+    assert any(len(times) > 1 for times in by_patient.values())  # someone sees both
+    for times in by_patient.values():
+        times.sort()
+        assert all(end <= start for (_, end), (start, _) in itertools.pairwise(times))

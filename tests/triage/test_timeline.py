@@ -148,8 +148,9 @@ def test_it_keeps_the_timeline_to_a_constant_number_of_queries(
 
     client.get(_url(few))  # warm the per-user role cache
 
-    # 8 for the core and triage sources, 4 for rehab's (plan, sessions, outcomes, discharge).
-    with django_assert_max_num_queries(12):
+    # 9 for the core and triage sources (one per source: consultations is the ninth), 4 for
+    # rehab's (plan, sessions, outcomes, discharge).
+    with django_assert_max_num_queries(13):
         client.get(_url(few))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert len(client.get(_url(many)).json()) == 1 + 10 + 10 * 5 + 10

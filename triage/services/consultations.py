@@ -140,6 +140,19 @@ def consultation_cancel(*, consultation: Consultation, by, reason: str = "") -> 
     return consultation
 
 
+def consultation_recordable(*, consultation: Consultation) -> bool:
+    """Whether ``consultation_log`` would take a record of this consultation now: scheduled
+    (or attended, to amend the notes) and not on a later day. Pages show their actions by it."""
+    return (
+        consultation.status
+        in (
+            ConsultationStatus.SCHEDULED,
+            ConsultationStatus.ATTENDED,
+        )
+        and timezone.localdate(consultation.scheduled_at) <= timezone.localdate()
+    )
+
+
 @transaction.atomic
 def consultation_log(
     *, consultation: Consultation, by, status: str, notes: str = ""

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic import audit, roles
-from clinic.errors import Invalid, InvalidTransition, NotAllowed
+from clinic.errors import Conflict, Invalid, InvalidTransition, NotAllowed
 from clinic.filters import ID_MAX
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
@@ -26,6 +26,7 @@ from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
 from triage.models import Condition, DiagnosisStatus
+from triage.services import consultations as consultation_services
 from triage.services import diagnoses as diagnosis_services
 from triage.services import examinations as exam_services
 from triage.services import referrals as referral_services
@@ -86,8 +87,9 @@ def case_detail(request, pk: int):
     exams = list(selectors.examinations_visible_to(request.user).filter(case=case))
     diagnoses = list(selectors.diagnoses_visible_to(request.user).filter(case=case))
     referrals = list(selectors.referrals_visible_to(request.user).filter(case=case))
+    consultations = list(selectors.consultations_visible_to(request.user).filter(case=case))
     panels = case_panels(case, request.user)
-    shown = [case, *exams, *diagnoses, *referrals, *shown_records(panels)]
+    shown = [case, *exams, *diagnoses, *referrals, *consultations, *shown_records(panels)]
     audit.touch_many(request, shown, AuditAction.VIEW)
     intake = getattr(case, "intake", None)  # RelatedObjectDoesNotExist is an AttributeError
     suspected = []
@@ -117,6 +119,15 @@ def case_detail(request, pk: int):
             "exams": exams,
             "diagnoses": diagnoses,
             "referrals": referrals,
+            "consultations": [
+                {
+                    "consultation": consultation,
+                    # The doctor records their own consultations, on the day or later.
+                    "recordable": consultation.doctor_id == request.user.pk
+                    and consultation_services.consultation_recordable(consultation=consultation),
+                }
+                for consultation in consultations
+            ],
             "timeline": list(reversed(timeline)),
             "panels": panels,
             "can_write": _can_write(request.user),
@@ -332,6 +343,49 @@ def referral_step(request, pk: int, step: str):
         audit.touch(request, referral, AuditAction.UPDATE)
         messages.success(request, f"Referral {referral.get_status_display().lower()}.")
     return redirect("triage:referral-detail", pk=referral.pk)
+
+
+@role_required(roles.DOCTOR)
+@idempotent_form
+def consultation_record(request, pk: int):
+    """The doctor records a consultation: attended, with clinical notes, or did not attend."""
+    consultation = get_object_or_404(
+        selectors.consultations_visible_to(request.user).select_related("case__patient"), pk=pk
+    )
+    initial = {"notes": consultation.notes}
+    form = forms.ConsultationRecordForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                consultation = consultation_services.consultation_log(
+                    consultation=consultation, by=request.user, **form.cleaned_data
+                )
+            except (Invalid, Conflict, NotAllowed) as exc:
+                add_service_errors(form, exc)
+            else:
+                audit.touch(request, consultation, AuditAction.UPDATE)
+                messages.success(
+                    request,
+                    f"Consultation recorded: {consultation.get_status_display().lower()}.",
+                )
+                return created_redirect("triage:case-detail", pk=consultation.case_id)
+        status = 400
+    else:
+        # A refused POST (400) records nothing, like the referral steps' pages.
+        audit.touch(request, consultation, AuditAction.VIEW)
+    return render(
+        request,
+        "triage/consultation_record.html",
+        {
+            "consultation": consultation,
+            "case": consultation.case,
+            "patient": consultation.case.patient,
+            "form": form,
+            "recordable": consultation_services.consultation_recordable(consultation=consultation),
+        },
+        status=status,
+    )
 
 
 @role_required(*DOCTORS)
