@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -127,6 +128,12 @@ def _scoped(rows: QuerySet, user) -> QuerySet:
 def refreshed_at() -> datetime | None:
     """When the aggregates last folded in the pending changes (None: never)."""
     return AggregateState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+
+
+def refresh_interval_minutes() -> int:
+    """How often the beat task refreshes the aggregates, in whole minutes (at least 1)."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("refresh-report-aggregates", {})
+    return max(1, round(float(entry.get("schedule", 120.0)) / 60))
 
 
 def case_condition(case_ref: str = "pk") -> Subquery:
