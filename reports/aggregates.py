@@ -206,6 +206,26 @@ def rebuild_session_days(start: date, end: date) -> int:
     return insert_select(SessionDay, _session_rows(sessions), SESSION_COLUMNS)
 
 
+def _previous_day(*, reached: bool) -> Subquery:
+    """The day of the outer measure's previous judged one (of its case and instrument).
+
+    "Previous" in (recorded_at, id) order, so two measures at the same moment still follow
+    each other; ``reached``: the previous one that reached the MCID.
+    """
+    earlier = Q(recorded_at__lt=OuterRef("recorded_at")) | Q(
+        recorded_at=OuterRef("recorded_at"), id__lt=OuterRef("id")
+    )
+    judged = {"mcid_reached": True} if reached else {"mcid_reached__isnull": False}
+    previous = OutcomeMeasure.objects.filter(
+        earlier, case_id=OuterRef("case_id"), instrument=OuterRef("instrument"), **judged
+    )
+    return Subquery(
+        previous.order_by("-recorded_at", "-id")
+        .annotate(d=TruncDate("recorded_at"))
+        .values("d")[:1]
+    )
+
+
 def _outcome_rows(measures: QuerySet[OutcomeMeasure]) -> QuerySet:
     return measures.filter(mcid_reached__isnull=False).annotate(
         a_case=F("case_id"),
@@ -215,6 +235,8 @@ def _outcome_rows(measures: QuerySet[OutcomeMeasure]) -> QuerySet:
         a_assigned=F("case__assigned_physio_id"),
         a_restricted=F("case__patient__restricted"),
         a_reached=F("mcid_reached"),
+        a_previous=_previous_day(reached=False),
+        a_previous_reached=_previous_day(reached=True),
     )
 
 
@@ -226,6 +248,8 @@ OUTCOME_COLUMNS = {
     "a_assigned": "assigned_physio",
     "a_restricted": "restricted",
     "a_reached": "reached",
+    "a_previous": "previous_day",
+    "a_previous_reached": "previous_reached_day",
 }
 
 

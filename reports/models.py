@@ -96,7 +96,7 @@ class OutcomeFact(models.Model):
 
     The outcomes report counts distinct cases over a period, which daily totals cannot give:
     a case followed on two days of the period counts once. So this keeps one narrow row per
-    judged measure, rebuilt per case.
+    judged measure, with the day of the one before (``previous_day``), rebuilt per case.
     """
 
     case_id = models.BigIntegerField()
@@ -113,10 +113,16 @@ class OutcomeFact(models.Model):
     )
     restricted = models.BooleanField()
     reached = models.BooleanField()
+    # The day of the case's previous judged measure of this instrument (null: it is the first),
+    # and of its previous one that reached the MCID. A case counts once in a period [a, b]:
+    # by its first measure there, the one whose previous is before a (or none). So the report
+    # counts rows, with no DISTINCT (docs/reports.md).
+    previous_day = models.DateField(null=True)
+    previous_reached_day = models.DateField(null=True)
 
     class Meta:
         indexes = [
-            # The report: a period's rows (then distinct cases per group).
+            # The report: a period's rows.
             models.Index(fields=["day"], name="report_outcome_day"),
             # A refresh replaces a case's rows.
             models.Index(fields=["case_id"], name="report_outcome_case"),

@@ -403,6 +403,7 @@ def outcomes(user, query: ReportQuery) -> Report:
     A case counts for an instrument once it has a follow-up measure in the period (one whose
     ``mcid_reached`` is judged: not the first); it reached the MCID when any of them did.
     """
+    start = query.start
     facts = _days_of(OutcomeFact, query, user)
     if query.practitioner is not None:
         facts = facts.filter(assigned_physio_id=query.practitioner)
@@ -411,8 +412,14 @@ def outcomes(user, query: ReportQuery) -> Report:
     grouped = (
         facts.values("instrument", "condition", *_staff_fields("assigned_physio"))
         .annotate(
-            cases=Count("case_id", distinct=True),
-            reached=Count("case_id", distinct=True, filter=Q(reached=True)),
+            # A case counts once: by its first measure in the period, the one whose previous
+            # is before the period (or none); likewise its first one there reaching the MCID.
+            cases=Count("id", filter=Q(previous_day__isnull=True) | Q(previous_day__lt=start)),
+            reached=Count(
+                "id",
+                filter=Q(reached=True)
+                & (Q(previous_reached_day__isnull=True) | Q(previous_reached_day__lt=start)),
+            ),
         )
         .order_by("instrument")
     )

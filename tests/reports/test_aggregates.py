@@ -224,3 +224,46 @@ def test_the_beat_refreshes_the_aggregates_every_two_minutes():
 
     assert entry["task"] == refresh_aggregates.name == "reports.refresh_aggregates"
     assert entry["schedule"] == 120.0
+
+
+def _measure(case, physio, when, reached) -> OutcomeMeasure:
+    return OutcomeMeasure.objects.create(
+        case=case,
+        instrument="nprs",
+        answers=[],
+        score=3,
+        score_max=10,
+        interpretation="",
+        mcid_reached=reached,
+        recorded_by=physio,
+        recorded_at=when,
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "followed", "reached"),
+    [
+        ("from=2026-11-01&to=2026-11-30", 1, 1),  # four measures in November: one case
+        ("from=2026-11-03&to=2026-11-03", 1, 0),  # only the one not reaching the MCID
+        ("from=2026-11-04&to=2026-11-09", 1, 1),  # reached twice (and twice on the 4th)
+        ("from=2026-10-01&to=2026-10-31", 1, 1),  # the first follow-up, in October
+        ("from=2026-11-10&to=2026-11-30", 0, 0),
+    ],
+)
+def test_outcomes_count_a_case_once_however_often_it_was_measured(
+    emma_case, paula, api_as, dan, period, followed, reached
+):
+    _measure(emma_case, paula, at(dt.date(2026, 10, 20)), True)
+    _measure(emma_case, paula, at(NOV_3), False)
+    _measure(emma_case, paula, at(NOV_4), True)
+    _measure(emma_case, paula, at(NOV_4), True)  # the same moment: still one case
+    _measure(emma_case, paula, at(NOV_9), True)
+    _measure(emma_case, paula, at(NOV_3, 8), None)  # not judged (a baseline): never counted
+    refresh_aggregates()
+
+    response = api_as(dan).get(f"/api/v1/reports/outcomes/?{period}")
+
+    assert response.status_code == 200
+    assert [(r["cases"], r["reached"]) for r in response.json()["rows"]] == (
+        [(followed, reached)] if followed else []
+    )
