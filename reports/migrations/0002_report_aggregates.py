@@ -7,85 +7,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AggregateState',
+            name="AggregateState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('refreshed_at', models.DateTimeField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='StaleMark',
+            name="StaleMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.BigIntegerField(null=True)),
-                ('day', models.DateField(null=True)),
-                ('marked_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.BigIntegerField(null=True)),
+                ("day", models.DateField(null=True)),
+                ("marked_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='EpisodeFact',
+            name="EpisodeFact",
             fields=[
-                ('case_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('opened_on', models.DateField()),
-                ('condition', models.CharField(max_length=40, null=True)),
-                ('restricted', models.BooleanField()),
-                ('has_side', models.BooleanField()),
-                ('visits', models.PositiveIntegerField()),
-                ('to_first_visit', models.DurationField(null=True)),
-                ('cleared', models.BooleanField()),
-                ('to_clearance', models.DurationField(null=True)),
-                ('recurrent', models.BooleanField()),
-                ('assigned_physio', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("case_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("opened_on", models.DateField()),
+                ("condition", models.CharField(max_length=40, null=True)),
+                ("restricted", models.BooleanField()),
+                ("has_side", models.BooleanField()),
+                ("visits", models.PositiveIntegerField()),
+                ("to_first_visit", models.DurationField(null=True)),
+                ("cleared", models.BooleanField()),
+                ("to_clearance", models.DurationField(null=True)),
+                ("recurrent", models.BooleanField()),
+                (
+                    "assigned_physio",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['opened_on'], name='report_episode_opened')],
+                "indexes": [models.Index(fields=["opened_on"], name="report_episode_opened")],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeFact',
+            name="OutcomeFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.BigIntegerField()),
-                ('day', models.DateField()),
-                ('instrument', models.CharField(max_length=16)),
-                ('condition', models.CharField(max_length=40, null=True)),
-                ('restricted', models.BooleanField()),
-                ('reached', models.BooleanField()),
-                ('previous_day', models.DateField(null=True)),
-                ('previous_reached_day', models.DateField(null=True)),
-                ('assigned_physio', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.BigIntegerField()),
+                ("day", models.DateField()),
+                ("instrument", models.CharField(max_length=16)),
+                ("condition", models.CharField(max_length=40, null=True)),
+                ("restricted", models.BooleanField()),
+                ("reached", models.BooleanField()),
+                ("previous_day", models.DateField(null=True)),
+                ("previous_reached_day", models.DateField(null=True)),
+                (
+                    "assigned_physio",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['day'], name='report_outcome_day'), models.Index(fields=['case_id'], name='report_outcome_case')],
+                "indexes": [
+                    models.Index(fields=["day"], name="report_outcome_day"),
+                    models.Index(fields=["case_id"], name="report_outcome_case"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SessionDay',
+            name="SessionDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('condition', models.CharField(max_length=40, null=True)),
-                ('restricted', models.BooleanField()),
-                ('booked', models.PositiveIntegerField()),
-                ('scheduled', models.PositiveIntegerField()),
-                ('attended', models.PositiveIntegerField()),
-                ('no_show', models.PositiveIntegerField()),
-                ('cancelled', models.PositiveIntegerField()),
-                ('kept', models.PositiveIntegerField()),
-                ('kept_minutes', models.PositiveIntegerField()),
-                ('assigned_physio', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('physio', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("condition", models.CharField(max_length=40, null=True)),
+                ("restricted", models.BooleanField()),
+                ("booked", models.PositiveIntegerField()),
+                ("scheduled", models.PositiveIntegerField()),
+                ("attended", models.PositiveIntegerField()),
+                ("no_show", models.PositiveIntegerField()),
+                ("cancelled", models.PositiveIntegerField()),
+                ("kept", models.PositiveIntegerField()),
+                ("kept_minutes", models.PositiveIntegerField()),
+                (
+                    "assigned_physio",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "physio",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['day'], name='report_session_day')],
+                "indexes": [models.Index(fields=["day"], name="report_session_day")],
             },
         ),
     ]
