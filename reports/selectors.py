@@ -325,7 +325,8 @@ def utilisation(user, query: ReportQuery) -> Report:
         title="Utilisation",
         description=(
             "Booked minutes (sessions not cancelled) ÷ available minutes per practitioner. "
-            "Available: the clinic's opening hours (CLINIC_OPENING_HOURS) over the period."
+            "Available: each one's weekly windows in the diary (else the clinic's opening "
+            "hours) over the period, less their time off."
         ),
         query=query,
         columns=[
