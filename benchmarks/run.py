@@ -131,6 +131,19 @@ def reset_data(url: str, counts: dict[str, int], seed: int) -> dict:
     return {"cases": cases, "patients": patients, "tokens": tokens, "names": family_names}
 
 
+def fill_report_aggregates(url: str) -> None:
+    """Build the reports' aggregates of a database seeded before they existed (once)."""
+    with psycopg.connect(dsn(url)) as conn:
+        built = conn.execute("SELECT EXISTS (SELECT 1 FROM reports_episodefact)").fetchone()[0]
+    if not built:
+        subprocess.run(
+            [PYTHON, "manage.py", "refresh_reports", "--all"],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "on"},
+            check=True,
+        )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -512,6 +525,7 @@ def main(argv=None) -> int:
         env={**os.environ, "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "on"},
         check=True,
     )
+    fill_report_aggregates(args.database_url)
     sys.path.insert(0, str(HERE))
     from seed import sizes
 

@@ -582,6 +582,9 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     with transaction.atomic():
         counts = load(args.seed, args.scale)
+    # COPY bypasses the models' signals: the reports' aggregates are built from the records
+    # once, by SQL, as `manage.py refresh_reports --all` does (docs/reports.md).
+    call_command("refresh_reports", "--all", verbosity=0)
     connection.close()
     # Fresh statistics and a visibility map, as a database that has lived for a while has.
     import psycopg

@@ -534,6 +534,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 900.0,
         "options": {"expires": 880},
     },
+    # The reports' aggregates fold in the changes marked since (docs/reports.md, "Freshness"):
+    # a report is at most about this old.
+    "refresh-report-aggregates": {
+        "task": "reports.refresh_aggregates",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
 }
 
 # --- REST framework and the schema ----------------------------------------------

@@ -21,7 +21,7 @@ from reports import services
 from reports.api import audit_report
 from reports.forms import LetterSendForm
 from reports.query import ReportQueryForm, practitioners
-from reports.selectors import REPORTS, Report
+from reports.selectors import REPORTS, Report, refresh_interval_minutes
 from triage.selectors import conditions
 
 READERS = (roles.DOCTOR, roles.ADMIN)
@@ -72,6 +72,7 @@ def _page(request, names: list[str], template: str, extra: dict | None = None):
         "items": items,
         "practitioners": practitioners(),
         "conditions": conditions(),
+        "refresh_minutes": refresh_interval_minutes(),
         **(extra or {}),
     }
     return render(request, template, context)

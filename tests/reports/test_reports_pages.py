@@ -65,3 +65,19 @@ def test_it_refuses_the_page_to_reception_and_physios(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get("/reports/").status_code == 403
+
+
+def test_it_says_how_old_each_reports_figures_are(clinic, client, dan):  # noqa: F811
+    from django.utils import timezone
+
+    from reports.models import AggregateState
+
+    AggregateState.objects.filter(pk=1).update(
+        refreshed_at=timezone.make_aware(timezone.datetime(2026, 12, 1, 16, 30))
+    )
+    client.force_login(dan)
+
+    html = client.get(f"/reports/?{NOVEMBER}").content.decode()
+
+    assert html.count("Figures as of 1 Dec 2026, 16:30 (2 minutes at most behind") == 5
+    assert html.count("Counted from the records as they are now.") == 1  # imaging

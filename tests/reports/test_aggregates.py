@@ -1,0 +1,269 @@
+"""The reports' aggregates: marked stale by each change, rebuilt by SQL, idempotent.
+
+Paula's ankle patient Emma has sessions on 3 and 4 November 2026 (clinic time UTC); each test
+changes one record and checks what the refresh rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+
+from clinic.privacy import patient_restrict
+from rehab.models import OutcomeMeasure, PhysioSession
+from reports import aggregates
+from reports.models import EpisodeFact, OutcomeFact, SessionDay, StaleMark
+from reports.tasks import refresh_aggregates
+from tests.factories import CaseFactory, PatientFactory
+
+NOV_3, NOV_4, NOV_9 = dt.date(2026, 11, 3), dt.date(2026, 11, 4), dt.date(2026, 11, 9)
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+
+
+def session_counts(day: dt.date) -> list[tuple]:
+    return list(
+        SessionDay.objects.filter(day=day)
+        .order_by("physio_id")
+        .values_list("physio_id", "booked", "attended", "no_show", "cancelled", "kept_minutes")
+    )
+
+
+def every_row() -> dict[str, list[tuple]]:
+    """Every aggregate row, without the surrogate ids (which a rebuild renews)."""
+
+    def rows(model, *fields):
+        return sorted(model.objects.values_list(*fields))
+
+    return {
+        "sessions": rows(
+            SessionDay,
+            "day",
+            "physio_id",
+            "assigned_physio_id",
+            "condition",
+            "restricted",
+            "booked",
+            "scheduled",
+            "attended",
+            "no_show",
+            "cancelled",
+            "kept",
+            "kept_minutes",
+        ),
+        "outcomes": rows(
+            OutcomeFact,
+            "case_id",
+            "day",
+            "instrument",
+            "assigned_physio_id",
+            "restricted",
+            "reached",
+        ),
+        "episodes": rows(
+            EpisodeFact,
+            "case_id",
+            "opened_on",
+            "restricted",
+            "has_side",
+            "visits",
+            "to_first_visit",
+            "recurrent",
+        ),
+    }
+
+
+@pytest.fixture
+def emma_case(db, paula):
+    case = CaseFactory(
+        patient=PatientFactory(given_name="Emma"), assigned_physio=paula, side="left"
+    )
+    case.opened_at = at(dt.date(2026, 11, 2), 9)
+    case.save()
+    return case
+
+
+def _session(case, physio, when, status="attended", minutes=45) -> PhysioSession:
+    return PhysioSession.objects.create(
+        case=case, physio=physio, scheduled_at=when, status=status, duration_minutes=minutes
+    )
+
+
+def test_it_rebuilds_a_days_counts_from_the_sessions(emma_case, paula):
+    _session(emma_case, paula, at(NOV_3))
+    _session(emma_case, paula, at(NOV_3, 14), "no_show", minutes=30)
+    _session(emma_case, paula, at(NOV_3, 16), "cancelled")
+    _session(emma_case, paula, at(NOV_4))
+
+    refresh_aggregates()
+
+    # booked, attended, no-show, cancelled, minutes of those not cancelled
+    assert session_counts(NOV_3) == [(paula.pk, 3, 1, 1, 1, 75)]
+    assert session_counts(NOV_4) == [(paula.pk, 1, 1, 0, 0, 45)]
+    assert not StaleMark.objects.exists()
+
+
+def test_a_changed_session_marks_its_case_and_day_and_the_refresh_folds_it_in(emma_case, paula):
+    session = _session(emma_case, paula, at(NOV_3), "scheduled")
+    refresh_aggregates()
+
+    session.status = "no_show"
+    session.save()
+
+    assert list(StaleMark.objects.values_list("case_id", "day")) == [
+        (emma_case.pk, NOV_3),  # the day it was on (read from the row before the update)
+        (emma_case.pk, NOV_3),  # and the one it is on now
+    ]
+    refresh_aggregates()
+    assert session_counts(NOV_3) == [(paula.pk, 1, 0, 1, 0, 45)]
+
+
+def test_a_moved_session_leaves_its_old_day(emma_case, paula):
+    session = _session(emma_case, paula, at(NOV_3))
+    refresh_aggregates()
+
+    session.scheduled_at = at(NOV_9)
+    session.save(update_fields=["scheduled_at"])
+    refresh_aggregates()
+
+    assert session_counts(NOV_3) == []
+    assert session_counts(NOV_9) == [(paula.pk, 1, 1, 0, 0, 45)]
+
+
+def test_a_deleted_session_is_no_longer_counted(emma_case, paula):
+    _session(emma_case, paula, at(NOV_3))
+    gone = _session(emma_case, paula, at(NOV_3, 12))
+    refresh_aggregates()
+
+    gone.delete()
+    refresh_aggregates()
+
+    assert session_counts(NOV_3) == [(paula.pk, 1, 1, 0, 0, 45)]
+    assert EpisodeFact.objects.get(case_id=emma_case.pk).visits == 1
+
+
+def test_a_restriction_marks_the_patients_cases(emma_case, paula):
+    _session(emma_case, paula, at(NOV_3))
+    refresh_aggregates()
+    assert SessionDay.objects.get(day=NOV_3).restricted is False
+
+    patient_restrict(patient=emma_case.patient)
+
+    assert list(StaleMark.objects.values_list("case_id", flat=True)) == [emma_case.pk]
+    refresh_aggregates()
+    assert SessionDay.objects.get(day=NOV_3).restricted is True
+    assert EpisodeFact.objects.get(case_id=emma_case.pk).restricted is True
+
+
+def test_an_outcome_measure_is_folded_into_its_cases_rows(emma_case, paula):
+    OutcomeMeasure.objects.create(
+        case=emma_case,
+        instrument="nprs",
+        answers=[],
+        score=3,
+        score_max=10,
+        interpretation="",
+        mcid_reached=True,
+        recorded_by=paula,
+        recorded_at=at(NOV_4),
+    )
+    refresh_aggregates()
+
+    assert list(OutcomeFact.objects.values_list("case_id", "day", "instrument", "reached")) == [
+        (emma_case.pk, NOV_4, "nprs", True)
+    ]
+
+
+def test_refreshing_twice_gives_the_same_rows_and_a_full_rebuild_agrees(emma_case, paula, oscar):
+    _session(emma_case, paula, at(NOV_3))
+    _session(emma_case, oscar, at(NOV_4), "no_show")
+    _session(emma_case, paula, at(NOV_9), "cancelled")
+    refresh_aggregates()
+    once = every_row()
+
+    # The same marks again (as if a change were marked twice), and a run with none.
+    for day in (NOV_3, NOV_4, NOV_9):
+        aggregates.mark_stale(case_id=emma_case.pk, day=day)
+    refresh_aggregates()
+    refresh_aggregates()
+
+    assert every_row() == once
+    aggregates.rebuild_all()
+    assert every_row() == once
+    assert len(once["sessions"]) == 3
+
+
+def test_it_keeps_a_mark_written_after_the_batch_was_read(emma_case, paula, monkeypatch):
+    """A change committed while a refresh runs is not dropped with the marks it read."""
+    _session(emma_case, paula, at(NOV_3))
+    real = aggregates.rebuild_session_days
+
+    def a_change_lands_meanwhile(start, end):
+        real(start, end)
+        if not StaleMark.objects.filter(day=NOV_9).exists():
+            aggregates.mark_stale(day=NOV_9)
+
+    monkeypatch.setattr(aggregates, "rebuild_session_days", a_change_lands_meanwhile)
+    aggregates.refresh_pending(today=NOV_4)
+
+    assert list(StaleMark.objects.values_list("day", flat=True)) == [NOV_9]
+
+
+def test_it_merges_close_days_into_one_range():
+    days = [NOV_9, NOV_3, NOV_4, dt.date(2026, 12, 20)]
+
+    assert aggregates.day_ranges(days) == [(NOV_3, NOV_9), (dt.date(2026, 12, 20),) * 2]
+
+
+def test_the_beat_refreshes_the_aggregates_every_two_minutes():
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-report-aggregates"]
+
+    assert entry["task"] == refresh_aggregates.name == "reports.refresh_aggregates"
+    assert entry["schedule"] == 120.0
+
+
+def _measure(case, physio, when, reached) -> OutcomeMeasure:
+    return OutcomeMeasure.objects.create(
+        case=case,
+        instrument="nprs",
+        answers=[],
+        score=3,
+        score_max=10,
+        interpretation="",
+        mcid_reached=reached,
+        recorded_by=physio,
+        recorded_at=when,
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "followed", "reached"),
+    [
+        ("from=2026-11-01&to=2026-11-30", 1, 1),  # four measures in November: one case
+        ("from=2026-11-03&to=2026-11-03", 1, 0),  # only the one not reaching the MCID
+        ("from=2026-11-04&to=2026-11-09", 1, 1),  # reached twice (and twice on the 4th)
+        ("from=2026-10-01&to=2026-10-31", 1, 1),  # the first follow-up, in October
+        ("from=2026-11-10&to=2026-11-30", 0, 0),
+    ],
+)
+def test_outcomes_count_a_case_once_however_often_it_was_measured(
+    emma_case, paula, api_as, dan, period, followed, reached
+):
+    _measure(emma_case, paula, at(dt.date(2026, 10, 20)), True)
+    _measure(emma_case, paula, at(NOV_3), False)
+    _measure(emma_case, paula, at(NOV_4), True)
+    _measure(emma_case, paula, at(NOV_4), True)  # the same moment: still one case
+    _measure(emma_case, paula, at(NOV_9), True)
+    _measure(emma_case, paula, at(NOV_3, 8), None)  # not judged (a baseline): never counted
+    refresh_aggregates()
+
+    response = api_as(dan).get(f"/api/v1/reports/outcomes/?{period}")
+
+    assert response.status_code == 200
+    assert [(r["cases"], r["reached"]) for r in response.json()["rows"]] == (
+        [(followed, reached)] if followed else []
+    )
