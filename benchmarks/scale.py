@@ -82,7 +82,10 @@ def table(rows: list[dict], meta: dict) -> str:
     ]
     for row in rows:
         s, big, v = row["small"], row["large"], row["verdict"]
-        met = "n/a (aggregate)" if v["met"] is None else ("yes" if v["met"] else "**no**")
+        if v["aggregate"]:
+            met = "n/a (aggregate)"
+        else:
+            met = "—" if v["met"] is None else ("yes" if v["met"] else "**no**")
         lines.append(
             f"| {row['name']} | {s['rps']:.0f} | {big['rps']:.0f} | {s['p50']:.1f} | "
             f"{big['p50']:.1f} | {s['p95']:.1f} | {big['p95']:.1f} | {pct(v['p50_growth'])} | "
