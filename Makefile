@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test install system-deps lint format migrate schema check clean bench
+.PHONY: run test install system-deps lint format migrate schema check clean bench bench-reminders
 
 $(STAMP): pyproject.toml tests/fhir_validator/package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,19 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# The reminder benchmark (benchmarks/reminders): Talus's outbox and a bare Celery task, in one
+# run, through the same two workers and loopback SMTP server; then the same with a worker
+# SIGKILLed mid-run. Minutes. A throwaway PostgreSQL database and a Redis database of its own:
+#   make bench-reminders BENCH_REMINDERS_DATABASE_URL=postgres://… BENCH_REMINDERS_REDIS_URL=redis://…
+BENCH_REMINDERS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/talus_bench_reminders
+BENCH_REMINDERS_REDIS_URL ?= redis://127.0.0.1:6379/15
+bench-reminders: $(STAMP)
+	@createdb -h 127.0.0.1 -U postgres $(notdir $(BENCH_REMINDERS_DATABASE_URL)) 2>/dev/null || true
+	DATABASE_URL=$(BENCH_REMINDERS_DATABASE_URL) REDIS_URL=$(BENCH_REMINDERS_REDIS_URL) \
+	  $(BIN)/python benchmarks/reminders/run.py $(BENCH_REMINDERS_ARGS)
+	DATABASE_URL=$(BENCH_REMINDERS_DATABASE_URL) REDIS_URL=$(BENCH_REMINDERS_REDIS_URL) \
+	  $(BIN)/python benchmarks/reminders/run.py --kill --lease 60 $(BENCH_REMINDERS_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache tests/fhir_validator/node_modules

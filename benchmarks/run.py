@@ -35,7 +35,6 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 LUA_TEMPLATE = HERE / "scenario.lua"
 PYTHON = sys.executable
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/talus_bench"
 STATUSES = ["open", "triaged", "diagnosed", "in_rehab", "discharged", "closed"]
 
 # Targets on the reference machine.
@@ -78,9 +77,15 @@ TWISTED_ANKLE = {
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="default: one database per scale (talus_bench at 1, talus_bench_x10 at 10)",
+    )
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="1 = 100,000 patients, 10 = 1,000,000"
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--duration", type=int, default=30, help="measured seconds per scenario")
     parser.add_argument("--warmup", type=int, default=5, help="unmeasured seconds before each")
@@ -93,7 +98,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--only", help="comma-separated scenario names (default: all)")
-    return parser.parse_args(argv)
+    return scaled_database(parser.parse_args(argv))
+
+
+def scaled_database(args: argparse.Namespace) -> argparse.Namespace:
+    """Without --database-url, each --scale loads and measures its own database (seed.py)."""
+    if not args.database_url:
+        sys.path.insert(0, str(HERE))
+        from seed import default_database_url
+
+        args.database_url = default_database_url(args.scale)
+    return args
 
 
 def dsn(url: str) -> str:

@@ -43,9 +43,25 @@ def _run(url: str, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
+SCHEMA_SQL = (
+    "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+    "UNION ALL SELECT 'constraint', con.conname, rel.relname || ': ' || "
+    "pg_get_constraintdef(con.oid) FROM pg_constraint con "
+    "JOIN pg_class rel ON rel.oid = con.conrelid "
+    "JOIN pg_namespace ns ON ns.oid = rel.relnamespace WHERE ns.nspname = 'public' "
+    "ORDER BY 1, 2"
+)
+
+
+@pytest.mark.django_db
 def test_seeder_loads_the_current_schema_reproducibly():
     import psycopg
+    from django.db import connection
     from psycopg import sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(SCHEMA_SQL)
+        migrated = cursor.fetchall()
 
     url = _seed_url()
     dsn = url.replace("postgres://", "postgresql://", 1)
@@ -81,6 +97,15 @@ def test_seeder_loads_the_current_schema_reproducibly():
             "rehab_outcomemeasure": 300,
         }
         assert nxt > top
+        # The load dropped foreign keys, unique constraints and indexes and built them again:
+        # the schema is the migrated one, every index and constraint back as it was.
+        with psycopg.connect(dsn) as conn:
+            seeded = [
+                row
+                for row in conn.execute(SCHEMA_SQL).fetchall()
+                if "bench_seed_info" not in row[2]
+            ]
+        assert [tuple(row) for row in seeded] == [tuple(row) for row in migrated]
 
         # Same seed, same rows; and a second run with the same seed and scale loads nothing.
         again = _run(url)
@@ -103,3 +128,21 @@ def test_seeder_loads_the_current_schema_reproducibly():
                     sql.Identifier(urlsplit(dsn).path.lstrip("/"))
                 )
             )
+
+
+def test_each_scale_has_its_own_database(monkeypatch):
+    """``--scale 10`` (1,000,000 patients) never loads into the 100k database."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import seed
+
+    monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
+    assert seed.parse_args([]).database_url.endswith("/talus_bench")
+    assert seed.parse_args(["--scale", "10"]).database_url.endswith("/talus_bench_x10")
+    assert seed.parse_args(["--scale", "0.1"]).database_url.endswith("/talus_bench_x0_1")
+    assert seed.sizes(10)["patients"] == 1_000_000
+    named = "postgres://postgres@127.0.0.1:5432/mine"
+    assert seed.parse_args(["--scale", "10", "--database-url", named]).database_url == named
+    monkeypatch.setenv("BENCH_DATABASE_URL", named)
+    assert seed.parse_args(["--scale", "10"]).database_url == named
+    with pytest.raises(SystemExit):
+        seed.parse_args(["--scale", "0"])

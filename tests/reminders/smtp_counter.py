@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections import Counter
 from email import message_from_bytes
 
@@ -26,6 +27,8 @@ class _CountingHandler:
         self.by_reminder: Counter[str] = Counter()
         # Distinct messages per recipient: a retransmission repeats its Message-ID.
         self.message_ids: dict[str, set[str]] = {}
+        # (time.monotonic(), recipient) per delivery, in order: the benchmark's clock.
+        self.arrived: list[tuple[float, str]] = []
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content)
@@ -35,6 +38,7 @@ class _CountingHandler:
             for recipient in envelope.rcpt_tos:
                 self.by_recipient[recipient.lower()] += 1
                 self.message_ids.setdefault(recipient.lower(), set()).add(message_id)
+                self.arrived.append((time.monotonic(), recipient.lower()))
             self.by_reminder[reminder] += 1
         return "250 Message accepted for delivery"
 
@@ -62,6 +66,11 @@ class CountingSMTPServer:
     def by_reminder(self) -> Counter[str]:
         with self.handler.lock:
             return Counter(self.handler.by_reminder)
+
+    def arrivals(self, recipients: set[str], since: float) -> list[float]:
+        """Seconds after ``since`` at which each delivery to ``recipients`` arrived, in order."""
+        with self.handler.lock:
+            return [at - since for at, to in self.handler.arrived if to in recipients]
 
     @property
     def total(self) -> int:
