@@ -176,6 +176,7 @@ class BookingForm(forms.Form):
         queryset=Room.objects.filter(active=True).order_by("name"),
         label="Room",
         required=False,
+        blank=True,  # a radio button for "the usual room" too
         empty_label="The physio's usual room",
         widget=forms.RadioSelect,
     )

@@ -182,6 +182,7 @@ class ConsultationForm(forms.Form):
         queryset=Room.objects.filter(active=True).order_by("name"),
         label="Room",
         required=False,
+        blank=True,  # a radio button for "the usual room" too
         empty_label="The doctor's usual room",
         widget=forms.RadioSelect,
     )

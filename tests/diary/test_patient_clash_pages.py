@@ -136,3 +136,6 @@ def test_a_free_quarter_of_the_diary_fills_in_the_session_form(client, rita, pau
     assert form["scheduled_at"].value() == f"{monday.isoformat()}T10:30"
     assert form["duration_minutes"].value() == "30"
     assert form["room"].value() == str(gym.pk)
+    content = page.content.decode()
+    assert "usual room</label>" in content  # a radio button for no room chosen
+    assert "Gym</label>" in content
