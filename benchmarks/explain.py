@@ -43,6 +43,9 @@ def main(argv=None) -> int:
         DJANGO_ALLOWED_HOSTS="testserver",
         API_THROTTLE_USER="1000000/min",
     )
+    # Production settings refuse pretend delivery (EMAIL_URL, SMS_BACKEND); this sends none,
+    # and DEBUG changes no query plan.
+    os.environ.setdefault("DJANGO_DEBUG", "on")
     import django
 
     django.setup()

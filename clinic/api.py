@@ -17,6 +17,7 @@ from clinic.concurrency import ETagMixin
 from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
+from clinic.serializers import datetime_json
 from clinic.timeline_api import CaseTimelineMixin
 from clinic.viewsets import TalusViewSet
 
@@ -273,23 +274,12 @@ def case_json(row, zone) -> dict:
         "status": row["status"],
         "urgency": row["urgency"] or None,
         "assigned_physio": row["assigned_physio_id"],
-        "opened_at": _datetime(row["opened_at"], zone),
-        "discharged_at": _datetime(row["discharged_at"], zone),
+        "opened_at": datetime_json(row["opened_at"], zone),
+        "discharged_at": datetime_json(row["discharged_at"], zone),
         "referrer_name": row["referrer_name"],
         "referrer_email": row["referrer_email"],
-        "updated_at": _datetime(row["updated_at"], zone),
+        "updated_at": datetime_json(row["updated_at"], zone),
     }
-
-
-def _datetime(value, zone):
-    """A datetime as DRF's DateTimeField writes it: in the clinic's zone, ISO 8601, Z for UTC.
-
-    DRF looks the current zone up for every value; a page of 50 cases has 150.
-    """
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class CaseFilter(FilterSet):

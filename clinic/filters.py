@@ -30,7 +30,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
 
-from clinic.names import name_key
+from clinic.names import is_mrn, name_key
 
 # The range of a 64-bit id (PostgreSQL's bigint, SQLite's INTEGER): past it the database
 # cannot even compare, and answers an error instead of "no such record".
@@ -129,7 +129,16 @@ class FilterBackend(DjangoFilterBackend):
 class NameSearchFilter(SearchFilter):
     """``?search=`` with the names normalised as the pages search them (clinic.names): each
     term is lower-cased and stripped of accents and hyphens, so "martin" finds "Martín" and
-    "MOREAU, Hugo" finds Hugo Moreau through the ``search_name`` column."""
+    "MOREAU, Hugo" finds Hugo Moreau through the ``search_name`` column.
+
+    An MRN (``T`` and eight digits) is looked up on the view's exact fields (``=mrn``) alone,
+    and any other term on the name fields alone: one index each (the MRN's B-tree, the
+    name's trigram), never an OR of both (EXPLAIN in docs/benchmarks.md)."""
+
+    def get_search_fields(self, view, request):
+        fields = super().get_search_fields(view, request) or []
+        mrn = is_mrn(request.query_params.get(self.search_param, ""))
+        return [field for field in fields if field.startswith("=") == mrn]
 
     def get_search_terms(self, request):
         terms = super().get_search_terms(request)

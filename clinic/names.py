@@ -10,8 +10,18 @@ serves it); ``name_compact`` (the key without spaces) compares two spellings of 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, timedelta
+
+# An MRN as clinic.services.mrn_for writes it: "T", seven digits and a check digit.
+MRN_PATTERN = re.compile(r"[Tt]\d{8}")
+
+
+def is_mrn(text: str) -> bool:
+    """Whether a search term is an MRN (then the search takes the MRN's exact index alone:
+    no name can hold eight digits, and no MRN can match a name)."""
+    return MRN_PATTERN.fullmatch(text.strip()) is not None
 
 
 def name_key(text: str) -> str:

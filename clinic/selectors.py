@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clinic import roles
 from clinic.models import Case, Patient
-from clinic.names import name_compact, name_key, nearby_birth_dates
+from clinic.names import is_mrn, name_compact, name_key, nearby_birth_dates
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -172,18 +172,20 @@ def patient_search(queryset: QuerySet[Patient], term: str) -> QuerySet[Patient]:
     term = term.strip()
     if not term:
         return queryset.none()
-    condition = Q(mrn__iexact=term)
+    if is_mrn(term):  # the MRN's exact index alone (clinic.names.is_mrn)
+        return queryset.filter(mrn__iexact=term)
     born = _parse_date(term)
     if born is not None:
-        condition |= Q(date_of_birth=born)
+        return queryset.filter(date_of_birth=born)
     # Accents, letter case, hyphens and commas do not matter: "martin" finds "Martín",
-    # "MOREAU, Hugo" finds Hugo Moreau (clinic.names, the patient's search_name column).
+    # "MOREAU, Hugo" finds Hugo Moreau (clinic.names, the patient's search_name column,
+    # whose trigram index serves each word's LIKE).
     words = name_key(term).split()
-    if words and born is None:
-        name_match = Q()
-        for word in words:
-            name_match &= Q(search_name__contains=word)
-        condition |= name_match
+    if not words:
+        return queryset.none()
+    condition = Q()
+    for word in words:
+        condition &= Q(search_name__contains=word)
     return queryset.filter(condition)
 
 

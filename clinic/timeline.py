@@ -20,6 +20,13 @@ How to add a source (e.g. physiotherapy sessions and outcome measures):
 2. Keep the number of queries of a source constant (``select_related``/``prefetch_related``),
    mark anything a receptionist must not read ``clinical=True``, and keep ``title`` free of
    clinical detail when the entry is not clinical.
+3. To name a member of staff, do not join the user table: put ``BY`` in the title where the
+   name goes and the user's id in ``by_id``
+   (``title=f"Examined by {BY}", by_id=exam.examined_by_id``).
+   ``case_timeline`` reads the names of every entry's practitioners in one query and writes
+   them in ("someone" when ``by_id`` is None). ``BY`` is a NUL character, which no stored text
+   can hold (PostgreSQL refuses it in text, the API's inputs refuse it), so a title written
+   from a record's own text is never rewritten.
 
 The user is passed so that a source may scope further; the case is already one the user may
 see (the caller fetched it through ``cases_visible_to``).
@@ -28,13 +35,18 @@ see (the caller fetched it through ``cases_visible_to``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.utils.module_loading import autodiscover_modules
 
 from clinic import audit
 from clinic.selectors import sees_clinical_notes
+
+# Where a practitioner's name goes in a title (see the module's docstring, step 3).
+BY = "\x00"
+NOBODY = "someone"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,9 +60,13 @@ class TimelineEntry:
     object_type: str = ""  # app_label.model, as in the audit trail
     object_id: int | None = None
     clinical: bool = True  # safe default: unmarked entries never reach reception
+    by_id: int | None = None  # the user named where the title has BY; not shown itself
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The entry as the API shows it (``by_id`` is written into the title, not shown)."""
+        shown = asdict(self)
+        del shown["by_id"]
+        return shown
 
 
 Source = Callable[..., Iterable[TimelineEntry]]
@@ -89,7 +105,10 @@ def audit_timeline(request, case, entries: Iterable[TimelineEntry]) -> None:
 
 
 def case_timeline(case, user) -> list[TimelineEntry]:
-    """Every source's entries for a case, oldest first; clinical ones only for clinical roles."""
+    """Every source's entries for a case, oldest first; clinical ones only for clinical roles.
+
+    The practitioners the entries name are read once, in one query, whatever their number.
+    """
     clinical_ok = sees_clinical_notes(user)
     entries = [
         entry
@@ -97,6 +116,30 @@ def case_timeline(case, user) -> list[TimelineEntry]:
         for entry in source(case, user)
         if clinical_ok or not entry.clinical
     ]
+    entries = _named(entries)
     # Ties (same instant) keep a stable, meaningful order: by kind, then by object.
     entries.sort(key=lambda e: (e.at, e.object_type, e.object_id or 0, e.kind))
     return entries
+
+
+def staff_name(first_name: str, last_name: str, username: str) -> str:
+    """A member of staff as the timeline names them: full name, else username."""
+    return f"{first_name} {last_name}".strip() or username
+
+
+def _named(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries with each ``BY`` replaced by the name of the entry's ``by_id``."""
+    ids = {e.by_id for e in entries if e.by_id is not None and BY in e.title}
+    names = {}
+    if ids:
+        rows = get_user_model().objects.filter(pk__in=ids)
+        names = {
+            pk: staff_name(first, last, username)
+            for pk, first, last, username in rows.values_list(
+                "pk", "first_name", "last_name", "username"
+            )
+        }
+    return [
+        replace(e, title=e.title.replace(BY, names.get(e.by_id, NOBODY))) if BY in e.title else e
+        for e in entries
+    ]

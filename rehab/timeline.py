@@ -84,9 +84,16 @@ def outcomes_timeline(case: Case) -> list[dict]:
     return entries
 
 
-def plan_timeline(case: Case) -> list[dict]:
-    """The treatment plan's start (clinical: its goals)."""
-    plan = TreatmentPlan.objects.filter(case=case).first()
+def _plan_and_discharge(case: Case) -> tuple[TreatmentPlan | None, Discharge | None]:
+    """The case's plan and discharge (one of each at most) in one query."""
+    row = Case.objects.select_related("treatment_plan", "discharge").get(pk=case.pk)
+    return getattr(row, "treatment_plan", None), getattr(row, "discharge", None)
+
+
+def plan_timeline(case: Case, plan: TreatmentPlan | bool | None = False) -> list[dict]:
+    """The treatment plan's start (clinical: its goals); ``plan`` when already read."""
+    if plan is False:
+        plan = TreatmentPlan.objects.filter(case=case).first()
     if plan is None:
         return []
     start = timezone.make_aware(
@@ -104,9 +111,10 @@ def plan_timeline(case: Case) -> list[dict]:
     ]
 
 
-def discharge_timeline(case: Case) -> list[dict]:
-    """The discharge and its summary."""
-    discharge = Discharge.objects.filter(case=case).first()
+def discharge_timeline(case: Case, discharge: Discharge | bool | None = False) -> list[dict]:
+    """The discharge and its summary; ``discharge`` when already read."""
+    if discharge is False:
+        discharge = Discharge.objects.filter(case=case).first()
     if discharge is None:
         return []
     return [
@@ -123,7 +131,14 @@ def discharge_timeline(case: Case) -> list[dict]:
 
 @register_source
 def rehab_timeline(case: Case, user) -> Iterable[TimelineEntry]:
-    """Plan, sessions, outcomes and discharge on the case timeline (four queries)."""
-    for source in (plan_timeline, sessions_timeline, outcomes_timeline, discharge_timeline):
-        for entry in source(case):
-            yield TimelineEntry(**entry)
+    """Plan, sessions, outcomes and discharge on the case timeline (three queries: the plan
+    and the discharge, each one per case at most, are read together)."""
+    plan, discharge = _plan_and_discharge(case)
+    entries = (
+        plan_timeline(case, plan)
+        + sessions_timeline(case)
+        + outcomes_timeline(case)
+        + discharge_timeline(case, discharge)
+    )
+    for entry in entries:
+        yield TimelineEntry(**entry)

@@ -1,8 +1,10 @@
 """Timeline sources of the triage app (see clinic.timeline): intake, consultations, exams,
 diagnoses, imaging.
 
-One query per source, whatever the number of records. Intake and triage are not clinical
-notes (reception recorded them); everything a doctor wrote is ``clinical=True``.
+One query per source, whatever the number of records, and none of them joins the user
+table: the practitioners are named through ``BY`` and ``by_id`` (clinic.timeline), all of
+them in one query. Intake and triage are not clinical notes (reception recorded them);
+everything a doctor wrote is ``clinical=True``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.utils.timezone import localtime
 
 from clinic.models import Urgency
 from clinic.selectors import sees_clinical_notes
-from clinic.timeline import TimelineEntry, register_source
+from clinic.timeline import BY, TimelineEntry, register_source
 from triage.models import (
     Consultation,
     ConsultationStatus,
@@ -24,16 +26,10 @@ from triage.models import (
 )
 
 
-def _name(user) -> str:
-    if user is None:
-        return "someone"
-    return user.get_full_name() or user.username
-
-
 @register_source
 def intake(case, user) -> Iterator[TimelineEntry]:
     """The questionnaire reception recorded and the triage it produced."""
-    record = Intake.objects.filter(case=case).select_related("recorded_by").first()
+    record = Intake.objects.filter(case=case).first()
     if record is None:
         return
     urgency = Urgency(record.urgency).label if record.urgency in Urgency.values else record.urgency
@@ -55,15 +51,13 @@ def consultations(case, user) -> Iterator[TimelineEntry]:
         return
     recorded = Consultation.objects.filter(
         case=case, status__in=(ConsultationStatus.ATTENDED, ConsultationStatus.NO_SHOW)
-    ).select_related("doctor")
+    )
     for consultation in recorded:
         yield TimelineEntry(
             at=consultation.scheduled_at,
             kind=f"consultation.{consultation.status}",
-            title=(
-                f"Consultation with {_name(consultation.doctor)}: "
-                f"{consultation.get_status_display().lower()}"
-            ),
+            title=f"Consultation with {BY}: {consultation.get_status_display().lower()}",
+            by_id=consultation.doctor_id,
             detail=consultation.notes,
             object_type="triage.consultation",
             object_id=consultation.pk,
@@ -75,13 +69,14 @@ def examinations(case, user) -> Iterator[TimelineEntry]:
     """Each exam, with the imaging it recommended."""
     if not sees_clinical_notes(user):
         return
-    for exam in Examination.objects.filter(case=case).select_related("examined_by"):
+    for exam in Examination.objects.filter(case=case):
         studies = exam.recommended_labels
         recommended = ", ".join(studies) if studies else "no imaging"
         yield TimelineEntry(
             at=exam.examined_at,
             kind="examination.recorded",
-            title=f"Examined by {_name(exam.examined_by)} — recommended: {recommended}",
+            title=f"Examined by {BY} — recommended: {recommended}",
+            by_id=exam.examined_by_id,
             detail=" ".join(exam.imaging_recommendation.get("rationale", [])),
             object_type="triage.examination",
             object_id=exam.pk,
@@ -93,9 +88,7 @@ def diagnoses(case, user) -> Iterator[TimelineEntry]:
     """Each diagnosis when recorded, and when confirmed or refuted."""
     if not sees_clinical_notes(user):
         return
-    queryset = Diagnosis.objects.filter(case=case).select_related(
-        "condition", "diagnosed_by", "confirmed_by", "refuted_by"
-    )
+    queryset = Diagnosis.objects.filter(case=case).select_related("condition")
     for d in queryset:
         what = f"{d.condition.title} ({d.condition.icd10}), {d.get_laterality_display().lower()}"
         common = {"object_type": "triage.diagnosis", "object_id": d.pk}
@@ -105,23 +98,26 @@ def diagnoses(case, user) -> Iterator[TimelineEntry]:
             kind="diagnosis.recorded",
             title=(
                 f"Diagnosis {'confirmed' if confirmed_at_once else 'recorded (provisional)'}: "
-                f"{what} — {_name(d.diagnosed_by)}"
+                f"{what} — {BY}"
             ),
             detail=d.notes,
+            by_id=d.diagnosed_by_id,
             **common,
         )
         if d.confirmed_at is not None and not confirmed_at_once:
             yield TimelineEntry(
                 at=d.confirmed_at,
                 kind="diagnosis.confirmed",
-                title=f"Diagnosis confirmed: {what} — {_name(d.confirmed_by)}",
+                title=f"Diagnosis confirmed: {what} — {BY}",
+                by_id=d.confirmed_by_id,
                 **common,
             )
         if d.refuted_at is not None:
             yield TimelineEntry(
                 at=d.refuted_at,
                 kind="diagnosis.refuted",
-                title=f"Diagnosis refuted: {what} — {_name(d.refuted_by)}",
+                title=f"Diagnosis refuted: {what} — {BY}",
+                by_id=d.refuted_by_id,
                 **common,
             )
 
@@ -131,9 +127,7 @@ def imaging_referrals(case, user) -> Iterator[TimelineEntry]:
     """Each referral and each step of its lifecycle."""
     if not sees_clinical_notes(user):
         return
-    queryset = ImagingReferral.objects.filter(case=case).select_related(
-        "requested_by", "scheduled_by", "performed_by", "reported_by", "reviewed_by", "cancelled_by"
-    )
+    queryset = ImagingReferral.objects.filter(case=case)
     for r in queryset:
         study = (
             f"{r.get_modality_display()} of the {r.get_laterality_display().lower()} {r.body_site}"
@@ -147,8 +141,9 @@ def imaging_referrals(case, user) -> Iterator[TimelineEntry]:
             (
                 r.requested_at,
                 "requested",
-                f"{study} requested by {_name(r.requested_by)}",
+                f"{study} requested by {BY}",
                 requested_detail.strip(),
+                r.requested_by_id,
             ),
             (
                 r.scheduled_at,
@@ -157,24 +152,32 @@ def imaging_referrals(case, user) -> Iterator[TimelineEntry]:
                 if r.scheduled_for
                 else "",
                 "",
+                None,
             ),
-            (r.performed_at, "performed", f"{study} performed", ""),
-            (r.reported_at, "reported", f"{study}: report received", r.report),
+            (r.performed_at, "performed", f"{study} performed", "", None),
+            (r.reported_at, "reported", f"{study}: report received", r.report, None),
             (
                 r.reviewed_at,
                 "reviewed",
-                f"{study}: report reviewed by {_name(r.reviewed_by)}",
+                f"{study}: report reviewed by {BY}",
                 r.review_note,
+                r.reviewed_by_id,
             ),
             (
                 r.cancelled_at,
                 "cancelled",
-                f"{study} cancelled by {_name(r.cancelled_by)}",
+                f"{study} cancelled by {BY}",
                 r.cancel_reason,
+                r.cancelled_by_id,
             ),
         ]
-        for at, step, title, detail in steps:
+        for at, step, title, detail, by_id in steps:
             if at is not None:
                 yield TimelineEntry(
-                    at=at, kind=f"referral.{step}", title=title, detail=detail, **common
+                    at=at,
+                    kind=f"referral.{step}",
+                    title=title,
+                    detail=detail,
+                    by_id=by_id,
+                    **common,
                 )

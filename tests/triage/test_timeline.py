@@ -148,9 +148,68 @@ def test_it_keeps_the_timeline_to_a_constant_number_of_queries(
 
     client.get(_url(few))  # warm the per-user role cache
 
-    # 9 for the core and triage sources (one per source: consultations is the ninth), 4 for
-    # rehab's (plan, sessions, outcomes, discharge).
+    # Token, role, the case, 5 triage sources (consultations the fifth), the practitioners'
+    # names, 3 for rehab (sessions, outcomes, the plan with the discharge), the audit INSERT.
     with django_assert_max_num_queries(13):
         client.get(_url(few))
     with django_assert_max_num_queries(13):
         assert len(client.get(_url(many)).json()) == 1 + 10 + 10 * 5 + 10
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_it_writes_the_entries_exactly_as_the_declared_serializer_would(
+    dan, story, api_as, settings, zone
+):
+    """The endpoint writes its JSON itself (timeline_json): the same as the serializer's."""
+    from clinic.timeline_api import TimelineEntrySerializer
+
+    settings.TIME_ZONE = zone
+    body = api_as(dan).get(_url(story)).json()
+
+    expected = TimelineEntrySerializer([e.as_dict() for e in case_timeline(story, dan)], many=True)
+    assert body == expected.data
+    assert body[0]["at"].endswith("Z") == (zone == "UTC")
+
+
+def test_it_names_each_practitioner_by_full_name_else_username(case, rita, api_as):
+    """Practitioners are read apart from the entries (no join): every title names its own."""
+    from tests.factories import UserFactory
+
+    house = UserFactory(username="house", first_name="Greg", last_name="House", role="doctor")
+    locum = UserFactory(username="locum7", first_name="", last_name="", role="doctor")
+    exam = examination_for(case, house, malleolar_zone_pain=True, lateral_malleolus_tenderness=True)
+    referral_for(case, locum, examination=exam, status="reviewed")
+
+    titles = {e["kind"]: e["title"] for e in api_as(house).get(_url(case)).json()}
+
+    assert titles["examination.recorded"].startswith("Examined by Greg House — recommended: ")
+    assert titles["referral.requested"] == "X-ray of the left ankle requested by locum7"
+    assert titles["referral.reviewed"] == "X-ray of the left ankle: report reviewed by locum7"
+    assert "\x00" not in "".join(titles.values())
+
+
+def test_it_reads_any_number_of_practitioners_in_the_same_queries(
+    case, api_as, django_assert_num_queries
+):
+    from tests.factories import UserFactory
+
+    doctors = [UserFactory(username=f"doc{n}", role="doctor") for n in range(6)]
+    client = api_as(doctors[0])
+    referral_for(case, doctors[0], status="reviewed")
+    client.get(_url(case))  # warm the per-user role cache
+    # auth, role, case, 5 triage sources, 3 rehab (sessions, outcomes, plan with discharge),
+    # the practitioners' names, the audit INSERT.
+    with django_assert_num_queries(13):
+        client.get(_url(case))
+    for doctor in doctors[1:]:
+        exam = examination_for(
+            case, doctor, malleolar_zone_pain=True, lateral_malleolus_tenderness=True
+        )
+        referral_for(case, doctor, examination=exam, status="cancelled")
+    with django_assert_num_queries(13):
+        entries = client.get(_url(case)).json()
+
+    cancelled = {e["title"] for e in entries if e["kind"] == "referral.cancelled"}
+    assert cancelled == {
+        f"X-ray of the left ankle cancelled by {d.get_full_name()}" for d in doctors[1:]
+    }
