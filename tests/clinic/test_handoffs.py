@@ -157,11 +157,16 @@ def test_pages_show_urgency_as_history_after_the_visit(client, dan, urgent_intak
         in client.get(f"/patients/{urgent_intake.case.patient_id}/").content.decode()
     )
 
+    assert 'class="banner banner-urgent"' in client.get(url).content.decode()
+
     examination_for(urgent_intake.case, dan)
 
     html = client.get(url).content.decode()
     assert "Was urgent at triage" in html
     assert '<span class="urgency urgency-urgent">' not in html
+    # The intake's triage stays on the case page, in the calm colours of history.
+    assert 'class="banner banner-past"' in html
+    assert 'class="banner banner-urgent"' not in html
 
 
 # --- Ended cases leave the default lists -----------------------------------------------------
