@@ -718,7 +718,8 @@ def scenario_checks(results: dict) -> list[dict]:
             "name": f"{name.removeprefix('talus ')} p95 (ms)",
             "value": f"{measured['p95']:.1f}",
             "target": f"≤ {TARGET_PAGE_P95_MS:.0f}",
-            "met": measured["p95"] <= TARGET_PAGE_P95_MS,
+            # No request answered in the run (all slower than wrk's timeout): not met.
+            "met": measured["requests"] > 0 and measured["p95"] <= TARGET_PAGE_P95_MS,
         }
         for name, measured in results.items()
         if name.startswith("talus ") and name not in own_rows

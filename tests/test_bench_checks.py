@@ -51,6 +51,15 @@ def test_every_page_and_endpoint_is_held_to_150_ms_and_the_cases_list_to_100():
     assert _check(checks, "cases list: Talus / floor (req/s)")["met"] is True  # 0.57
 
 
+def test_a_scenario_that_answered_nothing_misses_its_target():
+    silent = {**_row(0, 0), "requests": 0}
+
+    assert (
+        _check(run.checks({"talus page_caseload": silent}), "page_caseload p95 (ms)")["met"]
+        is False
+    )
+
+
 def test_errors_on_any_talus_scenario_fail_the_zero_errors_target():
     results = {"talus cases_list": _row(400, 50), "talus page_diary_week": _row(1, 99, errors=3)}
 
