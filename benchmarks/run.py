@@ -532,7 +532,13 @@ def probe(server: Server, spec: dict, timeout: float = 60) -> None:
 def measure(server: Server, spec: dict, args) -> dict:
     if "login" in spec:
         spec = logged_in(server, spec)
-        probe(server, spec)
+        try:
+            probe(server, spec, timeout=180)
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            # The page did not answer at all (slower than the server's worker timeout): no
+            # figure, and the run goes on to the next scenario.
+            failed = {"requests": 0, "errors": 1, "rps": 0.0, "p50": 0.0, "p95": 0.0}
+            return {**failed, "p99": 0.0, "mean": 0.0, "failed": f"probe: {exc!r}"}
     if args.warmup:
         wrk(server.base, spec, seconds=args.warmup, clients=args.clients)
     result = wrk(server.base, spec, seconds=args.duration, clients=args.clients)
@@ -543,8 +549,8 @@ def measure(server: Server, spec: dict, args) -> dict:
         # timeout leaves requests queued in the server: the probe waits behind them.
         try:
             probe(server, spec, timeout=180)
-        except TimeoutError:
-            result["probe_after"] = "timed out (the server still draining its queue)"
+        except (TimeoutError, ConnectionError, http.client.HTTPException):
+            result["probe_after"] = "no answer (the server still draining its queue)"
     return result
 
 
@@ -637,6 +643,8 @@ def run_all(args, specs: dict, wanted: set | None, memory: dict | None = None) -
         for name in others:
             print(f"… talus {name}", flush=True)
             results[f"talus {name}"] = measure(servers["talus"], specs[name], args)
+            # Each figure as it comes: a run stopped half-way keeps what it measured.
+            print(f"… result talus {name}: {json.dumps(results[f'talus {name}'])}", flush=True)
     if memory is not None:
         memory.update({label: server.memory for label, server in servers.items()})
     return results
