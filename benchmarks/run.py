@@ -291,6 +291,9 @@ class Server:
                 return self
             except OSError:
                 time.sleep(0.3)
+        # Not started in time: stop it (no __exit__ runs for a failed __enter__).
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
         raise RuntimeError(f"{self.kind} server did not start")
 
     def __exit__(self, *exc) -> None:
