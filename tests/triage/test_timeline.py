@@ -213,3 +213,22 @@ def test_it_reads_any_number_of_practitioners_in_the_same_queries(
     assert cancelled == {
         f"X-ray of the left ankle cancelled by {d.get_full_name()}" for d in doctors[1:]
     }
+
+
+def test_a_source_names_a_practitioner_by_id_and_nobody_as_someone(dan, case):
+    from clinic import timeline
+
+    @register_source
+    def calls(case_, user):
+        at = timezone.now()
+        yield TimelineEntry(at=at, kind="test.a", title=f"Called by {timeline.BY}", by_id=dan.pk)
+        yield TimelineEntry(at=at, kind="test.b", title=f"Called by {timeline.BY}", by_id=None)
+
+    try:
+        entries = case_timeline(case, dan)
+    finally:
+        sources()
+        timeline._SOURCES.remove(calls)
+
+    assert [e.title for e in entries] == [f"Called by {dan.get_full_name()}", "Called by someone"]
+    assert "by_id" not in entries[0].as_dict()
