@@ -47,6 +47,20 @@ TIMETABLE_ROLES = {
 }
 
 
+def allow_patient_clash_field() -> serializers.BooleanField:
+    """The booking serializers' override of the patient's clash (the one booking rule,
+    diary.services): write-only, off unless the desk says so."""
+    return serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=(
+            "Book even though the patient has another booking at that time (else 409 "
+            "patient_busy with clash)."
+        ),
+    )
+
+
 class NotAuditedMixin:
     """The timetable names no patient: its reads and writes write no audit event."""
 

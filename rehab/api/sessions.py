@@ -23,6 +23,7 @@ from clinic.measures import DORSIFLEXION_MAX_DEG, DORSIFLEXION_MIN_DEG, NPRS_MAX
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import physios
 from clinic.viewsets import TalusViewSet
+from diary.api import allow_patient_clash_field
 from diary.models import Room
 from rehab import selectors
 from rehab.models import (
@@ -64,15 +65,7 @@ class SessionBookingSerializer(api_serializers.ModelSerializer):
         required=False,
         help_text="Defaults to the room of the physio's availability window, if it names one.",
     )
-    allow_patient_clash = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        default=False,
-        help_text=(
-            "Book even though the patient has another booking at that time (else 409 "
-            "patient_busy with clash)."
-        ),
-    )
+    allow_patient_clash = allow_patient_clash_field()
 
     class Meta:
         model = PhysioSession
@@ -160,15 +153,7 @@ class SessionSeriesSerializer(api_serializers.Serializer):
     room = serializers.PrimaryKeyRelatedField(
         queryset=Room.objects.all(), allow_null=True, required=False
     )
-    allow_patient_clash = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        default=False,
-        help_text=(
-            "Book even though the patient has another booking at that time (else 409 "
-            "patient_busy with clash)."
-        ),
-    )
+    allow_patient_clash = allow_patient_clash_field()
 
 
 class SessionFilter(FilterSet):

@@ -24,6 +24,7 @@ from clinic.idempotency import idempotent
 from clinic.permissions import READ, READ_WRITE
 from clinic.selectors import doctors
 from clinic.viewsets import TalusViewSet
+from diary.api import allow_patient_clash_field
 from diary.models import BOOKING_MINUTES_MAX, BOOKING_MINUTES_MIN, Room
 from triage import selectors
 from triage.models import Consultation, ConsultationStatus
@@ -50,15 +51,7 @@ class ConsultationBookingSerializer(api_serializers.ModelSerializer):
         help_text="Defaults to the room of the doctor's availability window, if it names one.",
     )
     status = serializers.ChoiceField(choices=ConsultationStatus.choices, required=False)
-    allow_patient_clash = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        default=False,
-        help_text=(
-            "Book even though the patient has another booking at that time (else 409 "
-            "patient_busy with clash)."
-        ),
-    )
+    allow_patient_clash = allow_patient_clash_field()
 
     class Meta:
         model = Consultation
