@@ -206,7 +206,10 @@ def deferred_schema(cursor, tables: tuple[str, ...]) -> tuple[list, list, list]:
         "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
         "  WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))"
-        "::regclass) ORDER BY i.tablename, i.indexname",
+        "::regclass) "
+        # Partial indexes stay during the load: PostgreSQL writes a rebuilt predicate back in
+        # another (equivalent) spelling, and they index few rows anyway.
+        "AND i.indexdef NOT LIKE '%% WHERE %%' ORDER BY i.tablename, i.indexname",
         [list(tables)],
     )
     indexes = [(name, table, definition) for name, table, definition in cursor.fetchall()]
