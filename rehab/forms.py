@@ -183,11 +183,7 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = cases
-        # Patients who often miss appointments are flagged where staff book (one query).
-        no_shows = no_show_counts(list(cases.values_list("patient_id", flat=True)))
-        self.fields["case"].label_from_instance = lambda case: _case_label(case, no_shows)
-        _offer_active_physios(self.fields["physio"])
+        _offer_bookable_cases(self, cases)
 
 
 class SeriesForm(forms.Form):
@@ -226,10 +222,16 @@ class SeriesForm(forms.Form):
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = cases
-        no_shows = no_show_counts(list(cases.values_list("patient_id", flat=True)))
-        self.fields["case"].label_from_instance = lambda case: _case_label(case, no_shows)
-        _offer_active_physios(self.fields["physio"])
+        _offer_bookable_cases(self, cases)
+
+
+def _offer_bookable_cases(form: forms.Form, cases) -> None:
+    """A booking form's case and physio choices: the cases given, each labelled with its
+    patient (flagged when they often miss appointments: one query), and the active physios."""
+    form.fields["case"].queryset = cases
+    no_shows = no_show_counts(list(cases.values_list("patient_id", flat=True)))
+    form.fields["case"].label_from_instance = lambda case: _case_label(case, no_shows)
+    _offer_active_physios(form.fields["physio"])
 
 
 def _offer_active_physios(field: forms.ModelChoiceField) -> None:
