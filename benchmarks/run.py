@@ -162,6 +162,17 @@ def reset_data(url: str, counts: dict[str, int], seed: int) -> dict:
     return {"cases": cases, "patients": patients, "tokens": tokens, "names": family_names}
 
 
+def bring_up_to_date(url: str) -> None:
+    """Indexes added since the seed was loaded (a newer migration), then the aggregates."""
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "on"},
+        check=True,
+    )
+    fill_report_aggregates(url)
+
+
 def fill_report_aggregates(url: str) -> None:
     """Build the reports' aggregates of a database seeded before they existed (once)."""
     with psycopg.connect(dsn(url)) as conn:
@@ -866,14 +877,7 @@ def main(argv=None) -> int:
         + (["--reseed"] if args.reseed else []),
         check=True,
     )
-    # Indexes added since the seed was loaded (a newer migration) are applied here.
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": args.database_url, "DJANGO_DEBUG": "on"},
-        check=True,
-    )
-    fill_report_aggregates(args.database_url)
+    bring_up_to_date(args.database_url)
     sys.path.insert(0, str(HERE))
     from seed import sizes
 

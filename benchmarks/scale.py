@@ -101,11 +101,15 @@ def load_average() -> str:
 def main(argv=None) -> int:
     args = parse_args(argv)
     scales = {}
+    bench.collect_static()  # the pages name their stylesheet through the manifest
     for label, url in (("small", args.small_url), ("large", args.large_url)):
         marker = seed.seeded_marker(url)
         if marker is None:
             sys.exit(f"{url} is not seeded: make bench BENCH_ARGS='--database-url {url} …'")
+        bench.bring_up_to_date(url)
         data = bench.reset_data(url, seed.sizes(marker["scale"]), marker["seed"])
+        # The pages show today's diary, intakes and a runner's link at both scales alike.
+        data["pages"] = bench.prepare_pages(url, data["cases"])
         scales[label] = {"url": url, "data": data, "specs": bench.scenarios(data)}
     names = [n for n in scales["small"]["specs"] if not args.only or n in args.only.split(",")]
     load_before = load_average()
