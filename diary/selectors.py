@@ -11,6 +11,7 @@ from django.utils import timezone
 from clinic.selectors import cases_visible_to
 from diary import rules
 from diary.models import Availability, Booking, Room, TimeOff, WaitlistEntry
+from diary.services import SUBJECTS
 
 # A patient who missed this many appointments in NO_SHOW_DAYS is flagged where staff book.
 NO_SHOW_FLAG = 2
@@ -87,6 +88,35 @@ def bookings_overlapping(start: dt.datetime, end: dt.datetime) -> QuerySet[Booki
     """The live bookings that take any of a span's time (one begun the evening before too)."""
     return Booking.objects.filter(live=True, starts_at__lt=end, ends_at__gt=start).select_related(
         "practitioner", "room"
+    )
+
+
+# What the diary's grid shows of a booking's appointment: its status (my day's consultations
+# to record), its case and the patient's name and MRN. Nothing clinical is read: the grid has no
+# use for a session's notes, and a receptionist's page never holds them.
+_GRID_SUBJECT_FIELDS = (
+    "status",
+    "case__patient__mrn",
+    "case__patient__given_name",
+    "case__patient__family_name",
+)
+
+
+def grid_bookings(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+    """The live bookings that take any of a span's time, in order, with what the diary's grid
+    shows of each: its room's name, its session's or consultation's case and patient."""
+    return (
+        Booking.objects.filter(live=True, starts_at__lt=end, ends_at__gt=start)
+        .select_related("room", *(f"{name}__case__patient" for name in SUBJECTS.values()))
+        .only(
+            "booking_type",
+            "starts_at",
+            "ends_at",
+            "practitioner_id",
+            "room__name",
+            *(f"{name}__{f}" for name in SUBJECTS.values() for f in _GRID_SUBJECT_FIELDS),
+        )
+        .order_by("starts_at", "pk")
     )
 
 

@@ -63,11 +63,9 @@ def _day(request) -> dt.date:
 
 
 def _entries(request, bookings) -> list[Entry]:
-    rows = list(
-        bookings.select_related(*(f"{name}__case__patient" for name in SUBJECTS.values())).order_by(
-            "starts_at"
-        )
-    )
+    """The page's bookings (``selectors.grid_bookings``), each with its appointment when the
+    viewer may see its case, and its patient's missed appointments; the named ones audited."""
+    rows = list(bookings)
     # A reverse one-to-one without its row raises an AttributeError: getattr's default.
     subjects = {row.pk: getattr(row, SUBJECTS[row.booking_type], None) for row in rows}
     case_ids = {s.case_id for s in subjects.values() if s is not None}
@@ -259,7 +257,7 @@ def diary(request):
             Column(day, practitioner=p) for p in ([practitioner] if practitioner else people)
         ]
     start, end = _span(day, len(days))
-    bookings = selectors.bookings_overlapping(start, end)
+    bookings = selectors.grid_bookings(start, end)
     away = []
     if by_room:
         bookings = bookings.filter(room__in=[c.room for c in columns])
@@ -316,7 +314,7 @@ def my_day(request):
     """A doctor's or physio's own column of the diary for a day."""
     day = _day(request)
     start, end = _span(day, 1)
-    bookings = selectors.bookings_overlapping(start, end).filter(practitioner=request.user)
+    bookings = selectors.grid_bookings(start, end).filter(practitioner=request.user)
     entries = _entries(request, bookings)
     away = list(
         selectors.time_off().filter(practitioner=request.user, starts_at__lt=end, ends_at__gt=start)
