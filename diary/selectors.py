@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -122,24 +122,30 @@ def grid_bookings(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
 
 def no_show_counts(patient_ids) -> dict[int, int]:
     """Each patient's appointments missed (``no_show``) in the last 90 days, sessions and
-    consultations together: ``{patient_id: count}`` for those with any (one query)."""
-    since = timezone.now() - dt.timedelta(days=NO_SHOW_DAYS)
-    rows = (
-        Booking.objects.filter(starts_at__gte=since, starts_at__lte=timezone.now())
-        .filter(
-            Q(physio_session__status="no_show", physio_session__case__patient__in=patient_ids)
-            | Q(consultation__status="no_show", consultation__case__patient__in=patient_ids)
-        )
-        .annotate(
-            patient_id=Coalesce(
-                "physio_session__case__patient_id", "consultation__case__patient_id"
+    consultations together: ``{patient_id: count}`` for those with any (one query).
+
+    Counted apart, sessions and consultations, each from the patients' cases by index, and
+    summed: one ``OR`` across the two made PostgreSQL read every booking of the 90 days and
+    join both kinds to each (the fix ``annotate_no_show_count_90d`` made for the patients).
+    """
+    now = timezone.now()
+    window = {"starts_at__gte": now - dt.timedelta(days=NO_SHOW_DAYS), "starts_at__lte": now}
+    ids = list(patient_ids)
+
+    def missed(path: str):
+        return (
+            Booking.objects.filter(
+                **window, **{f"{path}__status": "no_show", f"{path}__case__patient__in": ids}
             )
+            .values(patient=F(f"{path}__case__patient_id"))
+            .annotate(missed=Count("id"))
+            .order_by()
         )
-        .values("patient_id")
-        .annotate(missed=Count("id"))
-        .order_by()
-    )
-    return {row["patient_id"]: row["missed"] for row in rows}
+
+    counts: dict[int, int] = {}
+    for row in missed("physio_session").union(missed("consultation"), all=True):
+        counts[row["patient"]] = counts.get(row["patient"], 0) + row["missed"]
+    return counts
 
 
 def annotate_no_show_count_90d(queryset):
