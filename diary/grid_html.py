@@ -14,6 +14,7 @@ time in Django's lazy-string checks for values that are never lazy).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
@@ -37,15 +38,18 @@ def url_pattern(name: str) -> Callable[[object], str]:
 
 @dataclass(frozen=True)
 class _Links:
-    """The grid's routes, reversed once per page."""
+    """What every cell of a page shares: the grid's routes, reversed once, and the clinic's
+    time zone (looked up once, not per booking)."""
 
     record: Callable[[object], str]
     move: dict[str, Callable[[object], str]]
     cancel: dict[str, Callable[[object], str]]
+    zone: dt.tzinfo
 
     @classmethod
     def reversed(cls) -> _Links:
         return cls(
+            zone=timezone.get_current_timezone(),
             record=url_pattern("patient-record"),
             move={
                 BookingType.SESSION: url_pattern("rehab:session-move"),
@@ -67,8 +71,8 @@ def _entry(entry, links: _Links, actions: bool) -> str:
     """One booking of a booked cell (its time, kind, patient or "Booked", room, actions)."""
     booking = entry.booking
     kind = booking.booking_type
-    start = f"{timezone.localtime(booking.starts_at):%H:%M}"
-    end = f"{timezone.localtime(booking.ends_at):%H:%M}"
+    start = f"{booking.starts_at.astimezone(links.zone):%H:%M}"
+    end = f"{booking.ends_at.astimezone(links.zone):%H:%M}"
     html = (
         f'<div class="booking booking-{escape(kind)}">\n'
         f'<span class="booking-when">{start}\N{EN DASH}{end} '
