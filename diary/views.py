@@ -120,23 +120,18 @@ class Column:
         return "doctor" if self.booking_type == BookingType.CONSULTATION else "physio"
 
 
-def _book_targets(columns: list[Column]) -> dict[int, str]:
-    """Each column's booking form, whose (or which room) filled in: the part of a free
-    quarter's link that does not change down the column (each form reversed once a page)."""
-    forms = {
-        "room": reverse("rehab:session-book"),
-        BookingType.SESSION: reverse("rehab:session-book"),
-        BookingType.CONSULTATION: reverse("triage:consultation-new"),
-    }
-    targets = {}
-    for n, column in enumerate(columns):
+def _book_targets(columns: list[Column]) -> list[str]:
+    """Each column's booking form with whose (or which room's) it is: the part of its free
+    quarters' links that does not change down the column (each form reversed once a page)."""
+    sessions, consultations = reverse("rehab:session-book"), reverse("triage:consultation-new")
+    targets = []
+    for column in columns:
         if column.practitioner is None:
-            form, whose = forms["room"], {"room": column.room.pk}
+            targets.append(f"{sessions}?{urlencode({'room': column.room.pk})}")
         elif column.booking_type == BookingType.CONSULTATION:
-            form, whose = forms[BookingType.CONSULTATION], {"doctor": column.practitioner.pk}
+            targets.append(f"{consultations}?{urlencode({'doctor': column.practitioner.pk})}")
         else:
-            form, whose = forms[BookingType.SESSION], {"physio": column.practitioner.pk}
-        targets[n] = f"{form}?{urlencode(whose)}"
+            targets.append(f"{sessions}?{urlencode({'physio': column.practitioner.pk})}")
     return targets
 
 
@@ -198,7 +193,7 @@ def _fill(
         )
         specs.append(spec)
     first, last = grid.span_of(specs, default=(8 * 60, 19 * 60))
-    targets = _book_targets(columns) if bookable else {}
+    targets = _book_targets(columns) if bookable else []
     for n, (column, spec) in enumerate(zip(columns, specs, strict=True)):
         column.cells = grid.column_cells(spec, first, last, usual[column.booking_type])
         if not bookable:
