@@ -180,3 +180,16 @@ def test_a_free_quarter_books_the_instant_its_row_stands_for_even_when_the_clock
         for minute in range(0, 24 * 60, 15):
             instant = timezone.localtime(rules.at_minute(day, minute))
             assert when(minute) == f"{instant:%Y-%m-%dT%H:%M}"
+
+
+def test_my_day_names_her_patients_without_the_desk_s_move_and_cancel_links(
+    client, rita, paula, case, monday, at
+):
+    session_schedule(case=case, scheduled_at=at("10:00"), by=rita)
+    client.force_login(paula)
+
+    page = client.get(reverse("diary:my-day"), {"day": monday.isoformat()})
+
+    content = page.content.decode()
+    assert f'<span class="muted">{case.patient.mrn}</span>\n</div>' in content
+    assert 'class="booking-actions"' not in content
