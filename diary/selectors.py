@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.selectors import cases_visible_to
 from diary import rules
 from diary.models import Availability, Booking, Room, TimeOff, WaitlistEntry
+from diary.services import SUBJECTS
 
 # A patient who missed this many appointments in NO_SHOW_DAYS is flagged where staff book.
 NO_SHOW_FLAG = 2
@@ -90,26 +91,61 @@ def bookings_overlapping(start: dt.datetime, end: dt.datetime) -> QuerySet[Booki
     )
 
 
+# What the diary's grid shows of a booking's appointment: its status (my day's consultations
+# to record), its case and the patient's name and MRN. Nothing clinical is read: the grid has no
+# use for a session's notes, and a receptionist's page never holds them.
+_GRID_SUBJECT_FIELDS = (
+    "status",
+    "case__patient__mrn",
+    "case__patient__given_name",
+    "case__patient__family_name",
+)
+
+
+def grid_bookings(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
+    """The live bookings that take any of a span's time, in order, with what the diary's grid
+    shows of each: its room's name, its session's or consultation's case and patient."""
+    return (
+        Booking.objects.filter(live=True, starts_at__lt=end, ends_at__gt=start)
+        .select_related("room", *(f"{name}__case__patient" for name in SUBJECTS.values()))
+        .only(
+            "booking_type",
+            "starts_at",
+            "ends_at",
+            "practitioner_id",
+            "room__name",
+            *(f"{name}__{f}" for name in SUBJECTS.values() for f in _GRID_SUBJECT_FIELDS),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
 def no_show_counts(patient_ids) -> dict[int, int]:
     """Each patient's appointments missed (``no_show``) in the last 90 days, sessions and
-    consultations together: ``{patient_id: count}`` for those with any (one query)."""
-    since = timezone.now() - dt.timedelta(days=NO_SHOW_DAYS)
-    rows = (
-        Booking.objects.filter(starts_at__gte=since, starts_at__lte=timezone.now())
-        .filter(
-            Q(physio_session__status="no_show", physio_session__case__patient__in=patient_ids)
-            | Q(consultation__status="no_show", consultation__case__patient__in=patient_ids)
-        )
-        .annotate(
-            patient_id=Coalesce(
-                "physio_session__case__patient_id", "consultation__case__patient_id"
+    consultations together: ``{patient_id: count}`` for those with any (one query).
+
+    Counted apart, sessions and consultations, each from the patients' cases by index, and
+    summed: one ``OR`` across the two made PostgreSQL read every booking of the 90 days and
+    join both kinds to each (the fix ``annotate_no_show_count_90d`` made for the patients).
+    """
+    now = timezone.now()
+    window = {"starts_at__gte": now - dt.timedelta(days=NO_SHOW_DAYS), "starts_at__lte": now}
+    ids = list(patient_ids)
+
+    def missed(path: str):
+        return (
+            Booking.objects.filter(
+                **window, **{f"{path}__status": "no_show", f"{path}__case__patient__in": ids}
             )
+            .values(patient=F(f"{path}__case__patient_id"))
+            .annotate(missed=Count("id"))
+            .order_by()
         )
-        .values("patient_id")
-        .annotate(missed=Count("id"))
-        .order_by()
-    )
-    return {row["patient_id"]: row["missed"] for row in rows}
+
+    counts: dict[int, int] = {}
+    for row in missed("physio_session").union(missed("consultation"), all=True):
+        counts[row["patient"]] = counts.get(row["patient"], 0) + row["missed"]
+    return counts
 
 
 def annotate_no_show_count_90d(queryset):

@@ -7,6 +7,8 @@ any other shows as booked time. Every booking whose patient a page names is audi
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -61,11 +63,9 @@ def _day(request) -> dt.date:
 
 
 def _entries(request, bookings) -> list[Entry]:
-    rows = list(
-        bookings.select_related(*(f"{name}__case__patient" for name in SUBJECTS.values())).order_by(
-            "starts_at"
-        )
-    )
+    """The page's bookings (``selectors.grid_bookings``), each with its appointment when the
+    viewer may see its case, and its patient's missed appointments; the named ones audited."""
+    rows = list(bookings)
     # A reverse one-to-one without its row raises an AttributeError: getattr's default.
     subjects = {row.pk: getattr(row, SUBJECTS[row.booking_type], None) for row in rows}
     case_ids = {s.case_id for s in subjects.values() if s is not None}
@@ -120,17 +120,28 @@ class Column:
         return "doctor" if self.booking_type == BookingType.CONSULTATION else "physio"
 
 
-def _book_url(column: Column, at: dt.datetime, minutes: int) -> str:
-    """The booking form filled in for a free quarter: whose (or which room), when, how long."""
-    when = f"{timezone.localtime(at):%Y-%m-%dT%H:%M}"
-    if column.practitioner is None:
-        query = {"room": column.room.pk, "at": when, "duration": minutes}
-        return f"{reverse('rehab:session-book')}?{urlencode(query, safe=':')}"
-    if column.booking_type == BookingType.CONSULTATION:
-        query = {"doctor": column.practitioner.pk, "at": when, "duration": minutes}
-        return f"{reverse('triage:consultation-new')}?{urlencode(query, safe=':')}"
-    query = {"physio": column.practitioner.pk, "at": when, "duration": minutes}
-    return f"{reverse('rehab:session-book')}?{urlencode(query, safe=':')}"
+def _book_targets(columns: list[Column]) -> list[str]:
+    """Each column's booking form with whose (or which room's) it is: the part of its free
+    quarters' links that does not change down the column (each form reversed once a page)."""
+    sessions, consultations = reverse("rehab:session-book"), reverse("triage:consultation-new")
+    targets = []
+    for column in columns:
+        if column.practitioner is None:
+            targets.append(f"{sessions}?{urlencode({'room': column.room.pk})}")
+        elif column.booking_type == BookingType.CONSULTATION:
+            targets.append(f"{consultations}?{urlencode({'doctor': column.practitioner.pk})}")
+        else:
+            targets.append(f"{sessions}?{urlencode({'physio': column.practitioner.pk})}")
+    return targets
+
+
+def _book_when(day: dt.date) -> Callable[[int], str]:
+    """A free quarter's ``at=`` in the booking form's format, from its minute of ``day``: the
+    wall clock, except on a day the clocks change (there, the instant's own clock time)."""
+    if rules.at_minute(day, 0).utcoffset() == rules.at_minute(day, grid.DAY_END).utcoffset():
+        prefix = f"{day:%Y-%m-%d}T"
+        return lambda minute: prefix + grid.clock(minute)
+    return lambda minute: f"{timezone.localtime(rules.at_minute(day, minute)):%Y-%m-%dT%H:%M}"
 
 
 def _fill(
@@ -143,12 +154,35 @@ def _fill(
     usual = {
         kind: default_minutes(kind) for kind in (BookingType.SESSION, BookingType.CONSULTATION)
     }
+    # Each booking and time off cut into days once, and filed under whose (or which room's)
+    # it is: a column reads its own, not every booking of the page.
+    by_person: dict[int, list] = defaultdict(list)
+    by_room: dict[int, list] = defaultdict(list)
+    for entry in entries:
+        booking = entry.booking
+        pieces = [
+            (day, low, high, entry)
+            for day, low, high in rules.day_pieces(booking.starts_at, booking.ends_at)
+        ]
+        by_person[booking.practitioner_id] += pieces
+        if booking.room_id is not None:
+            by_room[booking.room_id] += pieces
+    away_of: dict[int, list] = defaultdict(list)
+    for off in away:
+        away_of[off.practitioner_id] += rules.day_pieces(off.starts_at, off.ends_at)
     specs = []
     for column in columns:
         person = column.practitioner
         week = weeks[person.pk] if person is not None else clinic_week
+        mine = by_person[person.pk] if person is not None else by_room[column.room.pk]
         spec = grid.ColumnSpec(
             windows=[(w.start, w.end) for w in week[column.day.weekday()]],
+            bookings=[(low, high, entry) for day, low, high, entry in mine if day == column.day],
+            away=(
+                [(low, high) for day, low, high in away_of[person.pk] if day == column.day]
+                if person is not None
+                else []
+            ),
             now=(
                 grid.DAY_END
                 if column.day < now.date()
@@ -157,38 +191,21 @@ def _fill(
                 else -1
             ),
         )
-        for entry in entries:
-            booking = entry.booking
-            mine = (
-                booking.practitioner_id == person.pk
-                if person is not None
-                else booking.room_id == column.room.pk
-            )
-            if mine:
-                spec.bookings += [
-                    (low, high, entry)
-                    for day, low, high in rules.day_pieces(booking.starts_at, booking.ends_at)
-                    if day == column.day
-                ]
-        if person is not None:
-            spec.away = [
-                (low, high)
-                for off in away
-                if off.practitioner_id == person.pk
-                for day, low, high in rules.day_pieces(off.starts_at, off.ends_at)
-                if day == column.day
-            ]
         specs.append(spec)
     first, last = grid.span_of(specs, default=(8 * 60, 19 * 60))
-    for column, spec in zip(columns, specs, strict=True):
+    targets = _book_targets(columns) if bookable else []
+    for n, (column, spec) in enumerate(zip(columns, specs, strict=True)):
         column.cells = grid.column_cells(spec, first, last, usual[column.booking_type])
+        if not bookable:
+            continue
+        target, when = targets[n], _book_when(column.day)
+        day = f"{column.day:%a} {column.day.day} {column.day:%b}"
+        whose = column.whose
         for cell in column.cells:
-            if bookable and cell.kind == grid.FREE:
-                cell.url = _book_url(
-                    column, rules.at_minute(column.day, cell.minute), cell.free_minutes
-                )
-                day = f"{column.day:%a} {column.day.day} {column.day:%b}"
-                cell.book_label = f"{day} {cell.clock}, {column.whose}, {cell.free_minutes} minutes"
+            if cell.kind == grid.FREE:
+                minutes = cell.free_minutes
+                cell.url = f"{target}&at={when(cell.minute)}&duration={minutes}"
+                cell.book_label = f"{day} {grid.clock(cell.minute)}, {whose}, {minutes} minutes"
     return grid.grid_rows([c.cells for c in columns], first, last), columns
 
 
@@ -235,7 +252,7 @@ def diary(request):
             Column(day, practitioner=p) for p in ([practitioner] if practitioner else people)
         ]
     start, end = _span(day, len(days))
-    bookings = selectors.bookings_overlapping(start, end)
+    bookings = selectors.grid_bookings(start, end)
     away = []
     if by_room:
         bookings = bookings.filter(room__in=[c.room for c in columns])
@@ -292,7 +309,7 @@ def my_day(request):
     """A doctor's or physio's own column of the diary for a day."""
     day = _day(request)
     start, end = _span(day, 1)
-    bookings = selectors.bookings_overlapping(start, end).filter(practitioner=request.user)
+    bookings = selectors.grid_bookings(start, end).filter(practitioner=request.user)
     entries = _entries(request, bookings)
     away = list(
         selectors.time_off().filter(practitioner=request.user, starts_at__lt=end, ends_at__gt=start)

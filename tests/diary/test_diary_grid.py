@@ -192,3 +192,53 @@ def test_the_diary_reads_in_the_same_number_of_queries_however_many_bookings(
 
     with django_assert_num_queries(few):
         _diary(desk, day=monday.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [({"view": "week"}, 41), ({"view": "week", "by": "room"}, 41), ({"by": "room"}, 9)],
+    ids=["week", "a-room-s-week", "rooms"],
+)
+def test_the_week_and_the_rooms_read_in_the_same_number_of_queries_however_many_bookings(
+    desk, rita, paula, monday, at, params, shown, django_assert_num_queries
+):
+    gym = Room.objects.create(name="Gym")
+    Room.objects.create(name="Room 1")
+    query = {"day": monday.isoformat(), **params}
+
+    def book(hour: int, day: int) -> None:
+        case = CaseFactory(assigned_physio=paula)
+        session_schedule(case=case, scheduled_at=at(f"{hour}:00", day=day), by=rita, room=gym)
+
+    book(8, 0)
+    _diary(desk, **query)  # the first request of a session does its own bookkeeping
+    with CaptureQueriesContext(connection) as queries:
+        _diary(desk, **query)
+    for day in range(5):
+        for hour in range(9, 17):
+            book(hour, day)
+
+    with django_assert_num_queries(len(queries)):
+        page = _diary(desk, **query)
+    assert len(page.context["entries"]) == shown
+    assert page.content.decode().count('<div class="booking booking-session">') == shown
+
+
+def test_my_day_reads_in_the_same_number_of_queries_however_many_bookings(
+    client, rita, paula, monday, at, django_assert_num_queries
+):
+    client.force_login(paula)
+    query = {"day": monday.isoformat()}
+    session_schedule(case=CaseFactory(assigned_physio=paula), scheduled_at=at("08:00"), by=rita)
+    client.get(reverse("diary:my-day"), query)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("diary:my-day"), query)
+    for hour in range(9, 17):
+        session_schedule(
+            case=CaseFactory(assigned_physio=paula), scheduled_at=at(f"{hour}:00"), by=rita
+        )
+
+    with django_assert_num_queries(len(queries)):
+        page = client.get(reverse("diary:my-day"), query)
+    assert len(page.context["entries"]) == 9
+    assert page.content.decode().count('<div class="booking booking-session">') == 9

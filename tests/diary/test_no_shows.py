@@ -6,7 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from rehab.services.sessions import session_log, session_schedule
-from tests.factories import session_booked_before
+from tests.factories import CaseFactory, PatientFactory, session_booked_before
 from triage.services.consultations import consultation_book, consultation_log
 
 
@@ -53,3 +53,31 @@ def test_it_does_not_flag_a_single_miss(client, rita, paula, case, at):
 
     assert form.status_code == 200
     assert "missed" not in form.content.decode()
+
+
+def test_the_diary_counts_missed_sessions_and_consultations_together_per_patient(
+    client, rita, paula, dan, case, monday, at
+):
+    _missed(case, rita, paula, at, -14)
+    with time_machine.travel(at("08:00", day=-21)):
+        consultation = consultation_book(
+            case=case, doctor=dan, scheduled_at=at("09:00", day=-21), by=rita
+        )
+    consultation_log(consultation=consultation, by=dan, status="no_show")
+    other = CaseFactory(
+        patient=PatientFactory(given_name="Hugo", family_name="Moreau"), assigned_physio=paula
+    )
+    _missed(other, rita, paula, at, -7)  # Hugo missed one: not flagged
+    session_schedule(case=case, scheduled_at=at("10:00"), by=rita)
+    session_schedule(case=other, scheduled_at=at("14:00"), by=rita, physio=paula)
+    client.force_login(rita)
+
+    diary = client.get(reverse("diary:diary"), {"day": monday.isoformat()})
+
+    content = diary.content.decode()
+    assert content.count("Missed 2 appointments in 90 days") == 1
+    assert "Missed 1" not in content
+    assert {e.patient.family_name: e.no_shows for e in diary.context["entries"]} == {
+        "Martin": 2,
+        "Moreau": 1,
+    }
