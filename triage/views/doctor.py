@@ -22,7 +22,7 @@ from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.panels import case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
-from clinic.timeline import audit_timeline, case_timeline
+from clinic.timeline import audit_timeline, case_timeline, timeline_items
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
@@ -144,7 +144,7 @@ def case_detail(request, pk: int):
                 }
                 for consultation in consultations
             ],
-            "timeline": list(reversed(timeline)),
+            "timeline_items": timeline_items(reversed(timeline)),
             "panels": panels,
             "can_write": _can_write(request.user),
         },
