@@ -19,10 +19,10 @@ def _figure(label: str, value) -> str:
 
 
 def test_it_shows_each_reports_totals_on_the_index_and_links_the_full_report(
-    clinic,
+    clinic,  # noqa: F811
     client,
     dan,
-    api_as,  # noqa: F811
+    api_as,
 ):
     client.force_login(dan)
 
