@@ -749,7 +749,9 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
             Figure("Ordered", ordered, "referrals"),
             Figure("Against the recommendation", against, "referrals"),
             Figure(
-                "Against the recommendation", _ratio(against, from_exam), "% of those from an exam"
+                "Share against the recommendation",
+                _ratio(against, from_exam),
+                "% of those from an exam",
             ),
         ],
         "recurrence": [

@@ -61,6 +61,7 @@ def test_it_shows_each_reports_totals_on_the_index_and_links_the_full_report(
     assert _figure("Share reaching the MCID", "50.0 %") in html
     imaging = _api_rows(api_as, dan, "imaging")
     assert _figure("Ordered", f"{sum(row['ordered'] for row in imaging)} referrals") in html
+    assert _figure("Share against the recommendation", "50.0 % of those from an exam") in html
     recurrence = _api_rows(api_as, dan, "recurrence")
     assert _figure("New cases", f"{sum(row['cases'] for row in recurrence)} cases") in html
     assert _figure("Recurrences", f"{sum(row['recurrences'] for row in recurrence)} cases") in html
