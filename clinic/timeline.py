@@ -39,7 +39,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import autodiscover_modules
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+from django.utils.timezone import localtime
 
 from clinic import audit
 from clinic.selectors import sees_clinical_notes
@@ -143,3 +148,32 @@ def _named(entries: list[TimelineEntry]) -> list[TimelineEntry]:
         replace(e, title=e.title.replace(BY, names.get(e.by_id, NOBODY))) if BY in e.title else e
         for e in entries
     ]
+
+
+def timeline_items(entries: Iterable[TimelineEntry]) -> SafeString:
+    """The ``<li>`` of each entry, as a page lists a timeline (``cases/_timeline.html``).
+
+    Written here rather than by a template loop: a case of a few months is dozens of entries,
+    and the template engine's lookups and filters per entry cost more than building them.
+    Every text is escaped; times are the clinic's.
+    """
+    rows = []
+    for entry in entries:
+        at = localtime(entry.at)
+        detail = format_html('<p class="tl-detail">{}</p>', entry.detail) if entry.detail else ""
+        rows.append(
+            (
+                slugify(entry.kind),
+                date_format(at, "c"),
+                date_format(at, "j M Y, H:i"),
+                entry.title,
+                detail,
+            )
+        )
+    if not rows:
+        return format_html('<li class="empty">{}</li>', "Nothing recorded yet.")
+    return format_html_join(
+        "\n",
+        '<li class="tl-{}"><time datetime="{}">{}</time><p class="tl-title">{}</p>{}</li>',
+        rows,
+    )

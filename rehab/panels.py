@@ -4,12 +4,18 @@ return to run and discharge.
 Fed by rehab's selectors, its rights from rehab's services (may_treat, may_book); it shows
 reception the session bookings only, never a clinical field, and names every record it shows
 so that the page's view audits them.
+
+The case's records are read through the case's own relations (``prefetch_related_objects``,
+one query each): the case's timeline, built on the same page from the same case instance,
+reads the sessions, outcomes, plan and discharge from them instead of asking again
+(rehab.timeline), and every record read so knows its case, so auditing it reads nothing more.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -19,16 +25,49 @@ from clinic.panels import CasePanel, register_panel
 from clinic.selectors import sees_clinical_notes
 from rehab import charts, selectors
 from rehab.instruments.catalogue import INSTRUMENTS
-from rehab.models import OutcomeSource, SessionStatus
+from rehab.models import (
+    Discharge,
+    ExerciseProgramme,
+    OutcomeSource,
+    PhysioSession,
+    ReturnToRun,
+    RunPlan,
+    SessionStatus,
+    TreatmentPlan,
+)
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 from rehab.services.common import may_book, may_treat
+
+# The panel's reads of a case, as rehab.selectors' case_* functions make them.
+SESSIONS = Prefetch("physio_sessions", queryset=PhysioSession.objects.select_related("physio"))
+CLINICAL = (
+    "outcome_measures",
+    Prefetch("treatment_plan", queryset=TreatmentPlan.objects.select_related("physio")),
+    Prefetch(
+        "return_to_run",
+        queryset=ReturnToRun.objects.select_related("decided_by").prefetch_related(
+            "criteria", "measures"
+        ),
+    ),
+    Prefetch("discharge", queryset=Discharge.objects.select_related("discharged_by")),
+    Prefetch(
+        "exercise_programmes",
+        queryset=selectors.with_adherence(ExerciseProgramme.objects.filter(active=True)),
+        to_attr="active_programmes",
+    ),
+    Prefetch(
+        "run_plan",
+        queryset=RunPlan.objects.select_related("template").prefetch_related("template__stages"),
+    ),
+)
 
 
 @register_panel
 def physiotherapy(case, user) -> CasePanel:
     """Plan, sessions, progress charts, return to run and discharge of one case."""
     clinical = sees_clinical_notes(user)
-    sessions = list(selectors.case_sessions(case))
+    prefetch_related_objects([case], SESSIONS, *(CLINICAL if clinical else ()))
+    sessions = list(case.physio_sessions.all())
     context = {
         "case": case,
         "clinical": clinical,
@@ -39,12 +78,12 @@ def physiotherapy(case, user) -> CasePanel:
     }
     shown: list = list(sessions)
     if clinical:
-        plan = selectors.case_plan(case)
-        outcomes = list(selectors.case_outcomes(case))
-        rtr = selectors.case_return_to_run(case)
-        discharge = selectors.case_discharge(case)
-        programme = selectors.case_programme(case)
-        run_plan = selectors.case_run_plan(case)
+        plan = getattr(case, "treatment_plan", None)  # a missing one is an AttributeError
+        outcomes = list(case.outcome_measures.all())
+        rtr = getattr(case, "return_to_run", None)
+        discharge = getattr(case, "discharge", None)
+        programme = next(iter(case.active_programmes), None)  # the newest: the model's order
+        run_plan = getattr(case, "run_plan", None)
         runs = list(selectors.case_runs(case)) if run_plan else []
         shown += [record for record in (plan, rtr, discharge) if record is not None] + outcomes
         shown += [record for record in (programme, run_plan) if record is not None] + runs

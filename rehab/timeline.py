@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, time
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from clinic.models import Case
 from clinic.timeline import TimelineEntry, register_source
 from rehab.instruments.catalogue import INSTRUMENTS
-from rehab.models import Discharge, OutcomeMeasure, PhysioSession, SessionStatus, TreatmentPlan
+from rehab.models import Discharge, SessionStatus, TreatmentPlan
 
 
 def _entry(*, at, kind, title, detail, obj, clinical) -> dict:
@@ -34,7 +35,8 @@ def _entry(*, at, kind, title, detail, obj, clinical) -> dict:
 def sessions_timeline(case: Case) -> list[dict]:
     """One entry per session; booking details are not clinical, what was done is."""
     entries = []
-    for session in PhysioSession.objects.filter(case=case).order_by("scheduled_at", "id"):
+    prefetch_related_objects([case], "physio_sessions")
+    for session in case.physio_sessions.all():
         if session.status == SessionStatus.ATTENDED:
             pain = ""
             if session.pain_before is not None or session.pain_after is not None:
@@ -69,7 +71,8 @@ def sessions_timeline(case: Case) -> list[dict]:
 def outcomes_timeline(case: Case) -> list[dict]:
     """One clinical entry per outcome measure."""
     entries = []
-    for measure in OutcomeMeasure.objects.filter(case=case).order_by("recorded_at", "id"):
+    prefetch_related_objects([case], "outcome_measures")
+    for measure in case.outcome_measures.all():
         mcid = {True: " MCID reached.", False: " MCID not reached.", None: ""}[measure.mcid_reached]
         entries.append(
             _entry(
@@ -85,9 +88,12 @@ def outcomes_timeline(case: Case) -> list[dict]:
 
 
 def _plan_and_discharge(case: Case) -> tuple[TreatmentPlan | None, Discharge | None]:
-    """The case's plan and discharge (one of each at most) in one query."""
-    row = Case.objects.select_related("treatment_plan", "discharge").get(pk=case.pk)
-    return getattr(row, "treatment_plan", None), getattr(row, "discharge", None)
+    """The case's plan and discharge (one of each at most): those already read on this case
+    (the case page's panel), else both in one query."""
+    if not (Case.treatment_plan.is_cached(case) and Case.discharge.is_cached(case)):
+        row = Case.objects.select_related("treatment_plan", "discharge").get(pk=case.pk)
+        return getattr(row, "treatment_plan", None), getattr(row, "discharge", None)
+    return getattr(case, "treatment_plan", None), getattr(case, "discharge", None)
 
 
 def plan_timeline(case: Case, plan: TreatmentPlan | bool | None = False) -> list[dict]:

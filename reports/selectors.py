@@ -53,6 +53,15 @@ from triage.selectors import conditions, referrals_visible_to
 # "within 12 months"; 365 days, so that a leap year does not change the answer).
 RECURRENCE_WINDOW = timedelta(days=365)
 NOT_DIAGNOSED = "Not diagnosed"
+# Each report's title, on its page and on the index.
+TITLES = {
+    "attendance": "Attendance",
+    "utilisation": "Utilisation",
+    "episodes": "Episodes of care",
+    "outcomes": "Outcomes",
+    "imaging": "Imaging",
+    "recurrence": "Recurrence",
+}
 DAY = timedelta(days=1)
 
 
@@ -224,15 +233,21 @@ def _days_of(model, query: ReportQuery, user, day: str = "day") -> QuerySet:
     )
 
 
-def attendance(user, query: ReportQuery) -> Report:
-    """Sessions booked in the period, by status, per practitioner; no-show rate."""
+def _attendance_days(user, query: ReportQuery) -> QuerySet[SessionDay]:
+    """The session days of the period, of the query's practitioner and condition."""
     days = _days_of(SessionDay, query, user)
     if query.practitioner is not None:
         days = days.filter(physio_id=query.practitioner)
     if query.condition:
         days = days.filter(condition=query.condition)
+    return days
+
+
+def attendance(user, query: ReportQuery) -> Report:
+    """Sessions booked in the period, by status, per practitioner; no-show rate."""
     grouped = (
-        days.values(*_staff_fields("physio"))
+        _attendance_days(user, query)
+        .values(*_staff_fields("physio"))
         .annotate(
             booked=Sum("booked"),
             scheduled=Sum("scheduled"),
@@ -254,7 +269,7 @@ def attendance(user, query: ReportQuery) -> Report:
     ]
     return Report(
         name="attendance",
-        title="Attendance",
+        title=TITLES["attendance"],
         description=(
             "Physiotherapy sessions booked in the period, by status, per practitioner. "
             "No-show rate: no-shows ÷ (attended + no-shows)."
@@ -322,7 +337,7 @@ def utilisation(user, query: ReportQuery) -> Report:
         )
     return Report(
         name="utilisation",
-        title="Utilisation",
+        title=TITLES["utilisation"],
         description=(
             "Booked minutes (sessions not cancelled) ÷ available minutes per practitioner. "
             "Available: each one's weekly windows in the diary (else the clinic's opening "
@@ -386,7 +401,7 @@ def episodes(user, query: ReportQuery) -> Report:
     )
     return Report(
         name="episodes",
-        title="Episodes of care",
+        title=TITLES["episodes"],
         description=(
             "Cases opened in the period, per condition: attended visits per episode (mean), "
             "days from the intake to the first attended visit, and to the return-to-run "
@@ -412,32 +427,43 @@ def episodes(user, query: ReportQuery) -> Report:
 # --- outcomes ------------------------------------------------------------------------------
 
 
+def _outcome_facts(user, query: ReportQuery) -> QuerySet[OutcomeFact]:
+    """The measure facts of the period, of the query's physio and condition."""
+    facts = _days_of(OutcomeFact, query, user)
+    if query.practitioner is not None:
+        facts = facts.filter(assigned_physio_id=query.practitioner)
+    if query.condition:
+        facts = facts.filter(condition=query.condition)
+    return facts
+
+
+def _outcome_counts(query: ReportQuery) -> dict[str, Count]:
+    """The cases followed and those reaching the MCID, over a group of measure facts."""
+    start = query.start
+    return {
+        # A case counts once: by its first measure in the period, the one whose previous
+        # is before the period (or none); likewise its first one there reaching the MCID.
+        "cases": Count("id", filter=Q(previous_day__isnull=True) | Q(previous_day__lt=start)),
+        "reached": Count(
+            "id",
+            filter=Q(reached=True)
+            & (Q(previous_reached_day__isnull=True) | Q(previous_reached_day__lt=start)),
+        ),
+    }
+
+
 def outcomes(user, query: ReportQuery) -> Report:
     """Share of cases reaching the MCID, per instrument, condition and physio.
 
     A case counts for an instrument once it has a follow-up measure in the period (one whose
     ``mcid_reached`` is judged: not the first); it reached the MCID when any of them did.
     """
-    start = query.start
-    facts = _days_of(OutcomeFact, query, user)
-    if query.practitioner is not None:
-        facts = facts.filter(assigned_physio_id=query.practitioner)
-    if query.condition:
-        facts = facts.filter(condition=query.condition)
     grouped = (
         # By ids only: with the names in the key the planner expects a group per row and
         # sorts a year of them (docs/benchmarks.md); the names come in one query after.
-        facts.values("instrument", "condition", "assigned_physio_id")
-        .annotate(
-            # A case counts once: by its first measure in the period, the one whose previous
-            # is before the period (or none); likewise its first one there reaching the MCID.
-            cases=Count("id", filter=Q(previous_day__isnull=True) | Q(previous_day__lt=start)),
-            reached=Count(
-                "id",
-                filter=Q(reached=True)
-                & (Q(previous_reached_day__isnull=True) | Q(previous_reached_day__lt=start)),
-            ),
-        )
+        _outcome_facts(user, query)
+        .values("instrument", "condition", "assigned_physio_id")
+        .annotate(**_outcome_counts(query))
         .order_by()
     )
     grouped = list(grouped)
@@ -470,7 +496,7 @@ def outcomes(user, query: ReportQuery) -> Report:
         )
     return Report(
         name="outcomes",
-        title="Outcomes",
+        title=TITLES["outcomes"],
         description=(
             "Cases with a follow-up measure in the period, per instrument, condition and "
             "physio, and the share that reached the instrument's minimal clinically important "
@@ -543,7 +569,7 @@ def imaging(user, query: ReportQuery) -> Report:
     ]
     return Report(
         name="imaging",
-        title="Imaging",
+        title=TITLES["imaging"],
         description=(
             "Imaging referrals requested in the period, per modality: how many were ordered "
             "from an exam, how many against its recommendation (with the doctor's reason), "
@@ -612,7 +638,7 @@ def recurrence(user, query: ReportQuery) -> Report:
     )
     return Report(
         name="recurrence",
-        title="Recurrence",
+        title=TITLES["recurrence"],
         description=(
             "Cases opened in the period, per condition, and how many are recurrences: a new "
             "case on the same side within 12 months (365 days) of a discharge of the same "
@@ -641,3 +667,107 @@ REPORTS: dict[str, Callable[[Any, ReportQuery], Report]] = {
     "imaging": imaging,
     "recurrence": recurrence,
 }
+
+
+# --- The index's headline figures ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: Any
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A report's totals over the period (the sums of its table), for the reports' index."""
+
+    name: str
+    title: str
+    query: ReportQuery
+    figures: list[Figure]
+    aggregated: bool = True
+    as_of: datetime | None = None
+
+
+def headlines(user, query: ReportQuery) -> list[Headline]:
+    """Every report's totals for the period, in the order of REPORTS, from the aggregates.
+
+    Each total is what the report's own table adds up to, with the report's filters, but read
+    as one row per fact table instead of one per group: the session days once (attendance),
+    the case facts once for both episodes and recurrence, the measure facts once (outcomes);
+    utilisation and imaging are their reports' sums (a few rows each).
+    """
+    _analytical()
+    as_of = refreshed_at()
+    sessions = _attendance_days(user, query).aggregate(
+        booked=Sum("booked"), attended=Sum("attended"), no_show=Sum("no_show")
+    )
+    attended, no_show = sessions["attended"] or 0, sessions["no_show"] or 0
+    used = utilisation(user, query).rows
+    booked_minutes = sum(row["booked_minutes"] for row in used)
+    available = sum(row["available_minutes"] for row in used)
+    facts = _episode_facts(user, query).aggregate(
+        episodes=Count("case_id"),
+        visits=Avg("visits"),
+        cleared=Count("case_id", filter=Q(cleared=True)),
+        sided=Count("case_id", filter=Q(has_side=True)),
+        recurrences=Count("case_id", filter=Q(has_side=True, recurrent=True)),
+    )
+    followed = _outcome_facts(user, query).aggregate(**_outcome_counts(query))
+    referrals = imaging(user, query).rows
+    ordered = sum(row["ordered"] for row in referrals)
+    from_exam = sum(row["from_exam"] for row in referrals)
+    against = sum(row["against"] for row in referrals)
+    found = {
+        "attendance": [
+            Figure("Sessions booked", sessions["booked"] or 0, "sessions"),
+            Figure("Attended", attended, "sessions"),
+            Figure("No-show rate", _ratio(no_show, attended + no_show), "%"),
+        ],
+        "utilisation": [
+            Figure("Booked", booked_minutes, "minutes"),
+            Figure("Available", available, "minutes"),
+            Figure("Utilisation", _ratio(booked_minutes, available), "%"),
+        ],
+        "episodes": [
+            Figure("Episodes", facts["episodes"], "cases"),
+            Figure(
+                "Visits per episode",
+                round(facts["visits"], 1) if facts["visits"] is not None else None,
+                "visits",
+            ),
+            Figure("Cleared to run", facts["cleared"], "cases"),
+        ],
+        "outcomes": [
+            Figure("Cases followed", followed["cases"], "cases"),
+            Figure("Reached the MCID", followed["reached"], "cases"),
+            Figure("Share reaching the MCID", _ratio(followed["reached"], followed["cases"]), "%"),
+        ],
+        "imaging": [
+            Figure("Ordered", ordered, "referrals"),
+            Figure("Against the recommendation", against, "referrals"),
+            Figure(
+                "Share against the recommendation",
+                _ratio(against, from_exam),
+                "% of those from an exam",
+            ),
+        ],
+        "recurrence": [
+            Figure("New cases", facts["sided"], "cases"),
+            Figure("Recurrences", facts["recurrences"], "cases"),
+            Figure("Recurrence rate", _ratio(facts["recurrences"], facts["sided"]), "%"),
+        ],
+    }
+    return [
+        Headline(
+            name=name,
+            title=TITLES[name],
+            query=query,
+            figures=found[name],
+            aggregated=name != "imaging",
+            as_of=as_of if name != "imaging" else None,
+        )
+        for name in REPORTS
+    ]

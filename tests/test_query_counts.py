@@ -342,3 +342,67 @@ def test_it_builds_a_case_timeline_in_pinned_queries(ctx, api_as, django_assert_
     _count(
         api_as(ctx["dan"]), f"/api/v1/cases/{case.pk}/timeline/", django_assert_max_num_queries, 14
     )
+
+
+def _full_case(ctx, *, each: int):
+    """A case with ``each`` of every record its page lists (exams, diagnoses, referrals,
+    consultations, sessions, outcomes) and one of those a case has once (intake, plan,
+    programme, run plan and a run)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from diary.services import booking_reserve
+    from triage.models import Condition, Consultation
+    from triage.services.diagnoses import diagnosis_create
+
+    case = _case(ctx)
+    intake_for(case, ctx["rita"])
+    plan_for(case, ctx["paula"])
+    programme_for(case, ctx["paula"])
+    run_plan_for(case, ctx["paula"])
+    run_for(case, ctx["paula"])
+    sprain = Condition.objects.get(code="ankle_sprain")
+    for n in range(each):
+        examination_for(case, ctx["dan"], malleolar_zone_pain=True)
+        diagnosis_create(case=case, condition=sprain, laterality="left", diagnosed_by=ctx["dan"])
+        referral_for(case, ctx["dan"], status="reviewed")
+        began = timezone.now() - datetime.timedelta(hours=next(_hours))
+        booking = booking_reserve(
+            booking_type="consultation",
+            practitioner=ctx["dan"],
+            starts_at=began,
+            duration_minutes=20,
+            keep_hours=False,
+        )
+        Consultation.objects.create(
+            case=case,
+            doctor=ctx["dan"],
+            scheduled_at=began,
+            booking=booking,
+            status="attended",
+            notes="Seen.",
+        )
+        session_for(case, ctx["paula"], days_ago=n + 1)
+        outcome_for(case, ctx["paula"], pain=n % 10)
+    return case
+
+
+def test_it_builds_the_doctors_case_page_in_the_same_queries_for_one_record_and_eight(
+    ctx, client, django_assert_max_num_queries
+):
+    # Each section and the timeline read the case's records once, together: the page's
+    # queries do not grow with the records it shows (triage.timeline, rehab.panels): each of
+    # the case's relations is read once (before, the page and its timeline each read them).
+    small, full = _full_case(ctx, each=1), _full_case(ctx, each=8)
+    client.force_login(ctx["dan"])
+    client.get(f"/cases/{small.pk}/")  # the session's first request writes more
+    counts = []
+    for case in (small, full):
+        with django_assert_max_num_queries(30) as captured:
+            response = client.get(f"/cases/{case.pk}/")
+        assert response.status_code == 200
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
+    assert response.content.decode().count('class="tl-referralreviewed"') == 8

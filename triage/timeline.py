@@ -5,31 +5,36 @@ One query per source, whatever the number of records, and none of them joins the
 table: the practitioners are named through ``BY`` and ``by_id`` (clinic.timeline), all of
 them in one query. Intake and triage are not clinical notes (reception recorded them);
 everything a doctor wrote is ``clinical=True``.
+
+Each source reads the case's records through the case's own relations, prefetched
+(``prefetch_related_objects``): a caller that already read them on the same case instance
+(the doctors' case page lists the same exams, diagnoses, referrals and consultations) is not
+asked for them again, since Django skips a relation already prefetched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.timezone import localtime
 
 from clinic.models import Urgency
 from clinic.selectors import sees_clinical_notes
 from clinic.timeline import BY, TimelineEntry, register_source
-from triage.models import (
-    Consultation,
-    ConsultationStatus,
-    Diagnosis,
-    Examination,
-    ImagingReferral,
-    Intake,
-)
+from triage.models import ConsultationStatus, Diagnosis
+
+# The consultations the timeline tells: those the doctor recorded.
+RECORDED = (ConsultationStatus.ATTENDED, ConsultationStatus.NO_SHOW)
+# What the diagnoses source reads, at the least (a caller may have prefetched more joins).
+DIAGNOSES = Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition"))
 
 
 @register_source
 def intake(case, user) -> Iterator[TimelineEntry]:
     """The questionnaire reception recorded and the triage it produced."""
-    record = Intake.objects.filter(case=case).first()
+    prefetch_related_objects([case], "intake")
+    record = getattr(case, "intake", None)  # RelatedObjectDoesNotExist is an AttributeError
     if record is None:
         return
     urgency = Urgency(record.urgency).label if record.urgency in Urgency.values else record.urgency
@@ -49,10 +54,10 @@ def consultations(case, user) -> Iterator[TimelineEntry]:
     """Each consultation the doctor recorded (attended, with the notes, or missed), at its time."""
     if not sees_clinical_notes(user):
         return
-    recorded = Consultation.objects.filter(
-        case=case, status__in=(ConsultationStatus.ATTENDED, ConsultationStatus.NO_SHOW)
-    )
-    for consultation in recorded:
+    prefetch_related_objects([case], "consultations")
+    for consultation in case.consultations.all():
+        if consultation.status not in RECORDED:
+            continue
         yield TimelineEntry(
             at=consultation.scheduled_at,
             kind=f"consultation.{consultation.status}",
@@ -69,7 +74,8 @@ def examinations(case, user) -> Iterator[TimelineEntry]:
     """Each exam, with the imaging it recommended."""
     if not sees_clinical_notes(user):
         return
-    for exam in Examination.objects.filter(case=case):
+    prefetch_related_objects([case], "examinations")
+    for exam in case.examinations.all():
         studies = exam.recommended_labels
         recommended = ", ".join(studies) if studies else "no imaging"
         yield TimelineEntry(
@@ -88,8 +94,8 @@ def diagnoses(case, user) -> Iterator[TimelineEntry]:
     """Each diagnosis when recorded, and when confirmed or refuted."""
     if not sees_clinical_notes(user):
         return
-    queryset = Diagnosis.objects.filter(case=case).select_related("condition")
-    for d in queryset:
+    prefetch_related_objects([case], DIAGNOSES)
+    for d in case.diagnoses.all():
         what = f"{d.condition.title} ({d.condition.icd10}), {d.get_laterality_display().lower()}"
         common = {"object_type": "triage.diagnosis", "object_id": d.pk}
         confirmed_at_once = d.confirmed_at is not None and d.confirmed_at == d.diagnosed_at
@@ -127,8 +133,8 @@ def imaging_referrals(case, user) -> Iterator[TimelineEntry]:
     """Each referral and each step of its lifecycle."""
     if not sees_clinical_notes(user):
         return
-    queryset = ImagingReferral.objects.filter(case=case)
-    for r in queryset:
+    prefetch_related_objects([case], "imaging_referrals")
+    for r in case.imaging_referrals.all():
         study = (
             f"{r.get_modality_display()} of the {r.get_laterality_display().lower()} {r.body_site}"
         )

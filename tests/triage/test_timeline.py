@@ -232,3 +232,25 @@ def test_a_source_names_a_practitioner_by_id_and_nobody_as_someone(dan, case):
 
     assert [e.title for e in entries] == [f"Called by {dan.get_full_name()}", "Called by someone"]
     assert "by_id" not in entries[0].as_dict()
+
+
+def test_the_case_page_lists_the_timeline_escaped_in_the_clinics_time():
+    from clinic.timeline import timeline_items
+
+    at = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    entries = [
+        TimelineEntry(at=at, kind="referral.reported", title="X-ray <b>report</b>", detail="A & B"),
+        TimelineEntry(at=at, kind="intake.recorded", title="Intake", clinical=False),
+    ]
+
+    with timezone.override("Europe/Paris"):
+        html = str(timeline_items(entries))
+
+    assert html == (
+        '<li class="tl-referralreported"><time datetime="2026-12-01T00:30:00+01:00">'
+        '1 Dec 2026, 00:30</time><p class="tl-title">X-ray &lt;b&gt;report&lt;/b&gt;</p>'
+        '<p class="tl-detail">A &amp; B</p></li>\n'
+        '<li class="tl-intakerecorded"><time datetime="2026-12-01T00:30:00+01:00">'
+        '1 Dec 2026, 00:30</time><p class="tl-title">Intake</p></li>'
+    )
+    assert str(timeline_items([])) == '<li class="empty">Nothing recorded yet.</li>'

@@ -9,6 +9,7 @@ clinical notes, and its own case views are elsewhere.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -21,11 +22,11 @@ from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.panels import case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
-from clinic.timeline import audit_timeline, case_timeline
+from clinic.timeline import audit_timeline, case_timeline, timeline_items
 from clinic.views import role_required
 from triage import doctor_forms as forms
 from triage import selectors
-from triage.models import Condition, DiagnosisStatus
+from triage.models import Condition, Consultation, Diagnosis, DiagnosisStatus, Examination
 from triage.services import consultations as consultation_services
 from triage.services import diagnoses as diagnosis_services
 from triage.services import examinations as exam_services
@@ -80,14 +81,29 @@ def case_list(request):
     )
 
 
+# The case page's own sections, read once through the case's relations (one query each, no
+# join the page does not show): the case's timeline, built from the same case instance, reads
+# them from there (triage.timeline) instead of a second time. The case itself came through
+# ``clinical_cases_visible_to``, so its records are in the user's reach: the same rows as the
+# scoping selectors' ``*_visible_to(user).filter(case=case)``.
+CASE_PAGE_RECORDS = (
+    "intake",
+    Prefetch("examinations", queryset=Examination.objects.select_related("examined_by")),
+    Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition", "diagnosed_by")),
+    "imaging_referrals",
+    Prefetch("consultations", queryset=Consultation.objects.select_related("doctor")),
+)
+
+
 @role_required(*roles.CLINICAL_ROLES)
 def case_detail(request, pk: int):
     """A case: its timeline, exams, diagnoses and imaging, with the doctor's actions."""
     case = _clinical_case(request, pk)
-    exams = list(selectors.examinations_visible_to(request.user).filter(case=case))
-    diagnoses = list(selectors.diagnoses_visible_to(request.user).filter(case=case))
-    referrals = list(selectors.referrals_visible_to(request.user).filter(case=case))
-    consultations = list(selectors.consultations_visible_to(request.user).filter(case=case))
+    prefetch_related_objects([case], *CASE_PAGE_RECORDS)
+    exams = list(case.examinations.all())
+    diagnoses = list(case.diagnoses.all())
+    referrals = list(case.imaging_referrals.all())
+    consultations = list(case.consultations.all())
     panels = case_panels(case, request.user)
     shown = [case, *exams, *diagnoses, *referrals, *consultations, *shown_records(panels)]
     audit.touch_many(request, shown, AuditAction.VIEW)
@@ -128,7 +144,7 @@ def case_detail(request, pk: int):
                 }
                 for consultation in consultations
             ],
-            "timeline": list(reversed(timeline)),
+            "timeline_items": timeline_items(reversed(timeline)),
             "panels": panels,
             "can_write": _can_write(request.user),
         },
