@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.models import ENDED_STATUSES, Case
+from clinic.page_pagination import Key
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
 from rehab.adherence import ADHERENCE_WINDOW_DAYS, adherence_percent, adherence_window
 from rehab.models import (
@@ -62,9 +63,14 @@ def open_alerts_of(cases: list[Case]) -> dict[int, list[Alert]]:
     return found
 
 
+def active_caseload(user) -> QuerySet[Case]:
+    """A physio's active cases (assigned to them, neither discharged nor closed), unordered."""
+    return cases_visible_to(user).filter(assigned_physio=user).exclude(status__in=ENDED_STATUSES)
+
+
 def caseload(user) -> QuerySet[Case]:
     """A physio's active cases with their next booked session, the last pain recorded and the
-    last questionnaire; cases with an open alert first."""
+    last questionnaire; cases with an open alert first (the order of ``CASELOAD_ORDER``)."""
     now = timezone.now()
     last_outcome = OutcomeMeasure.objects.filter(case=OuterRef("pk")).order_by(
         "-recorded_at", "-id"
@@ -78,9 +84,7 @@ def caseload(user) -> QuerySet[Case]:
         .order_by("-scheduled_at", "-id")
     )
     return (
-        cases_visible_to(user)
-        .filter(assigned_physio=user)
-        .exclude(status__in=ENDED_STATUSES)
+        active_caseload(user)
         .select_related("patient")
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
@@ -98,13 +102,26 @@ def caseload(user) -> QuerySet[Case]:
                 Alert.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True)
             ),
         )
-        .order_by(
-            F("has_open_alert").desc(),
-            F("next_session_at").asc(nulls_last=True),
-            "patient__family_name",
-            "id",
-        )
+        .order_by(*(key.order() for key in CASELOAD_ORDER))
     )
+
+
+# The caseload's order, as the keyset its pages follow (clinic.page_pagination): alerts first,
+# then the soonest next session (none booked last), then the patient's name; the id breaks ties.
+CASELOAD_ORDER = (
+    Key("has_open_alert", descending=True),
+    Key("next_session_at", nulls_last=True),
+    Key("patient__family_name"),
+    Key("id"),
+)
+
+
+def caseload_alerted(user) -> tuple[list[Case], dict[int, list[Alert]]]:
+    """Every case of the physio's caseload with an open alert, in the caseload's order, and
+    their open alerts by case id: the safety list, whole whatever page of the caseload is
+    shown (bounded by the open alerts, not by the page)."""
+    cases = list(caseload(user).filter(has_open_alert=True))
+    return cases, open_alerts_of(cases)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
