@@ -123,10 +123,11 @@ def keyset_page(
     keys: Sequence[Key],
     *,
     salt: str,
-    size: int = PAGE_SIZE,
+    size: int | None = None,
 ) -> Page:
     """One page of ``queryset`` in the order of ``keys`` (the last key must be unique, e.g.
     the id), positioned by the request's ``cursor``; raises ``BadCursor``."""
+    size = size or PAGE_SIZE
     direction, position = _FORWARD, None
     token = request.GET.get(CURSOR_PARAM)
     if token is not None:
@@ -172,18 +173,14 @@ def keyset_page(
             next_url = link(values_of(rows[-1]), _FORWARD)
         if has_previous:
             previous_url = link(values_of(rows[0]), _BACKWARD)
-    elif position is not None:
-        # Nothing on this side of the cursor (its rows have gone): the way back is from it.
-        if reverse:
-            next_url = link(position, _FORWARD)
-        else:
-            previous_url = link(position, _BACKWARD)
+    # An empty page after a cursor (its rows have gone since) has no neighbours of its own to
+    # link to: the pager offers the first page instead.
     return Page(
         rows=rows,
         next_url=next_url,
         previous_url=previous_url,
         first_url=_first_url(request),
-        is_first=previous_url is None,
+        is_first=position is None or (reverse and not more and bool(rows)),
     )
 
 

@@ -53,16 +53,6 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
     return Alert.objects.filter(case__in=cases_visible_to(user)).select_related("case")
 
 
-def open_alerts_of(cases: list[Case]) -> dict[int, list[Alert]]:
-    """The open alerts of these cases, newest first, by case id (one query)."""
-    found: dict[int, list[Alert]] = {}
-    for alert in Alert.objects.filter(case__in=cases, acknowledged_at__isnull=True).select_related(
-        "case"
-    ):
-        found.setdefault(alert.case_id, []).append(alert)
-    return found
-
-
 def active_caseload(user) -> QuerySet[Case]:
     """A physio's active cases (assigned to them, neither discharged nor closed), unordered."""
     return cases_visible_to(user).filter(assigned_physio=user).exclude(status__in=ENDED_STATUSES)
@@ -116,12 +106,37 @@ CASELOAD_ORDER = (
 )
 
 
-def caseload_alerted(user) -> tuple[list[Case], dict[int, list[Alert]]]:
-    """Every case of the physio's caseload with an open alert, in the caseload's order, and
-    their open alerts by case id: the safety list, whole whatever page of the caseload is
-    shown (bounded by the open alerts, not by the page)."""
-    cases = list(caseload(user).filter(has_open_alert=True))
-    return cases, open_alerts_of(cases)
+def caseload_alerted(user) -> list[Case]:
+    """Every case of the physio's caseload with an open alert, in the caseload's order, each
+    with its open alerts newest first (``open_alerts``): the safety list, whole whatever page
+    of the caseload is shown (bounded by the open alerts, not by the page). One query, from
+    the open alerts (a partial index holds them) rather than the caseload's every column."""
+    next_session = PhysioSession.objects.filter(
+        case=OuterRef("case_id"),
+        status=SessionStatus.SCHEDULED,
+        scheduled_at__gte=timezone.now(),
+    ).order_by("scheduled_at")
+    alerts = (
+        Alert.objects.filter(case__in=active_caseload(user), acknowledged_at__isnull=True)
+        .select_related("case__patient")
+        .annotate(next_session_at=Subquery(next_session.values("scheduled_at")[:1]))
+        .order_by(
+            F("next_session_at").asc(nulls_last=True),
+            "case__patient__family_name",
+            "case_id",
+            "-created_at",
+            "-id",
+        )
+    )
+    cases: dict[int, Case] = {}
+    for alert in alerts:
+        case = cases.get(alert.case_id)
+        if case is None:
+            case = cases[alert.case_id] = alert.case
+            case.next_session_at = alert.next_session_at
+            case.open_alerts = []
+        case.open_alerts.append(alert)
+    return list(cases.values())
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

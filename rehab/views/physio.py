@@ -66,17 +66,16 @@ def caseload(request):
     except BadCursor:
         return bad_cursor_page(request)
     cases = page.rows
-    alerted, alerts = selectors.caseload_alerted(request.user)
+    alerted = selectors.caseload_alerted(request.user)
+    alerts = {case.pk: case.open_alerts for case in alerted}
     extras = selectors.caseload_extras(cases)
     for case in cases:
         case.adherence = extras[case.pk]["adherence"]
         case.run_decision = extras[case.pk]["run_decision"]
         case.open_alerts = alerts.get(case.pk, [])
-    for case in alerted:
-        case.open_alerts = alerts.get(case.pk, [])
     active, more = bounded_count(selectors.active_caseload(request.user), cap=CASELOAD_COUNT_CAP)
     audit.touch_many(request, [*cases, *alerted])
-    audit.touch_many(request, [alert for found in alerts.values() for alert in found])
+    audit.touch_many(request, [alert for case in alerted for alert in case.open_alerts])
     return render(
         request,
         "rehab/caseload.html",
