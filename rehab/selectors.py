@@ -76,6 +76,15 @@ def caseload(user) -> QuerySet[Case]:
     return (
         active_caseload(user)
         .select_related("patient")
+        # What a row shows: a page of full patient rows is much of what it would build else.
+        .only(
+            "side",
+            "status",
+            "assigned_physio_id",
+            "patient__mrn",
+            "patient__given_name",
+            "patient__family_name",
+        )
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
             last_pain=Subquery(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clinic import page_pagination
 from clinic.models import AuditEvent, Case
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,8 +174,10 @@ def test_it_reads_a_page_in_the_same_queries_whatever_its_rows(
     doctor_client.get("/cases/")  # the first request after a login also looks for a TOTP device
     with django_assert_num_queries(CASE_LIST_QUERIES):
         doctor_client.get("/cases/")
-    for _ in range(8):
-        CaseFactory()
+    for n in range(8):
+        # Physios named, one no longer active, and triaged cases: every column a row shows.
+        physio = UserFactory(username=f"physio{n}", role="physio", is_active=n != 3)
+        _case(["urgent", "soon", "routine", None][n % 4], T0, assigned_physio=physio)
     with django_assert_num_queries(CASE_LIST_QUERIES):
         first = doctor_client.get("/cases/")
     with django_assert_num_queries(CASE_LIST_QUERIES):
