@@ -8,7 +8,8 @@ Production settings (debug off, the delivery settings of ``benchmarks/run.py``),
 of the process's CPU time (``time.process_time``, which includes psycopg's and the template
 engine's work but not PostgreSQL's) and of the time the queries took as the client saw them
 (``connection.execute_wrapper``); the rounds alternate between the pages and the figure is the
-median of the rounds. ``--profile`` prints cProfile's top functions for each page instead.
+median of the rounds. ``--profile`` prints cProfile's top functions for each page instead;
+``--calls`` the Python function calls per request, which a loaded machine does not blur.
 Needs ``staticfiles/`` (``manage.py collectstatic``), as the pages name the stylesheet through
 the manifest.
 """
@@ -60,6 +61,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--calls", action="store_true", help="Python function calls per request (cProfile)"
+    )
     parser.add_argument("--sort", default="cumulative", help="pstats order for --profile")
     parser.add_argument("--top", type=int, default=35, help="functions --profile prints")
     args = parser.parse_args()
@@ -78,6 +82,22 @@ def main() -> None:
         if response.status_code != 200:
             raise SystemExit(f"{spec}: {response.status_code}, not 200")
         clients[spec] = (client, path, len(response.content))
+
+    if args.calls:
+        import cProfile
+        import pstats
+
+        print("| page | function calls per request |")
+        print("| --- | ---: |")
+        for spec, (client, path, _) in clients.items():
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(args.requests):
+                client.get(path)
+            profile.disable()
+            calls = pstats.Stats(profile).total_calls / args.requests
+            print(f"| {spec} | {calls:,.0f} |")
+        return
 
     if args.profile:
         import cProfile
