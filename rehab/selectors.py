@@ -115,11 +115,28 @@ CASELOAD_ORDER = (
 )
 
 
-def caseload_alerted(user) -> list[Case]:
+def caseload_alerted(user, *, first_rows: list[Case] | None = None) -> list[Case]:
     """Every case of the physio's caseload with an open alert, in the caseload's order, each
     with its open alerts newest first (``open_alerts``): the safety list, whole whatever page
-    of the caseload is shown (bounded by the open alerts, not by the page). One query, from
-    the open alerts (a partial index holds them) rather than the caseload's every column."""
+    of the caseload is shown (bounded by the open alerts, not by the page).
+
+    ``first_rows``: the caseload's first page, when it holds every alerted case (the order puts
+    them first: the page is the whole caseload, or its last row has no alert); the alerts are
+    then read for its alerted rows only, and not at all when it has none. Otherwise one query,
+    from the open alerts (a partial index holds them).
+    """
+    if first_rows is not None:
+        alerted = [case for case in first_rows if case.has_open_alert]
+        if not alerted:
+            return []
+        found: dict[int, list[Alert]] = {}
+        for alert in Alert.objects.filter(case__in=alerted, acknowledged_at__isnull=True):
+            found.setdefault(alert.case_id, []).append(alert)
+        for case in alerted:
+            case.open_alerts = found.get(case.pk, [])
+            for alert in case.open_alerts:
+                alert.case = case
+        return [case for case in alerted if case.open_alerts]
     next_session = PhysioSession.objects.filter(
         case=OuterRef("case_id"),
         status=SessionStatus.SCHEDULED,

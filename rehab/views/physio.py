@@ -66,14 +66,24 @@ def caseload(request):
     except BadCursor:
         return bad_cursor_page(request)
     cases = page.rows
-    alerted = selectors.caseload_alerted(request.user)
+    whole = page.is_first and page.next_url is None
+    # Alerted cases come first: a first page whose last row has none holds every one of them.
+    holds_every_alert = whole or (page.is_first and not cases[-1].has_open_alert)
+    alerted = selectors.caseload_alerted(
+        request.user, first_rows=cases if holds_every_alert else None
+    )
     alerts = {case.pk: case.open_alerts for case in alerted}
     extras = selectors.caseload_extras(cases)
     for case in cases:
         case.adherence = extras[case.pk]["adherence"]
         case.run_decision = extras[case.pk]["run_decision"]
         case.open_alerts = alerts.get(case.pk, [])
-    active, more = bounded_count(selectors.active_caseload(request.user), cap=CASELOAD_COUNT_CAP)
+    if whole:
+        active, more = len(cases), False
+    else:
+        active, more = bounded_count(
+            selectors.active_caseload(request.user), cap=CASELOAD_COUNT_CAP
+        )
     audit.touch_many(request, [*cases, *alerted])
     audit.touch_many(request, [alert for case in alerted for alert in case.open_alerts])
     return render(

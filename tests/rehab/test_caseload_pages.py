@@ -208,29 +208,52 @@ def test_it_audits_the_page_shown_and_every_alert_listed(physio_client, small_pa
     assert events.filter(object_type="rehab.alert").count() == 3
 
 
-# The session, the user and their role, the page, the open alerts, the programmes (their items
-# and logs), the runs, the count, the audit INSERT, the session's idle stamp, and savepoints.
-CASELOAD_QUERIES = 16
+def test_it_lists_on_the_first_page_the_alerts_of_cases_beyond_it(
+    physio_client, paula, small_pages
+):
+    alerted = [_case(paula, name) for name in ("Ames", "Bell", "Cole", "Dunn")]
+    for n, case in enumerate(alerted):
+        alert_raise(case=case, kind="high_pain", cause=f"o:{n}")
+    _case(paula, "Quiet")
+
+    first = physio_client.get("/rehab/caseload/")
+
+    assert [c.pk for c in first.context["cases"]] == [c.pk for c in alerted[:3]]
+    assert [c.pk for c in first.context["alerted"]] == [c.pk for c in alerted]
+    assert first.content.decode().count("ALERT — ") == 4
+
+
+# The session, the user and their role, the page, the open alerts of its alerted rows, the
+# programmes (their items and logs), the runs, the audit INSERT, the session's idle stamp, and
+# the test's savepoints: a caseload that fits on one page.
+WHOLE_CASELOAD_QUERIES = 15
+# One page of a longer caseload: the open alerts of the whole caseload, and the cases counted.
+CASELOAD_PAGE_QUERIES = 16
+
+
+def _alerted_case(paula, name: str, n: int):
+    case = _case(paula, name)
+    programme_for(case, paula)
+    run_plan_for(case, paula)
+    run_for(case, paula)
+    alert_raise(case=case, kind="high_pain", cause=f"o:{n}")
+    return case
 
 
 def test_it_reads_a_page_in_the_same_queries_whatever_its_rows(
     physio_client, paula, small_pages, exercise_library, django_assert_num_queries
 ):
-    first = _case(paula, "First")
-    programme_for(first, paula)
-    run_plan_for(first, paula)
-    run_for(first, paula)
-    alert_raise(case=first, kind="high_pain", cause="o:1")
+    _alerted_case(paula, "First", 0)
     physio_client.get("/rehab/caseload/")  # the first request after a login looks for a TOTP device
-    with django_assert_num_queries(CASELOAD_QUERIES):
+    with django_assert_num_queries(WHOLE_CASELOAD_QUERIES):
         physio_client.get("/rehab/caseload/")
-    for n in range(7):
-        case = _case(paula, f"More{n}")
-        programme_for(case, paula)
-        run_plan_for(case, paula)
-        run_for(case, paula)
-        alert_raise(case=case, kind="high_pain", cause=f"o:{n + 2}")
-    with django_assert_num_queries(CASELOAD_QUERIES):
+    for n in (1, 2):
+        _alerted_case(paula, f"More{n}", n)
+    with django_assert_num_queries(WHOLE_CASELOAD_QUERIES):
+        physio_client.get("/rehab/caseload/")
+    for n in range(3, 8):
+        _alerted_case(paula, f"More{n}", n)
+    with django_assert_num_queries(CASELOAD_PAGE_QUERIES):
         first_page = physio_client.get("/rehab/caseload/")
-    with django_assert_num_queries(CASELOAD_QUERIES):
+    with django_assert_num_queries(CASELOAD_PAGE_QUERIES):
         physio_client.get(_links(first_page)["Next cases"])
