@@ -114,6 +114,12 @@ def _after(keys: Sequence[Key], values: Sequence, *, reverse: bool) -> Q:
         if beyond is not None:
             condition |= prefix & beyond
         prefix &= key.same(value)
+    first, value = keys[0], values[0]
+    if first.nulls_last is None:
+        # The same rows, said once more as a bound on the first key alone: an index in the
+        # list's order then starts its scan there instead of filtering every earlier row.
+        descending = first.descending != reverse
+        condition &= Q(**{f"{first.name}__{'lte' if descending else 'gte'}": value})
     return condition
 
 
