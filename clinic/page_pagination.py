@@ -5,8 +5,9 @@ The API's lists page the same way (``clinic.pagination``, DRF's cursor paginatio
 in the ordering and a direction, base64 in a ``cursor`` parameter). DRF's cursor keeps a
 position on the first ordering field only and offsets past ties; a worklist's order has
 several fields in mixed directions and nullable keys (the next session), so the page reads
-"the rows after this row's keys" in SQL instead, which an index in that order serves without
-skipping anything.
+"the rows after this row's keys" in SQL instead, which an index in that order serves from the
+cursor's first key on (no OFFSET: a deep page reads its own rows, plus those before it that
+share its first key's value, such as the same urgency).
 
 The cursor is Django's signed JSON (``django.core.signing``), salted with the list's name: a
 cursor is only ever one this list wrote, so its values need no type checks of their own, and a
@@ -89,12 +90,6 @@ class Page:
     previous_url: str | None
     first_url: str
     is_first: bool
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
 
 def _plain(value):
