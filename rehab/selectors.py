@@ -107,6 +107,8 @@ def caseload(user) -> QuerySet[Case]:
 
 # The caseload's order, as the keyset its pages follow (clinic.page_pagination): alerts first,
 # then the soonest next session (none booked last), then the patient's name; the id breaks ties.
+# The first two move with time, so a case may cross the cursor between two pages: the alert
+# list (caseload_alerted) is read whole on every page for that reason.
 CASELOAD_ORDER = (
     Key("has_open_alert", descending=True),
     Key("next_session_at", nulls_last=True),
