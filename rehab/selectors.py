@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.models import ENDED_STATUSES, Case
+from clinic.page_pagination import Key
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
 from rehab.adherence import ADHERENCE_WINDOW_DAYS, adherence_percent, adherence_window
 from rehab.models import (
@@ -52,19 +53,14 @@ def alerts_visible_to(user) -> QuerySet[Alert]:
     return Alert.objects.filter(case__in=cases_visible_to(user)).select_related("case")
 
 
-def open_alerts_of(cases: list[Case]) -> dict[int, list[Alert]]:
-    """The open alerts of these cases, newest first, by case id (one query)."""
-    found: dict[int, list[Alert]] = {}
-    for alert in Alert.objects.filter(case__in=cases, acknowledged_at__isnull=True).select_related(
-        "case"
-    ):
-        found.setdefault(alert.case_id, []).append(alert)
-    return found
+def active_caseload(user) -> QuerySet[Case]:
+    """A physio's active cases (assigned to them, neither discharged nor closed), unordered."""
+    return cases_visible_to(user).filter(assigned_physio=user).exclude(status__in=ENDED_STATUSES)
 
 
 def caseload(user) -> QuerySet[Case]:
     """A physio's active cases with their next booked session, the last pain recorded and the
-    last questionnaire; cases with an open alert first."""
+    last questionnaire; cases with an open alert first (the order of ``CASELOAD_ORDER``)."""
     now = timezone.now()
     last_outcome = OutcomeMeasure.objects.filter(case=OuterRef("pk")).order_by(
         "-recorded_at", "-id"
@@ -78,10 +74,17 @@ def caseload(user) -> QuerySet[Case]:
         .order_by("-scheduled_at", "-id")
     )
     return (
-        cases_visible_to(user)
-        .filter(assigned_physio=user)
-        .exclude(status__in=ENDED_STATUSES)
+        active_caseload(user)
         .select_related("patient")
+        # What a row shows: a page of full patient rows is much of what it would build else.
+        .only(
+            "side",
+            "status",
+            "assigned_physio_id",
+            "patient__mrn",
+            "patient__given_name",
+            "patient__family_name",
+        )
         .annotate(
             next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
             last_pain=Subquery(
@@ -98,13 +101,70 @@ def caseload(user) -> QuerySet[Case]:
                 Alert.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True)
             ),
         )
+        .order_by(*(key.order() for key in CASELOAD_ORDER))
+    )
+
+
+# The caseload's order, as the keyset its pages follow (clinic.page_pagination): alerts first,
+# then the soonest next session (none booked last), then the patient's name; the id breaks ties.
+# The first two move with time, so a case may cross the cursor between two pages: the alert
+# list (caseload_alerted) is read whole on every page for that reason.
+CASELOAD_ORDER = (
+    Key("has_open_alert", descending=True),
+    Key("next_session_at", nulls_last=True),
+    Key("patient__family_name"),
+    Key("id"),
+)
+
+
+def caseload_alerted(user, *, first_rows: list[Case] | None = None) -> list[Case]:
+    """Every case of the physio's caseload with an open alert, in the caseload's order, each
+    with its open alerts newest first (``open_alerts``): the safety list, whole whatever page
+    of the caseload is shown (bounded by the open alerts, not by the page).
+
+    ``first_rows``: the caseload's first page, when it holds every alerted case (the order puts
+    them first: the page is the whole caseload, or its last row has no alert); the alerts are
+    then read for its alerted rows only, and not at all when it has none. Otherwise one query,
+    from the open alerts (a partial index holds them).
+    """
+    if first_rows is not None:
+        alerted = [case for case in first_rows if case.has_open_alert]
+        if not alerted:
+            return []
+        found: dict[int, list[Alert]] = {}
+        for alert in Alert.objects.filter(case__in=alerted, acknowledged_at__isnull=True):
+            found.setdefault(alert.case_id, []).append(alert)
+        for case in alerted:
+            case.open_alerts = found.get(case.pk, [])
+            for alert in case.open_alerts:
+                alert.case = case
+        return [case for case in alerted if case.open_alerts]
+    next_session = PhysioSession.objects.filter(
+        case=OuterRef("case_id"),
+        status=SessionStatus.SCHEDULED,
+        scheduled_at__gte=timezone.now(),
+    ).order_by("scheduled_at")
+    alerts = (
+        Alert.objects.filter(case__in=active_caseload(user), acknowledged_at__isnull=True)
+        .select_related("case__patient")
+        .annotate(next_session_at=Subquery(next_session.values("scheduled_at")[:1]))
         .order_by(
-            F("has_open_alert").desc(),
             F("next_session_at").asc(nulls_last=True),
-            "patient__family_name",
-            "id",
+            "case__patient__family_name",
+            "case_id",
+            "-created_at",
+            "-id",
         )
     )
+    cases: dict[int, Case] = {}
+    for alert in alerts:
+        case = cases.get(alert.case_id)
+        if case is None:
+            case = cases[alert.case_id] = alert.case
+            case.next_session_at = alert.next_session_at
+            case.open_alerts = []
+        case.open_alerts.append(alert)
+    return list(cases.values())
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -36,12 +36,26 @@ def intakes_visible_to(user) -> QuerySet[Intake]:
 
 
 def intakes_today(user) -> QuerySet[Intake]:
-    """Today's intakes (clinic time) the user may see, most urgent first, then oldest."""
+    """Today's intakes (clinic time) the user may see, most urgent first, then oldest.
+
+    Only the columns reception's list shows (and its urgency badge reads): an intake row holds
+    the whole questionnaire and its triage (JSON lists, sentences), which the list never shows.
+    """
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return (
         intakes_visible_to(user)
         .filter(recorded_at__gte=start)
         .select_related("case__patient")
+        .only(
+            "recorded_at",
+            "stop_running",
+            "case__status",
+            "case__urgency",
+            "case__seen_by_doctor_at",
+            "case__patient__mrn",
+            "case__patient__given_name",
+            "case__patient__family_name",
+        )
         .order_by("case__urgency_rank", "recorded_at")
     )
 
@@ -117,6 +131,25 @@ def reports_to_review(user) -> QuerySet[ImagingReferral]:
     )
 
 
+# What a row of the doctors' list shows (and its urgency badge and physio's name read).
+WORKLIST_COLUMNS = (
+    "side",
+    "status",
+    "urgency",
+    "urgency_rank",
+    "opened_at",
+    "seen_by_doctor_at",
+    "patient__mrn",
+    "patient__given_name",
+    "patient__family_name",
+    "patient__date_of_birth",
+    "assigned_physio__username",
+    "assigned_physio__first_name",
+    "assigned_physio__last_name",
+    "assigned_physio__is_active",
+)
+
+
 def doctor_worklist(
     user,
     *,
@@ -126,8 +159,11 @@ def doctor_worklist(
 ) -> QuerySet[Case]:
     """The cases the user may see, for the doctors' list: urgent first, newest first (the
     case_worklist index). Discharged and closed cases only when asked for (``include_ended``
-    or a status filter that names them)."""
-    queryset = cases_visible_to(user).select_related("patient", "assigned_physio")
+    or a status filter that names them). Only the columns the list shows: a page of full
+    patient and user rows is most of what it would read and build otherwise."""
+    queryset = (
+        cases_visible_to(user).select_related("patient", "assigned_physio").only(*WORKLIST_COLUMNS)
+    )
     if status:
         queryset = queryset.filter(status__in=status)
     elif not include_ended:

@@ -14,6 +14,7 @@ from clinic.errors import Conflict, Invalid
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.page_pagination import BadCursor, bad_cursor_page, bounded_count, keyset_page
 from clinic.panels import case_panels, shown_records
 from clinic.views import role_required
 from rehab import selectors
@@ -47,24 +48,53 @@ def _conflict(request, case, exc: Conflict):
     return redirect(_case_url(case))
 
 
+# A caption counts the physio's active cases up to this many (no clinic's physio carries more).
+CASELOAD_COUNT_CAP = 500
+
+
 @role_required(roles.PHYSIO)
 def caseload(request):
-    """My caseload: each active case with its next session and the last pain recorded."""
-    cases = list(selectors.caseload(request.user))
+    """My caseload, a page at a time: each active case with its next session and the last pain
+    recorded; above it, every open alert of the caseload, whichever page is shown."""
+    try:
+        page = keyset_page(
+            request,
+            selectors.caseload(request.user),
+            selectors.CASELOAD_ORDER,
+            salt="physio-caseload",
+        )
+    except BadCursor:
+        return bad_cursor_page(request)
+    cases = page.rows
+    whole = page.is_first and page.next_url is None
+    # Alerted cases come first: a first page whose last row has none holds every one of them.
+    holds_every_alert = whole or (page.is_first and not cases[-1].has_open_alert)
+    alerted = selectors.caseload_alerted(
+        request.user, first_rows=cases if holds_every_alert else None
+    )
+    alerts = {case.pk: case.open_alerts for case in alerted}
     extras = selectors.caseload_extras(cases)
-    alerts = selectors.open_alerts_of(cases)
     for case in cases:
         case.adherence = extras[case.pk]["adherence"]
         case.run_decision = extras[case.pk]["run_decision"]
         case.open_alerts = alerts.get(case.pk, [])
-    audit.touch_many(request, cases)
-    audit.touch_many(request, [alert for found in alerts.values() for alert in found])
+    if whole:
+        active, more = len(cases), False
+    else:
+        active, more = bounded_count(
+            selectors.active_caseload(request.user), cap=CASELOAD_COUNT_CAP
+        )
+    audit.touch_many(request, [*cases, *alerted])
+    audit.touch_many(request, [alert for case in alerted for alert in case.open_alerts])
     return render(
         request,
         "rehab/caseload.html",
         {
             "cases": cases,
-            "alerted": [case for case in cases if case.open_alerts],
+            "page": page,
+            "alerted": alerted,
+            "active_count": active,
+            "active_more": more,
             "now": timezone.now(),
         },
     )

@@ -20,6 +20,7 @@ from clinic.filters import ID_MAX
 from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
+from clinic.page_pagination import BadCursor, Key, bad_cursor_page, keyset_page
 from clinic.panels import case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
 from clinic.timeline import audit_timeline, case_timeline, timeline_items
@@ -58,27 +59,39 @@ def _clinical_case(request, pk: int):
 
 @role_required(*DOCTORS)
 def case_list(request):
-    """Cases, urgent first then newest, filtered by status and urgency."""
+    """Cases, urgent first then newest, filtered by status and urgency, a page at a time."""
     form = forms.CaseFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
-    cases = list(
-        selectors.doctor_worklist(
-            request.user,
-            status=chosen.get("status"),
-            urgency=chosen.get("urgency"),
-            include_ended=chosen.get("include_ended", False),
-        )[:200]
+    worklist = selectors.doctor_worklist(
+        request.user,
+        status=chosen.get("status"),
+        urgency=chosen.get("urgency"),
+        include_ended=chosen.get("include_ended", False),
     )
-    audit.touch_many(request, cases, AuditAction.VIEW)
+    try:
+        page = keyset_page(request, worklist, CASE_LIST_ORDER, salt="doctor-case-list")
+    except BadCursor:
+        return bad_cursor_page(request)
+    audit.touch_many(request, page.rows, AuditAction.VIEW)
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
-            "cases": cases,
+            "cases": page.rows,
+            "page": page,
             "reports_waiting": selectors.reports_to_review(request.user).count(),
         },
     )
+
+
+# The doctors' list order (triage.selectors.doctor_worklist), as its keyset: the partial
+# index case_open_worklist reads a page from the cursor on, in this order.
+CASE_LIST_ORDER = (
+    Key("urgency_rank"),
+    Key("opened_at", descending=True),
+    Key("id", descending=True),
+)
 
 
 # The case page's own sections, read once through the case's relations (one query each, no
