@@ -175,10 +175,13 @@ def role_of(user) -> str | None:
     cached = getattr(user, "_talus_role", False)
     if cached is not False:
         return cached
-    if user.is_superuser:
-        role = ADMIN
-    else:
-        names = {g.name for g in user.groups.all()}
-        role = next((r for r in ROLE_PRECEDENCE if r in names), None)
+    names = () if user.is_superuser else {g.name for g in user.groups.all()}
+    return remember_role(user, next((r for r in ROLE_PRECEDENCE if r in names), None))
+
+
+def remember_role(user, widest_group: str | None) -> str | None:
+    """Cache on ``user`` the role that its widest role group gives (``role_subquery`` reads
+    it in the query that loads the user, as the API's token authentication does)."""
+    role = ADMIN if user.is_superuser else widest_group
     user._talus_role = role
     return role

@@ -227,9 +227,11 @@ def _check_physio(user) -> None:
         )
 
 
-@transaction.atomic
 def case_recurrence_of(*, patient: Patient, side: str, opened_at) -> Case | None:
-    """The patient's earlier case that a new one on this side recurs (clinic.recurrence)."""
+    """The patient's earlier case that a new one on this side recurs (clinic.recurrence).
+
+    Reads only: no transaction of its own (its savepoint cost every intake two round trips).
+    """
     earlier = [
         recurrence.EarlierCase(id=pk, side=case_side, discharged_at=discharged_at)
         for pk, case_side, discharged_at in Case.objects.filter(

@@ -63,4 +63,9 @@ class TalusViewSet(AuditedViewSetMixin, viewsets.GenericViewSet):
             response["Location"] = self.reverse_action(
                 "detail", kwargs={"pk": response.data["id"]}, request=None
             )
+        # The events are written here, inside the request's transaction (ATOMIC_REQUESTS),
+        # rather than by AuditMiddleware after its commit: a write and the record of it
+        # commit together or not at all, and a creating POST flushes the WAL once, not twice.
+        # The same rule as the middleware's (successes only); it finds nothing left to write.
+        audit.flush(request._request, response)
         return response

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from time import monotonic
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
@@ -39,7 +41,14 @@ def route_of(request: HttpRequest) -> str:
             return "<unmatched>"
     if match.route is None:
         return "<unmatched>"
-    route = _REGEX_GROUP.sub(r"{\1}", match.route)
+    return _route_pattern(match.route)
+
+
+@functools.lru_cache(maxsize=1024)
+def _route_pattern(route: str) -> str:
+    """``route`` with its groups as ``{name}``: the same few hundred patterns, every request
+    (bounded by the URLconf's patterns, not by the paths requested)."""
+    route = _REGEX_GROUP.sub(r"{\1}", route)
     route = _CONVERTER.sub(r"{\1}", route)
     route = route.replace("^", "").replace("$", "").replace("\\", "")
     return "/" + route
@@ -65,6 +74,8 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = monotonic()
         response = self.get_response(request)
+        if not request_logger.isEnabledFor(logging.INFO):
+            return response  # LOG_LEVEL above INFO: no line, so nothing to work out for one
         duration_ms = round((monotonic() - started) * 1000, 1)
         user = _user_of(request)
         method = request.method if request.method in _METHODS else "OTHER"
@@ -113,21 +124,45 @@ class TwoFactorMiddleware:
 
     def _gate(self, request: HttpRequest, user) -> HttpResponse | None:
         path = request.path_info
-        verify_url = reverse("two-factor-verify")
-        setup_url = reverse("two-factor-setup")
-        always_open = {verify_url, reverse("logout"), reverse("healthz")}
-        if path in always_open or path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+        paths = _gate_paths(get_urlconf() or settings.ROOT_URLCONF, settings.STATIC_URL)
+        if path in paths.always_open or path.startswith(paths.static):
             return None
         if two_factor.session_requires_code(request, user):
             if path.startswith("/api/"):
                 return _refused("Enter the code from your authenticator app first.", "otp_required")
+            verify_url = reverse("two-factor-verify")
             return redirect(f"{verify_url}?{urlencode({'next': request.get_full_path()})}")
-        if two_factor.is_required_for(user) and path != setup_url:
+        if two_factor.is_required_for(user) and path != paths.setup:
             if path.startswith("/api/"):
                 return _refused(two_factor.ENROL_FIRST, two_factor.ENROLMENT_REQUIRED)
             messages.info(request, "Your role needs two-factor sign-in: set it up first.")
+            setup_url = reverse("two-factor-setup")
             return redirect(f"{setup_url}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+class _GatePaths(NamedTuple):
+    always_open: frozenset[str]
+    setup: str
+    static: str
+
+
+@functools.lru_cache(maxsize=8)
+def _gate_paths(urlconf: str, static_url: str) -> _GatePaths:
+    """The paths the gate lets through, as ``request.path_info`` has them (no script prefix),
+    worked out once per URLconf: four ``reverse()`` of constant names on every page request
+    of a person without a verified device cost more than the gate's own test (a test or a
+    deployment with another URLconf or static URL gets its own entry)."""
+
+    def path_of(name: str) -> str:
+        return "/" + reverse(name, urlconf=urlconf).removeprefix(get_script_prefix())
+
+    verify, setup = path_of("two-factor-verify"), path_of("two-factor-setup")
+    return _GatePaths(
+        always_open=frozenset({verify, path_of("logout"), path_of("healthz")}),
+        setup=setup,
+        static="/" + static_url.lstrip("/"),
+    )
 
 
 def _refused(detail: str, code: str) -> JsonResponse:

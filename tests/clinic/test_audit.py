@@ -28,6 +28,26 @@ def test_it_audits_an_api_write(rita, api_as, patient):
     assert event.patient_id == patient.pk
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_api_write_and_its_audit_events_commit_in_one_transaction(rita, api_as, patient):
+    """Each request is its own transaction here (no test-wide one): the events are in the
+    write's, so neither can be committed without the other."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin, the id of the transaction that wrote a row, is PostgreSQL's")
+
+    response = api_as(rita).post("/api/v1/cases/", {"patient": patient.pk, "side": "left"})
+
+    assert response.status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text FROM clinic_case WHERE id = %s", [response.json()["id"]])
+        (case_transaction,) = cursor.fetchone()
+        cursor.execute("SELECT DISTINCT xmin::text FROM clinic_auditevent")
+        audit_transactions = [row[0] for row in cursor.fetchall()]
+    assert audit_transactions == [case_transaction]
+
+
 def test_it_audits_every_row_of_a_list(rita, api_as, case):
     api_as(rita).get("/api/v1/patients/")
 

@@ -182,3 +182,48 @@ def test_it_answers_where_the_new_patient_lives(rita, api_as):
     location = response["Location"]
     assert location == f"{URL}{response.json()['id']}/"
     assert client.get(location).json()["id"] == response.json()["id"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_it_writes_patients_exactly_as_the_declared_fields_would(rita, dan, api_as, settings, zone):
+    """patient_json writes the list, a detail and a registration: the JSON of the declared
+    fields, in any clinic zone, the diary's no-show count included."""
+    from rest_framework import serializers
+
+    from clinic.api import PatientSerializer
+    from clinic.selectors import patients_visible_to, with_patient_facts
+
+    settings.TIME_ZONE = zone
+
+    class Declared(PatientSerializer):
+        def to_representation(self, instance):
+            return serializers.ModelSerializer.to_representation(self, instance)
+
+    registered = api_as(rita).post(
+        URL,
+        {
+            "given_name": "Zoé",
+            "family_name": "Lefèvre",
+            "date_of_birth": "1988-02-29",
+            "sex": "female",
+            "email": "zoe@example.org",
+            "phone": "+33 6 12 34 56 78",
+            "preferred_channel": "sms",
+            "reminder_consent": True,
+        },
+    )
+    assert registered.status_code == 201, registered.json()
+    PatientFactory()
+
+    rows = with_patient_facts(patients_visible_to(dan)).order_by("-id")
+    expected = [dict(Declared(patient).data) for patient in rows]
+    listed = api_as(dan).get(URL).json()["results"]
+    detail = api_as(dan).get(f"{URL}{registered.json()['id']}/").json()
+
+    assert listed == expected
+    assert registered.json() == detail == next(e for e in expected if e["family_name"] == "Lefèvre")
+    assert detail["reminder_consent_at"].endswith("Z") == (zone == "UTC")
+    flagged = rows[0]
+    flagged.no_show_count_90d = 2  # as the diary's annotation gives it (tests/diary)
+    assert PatientSerializer(flagged).data == Declared(flagged).data
+    assert PatientSerializer(flagged).data["no_show_count_90d"] == 2

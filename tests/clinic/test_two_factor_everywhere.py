@@ -85,6 +85,28 @@ def test_the_setup_page_opens_and_enrolment_opens_the_pages(client, root, patien
     assert client.get(f"/patients/{patient.pk}/").status_code == 200
 
 
+def test_the_gate_knows_its_pages_under_a_script_prefix(client, root, patient):
+    """Behind a proxy that mounts Talus at /talus, the gate compares the path within the
+    application with its own pages' paths (no redirect loop on the setup page)."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    client.force_login(root)
+    at_root = client.get(f"/patients/{patient.pk}/")
+    before = get_script_prefix()
+    # As the WSGI handler sets it from SCRIPT_NAME (Django's test client does not).
+    set_script_prefix("/talus/")
+    try:
+        setup = client.get("/accounts/2fa/", SCRIPT_NAME="/talus")
+        record = client.get(f"/patients/{patient.pk}/", SCRIPT_NAME="/talus")
+    finally:
+        set_script_prefix(before)
+
+    assert setup.status_code == 200
+    assert record.status_code == 302
+    assert record.url.startswith("/talus/accounts/2fa/?next=")
+    assert at_root.url.startswith("/accounts/2fa/?next=")
+
+
 def test_admin_login_leads_to_enrolment_too(client, db):
     UserFactory(username="boss", is_staff=True, is_superuser=True)
 

@@ -309,6 +309,55 @@ def test_it_keeps_the_intake_list_to_a_constant_number_of_queries(
         assert len(client.get(URL).json()["results"]) == 21
 
 
+class DeclaredIntakeSerializer:
+    """IntakeSerializer answering through its declared fields, not intake_json."""
+
+    def __new__(cls, *args, **kwargs):
+        from rest_framework import serializers
+
+        from triage.api.intakes import IntakeSerializer
+
+        class Declared(IntakeSerializer):
+            def to_representation(self, instance):
+                return serializers.ModelSerializer.to_representation(self, instance)
+
+        return Declared(*args, **kwargs)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+def test_it_writes_an_intake_exactly_as_the_declared_fields_would(rita, api_as, settings, zone):
+    """The answer (and the list, and a detail) is written by intake_json: same JSON, same
+    key order, in any clinic zone, for an answer just made and one read back."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from triage.api.intakes import IntakeSerializer
+
+    settings.TIME_ZONE = zone
+    client = api_as(rita)
+    created = client.post(URL, {"new_patient": NEW_PATIENT, "questionnaire": ACHING_ACHILLES})
+    assert created.status_code == 201, created.json()
+    client.post(URL, {"patient": created.json()["patient"], "questionnaire": TWISTED_ANKLE})
+
+    intakes = list(Intake.objects.select_related("case").order_by("-recorded_at", "-id"))
+    declared = [DeclaredIntakeSerializer(i).data for i in intakes]
+    expected = [json.loads(JSONRenderer().render(data)) for data in declared]
+    listed = client.get(URL).json()["results"]
+    detail = client.get(f"{URL}{intakes[0].pk}/").json()
+
+    assert created.json() == expected[1]
+    assert list(created.json()["questionnaire"]) == list(expected[1]["questionnaire"])
+    assert listed == expected
+    assert detail == expected[0]
+    assert detail["questionnaire"]["mechanism"] == "twist"
+    assert expected[1]["questionnaire"]["mechanism"] is None
+    assert expected[0]["questionnaire"]["weekly_distance_km"] == 35.5
+    assert detail["recorded_at"].endswith("Z") == (zone == "UTC")
+    # The same Python values too (a Decimal distance), as the idempotent replay stores them.
+    assert [IntakeSerializer(i).data for i in intakes] == declared
+
+
 def test_it_answers_where_the_new_intake_lives(rita, api_as):
     response = api_as(rita).post(URL, {"new_patient": NEW_PATIENT, "questionnaire": TWISTED_ANKLE})
 
