@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -114,30 +102,11 @@ _GRID_SUBJECT_FIELDS = (
 )
 
 
-def grid_bookings(start: dt.datetime, end: dt.datetime, *, viewer) -> QuerySet[Booking]:
+def grid_bookings(start: dt.datetime, end: dt.datetime) -> QuerySet[Booking]:
     """The live bookings that take any of a span's time, in order, with what the diary's grid
-    shows of each: its room's name, its session's or consultation's case and patient, and
-    ``case_visible``: whether ``viewer`` may see that case (``cases_visible_to``).
-
-    The visibility is asked in the same query, one index probe of the booking's own kind's
-    case per row (a correlated ``EXISTS``; an ``IN`` would hash every visible case).
-    """
-    visible = cases_visible_to(viewer)
+    shows of each: its room's name, its session's or consultation's case and patient."""
     return (
         Booking.objects.filter(live=True, starts_at__lt=end, ends_at__gt=start)
-        .annotate(
-            case_visible=Case(
-                *(
-                    When(
-                        booking_type=kind,
-                        then=Exists(visible.filter(pk=OuterRef(f"{name}__case_id"))),
-                    )
-                    for kind, name in SUBJECTS.items()
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
         .select_related("room", *(f"{name}__case__patient" for name in SUBJECTS.values()))
         .only(
             "booking_type",

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic import audit, bounds, roles
-from clinic.selectors import practitioners
+from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
 from diary import feed, grid, rules, selectors
 from diary.models import Booking, BookingType, Room, WaitlistEntry, WaitlistStatus
@@ -65,11 +65,19 @@ def _day(request) -> dt.date:
 def _entries(request, bookings) -> list[Entry]:
     """The page's bookings (``selectors.grid_bookings``), each with its appointment when the
     viewer may see its case, and its patient's missed appointments; the named ones audited."""
-    # The case's visibility came with the row (``case_visible``). A reverse one-to-one
-    # without its row raises an AttributeError: getattr's default.
+    rows = list(bookings)
+    # A reverse one-to-one without its row raises an AttributeError: getattr's default.
+    subjects = {row.pk: getattr(row, SUBJECTS[row.booking_type], None) for row in rows}
+    case_ids = {s.case_id for s in subjects.values() if s is not None}
+    visible = set(
+        cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
     entries = [
-        Entry(row, getattr(row, SUBJECTS[row.booking_type], None) if row.case_visible else None)
-        for row in bookings
+        Entry(
+            row,
+            subjects[row.pk] if subjects[row.pk] and subjects[row.pk].case_id in visible else None,
+        )
+        for row in rows
     ]
     missed = selectors.no_show_counts([e.patient.pk for e in entries if e.patient])
     for entry in entries:
@@ -246,7 +254,7 @@ def diary(request):
             Column(day, practitioner=p) for p in ([practitioner] if practitioner else people)
         ]
     start, end = _span(day, len(days))
-    bookings = selectors.grid_bookings(start, end, viewer=request.user)
+    bookings = selectors.grid_bookings(start, end)
     away = []
     if by_room:
         bookings = bookings.filter(room__in=[c.room for c in columns])
@@ -303,9 +311,7 @@ def my_day(request):
     """A doctor's or physio's own column of the diary for a day."""
     day = _day(request)
     start, end = _span(day, 1)
-    bookings = selectors.grid_bookings(start, end, viewer=request.user).filter(
-        practitioner=request.user
-    )
+    bookings = selectors.grid_bookings(start, end).filter(practitioner=request.user)
     entries = _entries(request, bookings)
     away = list(
         selectors.time_off().filter(practitioner=request.user, starts_at__lt=end, ends_at__gt=start)
