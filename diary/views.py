@@ -38,10 +38,11 @@ class Entry:
     subject: object | None  # the session or consultation, when the viewer may see its case
 
     no_shows: int = 0
+    # The subject's patient, read once (the page asks it several times per booking).
+    patient: object | None = field(init=False, default=None)
 
-    @property
-    def patient(self):
-        return self.subject.case.patient if self.subject else None
+    def __post_init__(self) -> None:
+        self.patient = self.subject.case.patient if self.subject else None
 
     @property
     def flagged(self) -> bool:
