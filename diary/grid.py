@@ -111,9 +111,30 @@ def _kind(spec: ColumnSpec, quarter: int) -> str:
     return PAST if quarter < spec.now else FREE
 
 
+def _kinds(spec: ColumnSpec, first: int, count: int) -> list[str]:
+    """``_kind`` of each of the ``count`` quarters from ``first``, marked window by window
+    and time off by time off (a column's few spans) rather than asked quarter by quarter."""
+    kinds = [CLOSED] * count
+
+    def index(minute: int) -> int:  # the first quarter that starts at or after ``minute``
+        return min(max(-(-(minute - first) // QUARTER), 0), count)
+
+    for low, high in spec.windows:
+        start, stop = index(low), index(high - QUARTER + 1)
+        kinds[start:stop] = [FREE] * max(stop - start, 0)
+    for n in range(index(spec.now)):
+        if kinds[n] == FREE:
+            kinds[n] = PAST
+    for low, high in spec.away:
+        start, stop = index(low - QUARTER + 1), index(high)
+        kinds[start:stop] = [AWAY] * max(stop - start, 0)
+    return kinds
+
+
 def column_cells(spec: ColumnSpec, first: int, last: int, usual_minutes: int) -> list[Cell]:
     """The column's cells from ``first`` to ``last``, top to bottom."""
     starts = {low: (high, entries) for low, high, entries in _blocks(spec, first, last)}
+    kinds = _kinds(spec, first, -(-(last - first) // QUARTER))
     cells: list[Cell] = []
     quarter = first
     while quarter < last:
@@ -122,7 +143,8 @@ def column_cells(spec: ColumnSpec, first: int, last: int, usual_minutes: int) ->
             cells.append(Cell(BOOKED, quarter, (high - quarter) // QUARTER, entries))
             quarter = high
             continue
-        kind = _kind(spec, quarter)
+        offset, off_grid = divmod(quarter - first, QUARTER)
+        kind = _kind(spec, quarter) if off_grid else kinds[offset]
         previous = cells[-1] if cells else None
         if (
             kind != FREE

@@ -42,29 +42,51 @@ def week_of(practitioner) -> dict[int, list[Window]]:
 
 
 def weeks_of(practitioner_ids) -> dict[int, dict[int, list[Window]]]:
-    """``week_of`` for several practitioners in one query: {practitioner id: week}."""
-    rows: dict[int, list[Availability]] = {pk: [] for pk in practitioner_ids}
-    for row in Availability.objects.filter(practitioner__in=list(rows)):
-        rows[row.practitioner_id].append(row)
-    return {pk: _week(theirs) for pk, theirs in rows.items()}
+    """``week_of`` for several practitioners in one query: {practitioner id: week}.
+
+    The rows are read as values, not model instances (a day of 25 practitioners holds a few
+    hundred windows), and the clinic's opening hours parsed once for all who have none.
+    """
+    windows: dict[int, list[tuple]] = {pk: [] for pk in practitioner_ids}
+    rows = Availability.objects.filter(practitioner__in=list(windows)).values_list(
+        "practitioner_id", "weekday", "start_time", "end_time", "room_id"
+    )
+    for practitioner_id, *window in rows:
+        windows[practitioner_id].append(window)
+    opening = clinic_week() if any(not theirs for theirs in windows.values()) else {}
+    return {
+        pk: _week_of_windows(theirs) if theirs else {d: list(w) for d, w in opening.items()}
+        for pk, theirs in windows.items()
+    }
 
 
 def _week(rows: list[Availability]) -> dict[int, list[Window]]:
     if not rows:
         return clinic_week()
+    return _week_of_windows(
+        [(row.weekday, row.start_time, row.end_time, row.room_id) for row in rows]
+    )
+
+
+def _week_of_windows(rows: list) -> dict[int, list[Window]]:
+    """Weekday -> windows, from (weekday, start time, end time, room id) rows."""
     week: dict[int, list[Window]] = {day: [] for day in range(7)}
-    for row in rows:
-        end = row.end_time.hour * 60 + row.end_time.minute
-        week[row.weekday].append(
-            Window(row.start_time.hour * 60 + row.start_time.minute, end, row.room_id)
+    for weekday, start, end, room_id in rows:
+        week[weekday].append(
+            Window(start.hour * 60 + start.minute, end.hour * 60 + end.minute, room_id)
         )
     return week
 
 
-def day_pieces(starts_at: dt.datetime, ends_at: dt.datetime) -> list[tuple[dt.date, int, int]]:
-    """A span cut at the clinic's midnights: (day, first minute, last minute) per day."""
-    start = timezone.localtime(starts_at)
-    end = timezone.localtime(ends_at)
+def day_pieces(
+    starts_at: dt.datetime, ends_at: dt.datetime, zone: dt.tzinfo | None = None
+) -> list[tuple[dt.date, int, int]]:
+    """A span cut at the clinic's midnights: (day, first minute, last minute) per day.
+
+    ``zone``: the clinic's time zone, when the caller cuts many spans (looked up once).
+    """
+    start = timezone.localtime(starts_at, zone)
+    end = timezone.localtime(ends_at, zone)
     pieces = []
     day = start.date()
     while True:

@@ -23,7 +23,7 @@ from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
 from diary import feed, grid, rules, selectors
 from diary.models import Booking, BookingType, Room, WaitlistEntry, WaitlistStatus
-from diary.services import SUBJECTS, default_minutes
+from diary.services import SUBJECTS, default_lengths
 from diary.waitlist import waitlist_accept
 from reminders.services.events import offer_entry_id
 
@@ -38,10 +38,11 @@ class Entry:
     subject: object | None  # the session or consultation, when the viewer may see its case
 
     no_shows: int = 0
+    # The subject's patient, read once (the page asks it several times per booking).
+    patient: object | None = field(init=False, default=None)
 
-    @property
-    def patient(self):
-        return self.subject.case.patient if self.subject else None
+    def __post_init__(self) -> None:
+        self.patient = self.subject.case.patient if self.subject else None
 
     @property
     def flagged(self) -> bool:
@@ -149,40 +150,36 @@ def _fill(
 ) -> tuple[list[tuple[int, list]], list[Column]]:
     """Lay the bookings, time off and free quarters of each column on the grid."""
     weeks = rules.weeks_of({c.practitioner.pk for c in columns if c.practitioner is not None})
-    clinic_week = rules.clinic_week()
-    now = timezone.localtime()
-    usual = {
-        kind: default_minutes(kind) for kind in (BookingType.SESSION, BookingType.CONSULTATION)
-    }
+    clinic_week = rules.clinic_week() if any(c.practitioner is None for c in columns) else {}
+    zone = timezone.get_current_timezone()
+    now = timezone.localtime(timezone=zone)
+    usual = default_lengths()
     # Each booking and time off cut into days once, and filed under whose (or which room's)
-    # it is: a column reads its own, not every booking of the page.
-    by_person: dict[int, list] = defaultdict(list)
-    by_room: dict[int, list] = defaultdict(list)
+    # it is and which day: a column reads its own, not every booking of the page.
+    by_person: dict[tuple, list] = defaultdict(list)
+    by_room: dict[tuple, list] = defaultdict(list)
     for entry in entries:
         booking = entry.booking
-        pieces = [
-            (day, low, high, entry)
-            for day, low, high in rules.day_pieces(booking.starts_at, booking.ends_at)
-        ]
-        by_person[booking.practitioner_id] += pieces
-        if booking.room_id is not None:
-            by_room[booking.room_id] += pieces
-    away_of: dict[int, list] = defaultdict(list)
+        for day, low, high in rules.day_pieces(booking.starts_at, booking.ends_at, zone):
+            by_person[booking.practitioner_id, day].append((low, high, entry))
+            if booking.room_id is not None:
+                by_room[booking.room_id, day].append((low, high, entry))
+    away_of: dict[tuple, list] = defaultdict(list)
     for off in away:
-        away_of[off.practitioner_id] += rules.day_pieces(off.starts_at, off.ends_at)
+        for day, low, high in rules.day_pieces(off.starts_at, off.ends_at, zone):
+            away_of[off.practitioner_id, day].append((low, high))
     specs = []
     for column in columns:
         person = column.practitioner
         week = weeks[person.pk] if person is not None else clinic_week
-        mine = by_person[person.pk] if person is not None else by_room[column.room.pk]
         spec = grid.ColumnSpec(
             windows=[(w.start, w.end) for w in week[column.day.weekday()]],
-            bookings=[(low, high, entry) for day, low, high, entry in mine if day == column.day],
-            away=(
-                [(low, high) for day, low, high in away_of[person.pk] if day == column.day]
+            bookings=(
+                by_person.get((person.pk, column.day), [])
                 if person is not None
-                else []
+                else by_room.get((column.room.pk, column.day), [])
             ),
+            away=away_of.get((person.pk, column.day), []) if person is not None else [],
             now=(
                 grid.DAY_END
                 if column.day < now.date()
@@ -194,11 +191,14 @@ def _fill(
         specs.append(spec)
     first, last = grid.span_of(specs, default=(8 * 60, 19 * 60))
     targets = _book_targets(columns) if bookable else []
+    whens: dict[dt.date, Callable[[int], str]] = {}
     for n, (column, spec) in enumerate(zip(columns, specs, strict=True)):
         column.cells = grid.column_cells(spec, first, last, usual[column.booking_type])
         if not bookable:
             continue
-        target, when = targets[n], _book_when(column.day)
+        if column.day not in whens:
+            whens[column.day] = _book_when(column.day)
+        target, when = targets[n], whens[column.day]
         day = f"{column.day:%a} {column.day.day} {column.day:%b}"
         whose = column.whose
         for cell in column.cells:
@@ -225,7 +225,10 @@ def diary(request):
     by_room = request.GET.get("by") == "room" or (
         "by" not in request.GET and wanted_room.isdigit() and not wanted_person.isdigit()
     )
-    people = list(practitioners().prefetch_related("groups"))
+    # Each column's role (a doctor's or a physio's) read with its person, not their groups.
+    people = list(practitioners().annotate(widest_group=roles.role_subquery("pk")))
+    for person in people:
+        roles.remember_role(person, person.widest_group)
     open_rooms = list(selectors.rooms().filter(active=True))
     practitioner = room = None
     if by_room and wanted_room.isdigit():

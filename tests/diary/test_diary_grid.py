@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diary.models import Availability, Room, TimeOff
+from clinic.models import Patient
+from diary.models import AppointmentKind, Availability, Room, TimeOff
 from rehab.services.sessions import session_schedule
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, PatientFactory
 from triage.services.consultations import consultation_book
 
 
@@ -83,6 +84,48 @@ def test_each_free_quarter_books_its_practitioner_at_its_time_for_what_is_free(
     assert dans["08:00"] == (
         f"{reverse('triage:consultation-new')}?doctor={dan.pk}&at={day}T08:00&duration=20"
     )
+
+
+def test_each_column_offers_its_appointment_kind_s_length_when_one_is_active(
+    desk, paula, dan, monday
+):
+    AppointmentKind.objects.update_or_create(
+        code="session",
+        defaults={"name": "Session", "booking_type": "session", "duration_minutes": 30},
+    )
+    AppointmentKind.objects.update_or_create(
+        code="consultation",
+        defaults={
+            "name": "Consultation",
+            "booking_type": "consultation",
+            "duration_minutes": 60,
+            "active": False,
+        },
+    )
+
+    page = _diary(desk, day=monday.isoformat())
+
+    paulas = {c.clock: c.free_minutes for c in _column(page, paula).cells if c.kind == "free"}
+    dans = {c.clock: c.free_minutes for c in _column(page, dan).cells if c.kind == "free"}
+    assert (paulas["08:00"], paulas["18:30"]) == (30, 30)  # the active kind's 30
+    assert dans["08:00"] == 20  # an inactive kind gives way to the design's 20
+
+
+def test_a_restricted_patient_s_booking_is_booked_time_on_the_desk_s_day(
+    desk, rita, paula, monday, at
+):
+    hidden = CaseFactory(
+        assigned_physio=paula, patient=PatientFactory(given_name="Noah", family_name="Leroy")
+    )
+    session_schedule(case=hidden, scheduled_at=at("14:00"), by=rita)
+    Patient.objects.filter(pk=hidden.patient_id).update(restricted=True)  # after booking
+
+    page = _diary(desk, day=monday.isoformat())
+
+    content = page.content.decode()
+    assert [e.subject for e in page.context["entries"]] == [None]
+    assert '14:45 Physiotherapy session</span>\n<span class="muted">Booked</span>' in content
+    assert "LEROY" not in content and "Noah" not in content
 
 
 def test_time_off_and_hours_outside_availability_are_shaded_and_labelled(desk, paula, monday, at):

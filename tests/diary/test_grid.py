@@ -85,3 +85,18 @@ def test_each_row_holds_the_cells_that_start_on_it():
 
     assert [clock for clock, _ in rows] == ["09:00", "09:15", "09:30"]
     assert [cell is None for cell in rows[1][1]] == [True, False]  # the booking spans 09:15
+
+
+def test_the_quarters_marked_span_by_span_are_those_asked_quarter_by_quarter():
+    specs = [
+        ColumnSpec(windows=[(NINE, NOON)], away=[(10 * 60, 11 * 60)], now=NINE + 30),
+        ColumnSpec(windows=[(NINE + 10, NOON - 5), (13 * 60, 17 * 60 + 50)], away=[(605, 610)]),
+        ColumnSpec(windows=[(0, grid.DAY_END)], away=[(NOON - 1, NOON + 1)], now=grid.DAY_END),
+        ColumnSpec(windows=[], away=[(NINE, NOON)], now=NOON + 7),
+        ColumnSpec(windows=[(NINE, NINE + 14)], now=-1),
+    ]
+    for spec in specs:
+        for first, last in ((8 * 60, 19 * 60), (0, grid.DAY_END), (NINE, NINE + 15)):
+            count = (last - first) // grid.QUARTER
+            asked = [grid._kind(spec, first + n * grid.QUARTER) for n in range(count)]
+            assert grid._kinds(spec, first, count) == asked, (spec, first)
