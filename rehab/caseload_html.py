@@ -1,9 +1,10 @@
 """The rows of the physio's caseload, written in Python.
 
 One f-string per row, every value escaped, the case page's route reversed once a page with the
-id filled in, the choices' and run decisions' labels from dicts built once
-(``clinic.worklist_html``). The markup is the one ``templates/rehab/caseload.html`` wrote in its
-loop (it includes these rows through ``{% caseload_rows %}``).
+id filled in, the choices' labels from dicts built once (``clinic.worklist_html``), a run's
+decision in the ``run_decision`` filter's words. The markup is the one
+``templates/rehab/caseload.html`` wrote in its loop (it includes these rows through
+``{% caseload_rows %}``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from clinic.models import Case
 from clinic.worklist_html import SIDE_LABELS, STATUS_LABELS, Clock, patient_name, url_pattern
 from rehab.models import OutcomeSource
-from rehab.run_rules import RUN_DECISION_LABELS
+from rehab.templatetags.rehab_tags import run_decision as run_decision_words
 
 _NONE_BOOKED = '<span class="muted">None booked</span>'
 _NOT_RECORDED = '<span class="muted">Not recorded</span>'
@@ -74,7 +75,7 @@ def caseload_rows(cases: Iterable[Case]) -> SafeString:
         else:
             adherence = _NO_PROGRAMME
         decision = case.run_decision
-        run = escape(RUN_DECISION_LABELS.get(decision, decision)) if decision else _NO_RUN
+        run = escape(run_decision_words(decision)) if decision else _NO_RUN
         rows.append(
             "<tr>\n"
             f'<td><a href="{escape(case_url(case.pk))}">{patient_name(case.patient)}</a>'
