@@ -11,6 +11,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import Patient
 from rehab import caseload_html
 from rehab.models import OutcomeMeasure, PhysioSession
 from rehab.services.alerts import alert_raise
@@ -49,7 +50,12 @@ def _case(physio, family_name: str = "Runner", **fields):
 
 
 def test_it_escapes_the_patients_name_on_the_caseload(client, paula):
-    patient = PatientFactory(given_name='Zoë "Zed" <b>&amp;', family_name="O'Brien<script>&")
+    # The patient services refuse < and > in a name; a record from before that rule, or from
+    # an import, may still hold them.
+    patient = PatientFactory()
+    Patient.objects.filter(pk=patient.pk).update(
+        given_name='Zoë "Zed" <b>&amp;', family_name="O'Brien<script>&"
+    )
     CaseFactory(patient=patient, assigned_physio=paula)
     client.force_login(paula)
 
