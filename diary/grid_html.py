@@ -19,21 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.worklist_html import url_pattern
 from diary import grid
 from diary.models import BookingType
-
-# An id no row has, to reverse a route once and split its URL around the id.
-_MARKER = 987654321987654321
-
-
-def url_pattern(name: str) -> Callable[[object], str]:
-    """``reverse(name, args=[pk])`` for any ``pk``, from one ``reverse`` call."""
-    head, tail = reverse(name, args=[_MARKER]).split(str(_MARKER))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 @dataclass(frozen=True)
