@@ -233,14 +233,18 @@ def _days_of(model, query: ReportQuery, user, day: str = "day") -> QuerySet:
     )
 
 
+def _of_query(rows: QuerySet, query: ReportQuery, physio: str) -> QuerySet:
+    """``rows`` of the query's practitioner (in the column ``physio``) and condition."""
+    if query.practitioner is not None:
+        rows = rows.filter(**{physio: query.practitioner})
+    if query.condition:
+        rows = rows.filter(condition=query.condition)
+    return rows
+
+
 def _attendance_days(user, query: ReportQuery) -> QuerySet[SessionDay]:
     """The session days of the period, of the query's practitioner and condition."""
-    days = _days_of(SessionDay, query, user)
-    if query.practitioner is not None:
-        days = days.filter(physio_id=query.practitioner)
-    if query.condition:
-        days = days.filter(condition=query.condition)
-    return days
+    return _of_query(_days_of(SessionDay, query, user), query, "physio_id")
 
 
 def attendance(user, query: ReportQuery) -> Report:
@@ -364,12 +368,9 @@ def utilisation(user, query: ReportQuery) -> Report:
 
 def _episode_facts(user, query: ReportQuery) -> QuerySet[EpisodeFact]:
     """The facts of the cases opened in the period, of the query's physio and condition."""
-    facts = _days_of(EpisodeFact, query, user, day="opened_on")
-    if query.practitioner is not None:
-        facts = facts.filter(assigned_physio_id=query.practitioner)
-    if query.condition:
-        facts = facts.filter(condition=query.condition)
-    return facts
+    return _of_query(
+        _days_of(EpisodeFact, query, user, day="opened_on"), query, "assigned_physio_id"
+    )
 
 
 def episodes(user, query: ReportQuery) -> Report:
@@ -429,12 +430,7 @@ def episodes(user, query: ReportQuery) -> Report:
 
 def _outcome_facts(user, query: ReportQuery) -> QuerySet[OutcomeFact]:
     """The measure facts of the period, of the query's physio and condition."""
-    facts = _days_of(OutcomeFact, query, user)
-    if query.practitioner is not None:
-        facts = facts.filter(assigned_physio_id=query.practitioner)
-    if query.condition:
-        facts = facts.filter(condition=query.condition)
-    return facts
+    return _of_query(_days_of(OutcomeFact, query, user), query, "assigned_physio_id")
 
 
 def _outcome_counts(query: ReportQuery) -> dict[str, Count]:
