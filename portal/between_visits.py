@@ -22,9 +22,13 @@ from rehab.services import programmes as programme_services
 from rehab.services import runs as run_services
 
 
-def _nothing_yet(request, title: str, words: str, status: int = 200):
+def _nothing_now(request, case, title: str, words: str):
+    """The page of a runner with nothing of this kind to do. When none of their cases is
+    active but one has ended, it says that their treatment has ended, not that it has not
+    begun."""
+    ended = selectors.runner_ended_case(request.runner) if case is None else None
     return render(
-        request, "portal/nothing_yet.html", {"title": title, "words": words}, status=status
+        request, "portal/nothing_yet.html", {"title": title, "words": words, "ended": ended}
     )
 
 
@@ -36,8 +40,9 @@ def exercises(request):
     today = timezone.localdate()
     day = rehab_selectors.runner_today(case, today) if case else None
     if day is None or day["programme"] is None:
-        return _nothing_yet(
+        return _nothing_now(
             request,
+            case,
             "Today's exercises",
             "Your physio has not given you home exercises yet. They will appear here.",
         )
@@ -118,8 +123,9 @@ def run_new(request):
     case = selectors.runner_case(request.runner)
     plan = rehab_selectors.case_run_plan(case) if case else None
     if plan is None:
-        return _nothing_yet(
+        return _nothing_now(
             request,
+            case,
             "Log a run",
             "Your physio has not started your return to running yet. When they do, you "
             "will log each run here.",

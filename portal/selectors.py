@@ -72,6 +72,16 @@ def runner_case(link: PortalLink) -> Case | None:
     )
 
 
+def runner_ended_case(link: PortalLink) -> Case | None:
+    """The runner's newest ended case (discharged or closed), asked only when no case of theirs
+    is active: their pages then say that treatment has ended, not that it has not begun."""
+    return (
+        Case.objects.filter(patient_id=link.patient_id, status__in=ENDED_STATUSES)
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+
+
 def runner_runs(link: PortalLink) -> QuerySet[Run]:
     """The runs of the link's patient (every case of theirs), newest first."""
     return Run.objects.filter(case__patient_id=link.patient_id).order_by("-date", "-id")

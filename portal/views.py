@@ -99,6 +99,7 @@ def home(request):
     case = selectors.runner_case(link)
     today = timezone.localdate()
     day = runner_today(case, today) if case else {}
+    ended = selectors.runner_ended_case(link) if case is None else None
     morning_run = selectors.runner_morning_run(link, today)
     audit.touch(request, link.patient, AuditAction.VIEW)
     audit.touch_many(request, requests, AuditAction.VIEW)
@@ -115,6 +116,7 @@ def home(request):
             "answered": [r for r in requests if r.status == "completed"],
             "day": day,
             "morning_run": morning_run,
+            "ended": ended,
         },
     )
 

@@ -333,3 +333,46 @@ def test_a_link_never_sends_the_runner_to_another_site_or_a_staff_page(emma_case
             f"/r/{link_token(link.pk)}/", {"date_of_birth": EMMA_DOB, "next": wanted}
         )
         assert response["Location"] == "/r/", wanted
+
+
+# --- After the treatment has ended -------------------------------------------------------------
+
+
+@pytest.fixture
+def discharged(emma_case):
+    emma_case.status = "discharged"
+    emma_case.discharged_at = timezone.now().replace(year=2026, month=11, day=3, hour=12)
+    emma_case.save(update_fields=["status", "discharged_at"])
+    return emma_case
+
+
+@pytest.mark.parametrize(
+    ("path", "not_begun"),
+    [
+        ("/r/exercises/", "has not given you home exercises yet"),
+        ("/r/runs/new/", "has not started your return to running yet"),
+    ],
+)
+def test_a_discharged_runner_is_told_treatment_ended_not_that_it_has_not_begun(
+    runner, discharged, path, not_begun
+):
+    page = runner.get(path).content.decode()
+
+    assert "Your treatment with the clinic ended on 3 November 2026" in page
+    assert not_begun not in page
+
+
+def test_a_discharged_runners_page_says_their_treatment_ended(runner, discharged):
+    page = runner.get("/r/").content.decode()
+
+    assert "Your treatment with the clinic ended on 3 November 2026" in page
+
+
+def test_a_runner_treated_again_sees_the_new_case_not_the_ended_one(runner, discharged, paula):
+    CaseFactory(patient=discharged.patient, assigned_physio=paula)
+
+    home = runner.get("/r/").content.decode()
+    exercises = runner.get("/r/exercises/").content.decode()
+
+    assert "Your treatment with the clinic" not in home
+    assert "has not given you home exercises yet" in exercises
