@@ -86,6 +86,23 @@ def test_it_locks_the_link_after_five_wrong_birth_dates(page, case, rita):
     page.get_by_role("heading", name="This link is locked").wait_for()
 
 
+def test_a_discharged_runner_is_told_on_the_phone_that_treatment_ended(page, case, rita):
+    case.status = "discharged"
+    case.discharged_at = timezone.now().replace(year=2026, month=11, day=3, hour=12)
+    case.save(update_fields=["status", "discharged_at"])
+    link = portal_link_create(patient=case.patient, by=rita)
+    page.set_viewport_size(PHONE)
+
+    page.goto(f"/r/{link_token(link.pk)}/")
+    page.get_by_label("Your date of birth").fill("1991-03-14")
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("heading", name="Your treatment").wait_for()
+    assert page.get_by_text("Your treatment with the clinic ended on 3 November 2026").is_visible()
+    assert page.get_by_role("link", name="Today's exercises").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def answer_yes_no(page, question: str, answer: str) -> None:
     page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
 
