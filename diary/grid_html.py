@@ -83,7 +83,7 @@ def _entry(entry, links: _Links, actions: bool) -> str:
     else:
         html += '<span class="muted">Booked</span>'
     if booking.room_id is not None:
-        html += f'\n<span class="muted">· {escape(booking.room.name)}</span>'
+        html += f'\n<span class="muted">· {escape(booking.room_name)}</span>'
     if actions and entry.subject is not None and kind in _NOUN:
         pk, noun = entry.subject.pk, _NOUN[kind]
         html += (
