@@ -10,6 +10,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from clinic.lookups import AnyOf
 from clinic.selectors import cases_visible_to
 from diary import rules
 from diary.models import Availability, Booking, Room, TimeOff, WaitlistEntry
@@ -205,10 +206,10 @@ def no_show_counts(patient_ids) -> dict[int, int]:
     ids = list(patient_ids)
 
     def missed(path: str):
+        # The ids as one array parameter, not a placeholder each (clinic.lookups).
         return (
-            Booking.objects.filter(
-                **window, **{f"{path}__status": "no_show", f"{path}__case__patient__in": ids}
-            )
+            Booking.objects.filter(**window, **{f"{path}__status": "no_show"})
+            .filter(AnyOf(F(f"{path}__case__patient_id"), ids))
             .values(patient=F(f"{path}__case__patient_id"))
             .annotate(missed=Count("id"))
             .order_by()

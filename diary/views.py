@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic import audit, bounds, roles
+from clinic.lookups import AnyOf
 from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
 from diary import feed, grid, rules, selectors
@@ -67,8 +69,9 @@ def _entries(request, rows: list[selectors.GridBooking]) -> list[Entry]:
     """The page's bookings (``selectors.grid_bookings``), each with its appointment when the
     viewer may see its case, and its patient's missed appointments; the named ones audited."""
     case_ids = {row.subject.case_id for row in rows if row.subject is not None}
+    # The page's case ids as one array parameter, not a placeholder each (clinic.lookups).
     visible = set(
-        cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+        cases_visible_to(request.user).filter(AnyOf(F("pk"), case_ids)).values_list("pk", flat=True)
     )
     entries = [
         Entry(row, row.subject if row.subject and row.subject.case_id in visible else None)
