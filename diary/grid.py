@@ -41,8 +41,8 @@ class ColumnSpec:
 class Cell:
     """One ``<td>``: ``rows`` quarters tall, from ``minute``.
 
-    A day holds over a thousand: slotted, and only a booked cell holds a list of entries
-    (fewer objects for the garbage collector to count and walk)."""
+    A day of 25 columns holds several hundred: slotted, and only a booked cell holds a list
+    of entries (fewer objects for the garbage collector to count and walk)."""
 
     kind: str
     minute: int
