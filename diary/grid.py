@@ -9,6 +9,7 @@ own cell, bookable for the length it has free (at most the booking type's usual 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,14 +37,17 @@ class ColumnSpec:
     now: int = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
-    """One ``<td>``: ``rows`` quarters tall, from ``minute``."""
+    """One ``<td>``: ``rows`` quarters tall, from ``minute``.
+
+    A day of 25 columns holds several hundred: slotted, and only a booked cell holds a list
+    of entries (fewer objects for the garbage collector to count and walk)."""
 
     kind: str
     minute: int
     rows: int = 1
-    entries: list[Any] = field(default_factory=list)
+    entries: Sequence[Any] = ()
     # A free cell: the minutes a booking starting here may take (up to the usual length).
     free_minutes: int = 0
     # Where a free cell's booking control leads (the page fills it in; empty: not bookable).

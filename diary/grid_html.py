@@ -27,29 +27,40 @@ from diary import grid
 from diary.models import BookingType
 
 
+def _escaped_route(name: str) -> Callable[[int], str]:
+    """``url_pattern(name)`` already escaped for an attribute: the route's text escaped once a
+    page, the id (an integer) filled in per booking."""
+    head, tail = (escape(part) for part in url_pattern(name)("\0").split("\0"))
+    return lambda pk: f"{head}{pk:d}{tail}"
+
+
 @dataclass(frozen=True)
 class _Links:
-    """What every cell of a page shares: the grid's routes, reversed once, and the clinic's
-    time zone (looked up once, not per booking)."""
+    """What every cell of a page shares: the grid's routes, reversed and escaped once, each
+    kind of booking's class and label escaped once, and the clinic's time zone (looked up
+    once, not per booking)."""
 
-    record: Callable[[object], str]
-    move: dict[str, Callable[[object], str]]
-    cancel: dict[str, Callable[[object], str]]
+    record: Callable[[int], str]
+    move: dict[str, Callable[[int], str]]
+    cancel: dict[str, Callable[[int], str]]
+    # Per kind of booking: its CSS class suffix and its label, escaped.
+    kinds: dict[str, tuple[str, str]]
     zone: dt.tzinfo
 
     @classmethod
     def reversed(cls) -> _Links:
         return cls(
             zone=timezone.get_current_timezone(),
-            record=url_pattern("patient-record"),
+            record=_escaped_route("patient-record"),
             move={
-                BookingType.SESSION: url_pattern("rehab:session-move"),
-                BookingType.CONSULTATION: url_pattern("triage:consultation-move"),
+                BookingType.SESSION: _escaped_route("rehab:session-move"),
+                BookingType.CONSULTATION: _escaped_route("triage:consultation-move"),
             },
             cancel={
-                BookingType.SESSION: url_pattern("rehab:session-cancel"),
-                BookingType.CONSULTATION: url_pattern("triage:consultation-cancel"),
+                BookingType.SESSION: _escaped_route("rehab:session-cancel"),
+                BookingType.CONSULTATION: _escaped_route("triage:consultation-cancel"),
             },
+            kinds={kind: (escape(kind), escape(str(label))) for kind, label in _TYPE_LABEL.items()},
         )
 
 
@@ -58,21 +69,27 @@ _NOUN = {BookingType.SESSION: "session", BookingType.CONSULTATION: "consultation
 _TYPE_LABEL = dict(BookingType.choices)
 
 
+def _hhmm(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """``%H:%M`` of the moment in the zone (formatted from its fields: strftime took twice as
+    long, twice a booking)."""
+    local = moment.astimezone(zone)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
 def _entry(entry, links: _Links, actions: bool) -> str:
     """One booking of a booked cell (its time, kind, patient or "Booked", room, actions)."""
     booking = entry.booking
     kind = booking.booking_type
-    start = f"{booking.starts_at.astimezone(links.zone):%H:%M}"
-    end = f"{booking.ends_at.astimezone(links.zone):%H:%M}"
+    css, label = links.kinds.get(kind) or (escape(kind), escape(kind))
+    start, end = _hhmm(booking.starts_at, links.zone), _hhmm(booking.ends_at, links.zone)
     html = (
-        f'<div class="booking booking-{escape(kind)}">\n'
-        f'<span class="booking-when">{start}\N{EN DASH}{end} '
-        f"{escape(_TYPE_LABEL.get(kind, kind))}</span>\n"
+        f'<div class="booking booking-{css}">\n'
+        f'<span class="booking-when">{start}\N{EN DASH}{end} {label}</span>\n'
     )
     patient = entry.patient
     if patient is not None:
         html += (
-            f'<a href="{escape(links.record(patient.pk))}">'
+            f'<a href="{links.record(patient.pk)}">'
             f"{escape(patient.family_name.upper())}, {escape(patient.given_name)}</a> "
             f'<span class="muted">{escape(patient.mrn)}</span>'
         )
@@ -83,13 +100,13 @@ def _entry(entry, links: _Links, actions: bool) -> str:
     else:
         html += '<span class="muted">Booked</span>'
     if booking.room_id is not None:
-        html += f'\n<span class="muted">· {escape(booking.room.name)}</span>'
+        html += f'\n<span class="muted">· {escape(booking.room_name)}</span>'
     if actions and entry.subject is not None and kind in _NOUN:
         pk, noun = entry.subject.pk, _NOUN[kind]
         html += (
-            f'\n<span class="booking-actions"><a href="{escape(links.move[kind](pk))}">Move'
+            f'\n<span class="booking-actions"><a href="{links.move[kind](pk)}">Move'
             f'<span class="visually-hidden"> the {start} {noun}</span></a> · '
-            f'<a href="{escape(links.cancel[kind](pk))}">Cancel'
+            f'<a href="{links.cancel[kind](pk)}">Cancel'
             f'<span class="visually-hidden"> the {start} {noun}</span></a></span>'
         )
     return html + "\n</div>"

@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic import audit, bounds, roles
+from clinic.lookups import AnyOf
 from clinic.selectors import cases_visible_to, practitioners
 from clinic.views import role_required
 from diary import feed, grid, rules, selectors
-from diary.models import Booking, BookingType, Room, WaitlistEntry, WaitlistStatus
-from diary.services import SUBJECTS, default_lengths
+from diary.models import BookingType, Room, WaitlistEntry, WaitlistStatus
+from diary.services import default_lengths
 from diary.waitlist import waitlist_accept
 from reminders.services.events import offer_entry_id
 
@@ -34,15 +36,15 @@ DESK = (roles.RECEPTION, roles.ADMIN)
 class Entry:
     """One booking as a page shows it: its appointment, and its patient when in reach."""
 
-    booking: Booking
-    subject: object | None  # the session or consultation, when the viewer may see its case
+    booking: selectors.GridBooking
+    # The session or consultation, when the viewer may see its case.
+    subject: selectors.GridSubject | None
 
     no_shows: int = 0
-    # The subject's patient, read once (the page asks it several times per booking).
-    patient: object | None = field(init=False, default=None)
 
-    def __post_init__(self) -> None:
-        self.patient = self.subject.case.patient if self.subject else None
+    @property
+    def patient(self) -> selectors.GridPatient | None:
+        return self.subject.patient if self.subject is not None else None
 
     @property
     def flagged(self) -> bool:
@@ -63,28 +65,27 @@ def _day(request) -> dt.date:
     )
 
 
-def _entries(request, bookings) -> list[Entry]:
+def _entries(request, rows: list[selectors.GridBooking]) -> list[Entry]:
     """The page's bookings (``selectors.grid_bookings``), each with its appointment when the
     viewer may see its case, and its patient's missed appointments; the named ones audited."""
-    rows = list(bookings)
-    # A reverse one-to-one without its row raises an AttributeError: getattr's default.
-    subjects = {row.pk: getattr(row, SUBJECTS[row.booking_type], None) for row in rows}
-    case_ids = {s.case_id for s in subjects.values() if s is not None}
+    case_ids = {row.subject.case_id for row in rows if row.subject is not None}
+    # The page's case ids as one array parameter, not a placeholder each (clinic.lookups).
     visible = set(
-        cases_visible_to(request.user).filter(pk__in=case_ids).values_list("pk", flat=True)
+        cases_visible_to(request.user).filter(AnyOf(F("pk"), case_ids)).values_list("pk", flat=True)
     )
     entries = [
-        Entry(
-            row,
-            subjects[row.pk] if subjects[row.pk] and subjects[row.pk].case_id in visible else None,
-        )
+        Entry(row, row.subject if row.subject and row.subject.case_id in visible else None)
         for row in rows
     ]
-    missed = selectors.no_show_counts([e.patient.pk for e in entries if e.patient])
+    missed = selectors.no_show_counts({e.subject.patient.pk for e in entries if e.subject})
     for entry in entries:
-        if entry.patient:
-            entry.no_shows = missed.get(entry.patient.pk, 0)
-    audit.touch_many(request, [e.subject for e in entries if e.subject], "view")
+        if entry.subject is not None:
+            entry.no_shows = missed.get(entry.subject.patient.pk, 0)
+    audit.touch_refs(
+        request,
+        [(e.subject.label, e.subject.pk, e.subject.patient.pk) for e in entries if e.subject],
+        "view",
+    )
     return entries
 
 
@@ -255,12 +256,13 @@ def diary(request):
             Column(day, practitioner=p) for p in ([practitioner] if practitioner else people)
         ]
     start, end = _span(day, len(days))
-    bookings = selectors.grid_bookings(start, end)
     away = []
     if by_room:
-        bookings = bookings.filter(room__in=[c.room for c in columns])
+        bookings = selectors.grid_bookings(start, end, rooms=[c.room for c in columns])
     else:
-        bookings = bookings.filter(practitioner__in=[c.practitioner for c in columns])
+        bookings = selectors.grid_bookings(
+            start, end, practitioners=[c.practitioner for c in columns]
+        )
         away = list(
             selectors.time_off().filter(
                 practitioner__in=[c.practitioner for c in columns],
@@ -312,8 +314,7 @@ def my_day(request):
     """A doctor's or physio's own column of the diary for a day."""
     day = _day(request)
     start, end = _span(day, 1)
-    bookings = selectors.grid_bookings(start, end).filter(practitioner=request.user)
-    entries = _entries(request, bookings)
+    entries = _entries(request, selectors.grid_bookings(start, end, practitioners=[request.user]))
     away = list(
         selectors.time_off().filter(practitioner=request.user, starts_at__lt=end, ends_at__gt=start)
     )

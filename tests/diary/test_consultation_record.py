@@ -28,7 +28,7 @@ def test_it_records_an_attended_consultation_from_my_day(client, rita, dan, case
         client.force_login(dan)
         day = client.get(reverse("diary:my-day"))
         assert day.status_code == 200
-        assert [e.subject for e in day.context["to_record"]] == [consultation]
+        assert [e.subject.pk for e in day.context["to_record"]] == [consultation.pk]
         assert f'href="{record}"' in day.content.decode()
         assert client.get(record).status_code == 200
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from html import escape
 
 import pytest
 from django.urls import reverse
@@ -164,6 +165,23 @@ def test_a_pattern_gives_the_url_reverse_gives_for_every_id():
     for pk in (1, 7, 10, 987, 123456789):
         assert record(pk) == reverse("patient-record", args=[pk])
         assert move(pk) == reverse("rehab:session-move", args=[pk])
+
+
+def test_an_escaped_route_is_the_escaped_url_reverse_gives_for_every_id():
+    cancel = grid_html._escaped_route("triage:consultation-cancel")
+
+    for pk in (1, 7, 10, 987, 123456789):
+        assert cancel(pk) == escape(reverse("triage:consultation-cancel", args=[pk]))
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/St_Johns", "UTC"])
+def test_a_booking_s_clock_is_its_local_hour_and_minute_across_a_change_of_the_clocks(zone):
+    local = zoneinfo.ZoneInfo(zone)
+    # Every quarter (and a few odd minutes) of two days around Paris's autumn change.
+    start = dt.datetime(2026, 10, 24, 22, 0, tzinfo=dt.UTC)
+    for minutes in [*range(0, 48 * 60, 15), 7, 601, 1439]:
+        moment = start + dt.timedelta(minutes=minutes, seconds=59)
+        assert grid_html._hhmm(moment, local) == f"{moment.astimezone(local):%H:%M}"
 
 
 @pytest.mark.parametrize(
