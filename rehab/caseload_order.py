@@ -57,9 +57,10 @@ def refresh(cases: QuerySet, *, now: datetime | None = None) -> int:
 def refresh_case(case_id: int) -> None:
     """Rewrite the columns of one case, in the caller's transaction (the services' call)."""
     case = Case.objects.filter(pk=case_id)
-    # The case's row lock first: a write of another of its sessions or alerts that holds it
-    # has committed when we have it, and the UPDATE's own snapshot, taken after, sees it (an
-    # UPDATE that only waited for the row would compute its subqueries from before that).
+    # The case's row lock first (the session services hold it already; raising an alert does
+    # not): a write of another of its sessions or alerts that holds it has committed when we
+    # have it, and the UPDATE's own snapshot, taken after, sees it. An UPDATE that only waited
+    # for the row would write both columns as its subqueries saw them before that commit.
     list(case.select_for_update().values_list("pk", flat=True))
     refresh(case)
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import threading
+import time
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
@@ -243,3 +245,43 @@ def test_the_backfill_rewrites_only_the_rows_it_corrects(paula):
     assert changed == 1
     assert stored(wrong) == (False, None)
     assert stored(right) == (False, None)
+
+
+# --- Two writes of one case at once ----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_alert_raised_while_a_session_is_cancelled_keeps_both_columns_right(rita, paula):
+    """The alert's write waits for the cancellation's lock on the case, then sees it: without
+    that lock first, its UPDATE would wait only for the row, and write the next session as
+    its snapshot from before the cancellation had it."""
+    case = CaseFactory(assigned_physio=paula)
+    soon = session_schedule(case=case, scheduled_at=at(24), by=rita)
+    holding, release = threading.Event(), threading.Event()
+
+    def cancel():
+        try:
+            with transaction.atomic():
+                session_cancel(session=soon, by=rita)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def raise_alert():
+        try:
+            alert_raise(case=case, kind="high_pain", cause="outcome:1")
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=cancel)
+    one.start()
+    assert holding.wait(10)
+    two = threading.Thread(target=raise_alert)
+    two.start()
+    time.sleep(0.5)  # the alert's write is waiting for the case's row by now
+    release.set()
+    one.join(10)
+    two.join(10)
+
+    assert stored(case) == (True, None)
