@@ -4,7 +4,7 @@ The physio's caseload puts the cases with an open alert first, then the soonest 
 (rehab.selectors.CASELOAD_ORDER). Computed per case at read time, that order made every active
 case of the physio be evaluated before the first fifty were known; stored on the case, its
 page is read in an index's order (``case_caseload``). What writes an alert or a session calls
-``refresh`` for its case inside its own transaction, so the columns change when the change
+``refresh_case`` inside its own transaction, so the columns change when the change
 commits, and never otherwise.
 
 Time passing is the one change no write sees: a booked session that has begun is no longer
