@@ -449,6 +449,7 @@ def case_and_intake_rows(rng: random.Random, n_cases: int, patients: list, staff
                 "",
                 "",
                 updated,
+                False,  # has_open_alert, as a new case has: filled after the load (backfill)
             )
         )
         intakes.append(
@@ -485,6 +486,7 @@ CASE_COLUMNS = (
     "referrer_name",
     "referrer_email",
     "updated_at",
+    "has_open_alert",
 )
 
 
@@ -703,6 +705,20 @@ def main(argv=None) -> int:
     # AND over that status per case, ran for many minutes instead of seconds.
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("ANALYZE")
+    # COPY wrote the cases without the caseload's order kept on them (rehab.caseload_order):
+    # filled as the migration that added it fills existing rows, after the statistics.
+    from django.utils import timezone
+
+    from clinic.models import Case
+    from rehab.caseload_order import backfill
+    from rehab.models import Alert, PhysioSession
+
+    backfill(
+        Case.objects.all(),
+        sessions=PhysioSession.objects.all(),
+        alerts=Alert.objects.all(),
+        now=timezone.now(),
+    )
     # COPY bypasses the models' signals: the reports' aggregates are built from the records
     # once, by SQL, as `manage.py refresh_reports --all` does (docs/reports.md).
     call_command("refresh_reports", "--all", verbosity=0)

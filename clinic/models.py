@@ -179,9 +179,18 @@ class Case(models.Model):
     # Who sent the patient (a GP, a sports doctor): the discharge letter goes to them.
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_email = models.EmailField(blank=True)
+    # The physio's caseload is ordered by these two (open alert first, then the soonest
+    # booked session): kept here so that its page is read in an index's order instead of
+    # evaluating every active case. Derived from the case's alerts and sessions, and written
+    # only by the rehab app's services (rehab.caseload_order), in the transaction of the
+    # change, with an UPDATE of these columns alone; next_session_at goes stale as time
+    # passes a booked session, and a beat task catches it up (docs/physio.md).
+    has_open_alert = models.BooleanField(default=False, editable=False)
+    next_session_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # The two derived columns are not the case's history: they follow its alerts and sessions.
+    history = HistoricalRecords(excluded_fields=["has_open_alert", "next_session_at"])
 
     class Meta:
         ordering = ["urgency_rank", "-opened_at", "-id"]
@@ -197,6 +206,21 @@ class Case(models.Model):
             ),
             # A physio's caseload.
             models.Index(fields=["assigned_physio", "status"], name="case_physio"),
+            # Its page, in its order (rehab.selectors.CASELOAD_ORDER): WHERE assigned_physio_id
+            # = … AND status NOT IN (ended) ORDER BY has_open_alert DESC, next_session_at ASC
+            # NULLS LAST (PostgreSQL's default for ASC), id LIMIT 51, from a cursor on.
+            models.Index(
+                fields=["assigned_physio", "-has_open_alert", "next_session_at", "id"],
+                name="case_caseload",
+                condition=~models.Q(status__in=ENDED_STATUSES),
+            ),
+            # The beat's catch-up (rehab.tasks.refresh_caseload_order): the cases whose stored
+            # next session has passed, WHERE next_session_at < now (few: those booked ahead).
+            models.Index(
+                fields=["next_session_at"],
+                name="case_next_session",
+                condition=models.Q(next_session_at__isnull=False),
+            ),
             # The API's case list: ?status=… in cursor order (newest id first), LIMIT 51.
             models.Index(fields=["status", "-id"], name="case_status_id"),
         ]

@@ -309,7 +309,9 @@ def case_update(*, case: Case, by=None, **fields) -> Case:
         )
     for name, value in fields.items():
         setattr(case, name, value)
-    case.save()
+    # The named fields only: the caller's instance may predate a write of the columns the
+    # rehab app keeps on the case (its caseload's order), which a full save would undo.
+    case.save(update_fields=[*fields, "updated_at"])
     return case
 
 

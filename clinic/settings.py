@@ -541,6 +541,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 120.0,
         "options": {"expires": 110},
     },
+    # The caseload's order (rehab.caseload_order): a case whose next booked session has begun
+    # takes its place after the others at most this late; what its row shows is exact always.
+    "refresh-caseload-order": {
+        "task": "rehab.refresh_caseload_order",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- REST framework and the schema ----------------------------------------------

@@ -58,7 +58,7 @@ def caseload_rows(cases: Iterable[Case]) -> SafeString:
             what += f" · {escape(SIDE_LABELS.get(side, side).lower())}"
         what += f" · {escape(STATUS_LABELS.get(status, status))}"
         alert = " <strong>(alert)</strong>" if case.open_alerts else ""
-        next_at = case.next_session_at
+        next_at = case.next_session_shown
         next_session = clock.weekday_day_month_time(next_at) if next_at else _NONE_BOOKED
         if case.last_pain is not None:
             pain_at = clock.day_month(case.last_pain_at) if case.last_pain_at else ""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clinic.models import ENDED_STATUSES, Case
 from clinic.page_pagination import Key
 from clinic.selectors import cases_visible_to, clinical_cases_visible_to
+from rehab import caseload_order
 from rehab.adherence import ADHERENCE_WINDOW_DAYS, adherence_percent, adherence_window
 from rehab.models import (
     Alert,
@@ -60,14 +61,17 @@ def active_caseload(user) -> QuerySet[Case]:
 
 def caseload(user) -> QuerySet[Case]:
     """A physio's active cases with their next booked session, the last pain recorded and the
-    last questionnaire; cases with an open alert first (the order of ``CASELOAD_ORDER``)."""
+    last questionnaire; cases with an open alert first (the order of ``CASELOAD_ORDER``).
+
+    The order is read from the columns kept on the case (rehab.caseload_order), in the order
+    of the ``case_caseload`` index, so a page reads its own rows whatever the caseload's size.
+    What a row shows is computed for the page's rows only: ``next_session_shown`` is the exact
+    next session, even while the stored one waits for the beat's catch-up.
+    """
     now = timezone.now()
     last_outcome = OutcomeMeasure.objects.filter(case=OuterRef("pk")).order_by(
         "-recorded_at", "-id"
     )
-    next_session = PhysioSession.objects.filter(
-        case=OuterRef("pk"), status=SessionStatus.SCHEDULED, scheduled_at__gte=now
-    ).order_by("scheduled_at")
     last_attended = (
         PhysioSession.objects.filter(case=OuterRef("pk"), status=SessionStatus.ATTENDED)
         .exclude(pain_after__isnull=True, pain_before__isnull=True)
@@ -81,12 +85,14 @@ def caseload(user) -> QuerySet[Case]:
             "side",
             "status",
             "assigned_physio_id",
+            "has_open_alert",
+            "next_session_at",
             "patient__mrn",
             "patient__given_name",
             "patient__family_name",
         )
         .annotate(
-            next_session_at=Subquery(next_session.values("scheduled_at")[:1]),
+            next_session_shown=caseload_order.next_session(PhysioSession.objects.all(), now=now),
             last_pain=Subquery(
                 last_attended.annotate(pain=Coalesce(F("pain_after"), F("pain_before"))).values(
                     "pain"
@@ -97,22 +103,21 @@ def caseload(user) -> QuerySet[Case]:
             last_outcome_score=Subquery(last_outcome.values("score")[:1]),
             last_outcome_max=Subquery(last_outcome.values("score_max")[:1]),
             last_outcome_source=Subquery(last_outcome.values("source")[:1]),
-            has_open_alert=Exists(
-                Alert.objects.filter(case=OuterRef("pk"), acknowledged_at__isnull=True)
-            ),
         )
         .order_by(*(key.order() for key in CASELOAD_ORDER))
     )
 
 
-# The caseload's order, as the keyset its pages follow (clinic.page_pagination): alerts first,
-# then the soonest next session (none booked last), then the patient's name; the id breaks ties.
-# The first two move with time, so a case may cross the cursor between two pages: the alert
-# list (caseload_alerted) is read whole on every page for that reason.
+# The caseload's order, as the keyset its pages follow (clinic.page_pagination), on the columns
+# kept on the case (rehab.caseload_order) and in the order of their index (case_caseload):
+# alerts first, then the soonest next session (none booked last), then the case id, the
+# oldest case first. The patient's name is no key: a tie-break on it needs the patient join
+# for every case of the physio's caseload without a booking before the first row is known
+# (docs/benchmarks.md, "caseload"). The first two keys move with time, so a case may cross the
+# cursor between two pages: the alert list (caseload_alerted) is read whole on every page.
 CASELOAD_ORDER = (
     Key("has_open_alert", descending=True),
     Key("next_session_at", nulls_last=True),
-    Key("patient__family_name"),
     Key("id"),
 )
 
@@ -139,18 +144,11 @@ def caseload_alerted(user, *, first_rows: list[Case] | None = None) -> list[Case
             for alert in case.open_alerts:
                 alert.case = case
         return [case for case in alerted if case.open_alerts]
-    next_session = PhysioSession.objects.filter(
-        case=OuterRef("case_id"),
-        status=SessionStatus.SCHEDULED,
-        scheduled_at__gte=timezone.now(),
-    ).order_by("scheduled_at")
     alerts = (
         Alert.objects.filter(case__in=active_caseload(user), acknowledged_at__isnull=True)
         .select_related("case__patient")
-        .annotate(next_session_at=Subquery(next_session.values("scheduled_at")[:1]))
         .order_by(
-            F("next_session_at").asc(nulls_last=True),
-            "case__patient__family_name",
+            F("case__next_session_at").asc(nulls_last=True),
             "case_id",
             "-created_at",
             "-id",
@@ -161,7 +159,6 @@ def caseload_alerted(user, *, first_rows: list[Case] | None = None) -> list[Case
         case = cases.get(alert.case_id)
         if case is None:
             case = cases[alert.case_id] = alert.case
-            case.next_session_at = alert.next_session_at
             case.open_alerts = []
         case.open_alerts.append(alert)
     return list(cases.values())

@@ -84,6 +84,16 @@ def test_seeder_loads_the_current_schema_reproducibly():
             names = conn.execute(
                 "SELECT given_name, family_name FROM clinic_patient ORDER BY id LIMIT 5"
             ).fetchall()
+            # The caseload's order kept on the case was filled after the COPY.
+            kept = conn.execute(
+                "SELECT id, next_session_at FROM clinic_case WHERE next_session_at IS NOT NULL "
+                "ORDER BY id"
+            ).fetchall()
+            soonest = conn.execute(
+                "SELECT case_id, min(scheduled_at) FROM rehab_physiosession "
+                "WHERE status = 'scheduled' AND scheduled_at >= now() GROUP BY case_id "
+                "ORDER BY case_id"
+            ).fetchall()
             # The sequences were moved past the copied ids: the next row gets a fresh one.
             top = conn.execute("SELECT max(id) FROM clinic_patient").fetchone()[0]
             nxt = conn.execute(
@@ -97,6 +107,7 @@ def test_seeder_loads_the_current_schema_reproducibly():
             "rehab_outcomemeasure": 300,
         }
         assert nxt > top
+        assert kept == soonest
         # The load dropped foreign keys, unique constraints and indexes and built them again:
         # the schema is the migrated one, every index and constraint back as it was.
         with psycopg.connect(dsn) as conn:

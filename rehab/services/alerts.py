@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clinic.errors import Conflict, NotAllowed
 from clinic.models import Case
+from rehab import caseload_order
 from rehab.models import Alert, AlertKind
 from reminders.services import events
 
@@ -36,6 +37,7 @@ def alert_raise(*, case: Case, kind: str, detail: str = "", cause: str = "") -> 
     except IntegrityError:
         # Raised at the same moment by another request: theirs is the one.
         return Alert.objects.get(kind=kind, cause=cause)
+    caseload_order.refresh_case(case.pk)
     if case.assigned_physio_id is not None:
         events.reminders_for_alert(
             case=case, alert_id=alert.pk, raised_at=alert.created_at, physio=case.assigned_physio
@@ -54,4 +56,6 @@ def alert_acknowledge(*, alert: Alert, by) -> Alert:
     alert.acknowledged_by = by
     alert.acknowledged_at = timezone.now()
     alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    # The case leaves the top of the caseload with its last open alert.
+    caseload_order.refresh_case(alert.case_id)
     return alert

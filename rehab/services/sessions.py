@@ -28,6 +28,7 @@ from clinic.services import case_advance
 from diary import services as diary
 from diary import waitlist
 from diary.models import BookingType, Room
+from rehab import caseload_order
 from rehab.models import (
     SESSION_MINUTES_MAX,
     SESSION_MINUTES_MIN,
@@ -162,6 +163,7 @@ def session_schedule(
         status=SessionStatus.SCHEDULED,
         created_by=by,
     )
+    caseload_order.refresh_case(case.pk)
     # Outbox: the session_reminder (24 h before), in this same transaction.
     reminders.reminders_for_session_scheduled(
         case=case, session_id=session.pk, scheduled_at=session.scheduled_at
@@ -220,6 +222,7 @@ def session_move(
             "updated_at",
         ]
     )
+    caseload_order.refresh_case(session.case_id)
     # Outbox: the pending session_reminder moves with the session.
     reminders.reminders_for_session_scheduled(
         case=session.case, session_id=session.pk, scheduled_at=session.scheduled_at
@@ -239,6 +242,7 @@ def session_cancel(*, session: PhysioSession, by, reason: str = "") -> PhysioSes
         )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
+    caseload_order.refresh_case(session.case_id)
     diary.booking_release(booking=session.booking, reason=reason)
     if session.booking is not None:
         # The freed time goes to the oldest fitting patient on the waitlist (the outbox).
@@ -297,6 +301,8 @@ def session_log(
     session.logged_at = timezone.now()
     session.logged_by = by
     session.save()
+    # A booked session logged (even ahead of its time, on its day) is no longer the next one.
+    caseload_order.refresh_case(session.case_id)
     if status == SessionStatus.ATTENDED:
         # Treatment has begun even when no plan was written first.
         case_advance(case=session.case, to=CaseStatus.IN_REHAB)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from clinic import page_pagination
 from clinic.models import AuditEvent
-from rehab.models import PhysioSession
 from rehab.services.alerts import alert_raise
+from rehab.services.sessions import session_schedule
 from tests.factories import CaseFactory, PatientFactory, programme_for, run_for, run_plan_for
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,11 @@ def small_pages(monkeypatch):
     monkeypatch.setattr(page_pagination, "PAGE_SIZE", 3)
 
 
-def _booked(case, physio, *, in_days: int):
-    PhysioSession.objects.create(
-        case=case, physio=physio, scheduled_at=timezone.now() + datetime.timedelta(days=in_days)
+def _booked(case, physio, *, in_days: int, hours: int = 0):
+    session_schedule(
+        case=case,
+        scheduled_at=timezone.now() + datetime.timedelta(days=in_days, hours=hours),
+        by=physio,
     )
 
 
@@ -58,7 +60,7 @@ def caseload(paula, oscar):
     }
     _booked(cases["booked_late"], paula, in_days=5)
     _booked(cases["booked_soon"], paula, in_days=1)
-    _booked(cases["booked_same_day"], paula, in_days=1)
+    _booked(cases["booked_same_day"], paula, in_days=1, hours=2)
     _booked(cases["alerted_booked"], paula, in_days=2)
     alert_raise(case=cases["alerted_unbooked"], kind="high_pain", detail="Pain 8/10.", cause="o:1")
     alert_raise(case=cases["alerted_booked"], kind="worsened", cause="o:2")
@@ -70,7 +72,7 @@ def caseload(paula, oscar):
 
 def _order(cases) -> list[int]:
     """The caseload's order: alerted first, then the soonest next session (none last), then
-    the family name, then the case id."""
+    the case id (the oldest case first)."""
     far = timezone.now() + datetime.timedelta(days=3650)
 
     def key(case):
@@ -83,7 +85,6 @@ def _order(cases) -> list[int]:
         return (
             not alerted,
             session.scheduled_at if session else far,
-            case.patient.family_name,
             case.pk,
         )
 

@@ -69,7 +69,13 @@ def intake_create(
         patient=patient, side=answers["side"], opened_at=case.opened_at
     )
     case.set_urgency(result.urgency)
-    case.save()
+    if case.pk is None:
+        case.save()
+    else:
+        # What the intake decides only: the case's other columns may have moved since the
+        # caller read it (the caseload's order, kept by the rehab app).
+        decided = ["side", "status", "recurrence_of", "urgency", "urgency_rank", "updated_at"]
+        case.save(update_fields=decided)
     return Intake.objects.create(
         case=case,
         recorded_by=recorded_by,
