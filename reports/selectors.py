@@ -44,7 +44,7 @@ from clinic.models import Case, CaseStatus, Side
 from clinic.selectors import clinical_cases_visible_to, physios
 from rehab.instruments.catalogue import INSTRUMENTS
 from reports.availability import available_minutes
-from reports.models import AggregateState, EpisodeFact, OutcomeFact, SessionDay
+from reports.models import AggregateState, EpisodeDay, OutcomeFact, SessionDay
 from reports.query import ReportQuery
 from triage.models import Diagnosis, DiagnosisStatus
 from triage.selectors import conditions, referrals_visible_to
@@ -366,37 +366,52 @@ def utilisation(user, query: ReportQuery) -> Report:
 # --- episodes ------------------------------------------------------------------------------
 
 
-def _episode_facts(user, query: ReportQuery) -> QuerySet[EpisodeFact]:
-    """The facts of the cases opened in the period, of the query's physio and condition."""
-    return _of_query(
-        _days_of(EpisodeFact, query, user, day="opened_on"), query, "assigned_physio_id"
-    )
+def _episode_days(user, query: ReportQuery) -> QuerySet[EpisodeDay]:
+    """The summed facts of the cases opened in the period, of the query's physio and condition."""
+    return _of_query(_days_of(EpisodeDay, query, user), query, "assigned_physio_id")
+
+
+def _episode_sums() -> dict[str, Sum]:
+    """What a group of episode days adds up to (the means are these sums over their counts)."""
+    return {
+        key: Sum(key)
+        for key in (
+            "episodes",
+            "visits",
+            "first_visits",
+            "to_first_visit",
+            "cleared",
+            "clearances",
+            "to_clearance",
+            "sided",
+            "recurrences",
+        )
+    }
+
+
+def _mean(total, count: int | None):
+    """A sum over its count (None when there is nothing to divide), as ``Avg`` answered."""
+    return total / count if count and total is not None else None
+
+
+def _visits_mean(sums: dict[str, Any]) -> float | None:
+    """Attended visits per episode, one decimal."""
+    mean = _mean(sums["visits"], sums["episodes"])
+    return round(mean, 1) if mean is not None else None
 
 
 def episodes(user, query: ReportQuery) -> Report:
     """Per condition, of the cases opened in the period: visits, days to first visit and to
     return-to-run clearance (means)."""
-    cleared = Q(cleared=True)
-    grouped = (
-        _episode_facts(user, query)
-        .values("condition")
-        .annotate(
-            episodes=Count("case_id"),
-            visits_mean=Avg("visits"),
-            days_to_first_visit=Avg("to_first_visit"),
-            cleared_cases=Count("case_id", filter=cleared),
-            days_to_clearance=Avg("to_clearance", filter=cleared),
-        )
-        .order_by()
-    )
+    grouped = _episode_days(user, query).values("condition").annotate(**_episode_sums()).order_by()
     rows = _by_condition(
         {
             "condition": row["condition"],
             "episodes": row["episodes"],
-            "visits_mean": round(row["visits_mean"], 1) if row["visits_mean"] is not None else None,
-            "days_to_first_visit": _days(row["days_to_first_visit"]),
-            "cleared": row["cleared_cases"],
-            "days_to_clearance": _days(row["days_to_clearance"]),
+            "visits_mean": _visits_mean(row),
+            "days_to_first_visit": _days(_mean(row["to_first_visit"], row["first_visits"])),
+            "cleared": row["cleared"],
+            "days_to_clearance": _days(_mean(row["to_clearance"], row["clearances"])),
         }
         for row in grouped
     )
@@ -617,10 +632,11 @@ def recurrence_of(case_ref: str = "pk") -> ExpressionWrapper:
 def recurrence(user, query: ReportQuery) -> Report:
     """Per condition, of the cases opened in the period: how many are recurrences."""
     grouped = (
-        _episode_facts(user, query)
-        .filter(has_side=True)
+        # Days with cases that have a side: recurrence counts only those.
+        _episode_days(user, query)
+        .filter(sided__gt=0)
         .values("condition")
-        .annotate(cases=Count("case_id"), recurrences=Count("case_id", filter=Q(recurrent=True)))
+        .annotate(cases=Sum("sided"), recurrences=Sum("recurrences"))
         .order_by()
     )
     rows = _by_condition(
@@ -704,13 +720,8 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
     used = utilisation(user, query).rows
     booked_minutes = sum(row["booked_minutes"] for row in used)
     available = sum(row["available_minutes"] for row in used)
-    facts = _episode_facts(user, query).aggregate(
-        episodes=Count("case_id"),
-        visits=Avg("visits"),
-        cleared=Count("case_id", filter=Q(cleared=True)),
-        sided=Count("case_id", filter=Q(has_side=True)),
-        recurrences=Count("case_id", filter=Q(has_side=True, recurrent=True)),
-    )
+    facts = _episode_days(user, query).aggregate(**_episode_sums())
+    facts = {key: value or 0 for key, value in facts.items()}
     followed = _outcome_facts(user, query).aggregate(**_outcome_counts(query))
     referrals = imaging(user, query).rows
     ordered = sum(row["ordered"] for row in referrals)
@@ -729,11 +740,7 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
         ],
         "episodes": [
             Figure("Episodes", facts["episodes"], "cases"),
-            Figure(
-                "Visits per episode",
-                round(facts["visits"], 1) if facts["visits"] is not None else None,
-                "visits",
-            ),
+            Figure("Visits per episode", _visits_mean(facts), "visits"),
             Figure("Cleared to run", facts["cleared"], "cases"),
         ],
         "outcomes": [
