@@ -299,24 +299,39 @@ def attendance(user, query: ReportQuery) -> Report:
 # --- utilisation ---------------------------------------------------------------------------
 
 
-def utilisation(user, query: ReportQuery) -> Report:
-    """Booked minutes ÷ available minutes per practitioner (cancelled sessions free their time)."""
-    days = _days_of(SessionDay, query, user).filter(kept__gt=0)
+def _sessions_per_physio(user, query: ReportQuery) -> list[dict[str, Any]]:
+    """The session days of the period summed per physio: attendance's and utilisation's sums.
+
+    One read of the session days for both (the index wants both totals): attendance's counts
+    over every row of the query's practitioner and condition, utilisation's booked sessions
+    and minutes over those not cancelled and, when both a practitioner and a condition are
+    asked, of that practitioner's cases (``held``: how many such rows, 0 for none).
+    """
+    held = Q(kept__gt=0)
+    if query.condition and query.practitioner is not None:
+        # The sessions of the condition's cases, of the practitioner's cases when one is asked.
+        held &= Q(assigned_physio_id=query.practitioner)
+    return list(
+        _attendance_days(user, query)
+        .values(*_staff_fields("physio"))
+        .annotate(
+            booked=Sum("booked"),
+            attended=Sum("attended"),
+            no_show=Sum("no_show"),
+            sessions=Sum("kept", filter=held),
+            minutes=Sum("kept_minutes", filter=held),
+            held=Count("id", filter=held),
+        )
+        .order_by()
+    )
+
+
+def _utilisation_rows(query: ReportQuery, per_physio: list[dict[str, Any]]) -> list[dict]:
+    """Utilisation's rows from the sums of ``_sessions_per_physio``."""
+    booked = {row["physio_id"]: row for row in per_physio if row["held"]}
     staff = physios()
     if query.practitioner is not None:
-        days = days.filter(physio_id=query.practitioner)
         staff = staff.filter(pk=query.practitioner)
-    if query.condition:
-        # The sessions of the condition's cases, of the practitioner's cases when one is asked.
-        days = days.filter(condition=query.condition)
-        if query.practitioner is not None:
-            days = days.filter(assigned_physio_id=query.practitioner)
-    booked = {
-        row["physio_id"]: row
-        for row in days.values(*_staff_fields("physio"))
-        .annotate(sessions=Sum("kept"), minutes=Sum("kept_minutes"))
-        .order_by()
-    }
     # Every active physio, booked or not, and anyone else who held a booking in the period.
     people = {
         row["id"]: _staff_name(
@@ -339,6 +354,12 @@ def utilisation(user, query: ReportQuery) -> Report:
                 "utilisation": _ratio(minutes, available[pk]),
             }
         )
+    return rows
+
+
+def utilisation(user, query: ReportQuery) -> Report:
+    """Booked minutes ÷ available minutes per practitioner (cancelled sessions free their time)."""
+    rows = _utilisation_rows(query, _sessions_per_physio(user, query))
     return Report(
         name="utilisation",
         title=TITLES["utilisation"],
@@ -536,6 +557,33 @@ def outcomes(user, query: ReportQuery) -> Report:
 def imaging(user, query: ReportQuery) -> Report:
     """Referrals requested in the period per modality: against the recommendation, turnaround."""
     _analytical()
+    return Report(
+        name="imaging",
+        title=TITLES["imaging"],
+        description=(
+            "Imaging referrals requested in the period, per modality: how many were ordered "
+            "from an exam, how many against its recommendation (with the doctor's reason), "
+            "and the mean days from performed to reported and from reported to reviewed."
+        ),
+        query=query,
+        columns=[
+            Column("modality", "Modality"),
+            Column("ordered", "Ordered", "referrals"),
+            Column("from_exam", "Ordered from an exam", "referrals"),
+            Column("against", "Against the recommendation", "referrals"),
+            Column("against_share", "Against the recommendation", "% of those from an exam"),
+            Column("cancelled", "Cancelled", "referrals"),
+            Column("days_performed_to_reported", "Performed to reported", "days"),
+            Column("days_reported_to_reviewed", "Reported to reviewed", "days"),
+        ],
+        rows=_imaging_rows(user, query),
+        label_key="modality",
+        value_key="ordered",
+    )
+
+
+def _imaging_rows(user, query: ReportQuery) -> list[dict[str, Any]]:
+    """The imaging report's rows (with JIT already off for the transaction: ``_analytical``)."""
     cases = _cases(clinical_cases_visible_to(user), query, practitioner=None)
     referrals = (
         referrals_visible_to(user)
@@ -565,7 +613,7 @@ def imaging(user, query: ReportQuery) -> Report:
         )
         .order_by("modality")
     )
-    rows = [
+    return [
         {
             "modality": row["modality"],
             "ordered": row["ordered"],
@@ -578,29 +626,6 @@ def imaging(user, query: ReportQuery) -> Report:
         }
         for row in grouped
     ]
-    return Report(
-        name="imaging",
-        title=TITLES["imaging"],
-        description=(
-            "Imaging referrals requested in the period, per modality: how many were ordered "
-            "from an exam, how many against its recommendation (with the doctor's reason), "
-            "and the mean days from performed to reported and from reported to reviewed."
-        ),
-        query=query,
-        columns=[
-            Column("modality", "Modality"),
-            Column("ordered", "Ordered", "referrals"),
-            Column("from_exam", "Ordered from an exam", "referrals"),
-            Column("against", "Against the recommendation", "referrals"),
-            Column("against_share", "Against the recommendation", "% of those from an exam"),
-            Column("cancelled", "Cancelled", "referrals"),
-            Column("days_performed_to_reported", "Performed to reported", "days"),
-            Column("days_reported_to_reviewed", "Reported to reviewed", "days"),
-        ],
-        rows=rows,
-        label_key="modality",
-        value_key="ordered",
-    )
 
 
 # --- recurrence ----------------------------------------------------------------------------
@@ -706,30 +731,32 @@ class Headline:
 def headlines(user, query: ReportQuery) -> list[Headline]:
     """Every report's totals for the period, in the order of REPORTS, from the aggregates.
 
-    Each total is what the report's own table adds up to, with the report's filters, but read
-    as one row per fact table instead of one per group: the session days once (attendance),
-    the case facts once for both episodes and recurrence, the measure facts once (outcomes);
-    utilisation and imaging are their reports' sums (a few rows each).
+    Each total is what the report's own table adds up to, with the report's filters, each
+    aggregate read once: the session days once per physio for both attendance and
+    utilisation (its rows, summed), the episode days once for both episodes and recurrence,
+    the measure facts once (outcomes), imaging's rows summed; JIT off and the refresh time
+    once for them all.
     """
     _analytical()
     as_of = refreshed_at()
-    sessions = _attendance_days(user, query).aggregate(
-        booked=Sum("booked"), attended=Sum("attended"), no_show=Sum("no_show")
-    )
-    attended, no_show = sessions["attended"] or 0, sessions["no_show"] or 0
-    used = utilisation(user, query).rows
+    per_physio = _sessions_per_physio(user, query)
+    sessions = {
+        key: sum(row[key] for row in per_physio) for key in ("booked", "attended", "no_show")
+    }
+    attended, no_show = sessions["attended"], sessions["no_show"]
+    used = _utilisation_rows(query, per_physio)
     booked_minutes = sum(row["booked_minutes"] for row in used)
     available = sum(row["available_minutes"] for row in used)
     facts = _episode_days(user, query).aggregate(**_episode_sums())
     facts = {key: value or 0 for key, value in facts.items()}
     followed = _outcome_facts(user, query).aggregate(**_outcome_counts(query))
-    referrals = imaging(user, query).rows
+    referrals = _imaging_rows(user, query)
     ordered = sum(row["ordered"] for row in referrals)
     from_exam = sum(row["from_exam"] for row in referrals)
     against = sum(row["against"] for row in referrals)
     found = {
         "attendance": [
-            Figure("Sessions booked", sessions["booked"] or 0, "sessions"),
+            Figure("Sessions booked", sessions["booked"], "sessions"),
             Figure("Attended", attended, "sessions"),
             Figure("No-show rate", _ratio(no_show, attended + no_show), "%"),
         ],
