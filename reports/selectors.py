@@ -299,31 +299,33 @@ def attendance(user, query: ReportQuery) -> Report:
 # --- utilisation ---------------------------------------------------------------------------
 
 
-def _sessions_per_physio(user, query: ReportQuery) -> list[dict[str, Any]]:
-    """The session days of the period summed per physio: attendance's and utilisation's sums.
+def _sessions_per_physio(user, query: ReportQuery, *, attendance: bool) -> list[dict[str, Any]]:
+    """The session days of the period summed per physio: utilisation's sums, and attendance's.
 
-    One read of the session days for both (the index wants both totals): attendance's counts
-    over every row of the query's practitioner and condition, utilisation's booked sessions
-    and minutes over those not cancelled and, when both a practitioner and a condition are
-    asked, of that practitioner's cases (``held``: how many such rows, 0 for none).
+    Utilisation's booked sessions and minutes are over the sessions not cancelled and, when
+    both a practitioner and a condition are asked, of that practitioner's cases (``held``:
+    how many such rows). With ``attendance`` (the index wants both totals), one read of the
+    session days gives attendance's counts too, over every row of the query's practitioner
+    and condition; without, only the held rows are read.
     """
     held = Q(kept__gt=0)
     if query.condition and query.practitioner is not None:
         # The sessions of the condition's cases, of the practitioner's cases when one is asked.
         held &= Q(assigned_physio_id=query.practitioner)
-    return list(
-        _attendance_days(user, query)
-        .values(*_staff_fields("physio"))
-        .annotate(
-            booked=Sum("booked"),
-            attended=Sum("attended"),
-            no_show=Sum("no_show"),
-            sessions=Sum("kept", filter=held),
-            minutes=Sum("kept_minutes", filter=held),
-            held=Count("id", filter=held),
-        )
-        .order_by()
-    )
+    days = _attendance_days(user, query)
+    if attendance:
+        sums = {
+            "booked": Sum("booked"),
+            "attended": Sum("attended"),
+            "no_show": Sum("no_show"),
+            "sessions": Sum("kept", filter=held),
+            "minutes": Sum("kept_minutes", filter=held),
+            "held": Count("id", filter=held),
+        }
+    else:
+        days = days.filter(held)
+        sums = {"sessions": Sum("kept"), "minutes": Sum("kept_minutes"), "held": Count("id")}
+    return list(days.values(*_staff_fields("physio")).annotate(**sums).order_by())
 
 
 def _utilisation_rows(query: ReportQuery, per_physio: list[dict[str, Any]]) -> list[dict]:
@@ -359,7 +361,7 @@ def _utilisation_rows(query: ReportQuery, per_physio: list[dict[str, Any]]) -> l
 
 def utilisation(user, query: ReportQuery) -> Report:
     """Booked minutes ÷ available minutes per practitioner (cancelled sessions free their time)."""
-    rows = _utilisation_rows(query, _sessions_per_physio(user, query))
+    rows = _utilisation_rows(query, _sessions_per_physio(user, query, attendance=False))
     return Report(
         name="utilisation",
         title=TITLES["utilisation"],
@@ -392,22 +394,9 @@ def _episode_days(user, query: ReportQuery) -> QuerySet[EpisodeDay]:
     return _of_query(_days_of(EpisodeDay, query, user), query, "assigned_physio_id")
 
 
-def _episode_sums() -> dict[str, Sum]:
-    """What a group of episode days adds up to (the means are these sums over their counts)."""
-    return {
-        key: Sum(key)
-        for key in (
-            "episodes",
-            "visits",
-            "first_visits",
-            "to_first_visit",
-            "cleared",
-            "clearances",
-            "to_clearance",
-            "sided",
-            "recurrences",
-        )
-    }
+def _episode_sums(*keys: str) -> dict[str, Sum]:
+    """These columns of a group of episode days, summed (a mean is a sum over its count)."""
+    return {key: Sum(key) for key in keys}
 
 
 def _mean(total, count: int | None):
@@ -424,7 +413,16 @@ def _visits_mean(sums: dict[str, Any]) -> float | None:
 def episodes(user, query: ReportQuery) -> Report:
     """Per condition, of the cases opened in the period: visits, days to first visit and to
     return-to-run clearance (means)."""
-    grouped = _episode_days(user, query).values("condition").annotate(**_episode_sums()).order_by()
+    sums = _episode_sums(
+        "episodes",
+        "visits",
+        "first_visits",
+        "to_first_visit",
+        "cleared",
+        "clearances",
+        "to_clearance",
+    )
+    grouped = _episode_days(user, query).values("condition").annotate(**sums).order_by()
     rows = _by_condition(
         {
             "condition": row["condition"],
@@ -739,7 +737,7 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
     """
     _analytical()
     as_of = refreshed_at()
-    per_physio = _sessions_per_physio(user, query)
+    per_physio = _sessions_per_physio(user, query, attendance=True)
     sessions = {
         key: sum(row[key] for row in per_physio) for key in ("booked", "attended", "no_show")
     }
@@ -747,7 +745,9 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
     used = _utilisation_rows(query, per_physio)
     booked_minutes = sum(row["booked_minutes"] for row in used)
     available = sum(row["available_minutes"] for row in used)
-    facts = _episode_days(user, query).aggregate(**_episode_sums())
+    facts = _episode_days(user, query).aggregate(
+        **_episode_sums("episodes", "visits", "cleared", "sided", "recurrences")
+    )
     facts = {key: value or 0 for key, value in facts.items()}
     followed = _outcome_facts(user, query).aggregate(**_outcome_counts(query))
     referrals = _imaging_rows(user, query)
