@@ -6,7 +6,8 @@
 What ``make bench`` sends (benchmarks/run.py: the seeded users' API tokens, the same paths
 and bodies), answered by Django's WSGI handler called directly in this process: no server,
 no network, DEBUG off, throttles counting in ``REDIS_URL`` when set. ``floor`` is the floor's
-view (benchmarks/floor.py) behind the same middleware, as its server runs it. Each round
+view (benchmarks/floor.py) behind the same middleware, as its server runs it;
+``report_<name>`` each report's API, a quarter and a year in turn (``REPORT_PERIODS``). Each round
 runs every scenario once, in an order that rotates; printed per scenario: the median round's
 wall clock, this process's CPU (``py``) and its PostgreSQL backends' CPU (``db``), ms per
 request. On a shared machine compare CPU, not wall clock, and before/after on the same
@@ -98,7 +99,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=60)
-    parser.add_argument("--only", help="comma-separated: floor,cases,intake,timeline,search")
+    parser.add_argument(
+        "--only",
+        help="comma-separated: floor,cases,intake,timeline,search,report_attendance,…",
+    )
     args = parser.parse_args(argv)
     configure(os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1/talus_bench"))
 
@@ -110,7 +114,7 @@ def main(argv=None) -> int:
     from django.test import override_settings
 
     from benchmarks import floor
-    from benchmarks.run import STATUSES, TWISTED_ANKLE
+    from benchmarks.run import REPORT_PERIODS, REPORTS, STATUSES, TWISTED_ANKLE
     from clinic.models import Case, Patient
 
     def token(username: str) -> str:
@@ -153,6 +157,10 @@ def main(argv=None) -> int:
             "GET", f"/api/v1/patients/?search={names[i % len(names)]}", doctor
         ),
     }
+    for report in REPORTS:  # make bench's report_<name>: a quarter and a year, in turn
+        scenarios[f"report_{report}"] = lambda i, report=report: call(
+            "GET", f"/api/v1/reports/{report}/?{REPORT_PERIODS[i % len(REPORT_PERIODS)]}", doctor
+        )
     if args.only:
         scenarios = {name: scenarios[name] for name in args.only.split(",")}
 
@@ -181,11 +189,11 @@ def main(argv=None) -> int:
     for number in range(args.rounds):
         for name in order[number % len(order) :] + order[: number % len(order)]:
             measured[name].append(timed(name, args.requests))
-    print(f"{'scenario':<10} {'wall':>7} {'py':>7} {'db':>6} {'py+db':>7} {'min':>7} {'max':>7}")
+    print(f"{'scenario':<18} {'wall':>7} {'py':>7} {'db':>6} {'py+db':>7} {'min':>7} {'max':>7}")
     for name, rounds in measured.items():
         total = [py + db for _, py, db in rounds]
         print(
-            f"{name:<10} {statistics.median(r[0] for r in rounds):7.2f}"
+            f"{name:<18} {statistics.median(r[0] for r in rounds):7.2f}"
             f" {statistics.median(r[1] for r in rounds):7.2f}"
             f" {statistics.median(r[2] for r in rounds):6.2f} {statistics.median(total):7.2f}"
             f" {min(total):7.2f} {max(total):7.2f}"

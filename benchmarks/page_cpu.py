@@ -6,9 +6,12 @@
 Production settings (debug off, the delivery settings of ``benchmarks/run.py``), a logged-in
 ``django.test.Client`` per user. For each page and round: the median over the round's requests
 of the process's CPU time (``time.process_time``, which includes psycopg's and the template
-engine's work but not PostgreSQL's) and of the time the queries took as the client saw them
-(``connection.execute_wrapper``); the rounds alternate between the pages and the figure is the
-median of the rounds. ``--profile`` prints cProfile's top functions for each page instead;
+engine's work but not PostgreSQL's), of the CPU its PostgreSQL backend used meanwhile
+(``/proc/<backend pid>/stat``, as benchmarks/inprocess.py reads it, the round's mean: /proc
+counts 10 ms ticks, so give it 20 requests or more; what the server's share of a request
+costs, which a loaded machine blurs far less than the query times) and of the
+time the queries took as the client saw them (``connection.execute_wrapper``); the rounds
+alternate between the pages and the figure is the median of the rounds. ``--profile`` prints cProfile's top functions for each page instead;
 ``--calls`` the Python function calls per request, which a loaded machine does not blur.
 Needs ``staticfiles/`` (``manage.py collectstatic``), as the pages name the stylesheet through
 the manifest.
@@ -27,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.inprocess import backend_cpu  # noqa: E402
 from benchmarks.run import DELIVERY_ENV  # noqa: E402
 
 
@@ -114,30 +118,50 @@ def main() -> None:
             stats.print_stats(args.top)
         return
 
-    results: dict[str, list[tuple[float, float, float, int]]] = {spec: [] for spec in clients}
+    def backend() -> int | None:
+        return connection.connection.info.backend_pid if connection.connection else None
+
+    results: dict[str, list[tuple[float, float, float, float, int]]] = {
+        spec: [] for spec in clients
+    }
     for _ in range(args.rounds):
         for spec, (client, path, _) in clients.items():
-            cpu, sql, wall, queries = [], [], [], 0
+            cpu, db, sql, wall, queries = [], [], [], [], 0
             for _ in range(args.requests):
                 timer = _QueryTimer()
+                pid = backend()
+                d0 = backend_cpu(pid) if pid else 0.0
                 with connection.execute_wrapper(timer):
                     c0, w0 = time.process_time(), time.perf_counter()
                     client.get(path)
                     cpu.append(time.process_time() - c0)
                     wall.append(time.perf_counter() - w0)
+                if pid and backend() == pid:  # the same backend served the whole request
+                    db.append(backend_cpu(pid) - d0)
                 sql.append(timer.seconds)
                 queries = timer.count
             results[spec].append(
-                (statistics.median(cpu), statistics.median(sql), statistics.median(wall), queries)
+                (
+                    statistics.median(cpu),
+                    # A mean: /proc counts in clock ticks (10 ms), too coarse per request.
+                    statistics.fmean(db) if db else float("nan"),
+                    statistics.median(sql),
+                    statistics.median(wall),
+                    queries,
+                )
             )
-    print("| page | KB | queries | Python CPU ms | SQL ms (client side) | wall ms |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| page | KB | queries | Python CPU ms | PostgreSQL CPU ms | SQL ms (client side) "
+        "| wall ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for spec, rounds in results.items():
         size = clients[spec][2] / 1024
-        cpu = statistics.median(r[0] for r in rounds) * 1000
-        sql = statistics.median(r[1] for r in rounds) * 1000
-        wall = statistics.median(r[2] for r in rounds) * 1000
-        print(f"| {spec} | {size:.0f} | {rounds[-1][3]} | {cpu:.1f} | {sql:.1f} | {wall:.1f} |")
+        cpu, db, sql, wall = (statistics.median(r[i] for r in rounds) * 1000 for i in range(4))
+        print(
+            f"| {spec} | {size:.0f} | {rounds[-1][4]} | {cpu:.1f} | {db:.1f} | {sql:.1f} "
+            f"| {wall:.1f} |"
+        )
 
 
 if __name__ == "__main__":

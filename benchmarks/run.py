@@ -174,9 +174,13 @@ def bring_up_to_date(url: str) -> None:
 
 
 def fill_report_aggregates(url: str) -> None:
-    """Build the reports' aggregates of a database seeded before they existed (once)."""
+    """Build the reports' aggregates of a database seeded before they existed (once).
+
+    Their last table, the episode days, is the one looked at: migrating a database whose
+    facts were built sums them into it (reports/0003), and a full rebuild builds them all.
+    """
     with psycopg.connect(dsn(url)) as conn:
-        built = conn.execute("SELECT EXISTS (SELECT 1 FROM reports_episodefact)").fetchone()[0]
+        built = conn.execute("SELECT EXISTS (SELECT 1 FROM reports_episodeday)").fetchone()[0]
     if not built:
         subprocess.run(
             [PYTHON, "manage.py", "refresh_reports", "--all"],

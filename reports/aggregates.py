@@ -7,7 +7,9 @@ reports read narrow tables instead (reports/models.py):
 - ``SessionDay``: per day and group (physio, assigned physio, condition, restricted), the
   sessions booked, by status, and the minutes of those not cancelled;
 - ``OutcomeFact``: one row per judged follow-up measure, with its case's groups;
-- ``EpisodeFact``: one row per case: visits, intake to first visit, clearance, recurrence.
+- ``EpisodeFact``: one row per case: visits, intake to first visit, clearance, recurrence;
+- ``EpisodeDay``: the case facts summed per opened day and group (what ``episodes``,
+  ``recurrence`` and the index read), rebuilt from ``EpisodeFact`` for the days it changed.
 
 How they stay true to the records:
 
@@ -59,7 +61,14 @@ from django.utils import timezone
 
 from clinic.models import Case, Patient
 from rehab.models import Decision, OutcomeMeasure, PhysioSession, ReturnToRun, SessionStatus
-from reports.models import AggregateState, EpisodeFact, OutcomeFact, SessionDay, StaleMark
+from reports.models import (
+    AggregateState,
+    EpisodeDay,
+    EpisodeFact,
+    OutcomeFact,
+    SessionDay,
+    StaleMark,
+)
 from reports.selectors import case_condition, recurrence_of
 from triage.models import Diagnosis, Intake
 
@@ -302,6 +311,56 @@ EPISODE_COLUMNS = {
 }
 
 
+def episode_day_rows(facts: QuerySet[EpisodeFact]) -> QuerySet:
+    """The case facts summed per opened day and group: ``EpisodeDay``'s rows of ``facts``."""
+    cleared = Q(cleared=True)
+    return (
+        facts.annotate(
+            a_day=F("opened_on"),
+            a_condition=F("condition"),
+            a_assigned=F("assigned_physio_id"),
+            a_restricted=F("restricted"),
+        )
+        .values("a_day", "a_condition", "a_assigned", "a_restricted")
+        .annotate(
+            a_episodes=Count("case_id"),
+            a_visits=Sum("visits"),
+            a_first_visits=Count("to_first_visit"),
+            a_to_first_visit=Sum("to_first_visit"),
+            a_cleared=Count("case_id", filter=cleared),
+            # What ``Avg("to_clearance", filter=cleared)`` divided by: cleared, with an intake.
+            a_clearances=Count("to_clearance", filter=cleared),
+            a_to_clearance=Sum("to_clearance", filter=cleared),
+            a_sided=Count("case_id", filter=Q(has_side=True)),
+            a_recurrences=Count("case_id", filter=Q(has_side=True, recurrent=True)),
+        )
+    )
+
+
+EPISODE_DAY_COLUMNS = {
+    "a_day": "day",
+    "a_condition": "condition",
+    "a_assigned": "assigned_physio",
+    "a_restricted": "restricted",
+    "a_episodes": "episodes",
+    "a_visits": "visits",
+    "a_first_visits": "first_visits",
+    "a_to_first_visit": "to_first_visit",
+    "a_cleared": "cleared",
+    "a_clearances": "clearances",
+    "a_to_clearance": "to_clearance",
+    "a_sided": "sided",
+    "a_recurrences": "recurrences",
+}
+
+
+def rebuild_episode_days(start: date, end: date) -> int:
+    """Replace the summed case facts of the opened days from ``start`` to ``end``."""
+    EpisodeDay.objects.filter(day__gte=start, day__lte=end).delete()
+    facts = EpisodeFact.objects.filter(opened_on__gte=start, opened_on__lte=end)
+    return insert_select(EpisodeDay, episode_day_rows(facts), EPISODE_DAY_COLUMNS)
+
+
 # --- Refresh -------------------------------------------------------------------------------
 
 
@@ -375,10 +434,20 @@ def _refresh_batch(*, today: date | None) -> dict[str, int]:
         kin = Case.objects.filter(
             patient__in=Case.objects.filter(pk__in=case_ids).values("patient_id")
         )
-        EpisodeFact.objects.filter(
+        replaced = EpisodeFact.objects.filter(
             Q(case_id__in=case_ids) | Q(case_id__in=kin.values("pk"))
-        ).delete()
+        )
+        # The days the facts leave (a deleted case, a changed opening) and those they land on.
+        opened = set(replaced.values_list("opened_on", flat=True).distinct())
+        replaced.delete()
         insert_select(EpisodeFact, _episode_rows(kin), EPISODE_COLUMNS)
+        opened |= set(
+            EpisodeFact.objects.filter(case_id__in=kin.values("pk"))
+            .values_list("opened_on", flat=True)
+            .distinct()
+        )
+        for start, end in day_ranges(opened):
+            rebuild_episode_days(start, end)
     StaleMark.objects.filter(id__in=ids).delete()
     state.refreshed_at = now
     state.save(update_fields=["refreshed_at"])
@@ -394,6 +463,7 @@ def rebuild_all() -> dict[str, int]:
     SessionDay.objects.all().delete()
     OutcomeFact.objects.all().delete()
     EpisodeFact.objects.all().delete()
+    EpisodeDay.objects.all().delete()
     counts = {
         "session_days": insert_select(
             SessionDay, _session_rows(PhysioSession.objects.all()), SESSION_COLUMNS
@@ -405,6 +475,9 @@ def rebuild_all() -> dict[str, int]:
             EpisodeFact, _episode_rows(Case.objects.all()), EPISODE_COLUMNS
         ),
     }
+    counts["episode_days"] = insert_select(
+        EpisodeDay, episode_day_rows(EpisodeFact.objects.all()), EPISODE_DAY_COLUMNS
+    )
     StaleMark.objects.filter(id__in=ids).delete()
     state.refreshed_at = now
     state.save(update_fields=["refreshed_at"])

@@ -44,7 +44,7 @@ from clinic.models import Case, CaseStatus, Side
 from clinic.selectors import clinical_cases_visible_to, physios
 from rehab.instruments.catalogue import INSTRUMENTS
 from reports.availability import available_minutes
-from reports.models import AggregateState, EpisodeFact, OutcomeFact, SessionDay
+from reports.models import AggregateState, EpisodeDay, OutcomeFact, SessionDay
 from reports.query import ReportQuery
 from triage.models import Diagnosis, DiagnosisStatus
 from triage.selectors import conditions, referrals_visible_to
@@ -299,24 +299,41 @@ def attendance(user, query: ReportQuery) -> Report:
 # --- utilisation ---------------------------------------------------------------------------
 
 
-def utilisation(user, query: ReportQuery) -> Report:
-    """Booked minutes ÷ available minutes per practitioner (cancelled sessions free their time)."""
-    days = _days_of(SessionDay, query, user).filter(kept__gt=0)
+def _sessions_per_physio(user, query: ReportQuery, *, attendance: bool) -> list[dict[str, Any]]:
+    """The session days of the period summed per physio: utilisation's sums, and attendance's.
+
+    Utilisation's booked sessions and minutes are over the sessions not cancelled and, when
+    both a practitioner and a condition are asked, of that practitioner's cases (``held``:
+    how many such rows). With ``attendance`` (the index wants both totals), one read of the
+    session days gives attendance's counts too, over every row of the query's practitioner
+    and condition; without, only the held rows are read.
+    """
+    held = Q(kept__gt=0)
+    if query.condition and query.practitioner is not None:
+        # The sessions of the condition's cases, of the practitioner's cases when one is asked.
+        held &= Q(assigned_physio_id=query.practitioner)
+    days = _attendance_days(user, query)
+    if attendance:
+        sums = {
+            "booked": Sum("booked"),
+            "attended": Sum("attended"),
+            "no_show": Sum("no_show"),
+            "sessions": Sum("kept", filter=held),
+            "minutes": Sum("kept_minutes", filter=held),
+            "held": Count("id", filter=held),
+        }
+    else:
+        days = days.filter(held)
+        sums = {"sessions": Sum("kept"), "minutes": Sum("kept_minutes"), "held": Count("id")}
+    return list(days.values(*_staff_fields("physio")).annotate(**sums).order_by())
+
+
+def _utilisation_rows(query: ReportQuery, per_physio: list[dict[str, Any]]) -> list[dict]:
+    """Utilisation's rows from the sums of ``_sessions_per_physio``."""
+    booked = {row["physio_id"]: row for row in per_physio if row["held"]}
     staff = physios()
     if query.practitioner is not None:
-        days = days.filter(physio_id=query.practitioner)
         staff = staff.filter(pk=query.practitioner)
-    if query.condition:
-        # The sessions of the condition's cases, of the practitioner's cases when one is asked.
-        days = days.filter(condition=query.condition)
-        if query.practitioner is not None:
-            days = days.filter(assigned_physio_id=query.practitioner)
-    booked = {
-        row["physio_id"]: row
-        for row in days.values(*_staff_fields("physio"))
-        .annotate(sessions=Sum("kept"), minutes=Sum("kept_minutes"))
-        .order_by()
-    }
     # Every active physio, booked or not, and anyone else who held a booking in the period.
     people = {
         row["id"]: _staff_name(
@@ -339,6 +356,12 @@ def utilisation(user, query: ReportQuery) -> Report:
                 "utilisation": _ratio(minutes, available[pk]),
             }
         )
+    return rows
+
+
+def utilisation(user, query: ReportQuery) -> Report:
+    """Booked minutes ÷ available minutes per practitioner (cancelled sessions free their time)."""
+    rows = _utilisation_rows(query, _sessions_per_physio(user, query, attendance=False))
     return Report(
         name="utilisation",
         title=TITLES["utilisation"],
@@ -366,37 +389,48 @@ def utilisation(user, query: ReportQuery) -> Report:
 # --- episodes ------------------------------------------------------------------------------
 
 
-def _episode_facts(user, query: ReportQuery) -> QuerySet[EpisodeFact]:
-    """The facts of the cases opened in the period, of the query's physio and condition."""
-    return _of_query(
-        _days_of(EpisodeFact, query, user, day="opened_on"), query, "assigned_physio_id"
-    )
+def _episode_days(user, query: ReportQuery) -> QuerySet[EpisodeDay]:
+    """The summed facts of the cases opened in the period, of the query's physio and condition."""
+    return _of_query(_days_of(EpisodeDay, query, user), query, "assigned_physio_id")
+
+
+def _episode_sums(*keys: str) -> dict[str, Sum]:
+    """These columns of a group of episode days, summed (a mean is a sum over its count)."""
+    return {key: Sum(key) for key in keys}
+
+
+def _mean(total, count: int | None):
+    """A sum over its count (None when there is nothing to divide), as ``Avg`` answered."""
+    return total / count if count and total is not None else None
+
+
+def _visits_mean(sums: dict[str, Any]) -> float | None:
+    """Attended visits per episode, one decimal."""
+    mean = _mean(sums["visits"], sums["episodes"])
+    return round(mean, 1) if mean is not None else None
 
 
 def episodes(user, query: ReportQuery) -> Report:
     """Per condition, of the cases opened in the period: visits, days to first visit and to
     return-to-run clearance (means)."""
-    cleared = Q(cleared=True)
-    grouped = (
-        _episode_facts(user, query)
-        .values("condition")
-        .annotate(
-            episodes=Count("case_id"),
-            visits_mean=Avg("visits"),
-            days_to_first_visit=Avg("to_first_visit"),
-            cleared_cases=Count("case_id", filter=cleared),
-            days_to_clearance=Avg("to_clearance", filter=cleared),
-        )
-        .order_by()
+    sums = _episode_sums(
+        "episodes",
+        "visits",
+        "first_visits",
+        "to_first_visit",
+        "cleared",
+        "clearances",
+        "to_clearance",
     )
+    grouped = _episode_days(user, query).values("condition").annotate(**sums).order_by()
     rows = _by_condition(
         {
             "condition": row["condition"],
             "episodes": row["episodes"],
-            "visits_mean": round(row["visits_mean"], 1) if row["visits_mean"] is not None else None,
-            "days_to_first_visit": _days(row["days_to_first_visit"]),
-            "cleared": row["cleared_cases"],
-            "days_to_clearance": _days(row["days_to_clearance"]),
+            "visits_mean": _visits_mean(row),
+            "days_to_first_visit": _days(_mean(row["to_first_visit"], row["first_visits"])),
+            "cleared": row["cleared"],
+            "days_to_clearance": _days(_mean(row["to_clearance"], row["clearances"])),
         }
         for row in grouped
     )
@@ -521,6 +555,33 @@ def outcomes(user, query: ReportQuery) -> Report:
 def imaging(user, query: ReportQuery) -> Report:
     """Referrals requested in the period per modality: against the recommendation, turnaround."""
     _analytical()
+    return Report(
+        name="imaging",
+        title=TITLES["imaging"],
+        description=(
+            "Imaging referrals requested in the period, per modality: how many were ordered "
+            "from an exam, how many against its recommendation (with the doctor's reason), "
+            "and the mean days from performed to reported and from reported to reviewed."
+        ),
+        query=query,
+        columns=[
+            Column("modality", "Modality"),
+            Column("ordered", "Ordered", "referrals"),
+            Column("from_exam", "Ordered from an exam", "referrals"),
+            Column("against", "Against the recommendation", "referrals"),
+            Column("against_share", "Against the recommendation", "% of those from an exam"),
+            Column("cancelled", "Cancelled", "referrals"),
+            Column("days_performed_to_reported", "Performed to reported", "days"),
+            Column("days_reported_to_reviewed", "Reported to reviewed", "days"),
+        ],
+        rows=_imaging_rows(user, query),
+        label_key="modality",
+        value_key="ordered",
+    )
+
+
+def _imaging_rows(user, query: ReportQuery) -> list[dict[str, Any]]:
+    """The imaging report's rows (with JIT already off for the transaction: ``_analytical``)."""
     cases = _cases(clinical_cases_visible_to(user), query, practitioner=None)
     referrals = (
         referrals_visible_to(user)
@@ -550,7 +611,7 @@ def imaging(user, query: ReportQuery) -> Report:
         )
         .order_by("modality")
     )
-    rows = [
+    return [
         {
             "modality": row["modality"],
             "ordered": row["ordered"],
@@ -563,29 +624,6 @@ def imaging(user, query: ReportQuery) -> Report:
         }
         for row in grouped
     ]
-    return Report(
-        name="imaging",
-        title=TITLES["imaging"],
-        description=(
-            "Imaging referrals requested in the period, per modality: how many were ordered "
-            "from an exam, how many against its recommendation (with the doctor's reason), "
-            "and the mean days from performed to reported and from reported to reviewed."
-        ),
-        query=query,
-        columns=[
-            Column("modality", "Modality"),
-            Column("ordered", "Ordered", "referrals"),
-            Column("from_exam", "Ordered from an exam", "referrals"),
-            Column("against", "Against the recommendation", "referrals"),
-            Column("against_share", "Against the recommendation", "% of those from an exam"),
-            Column("cancelled", "Cancelled", "referrals"),
-            Column("days_performed_to_reported", "Performed to reported", "days"),
-            Column("days_reported_to_reviewed", "Reported to reviewed", "days"),
-        ],
-        rows=rows,
-        label_key="modality",
-        value_key="ordered",
-    )
 
 
 # --- recurrence ----------------------------------------------------------------------------
@@ -617,10 +655,11 @@ def recurrence_of(case_ref: str = "pk") -> ExpressionWrapper:
 def recurrence(user, query: ReportQuery) -> Report:
     """Per condition, of the cases opened in the period: how many are recurrences."""
     grouped = (
-        _episode_facts(user, query)
-        .filter(has_side=True)
+        # Days with cases that have a side: recurrence counts only those.
+        _episode_days(user, query)
+        .filter(sided__gt=0)
         .values("condition")
-        .annotate(cases=Count("case_id"), recurrences=Count("case_id", filter=Q(recurrent=True)))
+        .annotate(cases=Sum("sided"), recurrences=Sum("recurrences"))
         .order_by()
     )
     rows = _by_condition(
@@ -690,35 +729,34 @@ class Headline:
 def headlines(user, query: ReportQuery) -> list[Headline]:
     """Every report's totals for the period, in the order of REPORTS, from the aggregates.
 
-    Each total is what the report's own table adds up to, with the report's filters, but read
-    as one row per fact table instead of one per group: the session days once (attendance),
-    the case facts once for both episodes and recurrence, the measure facts once (outcomes);
-    utilisation and imaging are their reports' sums (a few rows each).
+    Each total is what the report's own table adds up to, with the report's filters, each
+    aggregate read once: the session days once per physio for both attendance and
+    utilisation (its rows, summed), the episode days once for both episodes and recurrence,
+    the measure facts once (outcomes), imaging's rows summed; JIT off and the refresh time
+    once for them all.
     """
     _analytical()
     as_of = refreshed_at()
-    sessions = _attendance_days(user, query).aggregate(
-        booked=Sum("booked"), attended=Sum("attended"), no_show=Sum("no_show")
-    )
-    attended, no_show = sessions["attended"] or 0, sessions["no_show"] or 0
-    used = utilisation(user, query).rows
+    per_physio = _sessions_per_physio(user, query, attendance=True)
+    sessions = {
+        key: sum(row[key] for row in per_physio) for key in ("booked", "attended", "no_show")
+    }
+    attended, no_show = sessions["attended"], sessions["no_show"]
+    used = _utilisation_rows(query, per_physio)
     booked_minutes = sum(row["booked_minutes"] for row in used)
     available = sum(row["available_minutes"] for row in used)
-    facts = _episode_facts(user, query).aggregate(
-        episodes=Count("case_id"),
-        visits=Avg("visits"),
-        cleared=Count("case_id", filter=Q(cleared=True)),
-        sided=Count("case_id", filter=Q(has_side=True)),
-        recurrences=Count("case_id", filter=Q(has_side=True, recurrent=True)),
+    facts = _episode_days(user, query).aggregate(
+        **_episode_sums("episodes", "visits", "cleared", "sided", "recurrences")
     )
+    facts = {key: value or 0 for key, value in facts.items()}
     followed = _outcome_facts(user, query).aggregate(**_outcome_counts(query))
-    referrals = imaging(user, query).rows
+    referrals = _imaging_rows(user, query)
     ordered = sum(row["ordered"] for row in referrals)
     from_exam = sum(row["from_exam"] for row in referrals)
     against = sum(row["against"] for row in referrals)
     found = {
         "attendance": [
-            Figure("Sessions booked", sessions["booked"] or 0, "sessions"),
+            Figure("Sessions booked", sessions["booked"], "sessions"),
             Figure("Attended", attended, "sessions"),
             Figure("No-show rate", _ratio(no_show, attended + no_show), "%"),
         ],
@@ -729,11 +767,7 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
         ],
         "episodes": [
             Figure("Episodes", facts["episodes"], "cases"),
-            Figure(
-                "Visits per episode",
-                round(facts["visits"], 1) if facts["visits"] is not None else None,
-                "visits",
-            ),
+            Figure("Visits per episode", _visits_mean(facts), "visits"),
             Figure("Cleared to run", facts["cleared"], "cases"),
         ],
         "outcomes": [

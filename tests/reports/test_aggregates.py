@@ -12,13 +12,14 @@ import pytest
 from django.conf import settings
 
 from clinic.privacy import patient_restrict
-from rehab.models import OutcomeMeasure, PhysioSession
+from rehab.models import OutcomeMeasure, PhysioSession, ReturnToRun
 from reports import aggregates
-from reports.models import EpisodeFact, OutcomeFact, SessionDay, StaleMark
+from reports.models import EpisodeDay, EpisodeFact, OutcomeFact, SessionDay, StaleMark
 from reports.tasks import refresh_aggregates
-from tests.factories import CaseFactory, PatientFactory
+from tests.factories import CaseFactory, PatientFactory, intake_for
 
-NOV_3, NOV_4, NOV_9 = dt.date(2026, 11, 3), dt.date(2026, 11, 4), dt.date(2026, 11, 9)
+NOV_2, NOV_3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
+NOV_4, NOV_9 = dt.date(2026, 11, 4), dt.date(2026, 11, 9)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -74,6 +75,22 @@ def every_row() -> dict[str, list[tuple]]:
             "to_first_visit",
             "recurrent",
         ),
+        "episode_days": rows(
+            EpisodeDay,
+            "day",
+            "condition",
+            "assigned_physio_id",
+            "restricted",
+            "episodes",
+            "visits",
+            "first_visits",
+            "to_first_visit",
+            "cleared",
+            "clearances",
+            "to_clearance",
+            "sided",
+            "recurrences",
+        ),
     }
 
 
@@ -82,7 +99,7 @@ def emma_case(db, paula):
     case = CaseFactory(
         patient=PatientFactory(given_name="Emma"), assigned_physio=paula, side="left"
     )
-    case.opened_at = at(dt.date(2026, 11, 2), 9)
+    case.opened_at = at(NOV_2, 9)
     case.save()
     return case
 
@@ -267,3 +284,99 @@ def test_outcomes_count_a_case_once_however_often_it_was_measured(
     assert [(r["cases"], r["reached"]) for r in response.json()["rows"]] == (
         [(followed, reached)] if followed else []
     )
+
+
+# --- The case facts summed per opened day (EpisodeDay) ----------------------------------------
+
+
+def episode_days() -> list[tuple]:
+    return list(
+        EpisodeDay.objects.order_by("day", "assigned_physio_id", "restricted").values_list(
+            "day", "assigned_physio_id", "restricted", "episodes", "visits", "sided"
+        )
+    )
+
+
+def _case_opened(patient_name, physio, day, side="left"):
+    case = CaseFactory(
+        patient=PatientFactory(given_name=patient_name), assigned_physio=physio, side=side
+    )
+    case.opened_at = at(day, 9)
+    case.save()
+    return case
+
+
+def test_it_sums_the_case_facts_of_a_day_into_one_row_per_group(emma_case, paula, oscar):
+    _session(emma_case, paula, at(NOV_3))
+    _session(emma_case, paula, at(NOV_4))
+    _case_opened("Fay", paula, NOV_2, side="")  # no side: an episode, not a recurrence case
+    _case_opened("Gus", oscar, NOV_2)
+    refresh_aggregates()
+
+    # day, assigned physio, restricted, episodes, attended visits, cases with a side
+    assert episode_days() == sorted(
+        [(NOV_2, paula.pk, False, 2, 2, 1), (NOV_2, oscar.pk, False, 1, 0, 1)],
+        key=lambda row: row[1],
+    )
+
+
+def test_it_sums_the_durations_the_means_divide(emma_case, paula):
+    intake_for(emma_case, paula)
+    emma_case.intake.__class__.objects.filter(pk=emma_case.intake.pk).update(
+        recorded_at=at(NOV_2, 10)
+    )
+    _session(emma_case, paula, at(NOV_3, 16))  # 1 day 6 hours after the intake
+    # Fay: no intake, no visit, cleared: an episode and a clearance, in neither mean.
+    fay = _case_opened("Fay", paula, NOV_2)
+    for case in (emma_case, fay):
+        ReturnToRun.objects.create(
+            case=case,
+            checklist="ankle_sprain",
+            decision="cleared",
+            decided_on=NOV_9,
+            reason="PAASS met.",
+            decided_by=paula,
+        )
+    refresh_aggregates()
+
+    day = EpisodeDay.objects.get()
+    assert (day.episodes, day.first_visits, day.cleared, day.clearances) == (2, 1, 2, 1)
+    assert day.to_first_visit == dt.timedelta(days=1, hours=6)
+    assert day.to_clearance == dt.timedelta(days=7)
+
+
+def test_a_case_moved_to_another_day_leaves_its_old_days_row(emma_case, paula):
+    refresh_aggregates()
+    assert [row[0] for row in episode_days()] == [NOV_2]
+
+    emma_case.opened_at = at(NOV_9, 9)
+    emma_case.save()
+    refresh_aggregates()
+
+    assert episode_days() == [(NOV_9, paula.pk, False, 1, 0, 1)]
+
+
+def test_a_deleted_case_is_no_longer_summed(emma_case, paula):
+    other = _case_opened("Fay", paula, NOV_2)
+    refresh_aggregates()
+    assert episode_days()[0][3] == 2
+
+    other.delete()
+    refresh_aggregates()
+
+    assert episode_days() == [(NOV_2, paula.pk, False, 1, 0, 1)]
+
+
+def test_a_restricted_patients_case_moves_to_the_restricted_row(emma_case, paula, api_as, dan, ada):
+    _case_opened("Fay", paula, NOV_2)
+    refresh_aggregates()
+
+    patient_restrict(patient=emma_case.patient)
+    refresh_aggregates()
+
+    assert [row[2:4] for row in episode_days()] == [(False, 1), (True, 1)]
+    period = "from=2026-11-01&to=2026-11-30"
+    for user, episodes in ((dan, 1), (ada, 2)):
+        response = api_as(user).get(f"/api/v1/reports/episodes/?{period}")
+        assert response.status_code == 200
+        assert [row["episodes"] for row in response.json()["rows"]] == [episodes]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.formats import localize
 
 from clinic.models import AuditEvent
-from tests.reports.test_reports_api import NOVEMBER, clinic  # noqa: F401 - the fixture
+from rehab.models import PhysioSession
+from reports.tasks import refresh_aggregates
+from tests.reports.test_reports_api import NOVEMBER, at, clinic  # noqa: F401 - the fixture
 
 REPORT_NAMES = ["attendance", "utilisation", "episodes", "outcomes", "imaging", "recurrence"]
 
@@ -77,6 +80,70 @@ def test_it_totals_the_index_with_the_reports_filters(clinic, client, dan, oscar
     assert _figure("Sessions booked", f"{sum(r['booked'] for r in attendance)} sessions") in html
     page = f"/reports/attendance/?from=2026-11-01&amp;to=2026-11-30&amp;practitioner={oscar.pk}"
     assert f'href="{page}"' in html
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        "",
+        "&practitioner={oscar}",
+        "&condition=ankle_sprain",
+        # Oscar's session on Paula's case: attendance counts it, utilisation does not (the
+        # sessions of the condition's cases *of the practitioner's cases*).
+        "&practitioner={oscar}&condition=ankle_sprain",
+        "&practitioner={paula}&condition=ankle_sprain",
+    ],
+)
+def test_it_totals_sessions_and_minutes_as_attendance_and_utilisation_add_up(
+    clinic,  # noqa: F811
+    client,
+    dan,
+    paula,
+    oscar,
+    api_as,
+    filters,
+):
+    PhysioSession.objects.create(
+        case=clinic["c1"], physio=oscar, scheduled_at=at(12), status="attended", duration_minutes=30
+    )
+    refresh_aggregates()
+    params = NOVEMBER + filters.format(oscar=oscar.pk, paula=paula.pk)
+    client.force_login(dan)
+
+    html = client.get(f"/reports/?{params}").content.decode()
+
+    attendance = _api_rows(api_as, dan, "attendance", params)
+    utilisation = _api_rows(api_as, dan, "utilisation", params)
+    for label, total in (
+        ("Sessions booked", sum(row["booked"] for row in attendance)),
+        ("Attended", sum(row["attended"] for row in attendance)),
+    ):
+        assert _figure(label, f"{localize(total)} sessions") in html
+    for label, total in (
+        ("Booked", sum(row["booked_minutes"] for row in utilisation)),
+        ("Available", sum(row["available_minutes"] for row in utilisation)),
+    ):
+        assert _figure(label, f"{localize(total)} minutes") in html
+    if filters == "&practitioner={oscar}&condition=ankle_sprain":
+        assert sum(row["booked"] for row in attendance) == 1
+        assert sum(row["booked_minutes"] for row in utilisation) == 0
+
+
+def test_it_reads_each_aggregate_once_for_the_index(
+    clinic,  # noqa: F811
+    client,
+    dan,
+    django_assert_max_num_queries,
+):
+    client.force_login(dan)
+    client.get(f"/reports/?{NOVEMBER}")
+
+    # The session, the user, the role; JIT off and the refresh time (once); the session days
+    # per physio (once for attendance and utilisation), the physios, their windows and time
+    # off; the episode days, the measure facts, the referrals; the filters' practitioners and
+    # conditions; the audit rows; the session saved; and the transactions around them.
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/reports/?{NOVEMBER}").status_code == 200
 
 
 def test_it_shows_one_report_alone_with_its_chart_and_table(clinic, client, dan):  # noqa: F811
