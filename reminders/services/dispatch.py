@@ -382,12 +382,18 @@ def _send_claimed(
     """Steps 5 and 6 for one row whose send claim the batch holds: hand the message over, then
     mark it sent (or record the failure, or hold it when its channel is away)."""
     reminder, channel, recipient = send.reminder, send.channel, send.recipient
-    mine = Reminder.objects.filter(pk=reminder.pk, claim_token=token, status=ReminderStatus.PENDING)
+
+    def mine():
+        # Built only on the way that needs it: a sent message (nearly all) never does.
+        return Reminder.objects.filter(
+            pk=reminder.pk, claim_token=token, status=ReminderStatus.PENDING
+        )
+
     if channel in down:
         # The server or provider did not answer this batch a moment ago: no attempt is
         # made or counted, the row waits for its next try as if it had failed.
         return _retry_or_fail(
-            mine,
+            mine(),
             reminder_id=reminder.pk,
             failing_since=reminder.failing_since,
             code=down[channel],
@@ -411,14 +417,14 @@ def _send_claimed(
         failed_at = timezone.now()
         if exc.transient:
             return _retry_or_fail(
-                mine,
+                mine(),
                 reminder_id=reminder.pk,
                 failing_since=reminder.failing_since,
                 code=exc.code,
                 now=failed_at,
                 **attempt,
             )
-        return _fail(mine, reminder_id=reminder.pk, code=exc.code, now=failed_at, **attempt)
+        return _fail(mine(), reminder_id=reminder.pk, code=exc.code, now=failed_at, **attempt)
 
     # Straight after the server took the message: the only window in which a kill can
     # still cause a second message (see docs/reminders.md, "exactly once").
