@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -137,6 +138,27 @@ class TestOneConnectionPerBatch:
         # the five, then per message its ``sent`` UPDATE.
         assert len(queries) == 2 + 5
         assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
+
+    def test_a_batch_sends_only_the_rows_whose_send_claim_it_won(self, monkeypatch):
+        reminders = [make_reminder(CaseFactory()) for _ in range(3)]
+        ids = _claim()
+        real_load = dispatching._load
+
+        def load_then_lose_one(reminder_ids):
+            rows = real_load(reminder_ids)
+            # Between the batch's read and its send claim, the row is claimed anew.
+            Reminder.objects.filter(pk=ids[1]).update(claim_token=uuid.uuid4())
+            return rows
+
+        monkeypatch.setattr(dispatching, "_load", load_then_lose_one)
+
+        outcomes = dispatching.reminders_send_batch(reminder_ids=ids).outcomes
+
+        assert outcomes == {ids[0]: "sent", ids[1]: "lost-race", ids[2]: "sent"}
+        assert _sent_ids() == [ids[0], ids[2]]
+        lost = Reminder.objects.get(pk=ids[1])
+        assert (lost.status, lost.sending_at, lost.attempts) == ("pending", None, 0)
+        assert len(reminders) == 3
 
     def test_text_messages_share_one_backend_per_batch(self, dispatch, settings, monkeypatch):
         made = []
