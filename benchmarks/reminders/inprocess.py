@@ -10,7 +10,8 @@ each round writes ``--count`` due reminders (as run.py does: consenting patients
 batches of ``--batch`` through ``reminders.tasks.send_reminders`` (the task's body, called
 in this thread) to the loopback counting SMTP server of the tests, which runs in its own
 thread. Printed: the sending thread's CPU per message (``time.thread_time``: the SMTP
-server's thread is not counted) as the median of the rounds, the SQL statements per
+server's thread is not counted) and its PostgreSQL backend's (``/proc``: the database
+runs on this machine), each the median of the rounds, the SQL statements per
 message (one extra round under ``CaptureQueriesContext``), and with ``--profile`` the
 top functions of one more round under cProfile. Compare before/after on the same
 database and machine; the rows are deleted after each round.
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.inprocess import backend_cpu  # noqa: E402
 from tests.reminders.smtp_counter import CountingSMTPServer  # noqa: E402
 
 
@@ -99,16 +101,19 @@ def one_round(args, smtp, *, capture: bool = False, profile: cProfile.Profile | 
             with CaptureQueriesContext(connection) as queries:
                 send_all(ids, args.batch)
             return len(queries) / len(ids)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
         if profile is not None:
             profile.enable()
-        started = time.thread_time()
+        started, db = time.thread_time(), backend_cpu(pid)
         send_all(ids, args.batch)
-        spent = time.thread_time() - started
+        spent, db = time.thread_time() - started, backend_cpu(pid) - db
         if profile is not None:
             profile.disable()
         if smtp.total - before != len(ids):
             sys.exit(f"the server received {smtp.total - before} of {len(ids)} messages")
-        return spent * 1000 / len(ids)
+        return spent * 1000 / len(ids), db * 1000 / len(ids)
     finally:
         delete_rows(run)
 
@@ -129,13 +134,14 @@ def main(argv=None) -> None:
 
         call_command("migrate", verbosity=0)
         one_round(args, smtp)  # warm-up: imports, templates, connections
-        per_message = [one_round(args, smtp) for _ in range(args.rounds)]
+        rounds = [one_round(args, smtp) for _ in range(args.rounds)]
+        py, db = [r[0] for r in rounds], [r[1] for r in rounds]
         statements = one_round(args, smtp, capture=True)
         print(
             f"{args.count} messages x {args.rounds} rounds, batches of {args.batch}: "
-            f"CPU {statistics.median(per_message):.3f} ms/message (median; rounds "
-            f"{', '.join(f'{v:.3f}' for v in per_message)}), "
-            f"{statements:.2f} SQL statements/message"
+            f"worker CPU {statistics.median(py):.3f} ms/message (median; rounds "
+            f"{', '.join(f'{v:.3f}' for v in py)}), PostgreSQL backend CPU "
+            f"{statistics.median(db):.3f} ms/message, {statements:.2f} SQL statements/message"
         )
         if args.profile:
             # The sending thread's CPU, not the wall clock: waits on the servers do not count.
