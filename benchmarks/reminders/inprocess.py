@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/talus_perf_<name> \\
         .venv/bin/python benchmarks/reminders/inprocess.py [--count 1000] [--rounds 5] \\
-        [--batch 50] [--profile]
+        [--batch 50] [--profile] [--bare]
 
 What a worker child does with a ``send_reminders`` batch, without Celery's pool around it:
 each round writes ``--count`` due reminders (as run.py does: consenting patients, one
@@ -12,7 +12,8 @@ in this thread) to the loopback counting SMTP server of the tests, which runs in
 thread. Printed: the sending thread's CPU per message (``time.thread_time``: the SMTP
 server's thread is not counted) and its PostgreSQL backend's (``/proc``: the database
 runs on this machine), each the median of the rounds, the SQL statements per
-message (one extra round under ``CaptureQueriesContext``), and with ``--profile`` the
+message (one extra round under ``CaptureQueriesContext``), with ``--bare`` the same for
+the baseline's task body (``bare.py``'s ``send_mail``, called here), and with ``--profile`` the
 top functions of one more round under cProfile. Compare before/after on the same
 database and machine; the rows are deleted after each round.
 """
@@ -118,12 +119,33 @@ def one_round(args, smtp, *, capture: bool = False, profile: cProfile.Profile | 
         delete_rows(run)
 
 
+def bare_round(args, smtp) -> float:
+    """The baseline's body (``bare.py``: ``send_mail``, a connection per message) for
+    ``--count`` messages, the same mail: the sending thread's CPU per message, in ms."""
+    from benchmarks.reminders.bare import bare_send_mail
+    from benchmarks.reminders.run import the_mail
+
+    run = uuid.uuid4().hex[:8]
+    subject, body = the_mail(run)
+    before = smtp.total
+    started = time.thread_time()
+    for i in range(args.count):
+        bare_send_mail(f"bare-{run}-{i}@example.org", subject, body)
+    spent = time.thread_time() - started
+    if smtp.total - before != args.count:
+        sys.exit(f"the server received {smtp.total - before} of {args.count} messages")
+    return spent * 1000 / args.count
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="messages per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=50, help="messages per send task")
     parser.add_argument("--profile", action="store_true", help="cProfile one more round")
+    parser.add_argument(
+        "--bare", action="store_true", help="also the bare baseline's send_mail, per message"
+    )
     args = parser.parse_args(argv)
     with CountingSMTPServer() as smtp:
         configure(smtp.port)
@@ -143,6 +165,13 @@ def main(argv=None) -> None:
             f"{', '.join(f'{v:.3f}' for v in py)}), PostgreSQL backend CPU "
             f"{statistics.median(db):.3f} ms/message, {statements:.2f} SQL statements/message"
         )
+        if args.bare:
+            bare = [bare_round(args, smtp) for _ in range(args.rounds)]
+            print(
+                f"bare send_mail (a connection each): worker CPU "
+                f"{statistics.median(bare):.3f} ms/message (median; rounds "
+                f"{', '.join(f'{v:.3f}' for v in bare)}), no SQL"
+            )
         if args.profile:
             # The sending thread's CPU, not the wall clock: waits on the servers do not count.
             profile = cProfile.Profile(time.thread_time)
