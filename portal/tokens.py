@@ -51,6 +51,23 @@ def case_questionnaire_url(case_id: int) -> str:
     return link_url(link_id) if link_id else ""
 
 
+def case_questionnaire_urls(case_ids: list[int]) -> dict[int, str]:
+    """``case_questionnaire_url`` of many cases in one query (a send batch's check-ins)."""
+    from portal.models import OutcomeRequest, OutcomeRequestStatus
+
+    newest: dict[int, int] = {}
+    rows = (
+        OutcomeRequest.objects.filter(
+            case_id__in=case_ids, status=OutcomeRequestStatus.SENT, link__isnull=False
+        )
+        .order_by("-sent_at", "-id")
+        .values_list("case_id", "link_id")
+    )
+    for case_id, link_id in rows:
+        newest.setdefault(case_id, link_id)
+    return {case_id: link_url(newest[case_id]) if case_id in newest else "" for case_id in case_ids}
+
+
 def run_morning_url(run_id: int) -> str:
     """The link the next-morning message carries: the runner's newest working link, opening
     on that run's next-morning page; "" when they have no working link (the message then
@@ -77,3 +94,35 @@ def run_morning_url(run_id: int) -> str:
         return ""
     morning = reverse("portal:run-morning", kwargs={"pk": run_id})
     return f"{link_url(link_id)}?{urlencode({'next': morning})}"
+
+
+def run_morning_urls(run_ids: list[int]) -> dict[int, str]:
+    """``run_morning_url`` of many runs in two queries (a send batch's next-morning messages)."""
+    from django.utils import timezone
+
+    from portal.models import PortalLink
+    from rehab.models import Run
+
+    patient_of = dict(Run.objects.filter(pk__in=run_ids).values_list("id", "case__patient_id"))
+    newest: dict[int, int] = {}
+    links = (
+        PortalLink.objects.filter(
+            patient_id__in=set(patient_of.values()),
+            revoked_at__isnull=True,
+            locked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at", "-id")
+        .values_list("patient_id", "id")
+    )
+    for patient_id, link_id in links:
+        newest.setdefault(patient_id, link_id)
+    urls = {}
+    for run_id in run_ids:
+        link_id = newest.get(patient_of.get(run_id))
+        if link_id is None:
+            urls[run_id] = ""
+        else:
+            morning = reverse("portal:run-morning", kwargs={"pk": run_id})
+            urls[run_id] = f"{link_url(link_id)}?{urlencode({'next': morning})}"
+    return urls

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,13 +23,53 @@ STOP_LINK_MAX_AGE = 180 * 24 * 3600
 # The private links a message carries, by the reminder's subject type: filled by the apps
 # that own those links (``events.register_message_link``), read here when a message is
 # rendered. A builder takes the subject id and answers an absolute URL, or "" when there is
-# no link to give; it may read, never write.
+# no link to give; it may read, never write. Its batch form (``many``: subject ids ->
+# {subject id: URL}) lets a send batch read the links of all its messages in one query.
 _LINK_BUILDERS: dict[str, Callable[[int], str]] = {}
+_MANY_LINK_BUILDERS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
 
 
-def register_link_builder(subject_type: str, builder: Callable[[int], str]) -> None:
-    """Let messages about ``subject_type`` carry the link ``builder(subject_id)``."""
+def register_link_builder(
+    subject_type: str,
+    builder: Callable[[int], str],
+    *,
+    many: Callable[[list[int]], dict[int, str]] | None = None,
+) -> None:
+    """Let messages about ``subject_type`` carry the link ``builder(subject_id)``; ``many``,
+    if given, answers the same links for many subject ids at once."""
     _LINK_BUILDERS[subject_type] = builder
+    if many is not None:
+        _MANY_LINK_BUILDERS[subject_type] = many
+    else:
+        _MANY_LINK_BUILDERS.pop(subject_type, None)
+
+
+def _carries_link(reminder: Reminder) -> bool:
+    return (
+        reminder.subject_type in _LINK_BUILDERS
+        and not reminder.for_staff
+        and not reminder.for_referrer
+    )
+
+
+def links_for(reminders: Iterable[Reminder]) -> dict[int, str]:
+    """The link each message of a batch carries, by reminder id: one call of a subject
+    type's batch builder for all its reminders (one query, not one per message), else its
+    builder per reminder. Reminders whose messages carry no link are left out."""
+    by_type: dict[str, list[Reminder]] = {}
+    for reminder in reminders:
+        if _carries_link(reminder):
+            by_type.setdefault(reminder.subject_type, []).append(reminder)
+    links: dict[int, str] = {}
+    for subject_type, group in by_type.items():
+        many = _MANY_LINK_BUILDERS.get(subject_type)
+        if many is not None:
+            urls = many(sorted({r.subject_id for r in group}))
+            links.update({r.pk: urls.get(r.subject_id, "") for r in group})
+        else:
+            builder = _LINK_BUILDERS[subject_type]
+            links.update({r.pk: builder(r.subject_id) for r in group})
+    return links
 
 
 @dataclass(frozen=True)
@@ -63,8 +103,11 @@ def _zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.CLINIC_TIME_ZONE)
 
 
-def context_for(reminder: Reminder) -> dict:
-    """Everything a template may say: the clinic, when, where and how to stop."""
+def context_for(reminder: Reminder, *, links: Mapping[int, str] | None = None) -> dict:
+    """Everything a template may say: the clinic, when, where and how to stop.
+
+    ``links`` are the batch's links (``links_for``); without them the link is built here.
+    """
     zone = _zone()
     patient = reminder.case.patient
     context = {
@@ -76,9 +119,11 @@ def context_for(reminder: Reminder) -> dict:
         "where": reminder.location or settings.CLINIC_ADDRESS,
         "reminder": reminder,
     }
-    builder = _LINK_BUILDERS.get(reminder.subject_type)
-    if builder is not None and not reminder.for_staff and not reminder.for_referrer:
-        context["link_url"] = builder(reminder.subject_id)
+    if _carries_link(reminder):
+        if links is not None and reminder.pk in links:
+            context["link_url"] = links[reminder.pk]
+        else:
+            context["link_url"] = _LINK_BUILDERS[reminder.subject_type](reminder.subject_id)
     if reminder.for_referrer:
         # To the referrer: their name; the patient is named in the attachment only.
         context["referrer_name"] = reminder.case.referrer_name
@@ -101,13 +146,16 @@ def _render(name: str, context: dict) -> str:
     return render_to_string(f"reminders/{name}", context).strip()
 
 
-def render(reminder: Reminder, *, channel: str | None = None) -> RenderedReminder:
+def render(
+    reminder: Reminder, *, channel: str | None = None, links: Mapping[int, str] | None = None
+) -> RenderedReminder:
     """The subject, the email body and the text message for one reminder.
 
     With ``channel`` ("email" or "sms") only the words that channel carries are
     rendered; the others are empty (a send renders what it sends, nothing more).
+    ``links``: the batch's links, read once for all its messages (``links_for``).
     """
-    context = context_for(reminder)
+    context = context_for(reminder, links=links)
     email = channel in (None, "email")
     text = channel in (None, "sms")
     subject = " ".join(_render(f"{reminder.kind}_subject.txt", context).split()) if email else ""

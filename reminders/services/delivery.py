@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Mapping
 from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -104,23 +105,29 @@ def reminder_message_id(reminder: Reminder) -> str:
 
 
 def deliver(
-    reminder: Reminder, channel: str, recipient: str, senders: Senders | None = None
+    reminder: Reminder,
+    channel: str,
+    recipient: str,
+    senders: Senders | None = None,
+    *,
+    links: Mapping[int, str] | None = None,
 ) -> None:
     """Hand the message to the mail server or the SMS provider; raise a SendError if not taken.
 
     ``ServerUnavailable`` when the failure is the server's or the provider's, not this
     message's: the mail connection could not be opened (connect, greeting, TLS, login), the
     server is closing the channel (421), or the SMS provider answered a transient error.
-    Without ``senders`` the message opens (and closes) its own connection.
+    Without ``senders`` the message opens (and closes) its own connection. ``links``: the
+    batch's message links (``messages.links_for``), read once for all its messages.
     """
     if senders is None:
         own = Senders()
         try:
-            return deliver(reminder, channel, recipient, own)
+            return deliver(reminder, channel, recipient, own, links=links)
         finally:
             own.close()
     try:
-        rendered = messages.render(reminder, channel=channel)
+        rendered = messages.render(reminder, channel=channel, links=links)
         if channel == ReminderChannel.EMAIL:
             try:
                 connection = senders.mail

@@ -57,15 +57,16 @@ PORTAL_LINK = "portal_link"
 ALERT = "alert"
 
 
-def register_message_link(subject_type: str, builder) -> None:
-    """Let the messages about ``subject_type`` carry ``builder(subject_id)``, an absolute URL.
+def register_message_link(subject_type: str, builder, *, many=None) -> None:
+    """Let the messages about ``subject_type`` carry ``builder(subject_id)``, an absolute URL;
+    ``many(subject_ids)`` answers ``{subject_id: URL}`` for a send batch in one go.
 
     Called from the ``ready()`` of the app that owns the link (the portal): the reminders
     app names no app above it.
     """
     from reminders.messages import register_link_builder
 
-    register_link_builder(subject_type, builder)
+    register_link_builder(subject_type, builder, many=many)
 
 
 def _reminder_put(

@@ -261,6 +261,35 @@ def test_it_puts_the_six_week_questionnaire_in_the_discharge_check_in(case, paul
 
 
 @pytest.mark.django_db
+def test_a_send_batch_reads_its_check_ins_links_in_one_query_each_its_own_cases(
+    case, paula, django_assert_num_queries
+):
+    from portal.tokens import case_questionnaire_url
+    from reminders.messages import links_for
+    from tests.reminders.helpers import make_reminder
+
+    asked = sent_request(case, paula)
+    newer = sent_request(case, paula, instrument="psfs")
+    other = CaseFactory(assigned_physio=paula)
+    mine = sent_request(other, paula)
+    nothing_asked = CaseFactory(assigned_physio=paula)
+    checkins = [
+        make_reminder(c, kind="discharge_checkin", subject_type="case", subject_id=c.pk)
+        for c in (case, other, nothing_asked)
+    ]
+
+    with django_assert_num_queries(1):
+        links = links_for(checkins)
+
+    assert links == {r.pk: case_questionnaire_url(r.subject_id) for r in checkins}
+    # The case's newest open questionnaire, as for a single message.
+    assert links[checkins[0].pk].endswith(f"/r/{link_token(newer.link_id)}/")
+    assert asked.link_id != newer.link_id
+    assert links[checkins[1].pk].endswith(f"/r/{link_token(mine.link_id)}/")
+    assert links[checkins[2].pk] == ""
+
+
+@pytest.mark.django_db
 def test_it_sends_the_check_in_without_a_link_when_nothing_is_asked(case, paula):
     from rehab.services.discharge import case_discharge
 

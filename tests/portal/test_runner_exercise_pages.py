@@ -250,7 +250,11 @@ def test_a_morning_score_already_given_is_not_asked_again(runner, emma_case, pau
 
 
 def test_another_patients_run_answers_404(runner, emma_case, paula):
-    other_case = CaseFactory(patient=PatientFactory(), assigned_physio=paula)
+    other_case = CaseFactory(
+        patient=PatientFactory(),
+        assigned_physio=paula,
+        opened_at=timezone.now() - datetime.timedelta(days=30),
+    )
     run_plan_for(other_case, paula)
     theirs = run_for(other_case, paula, next_morning=None)
 
@@ -323,6 +327,34 @@ def test_without_a_working_link_the_morning_message_names_the_runner_page(emma_c
 
     assert "on your runner page or to your physio" in words.body
     assert "/r/" not in words.body
+
+
+@override_settings(SITE_URL="https://clinic.example")
+def test_a_send_batch_builds_its_morning_links_in_two_queries_each_the_runners_own(
+    emma_case, paula, rita, django_assert_num_queries
+):
+    from portal.tokens import run_morning_url
+    from reminders.messages import links_for
+
+    link_for(emma_case.patient, rita)
+    run_plan_for(emma_case, paula, started_on=day(10))
+    emmas = run_for(emma_case, paula, date=day(0), next_morning=None)
+    # Another runner, with no working link: the message names the runner page instead.
+    other_case = CaseFactory(
+        patient=PatientFactory(),
+        assigned_physio=paula,
+        opened_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    run_plan_for(other_case, paula, started_on=day(10))
+    others = run_for(other_case, paula, date=day(0), next_morning=None)
+    reminders = list(Reminder.objects.filter(kind="run_next_morning").select_related("case"))
+
+    with django_assert_num_queries(2):
+        links = links_for(reminders)
+
+    by_run = {r.subject_id: links[r.pk] for r in reminders}
+    assert by_run == {emmas.pk: run_morning_url(emmas.pk), others.pk: ""}
+    assert f"?next=%2Fr%2Fruns%2F{emmas.pk}%2Fmorning%2F" in by_run[emmas.pk]
 
 
 def test_a_link_never_sends_the_runner_to_another_site_or_a_staff_page(emma_case, rita, client):

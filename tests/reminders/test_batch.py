@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpEmailBackend
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from reminders import sms, tasks
 from reminders.models import Reminder, ReminderStatus
@@ -126,7 +126,7 @@ class TestOneConnectionPerBatch:
         assert CountingSmtpBackend.opened == 3
         assert smtp.total == 5
 
-    def test_a_batch_costs_one_query_and_then_two_per_message(self):
+    def test_a_batch_costs_two_queries_and_then_one_per_message(self):
         reminders = [make_reminder(CaseFactory()) for _ in range(5)]
         ids = _claim()
 
@@ -134,9 +134,31 @@ class TestOneConnectionPerBatch:
             result = dispatching.reminders_send_batch(reminder_ids=ids)
 
         assert result.outcomes == {r.pk: "sent" for r in reminders}
-        # One SELECT (rows, cases and patients joined), then per message the send claim
-        # and the ``sent`` UPDATE.
-        assert len(queries) == 1 + 2 * 5
+        # One SELECT (rows, cases and patients joined), one UPDATE taking the send claim of
+        # the five, then per message its ``sent`` UPDATE.
+        assert len(queries) == 2 + 5
+        assert set(Reminder.objects.values_list("attempts", flat=True)) == {1}
+
+    def test_a_batch_sends_only_the_rows_whose_send_claim_it_won(self, monkeypatch):
+        reminders = [make_reminder(CaseFactory()) for _ in range(3)]
+        ids = _claim()
+        real_load = dispatching._load
+
+        def load_then_lose_one(reminder_ids):
+            rows = real_load(reminder_ids)
+            # Between the batch's read and its send claim, the row is claimed anew.
+            Reminder.objects.filter(pk=ids[1]).update(claim_token=uuid.uuid4())
+            return rows
+
+        monkeypatch.setattr(dispatching, "_load", load_then_lose_one)
+
+        outcomes = dispatching.reminders_send_batch(reminder_ids=ids).outcomes
+
+        assert outcomes == {ids[0]: "sent", ids[1]: "lost-race", ids[2]: "sent"}
+        assert _sent_ids() == [ids[0], ids[2]]
+        lost = Reminder.objects.get(pk=ids[1])
+        assert (lost.status, lost.sending_at, lost.attempts) == ("pending", None, 0)
+        assert len(reminders) == 3
 
     def test_text_messages_share_one_backend_per_batch(self, dispatch, settings, monkeypatch):
         made = []
@@ -364,21 +386,42 @@ class TestAnOutageInABatch:
         assert Reminder.objects.get(pk=texts[0].pk).last_error == "SmsError"
 
 
+class Killed(BaseException):
+    """A SIGKILL, as far as the batch can tell: nothing of it runs after this."""
+
+
+def _killed_at(monkeypatch, victim: int, *, server_took_it: bool):
+    """The batch dies while sending ``victim``: before the server answered, or after its 250
+    and before the row says ``sent`` (the at-least-once window of docs/reminders.md)."""
+    real = dispatching.deliver
+
+    def deliver(reminder, *args, **kwargs):
+        if reminder.pk == victim:
+            if server_took_it:
+                real(reminder, *args, **kwargs)
+            raise Killed
+        return real(reminder, *args, **kwargs)
+
+    monkeypatch.setattr(dispatching, "deliver", deliver)
+
+
 class TestAKilledBatch:
     START = dt.datetime(2031, 11, 26, 10, 0, tzinfo=dt.UTC)
 
+    @pytest.mark.parametrize("server_took_it", [False, True])
     def test_a_killed_batch_is_reclaimed_after_the_lease_and_each_row_sent_once(
-        self, dispatch, settings
+        self, dispatch, settings, monkeypatch, server_took_it
     ):
         with time_machine.travel(self.START, tick=False):
             reminders = [make_reminder(CaseFactory()) for _ in range(5)]
             ids = _claim()
-            # The batch sent two, had won the send claim of the third, and was SIGKILLed
-            # before the server answered; the last two were never started.
-            dispatching.reminders_send_batch(reminder_ids=ids[:2])
-            Reminder.objects.filter(pk=ids[2]).update(
-                sending_at=timezone.now(), attempts=1, claimed_at=timezone.now()
-            )
+            # The batch sent two, was sending the third when it was SIGKILLed; the last two
+            # were never started (but the batch held their send claim).
+            with monkeypatch.context() as killing:
+                _killed_at(killing, ids[2], server_took_it=server_took_it)
+                with pytest.raises(Killed):
+                    dispatching.reminders_send_batch(reminder_ids=ids)
+            assert _sent_ids() == sorted(ids[: 3 if server_took_it else 2])
         with time_machine.travel(self.START + timedelta(seconds=30), tick=False):
             # Within the lease nothing is claimed again.
             assert dispatch() == []
@@ -392,27 +435,65 @@ class TestAKilledBatch:
         with time_machine.travel(in_doubt.next_attempt_at, tick=False):
             assert dispatch() == ["sent"]
 
-        assert _sent_ids() == sorted(r.pk for r in reminders)
+        # Each reminder reached the server once, but the one killed after the server's 250:
+        # that one twice, the same message (one Message-ID), which mail stores show once.
+        expected = sorted(r.pk for r in reminders) + ([ids[2]] if server_took_it else [])
+        assert _sent_ids() == sorted(expected)
+        assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 5
         rows = dict(Reminder.objects.values_list("id", "attempts"))
         assert rows == {pk: (2 if pk == ids[2] else 1) for pk in ids}
         assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
-    def test_a_redelivered_batch_sends_only_the_rows_never_started(self):
+    def test_each_dead_batch_keeps_only_its_lowest_sending_row_in_doubt(
+        self, dispatch, settings, monkeypatch
+    ):
+        with time_machine.travel(self.START, tick=False):
+            for _ in range(6):
+                make_reminder(CaseFactory())
+            ids = _claim()
+            # Two batches of three on two children of one worker, both killed with it.
+            for batch in (ids[:3], ids[3:]):
+                with monkeypatch.context() as killing:
+                    _killed_at(killing, batch[1], server_took_it=False)
+                    with pytest.raises(Killed):
+                        dispatching.reminders_send_batch(reminder_ids=batch)
+        after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        with time_machine.travel(after_lease, tick=False):
+            assert dispatch() == ["sent"] * 2
+
+        rows = {r.pk: r for r in Reminder.objects.all()}
+        assert {pk for pk, r in rows.items() if r.status == "sent"} == {
+            ids[0],
+            ids[2],
+            ids[3],
+            ids[5],
+        }
+        assert {pk for pk, r in rows.items() if r.last_error == dispatching.NO_OUTCOME} == {
+            ids[1],
+            ids[4],
+        }
+        # One attempt each: the sent ones their send, the two in doubt the send that died.
+        assert {pk: r.attempts for pk, r in rows.items()} == dict.fromkeys(ids, 1)
+
+    def test_a_redelivered_batch_leaves_the_dead_batchs_rows_to_the_lease(self, monkeypatch):
         reminders = [make_reminder(CaseFactory()) for _ in range(4)]
         ids = _claim()
-        dispatching.reminders_send_batch(reminder_ids=ids[:1])
-        Reminder.objects.filter(pk=ids[1]).update(sending_at=timezone.now(), attempts=1)
+        with monkeypatch.context() as killing:
+            _killed_at(killing, ids[1], server_took_it=False)
+            with pytest.raises(Killed):
+                dispatching.reminders_send_batch(reminder_ids=ids)
 
-        # acks_late + reject_on_worker_lost: the broker hands the same batch out again.
+        # acks_late + reject_on_worker_lost: the broker hands the same batch out again. It
+        # cannot tell the dead batch's rows from a live one's: it sends none of them.
         outcomes = dispatching.reminders_send_batch(reminder_ids=ids).outcomes
 
         assert outcomes == {
             ids[0]: "not-pending",
             ids[1]: "in-progress",
-            ids[2]: "sent",
-            ids[3]: "sent",
+            ids[2]: "in-progress",
+            ids[3]: "in-progress",
         }
-        assert _sent_ids() == sorted([ids[0], ids[2], ids[3]])
+        assert _sent_ids() == [ids[0]]
         assert len(reminders) == 4
 
 

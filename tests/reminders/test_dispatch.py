@@ -560,8 +560,9 @@ class TestCrashedWorker:
         with time_machine.travel(self.START, tick=False):
             reminder = make_reminder(case)
             dispatching.reminders_claim_due()
-            # The worker won the conditional UPDATE, then was killed before the mail server.
-            Reminder.objects.filter(pk=reminder.pk).update(sending_at=timezone.now(), attempts=1)
+            # The worker won the conditional UPDATE, then was killed before the mail server
+            # (the attempt is counted once its outcome is known: here, after the lease).
+            Reminder.objects.filter(pk=reminder.pk).update(sending_at=timezone.now())
             # The broker re-delivers its message (acks_late): it sees a send under way.
             assert dispatching.reminder_send(reminder_id=reminder.pk) == "in-progress"
         after_lease = self.START + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
