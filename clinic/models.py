@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from clinic import vocabulary
+from clinic.history import HistoricalRecords
 from clinic.names import name_key
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
+from clinic.history import HistoricalRecords
 from clinic.models import Case
 
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from clinic.history import HistoricalRecords
 from clinic.measures import NPRS_MAX
 from clinic.models import Case, text_choices
 from diary.models import Booking, Room

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
+from clinic.models import Case
 from tests.conftest import patch_with_etag, token_for
-from tests.factories import examination_for, referral_for
+from tests.factories import CaseFactory, examination_for, referral_for
 from triage.models import Condition
 from triage.services import diagnoses as diagnosis_services
 
@@ -77,3 +78,22 @@ def test_it_shows_the_history_in_admin(client, ada, dan, api_as, case):
 
     assert response.status_code == 200
     assert b"dan" in response.content
+
+
+def test_it_makes_the_history_manager_class_once_for_every_save(case):
+    # Each save of a tracked model reads instance.history to write its row (clinic.history).
+    first, second = case.history, case.history
+
+    assert type(first) is type(second)
+    assert type(first) is type(case.patient.history)
+    assert (first.instance, second.instance) == (case, case)
+
+
+def test_it_still_scopes_each_history_manager_to_its_record(case):
+    other = CaseFactory(patient=case.patient, side="right")
+    case.referrer_name = "Dr Moreau"
+    case.save()
+
+    assert [row.history_type for row in case.history.all()] == ["~", "+"]
+    assert [row.history_type for row in other.history.all()] == ["+"]
+    assert type(Case.history).__name__ == "HistoryManagerFromHistoricalQuerySet"
