@@ -99,6 +99,18 @@ def _mark_case(sender, instance, **kwargs) -> None:
     mark_stale(case_id=instance.pk)
 
 
+def _mark_intake(sender, instance, created=False, **kwargs) -> None:
+    """A changed intake marks its case; a new one is marked by its case's save.
+
+    ``triage.services.intake.intake_create``, the one writer of intakes, saves the case (new,
+    or the open one it triages) just before the intake, in the same transaction, and that
+    save marks the case: a second mark for the same case was a second INSERT per intake
+    (docs/benchmarks.md, "apipath"). tests/reports/test_aggregates.py holds both.
+    """
+    if not created:
+        mark_stale(case_id=instance.case_id)
+
+
 def _mark_session(sender, instance, **kwargs) -> None:
     mark_stale(case_id=instance.case_id, day=_day_of(instance.scheduled_at))
 
@@ -128,9 +140,11 @@ def _mark_patient(sender, instance, created=False, update_fields=None, **kwargs)
 def connect_receivers() -> None:
     """Mark the aggregates stale on every change they are built from (AppConfig.ready)."""
     uid = "reports-stale"
-    for model in (OutcomeMeasure, Diagnosis, Intake, ReturnToRun):
+    for model in (OutcomeMeasure, Diagnosis, ReturnToRun):
         post_save.connect(_mark_case_of, sender=model, dispatch_uid=f"{uid}-{model.__name__}")
+    for model in (OutcomeMeasure, Diagnosis, Intake, ReturnToRun):
         post_delete.connect(_mark_case_of, sender=model, dispatch_uid=f"{uid}-{model.__name__}")
+    post_save.connect(_mark_intake, sender=Intake, dispatch_uid=f"{uid}-Intake")
     post_save.connect(_mark_case, sender=Case, dispatch_uid=f"{uid}-case")
     post_delete.connect(_mark_case, sender=Case, dispatch_uid=f"{uid}-case")
     pre_save.connect(_mark_session_leaving, sender=PhysioSession, dispatch_uid=f"{uid}-session-old")

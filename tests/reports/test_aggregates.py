@@ -380,3 +380,50 @@ def test_a_restricted_patients_case_moves_to_the_restricted_row(emma_case, paula
         response = api_as(user).get(f"/api/v1/reports/episodes/?{period}")
         assert response.status_code == 200
         assert [row["episodes"] for row in response.json()["rows"]] == [episodes]
+
+
+def test_an_intake_marks_its_new_case_once_and_the_refresh_folds_it_in(rita):
+    from tests.triage.test_intake_api import TWISTED_ANKLE
+    from triage.services.intake import intake_create
+
+    intake = intake_create(
+        recorded_by=rita, patient=PatientFactory(given_name="Emma"), questionnaire=TWISTED_ANKLE
+    )
+
+    # The case's save marks it; the intake written with it adds no second mark.
+    assert list(StaleMark.objects.values_list("case_id", "day")) == [(intake.case_id, None)]
+    refresh_aggregates()
+    assert EpisodeFact.objects.get(case_id=intake.case_id).has_side is True
+
+
+def test_an_intake_of_an_open_case_marks_that_case_once(rita, emma_case):
+    from tests.triage.test_intake_api import TWISTED_ANKLE
+    from triage.services.intake import intake_create
+
+    emma_case.status = "open"
+    emma_case.save()
+    StaleMark.objects.all().delete()
+
+    intake_create(
+        recorded_by=rita,
+        patient=emma_case.patient,
+        questionnaire=TWISTED_ANKLE,
+        case=emma_case,
+    )
+
+    assert list(StaleMark.objects.values_list("case_id", flat=True)) == [emma_case.pk]
+
+
+def test_a_changed_intake_marks_its_case(rita):
+    from tests.triage.test_intake_api import TWISTED_ANKLE
+    from triage.services.intake import intake_create
+
+    intake = intake_create(
+        recorded_by=rita, patient=PatientFactory(given_name="Emma"), questionnaire=TWISTED_ANKLE
+    )
+    refresh_aggregates()
+
+    intake.pain_at_rest = 2
+    intake.save()
+
+    assert list(StaleMark.objects.values_list("case_id", flat=True)) == [intake.case_id]

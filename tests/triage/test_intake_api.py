@@ -296,6 +296,20 @@ def test_it_audits_the_creation_of_patient_case_and_intake(rita, api_as):
     assert set(AuditEvent.objects.values_list("patient_id", flat=True)) == {body["patient"]}
 
 
+def test_it_records_an_intake_in_pinned_queries(rita, api_as, patient, django_assert_num_queries):
+    """The token, the patient, their discharged cases (recurrence), the case and its history
+    row, one stale mark for the reports, the intake and its history row, the audit rows,
+    and the request's savepoint pair: nothing twice (docs/benchmarks.md, "apipath")."""
+    client = api_as(rita)
+
+    with django_assert_num_queries(11) as captured:
+        response = client.post(URL, {"patient": patient.pk, "questionnaire": TWISTED_ANKLE})
+
+    assert response.status_code == 201
+    marks = [q["sql"] for q in captured.captured_queries if "reports_stalemark" in q["sql"]]
+    assert len(marks) == 1
+
+
 def test_it_keeps_the_intake_list_to_a_constant_number_of_queries(
     rita, api_as, patient, django_assert_max_num_queries
 ):
