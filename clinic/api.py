@@ -18,6 +18,7 @@ from clinic.filters import FilterSet, IsoDateTimeFilter
 from clinic.models import AuditAction, Case, CaseStatus, Patient, Side, Urgency
 from clinic.permissions import READ, READ_WRITE
 from clinic.serializers import datetime_json
+from clinic.timeline import case_relations
 from clinic.timeline_api import CaseTimelineMixin
 from clinic.viewsets import TalusViewSet
 
@@ -352,7 +353,12 @@ class CaseViewSet(
     def get_queryset(self):
         # No select_related("patient"): the serializer shows patient_id only, and the audit
         # trail reads patient_id too; joining 50 patients per page bought nothing.
-        return selectors.cases_visible_to(self.request.user)
+        queryset = selectors.cases_visible_to(self.request.user)
+        if self.action == "timeline":
+            # The sources' one-to-ones (the intake, the plan, the discharge) joined to the
+            # case's own query: two queries fewer per timeline (docs/benchmarks.md, "apipath").
+            queryset = queryset.select_related(*case_relations())
+        return queryset
 
     def list(self, request, *args, **kwargs):
         # The hot path of the API (docs/benchmarks.md): the page's rows as dicts, written

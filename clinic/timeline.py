@@ -28,6 +28,12 @@ How to add a source (e.g. physiotherapy sessions and outcome measures):
    can hold (PostgreSQL refuses it in text, the API's inputs refuse it), so a title written
    from a record's own text is never rewritten.
 
+4. A record the case has once at most (a one-to-one: the intake, the plan, the discharge):
+   name the relation with ``register_case_relation("intake")`` and read it as
+   ``case.intake``; the API's timeline reads its case with those joined (``case_relations``),
+   so such a source costs no query of its own there (``prefetch_related_objects`` skips a
+   relation already read).
+
 The user is passed so that a source may scope further; the case is already one the user may
 see (the caller fetched it through ``cases_visible_to``).
 """
@@ -76,6 +82,7 @@ class TimelineEntry:
 
 Source = Callable[..., Iterable[TimelineEntry]]
 _SOURCES: list[Source] = []
+_RELATIONS: list[str] = []
 _discovered = False
 
 
@@ -86,13 +93,30 @@ def register_source(fn: Source) -> Source:
     return fn
 
 
-def sources() -> list[Source]:
-    """The registered sources, after importing every installed app's ``timeline`` module."""
+def register_case_relation(*names: str) -> None:
+    """Name one-to-one relations of the case that a source reads (step 4 above)."""
+    for name in names:
+        if name not in _RELATIONS:
+            _RELATIONS.append(name)
+
+
+def _discover() -> None:
     global _discovered
     if not _discovered:
         autodiscover_modules("timeline")
         _discovered = True
+
+
+def sources() -> list[Source]:
+    """The registered sources, after importing every installed app's ``timeline`` module."""
+    _discover()
     return list(_SOURCES)
+
+
+def case_relations() -> list[str]:
+    """The case's one-to-ones the sources read, for ``select_related`` on the case's query."""
+    _discover()
+    return list(_RELATIONS)
 
 
 def audit_timeline(request, case, entries: Iterable[TimelineEntry]) -> None:

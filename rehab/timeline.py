@@ -15,9 +15,12 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from clinic.models import Case
-from clinic.timeline import TimelineEntry, register_source
+from clinic.timeline import TimelineEntry, register_case_relation, register_source
 from rehab.instruments.catalogue import INSTRUMENTS
 from rehab.models import Discharge, SessionStatus, TreatmentPlan
+
+# Read by _plan_and_discharge: joined to the case's own query where the caller asks for them.
+register_case_relation("treatment_plan", "discharge")
 
 
 def _entry(*, at, kind, title, detail, obj, clinical) -> dict:

@@ -336,11 +336,11 @@ def test_it_builds_a_case_timeline_in_pinned_queries(ctx, api_as, django_assert_
     for days in range(1, 6):
         session_for(case, ctx["paula"], days_ago=days)
         outcome_for(case, ctx["paula"], pain=days)
-    # No join of the user table: the practitioners' names are one query, the rehab plan and
-    # discharge one more (clinic.timeline, rehab.timeline); the recorded consultations are a
-    # source of their own (triage.timeline).
+    # No join of the user table: the practitioners' names are one query (clinic.timeline);
+    # the intake, the rehab plan and the discharge are joined to the case's own query
+    # (register_case_relation); the recorded consultations are a source of their own.
     _count(
-        api_as(ctx["dan"]), f"/api/v1/cases/{case.pk}/timeline/", django_assert_max_num_queries, 14
+        api_as(ctx["dan"]), f"/api/v1/cases/{case.pk}/timeline/", django_assert_max_num_queries, 12
     )
 
 

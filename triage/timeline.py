@@ -21,13 +21,16 @@ from django.utils.timezone import localtime
 
 from clinic.models import Urgency
 from clinic.selectors import sees_clinical_notes
-from clinic.timeline import BY, TimelineEntry, register_source
+from clinic.timeline import BY, TimelineEntry, register_case_relation, register_source
 from triage.models import ConsultationStatus, Diagnosis
 
 # The consultations the timeline tells: those the doctor recorded.
 RECORDED = (ConsultationStatus.ATTENDED, ConsultationStatus.NO_SHOW)
 # What the diagnoses source reads, at the least (a caller may have prefetched more joins).
 DIAGNOSES = Prefetch("diagnoses", queryset=Diagnosis.objects.select_related("condition"))
+
+
+register_case_relation("intake")
 
 
 @register_source

@@ -148,11 +148,12 @@ def test_it_keeps_the_timeline_to_a_constant_number_of_queries(
 
     client.get(_url(few))  # warm the per-user role cache
 
-    # Token, role, the case, 5 triage sources (consultations the fifth), the practitioners'
-    # names, 3 for rehab (sessions, outcomes, the plan with the discharge), the audit INSERT.
-    with django_assert_max_num_queries(13):
+    # Token, role, the case with its intake, plan and discharge (joined), 4 more triage
+    # sources (consultations the fourth), the practitioners' names, 2 for rehab (sessions,
+    # outcomes), the audit INSERT.
+    with django_assert_max_num_queries(11):
         client.get(_url(few))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         assert len(client.get(_url(many)).json()) == 1 + 10 + 10 * 5 + 10
 
 
@@ -197,16 +198,16 @@ def test_it_reads_any_number_of_practitioners_in_the_same_queries(
     client = api_as(doctors[0])
     referral_for(case, doctors[0], status="reviewed")
     client.get(_url(case))  # warm the per-user role cache
-    # auth, role, case, 5 triage sources, 3 rehab (sessions, outcomes, plan with discharge),
-    # the practitioners' names, the audit INSERT.
-    with django_assert_num_queries(13):
+    # auth, role, the case with its intake, plan and discharge, 4 more triage sources, 2 rehab
+    # (sessions, outcomes), the practitioners' names, the audit INSERT.
+    with django_assert_num_queries(11):
         client.get(_url(case))
     for doctor in doctors[1:]:
         exam = examination_for(
             case, doctor, malleolar_zone_pain=True, lateral_malleolus_tenderness=True
         )
         referral_for(case, doctor, examination=exam, status="cancelled")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         entries = client.get(_url(case)).json()
 
     cancelled = {e["title"] for e in entries if e["kind"] == "referral.cancelled"}
