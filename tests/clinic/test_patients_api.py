@@ -227,3 +227,22 @@ def test_it_writes_patients_exactly_as_the_declared_fields_would(rita, dan, api_
     flagged.no_show_count_90d = 2  # as the diary's annotation gives it (tests/diary)
     assert PatientSerializer(flagged).data == Declared(flagged).data
     assert PatientSerializer(flagged).data["no_show_count_90d"] == 2
+
+
+def test_it_gives_each_listed_patient_their_age_on_the_clinics_day(dan, api_as, settings):
+    """The page's day is worked out once, in the clinic's zone: on 1 December at noon UTC
+    it is already 2 December in Auckland, Emma's 26th birthday."""
+    import datetime
+
+    import time_machine
+
+    settings.TIME_ZONE = "Pacific/Auckland"
+    emma = PatientFactory(given_name="Emma", date_of_birth=datetime.date(2000, 12, 2))
+    PatientFactory(given_name="Hugo", date_of_birth=datetime.date(2000, 12, 3))
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC), tick=False):
+        listed = api_as(dan).get(URL).json()["results"]
+        detail = api_as(dan).get(f"{URL}{emma.pk}/").json()
+
+    assert {p["given_name"]: p["age"] for p in listed} == {"Emma": 26, "Hugo": 25}
+    assert detail["age"] == 26
