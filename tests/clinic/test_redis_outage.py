@@ -54,7 +54,7 @@ def redis_down(settings):
 
 def test_api_reads_and_writes_answer_while_redis_is_down(rita, api_as, redis_down):
     client = api_as(rita)
-    PatientFactory()
+    PatientFactory(family_name="Okafor")  # not the new patient's name: one of each
 
     read = client.get("/api/v1/patients/")
     write = client.post("/api/v1/patients/", NEW_PATIENT)
