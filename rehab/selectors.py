@@ -386,48 +386,43 @@ def runner_today(case: Case, today: date | None = None) -> dict:
 
 
 def caseload_extras(cases: list[Case]) -> dict[int, dict]:
-    """Each caseload row's adherence and latest run decision, in two queries of plain values.
+    """Each caseload row's adherence and latest run decision, as values in three queries (two
+    when no row has a programme).
 
-    The adherence is ``programme_adherence``'s, summed in the database instead of from model
-    instances: per active programme, its active items' days a week and its ticks of active
-    items on the logs of the window (from the later of the window's first day and the
-    programme's start, to today). The latest run is the last in the runs' own order (date, id).
+    The adherence is ``programme_adherence``'s, summed in the database instead of counted over
+    programme, item and log instances: per active programme, its active items' days a week,
+    then its ticks of active items on the logs of the window (from the later of the window's
+    first day and the programme's start, to today). The latest run is the last in the runs'
+    own order (date, id).
     """
     ids = [case.pk for case in cases]
     today = timezone.localdate()
-    window_first = today - timedelta(days=ADHERENCE_WINDOW_DAYS - 1)
-    per_week = (
-        ProgrammeItem.objects.filter(programme=OuterRef("pk"), active=True)
-        .order_by()
-        .values("programme")
-        .annotate(total=Sum("per_week"))
-        .values("total")
-    )
-    ticks = (
-        ExerciseLog.completed.through.objects.filter(
-            exerciselog__programme=OuterRef("pk"),
-            exerciselog__date__lte=today,
-            programmeitem__active=True,
-        )
-        .filter(exerciselog__date__gte=window_first)
-        .filter(exerciselog__date__gte=OuterRef("starts_on"))
-        .order_by()
-        .values("exerciselog__programme")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    programmes = (
+    programmes = list(
         ExerciseProgramme.objects.filter(case_id__in=ids, active=True)
-        .annotate(week_days=Subquery(per_week), ticked=Subquery(ticks))
         .order_by()
-        .values_list("case_id", "starts_on", "week_days", "ticked")
+        .values_list("id", "case_id", "starts_on")
+        .annotate(per_week=Sum("items__per_week", filter=Q(items__active=True)))
     )
     adherence: dict[int, int | None] = {}
-    for case_id, starts_on, week_days, ticked in programmes:
-        _first, days = adherence_window(today=today, starts_on=starts_on)
-        adherence[case_id] = adherence_percent(
-            per_week=[week_days or 0], logged_item_days=ticked or 0, days=days
+    if programmes:
+        ticks = dict(
+            ExerciseLog.completed.through.objects.filter(
+                exerciselog__programme_id__in=[row[0] for row in programmes],
+                exerciselog__date__gte=today - timedelta(days=ADHERENCE_WINDOW_DAYS - 1),
+                exerciselog__date__lte=today,
+                programmeitem__active=True,
+            )
+            .filter(exerciselog__date__gte=F("exerciselog__programme__starts_on"))
+            .order_by()
+            .values("exerciselog__programme_id")
+            .annotate(ticked=Count("pk"))
+            .values_list("exerciselog__programme_id", "ticked")
         )
+        for programme_id, case_id, starts_on, per_week in programmes:
+            _first, days = adherence_window(today=today, starts_on=starts_on)
+            adherence[case_id] = adherence_percent(
+                per_week=[per_week or 0], logged_item_days=ticks.get(programme_id, 0), days=days
+            )
     latest = (
         Run.objects.filter(case_id__in=ids)
         .order_by("case_id", "-date", "-id")

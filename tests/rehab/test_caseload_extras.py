@@ -109,7 +109,7 @@ def test_each_rows_adherence_and_run_are_the_rules_own(paula, exercise_library):
     assert extras[ended.pk]["adherence"] is None
 
 
-def test_it_reads_the_extras_in_two_queries_however_many_rows(
+def test_it_reads_the_extras_in_three_queries_however_many_rows(
     paula, exercise_library, django_assert_num_queries
 ):
     cases = []
@@ -121,7 +121,16 @@ def test_it_reads_the_extras_in_two_queries_however_many_rows(
         run_for(case, paula)
         cases.append(case)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         selectors.caseload_extras(cases[:1])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         selectors.caseload_extras(cases)
+
+
+def test_rows_without_a_programme_skip_the_ticks(paula, django_assert_num_queries):
+    cases = [_case(paula, "Plain")]
+
+    with django_assert_num_queries(2):
+        extras = selectors.caseload_extras(cases)
+
+    assert extras == {cases[0].pk: {"adherence": None, "run_decision": ""}}
