@@ -21,7 +21,7 @@ from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.page_pagination import BadCursor, Key, bad_cursor_page, keyset_page
-from clinic.panels import case_panels, shown_records
+from clinic.panels import case_panel_joins, case_panels, shown_records
 from clinic.selectors import clinical_cases_visible_to
 from clinic.timeline import audit_timeline, case_timeline, timeline_items
 from clinic.views import role_required
@@ -111,7 +111,14 @@ CASE_PAGE_RECORDS = (
 @role_required(*roles.CLINICAL_ROLES)
 def case_detail(request, pk: int):
     """A case: its timeline, exams, diagnoses and imaging, with the doctor's actions."""
-    case = _clinical_case(request, pk)
+    # The case with its one-to-one records (the intake; the panels' plan, discharge and the
+    # like: clinic.panels.case_panel_joins) in one query; its other records, one query each.
+    case = get_object_or_404(
+        clinical_cases_visible_to(request.user).select_related(
+            "patient", "assigned_physio", "intake", *case_panel_joins(request.user)
+        ),
+        pk=pk,
+    )
     prefetch_related_objects([case], *CASE_PAGE_RECORDS)
     exams = list(case.examinations.all())
     diagnoses = list(case.diagnoses.all())
