@@ -7,11 +7,6 @@ audits nothing and takes its rights from its app's services; it names the record
 (``records``) so that the page's view audits them with the rest of the page. The case passed
 is one the view fetched through the scoping selectors (``clinic.selectors``).
 
-A panel that reads the case's one-to-one records (a plan, a discharge) may name them as
-``joins`` (``@register_panel(joins=fn)``, ``fn(user)`` -> ``select_related`` lookups): a page
-reads them with its case (``case_panel_joins``), in the case's own query, and the panel's
-``prefetch_related_objects`` over the same relations then finds them read.
-
 Pages render the panels with ``{% load panels %}{% case_panel panel %}``
 (``templates/cases/_panels.html``).
 """
@@ -35,24 +30,15 @@ class CasePanel:
 
 
 Panel = Callable[..., CasePanel | None]
-Joins = Callable[[Any], tuple[str, ...]]
 _PANELS: list[Panel] = []
-_JOINS: dict[Panel, Joins] = {}
 _discovered = False
 
 
-def register_panel(fn: Panel | None = None, *, joins: Joins | None = None):
-    """Add a panel to every case page (usable as a decorator, bare or with ``joins``: the
-    case's one-to-one relations it reads for a user); registering twice is a no-op."""
-
-    def register(fn: Panel) -> Panel:
-        if fn not in _PANELS:
-            _PANELS.append(fn)
-        if joins is not None:
-            _JOINS[fn] = joins
-        return fn
-
-    return register if fn is None else register(fn)
+def register_panel(fn: Panel) -> Panel:
+    """Add a panel to every case page (usable as a decorator); registering twice is a no-op."""
+    if fn not in _PANELS:
+        _PANELS.append(fn)
+    return fn
 
 
 def panels() -> list[Panel]:
@@ -62,12 +48,6 @@ def panels() -> list[Panel]:
         autodiscover_modules("panels")
         _discovered = True
     return list(_PANELS)
-
-
-def case_panel_joins(user) -> tuple[str, ...]:
-    """The ``select_related`` lookups of the case's records the panels read for this user."""
-    found = (_JOINS[panel](user) for panel in panels() if panel in _JOINS)
-    return tuple(lookup for lookups in found for lookup in lookups)
 
 
 def case_panels(case, user) -> list[CasePanel]:

@@ -38,40 +38,31 @@ from rehab.models import (
 from rehab.return_to_run_rules import RETURN_TO_RUN_CHECKLISTS
 from rehab.services.common import may_book, may_treat
 
-# The panel's reads of a case, as rehab.selectors' case_* functions make them. The one-to-one
-# records' own relations are separate lookups, so that they are read whether the record came
-# with the case (JOINS) or through its Prefetch.
+# The panel's reads of a case, as rehab.selectors' case_* functions make them.
 SESSIONS = Prefetch("physio_sessions", queryset=PhysioSession.objects.select_related("physio"))
 CLINICAL = (
     "outcome_measures",
     Prefetch("treatment_plan", queryset=TreatmentPlan.objects.select_related("physio")),
-    Prefetch("return_to_run", queryset=ReturnToRun.objects.select_related("decided_by")),
-    "return_to_run__criteria",
-    "return_to_run__measures",
+    Prefetch(
+        "return_to_run",
+        queryset=ReturnToRun.objects.select_related("decided_by").prefetch_related(
+            "criteria", "measures"
+        ),
+    ),
     Prefetch("discharge", queryset=Discharge.objects.select_related("discharged_by")),
     Prefetch(
         "exercise_programmes",
         queryset=selectors.with_adherence(ExerciseProgramme.objects.filter(active=True)),
         to_attr="active_programmes",
     ),
-    Prefetch("run_plan", queryset=RunPlan.objects.select_related("template")),
-    "run_plan__template__stages",
-)
-# The same one-to-one records with the people and template they name, for a page to read
-# with its case (clinic.panels.case_panel_joins): one query for the four instead of four.
-CLINICAL_JOINS = (
-    "treatment_plan__physio",
-    "return_to_run__decided_by",
-    "discharge__discharged_by",
-    "run_plan__template",
+    Prefetch(
+        "run_plan",
+        queryset=RunPlan.objects.select_related("template").prefetch_related("template__stages"),
+    ),
 )
 
 
-def _joins(user) -> tuple[str, ...]:
-    return CLINICAL_JOINS if sees_clinical_notes(user) else ()
-
-
-@register_panel(joins=_joins)
+@register_panel
 def physiotherapy(case, user) -> CasePanel:
     """Plan, sessions, progress charts, return to run and discharge of one case."""
     clinical = sees_clinical_notes(user)

@@ -10,11 +10,9 @@ from clinic.selectors import cases_visible_to
 from rehab.selectors import sessions_visible_to
 
 
-def visible_case(request, pk: int, *, joins: tuple[str, ...] = ()) -> Case:
-    """A case within the user's reach, with its patient (and ``joins``), or 404."""
-    return get_object_or_404(
-        cases_visible_to(request.user).select_related("patient", *joins), pk=pk
-    )
+def visible_case(request, pk: int) -> Case:
+    """A case within the user's reach, with its patient, or 404."""
+    return get_object_or_404(cases_visible_to(request.user).select_related("patient"), pk=pk)
 
 
 def assigned_case(request, pk: int) -> Case:

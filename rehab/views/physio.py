@@ -15,7 +15,7 @@ from clinic.forms import add_service_errors
 from clinic.idempotency import created_redirect, idempotent_form
 from clinic.models import AuditAction
 from clinic.page_pagination import BadCursor, bad_cursor_page, bounded_count, keyset_page
-from clinic.panels import case_panel_joins, case_panels, shown_records
+from clinic.panels import case_panels, shown_records
 from clinic.views import role_required
 from rehab import selectors
 from rehab.forms import (
@@ -119,8 +119,7 @@ def alert_acknowledge(request, pk: int):
 @role_required(*roles.CLINICAL_ROLES)
 def case_page(request, pk: int):
     """The case as the physio works it: plan, sessions, charts, return to run, discharge."""
-    # Its one-to-one records (plan, discharge…) with it, in one query (clinic.panels).
-    case = visible_case(request, pk, joins=case_panel_joins(request.user))
+    case = visible_case(request, pk)
     panels = case_panels(case, request.user)
     audit.touch_many(request, [case, *shown_records(panels)])
     return render(
