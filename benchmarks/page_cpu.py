@@ -3,6 +3,9 @@
     DATABASE_URL=postgres://…/talus_bench_<name> .venv/bin/python benchmarks/page_cpu.py \
         doctor01:/cases/ physio01:/rehab/caseload/ reception01:/reception/ --requests 20 --rounds 5
 
+``runner:/r/`` opens a page as the bench's runner (the newest private link's signed cookie,
+as benchmarks/pages.py makes it) instead of a staff login.
+
 Production settings (debug off, the delivery settings of ``benchmarks/run.py``), a logged-in
 ``django.test.Client`` per user. For each page and round: the median over the round's requests
 of the process's CPU time (``time.process_time``, which includes psycopg's and the template
@@ -81,7 +84,16 @@ def main() -> None:
     for spec in args.pages:
         username, path = spec.split(":", 1)
         client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
+        if username == "runner":
+            # The runner's signed cookie for the newest private link, as benchmarks/pages.py
+            # makes it for the bench (page_scenarios: "page_runner").
+            from benchmarks.pages import runner_cookie
+            from portal.models import PortalLink
+
+            name, value = runner_cookie(PortalLink.objects.order_by("-id").first()).split("=", 1)
+            client.cookies[name] = value
+        else:
+            client.force_login(get_user_model().objects.get(username=username))
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{spec}: {response.status_code}, not 200")

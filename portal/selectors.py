@@ -142,8 +142,6 @@ def invitations_to_confirm(user) -> QuerySet[IntakeInvitation]:
 
 def case_outcome_requests(case) -> QuerySet[OutcomeRequest]:
     """The questionnaires asked on a case the caller already holds (fetched through scope)."""
-    return (
-        OutcomeRequest.objects.filter(case=case)
-        .select_related("outcome")
-        .order_by("-due_at", "-id")[:20]
-    )
+    # Through the case's own manager: each request's ``case`` is the caller's instance, so
+    # auditing them (``audit_patient_id``) reads no case again.
+    return case.outcome_requests.select_related("outcome").order_by("-due_at", "-id")[:20]

@@ -346,13 +346,14 @@ def test_it_builds_a_case_timeline_in_pinned_queries(ctx, api_as, django_assert_
 
 def _full_case(ctx, *, each: int):
     """A case with ``each`` of every record its page lists (exams, diagnoses, referrals,
-    consultations, sessions, outcomes) and one of those a case has once (intake, plan,
-    programme, run plan and a run)."""
+    consultations, sessions, outcomes, questionnaires asked from home) and one of those a case
+    has once (intake, plan, programme, run plan and a run)."""
     import datetime
 
     from django.utils import timezone
 
     from diary.services import booking_reserve
+    from portal.services import outcome_request_create
     from triage.models import Condition, Consultation
     from triage.services.diagnoses import diagnosis_create
 
@@ -385,6 +386,7 @@ def _full_case(ctx, *, each: int):
         )
         session_for(case, ctx["paula"], days_ago=n + 1)
         outcome_for(case, ctx["paula"], pain=n % 10)
+        outcome_request_create(case=case, instrument="lefs", due_at=timezone.now(), by=ctx["paula"])
     return case
 
 
@@ -399,10 +401,31 @@ def test_it_builds_the_doctors_case_page_in_the_same_queries_for_one_record_and_
     client.get(f"/cases/{small.pk}/")  # the session's first request writes more
     counts = []
     for case in (small, full):
-        with django_assert_max_num_queries(30) as captured:
+        with django_assert_max_num_queries(29) as captured:
             response = client.get(f"/cases/{case.pk}/")
         assert response.status_code == 200
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
     assert response.content.decode().count('class="tl-referralreviewed"') == 8
+
+
+def test_it_audits_each_questionnaire_the_case_page_shows_with_its_patient(ctx, client):
+    # The questionnaires are read through the case (portal.selectors.case_outcome_requests),
+    # so their audit rows name the patient without reading the case again for each.
+    from clinic.models import AuditEvent
+    from portal.models import OutcomeRequest
+
+    case = _full_case(ctx, each=3)
+    client.force_login(ctx["dan"])
+    response = client.get(f"/cases/{case.pk}/")
+
+    assert response.status_code == 200
+    asked = {
+        str(pk) for pk in OutcomeRequest.objects.filter(case=case).values_list("pk", flat=True)
+    }
+    audited = AuditEvent.objects.filter(
+        object_type="portal.outcomerequest", action="view", actor=ctx["dan"]
+    )
+    assert {event.object_id for event in audited} == asked
+    assert {event.patient_id for event in audited} == {case.patient_id}

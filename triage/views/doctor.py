@@ -111,7 +111,15 @@ CASE_PAGE_RECORDS = (
 @role_required(*roles.CLINICAL_ROLES)
 def case_detail(request, pk: int):
     """A case: its timeline, exams, diagnoses and imaging, with the doctor's actions."""
-    case = _clinical_case(request, pk)
+    # The case with its intake, in one query. (Its other one-to-one records, the rehab
+    # panel's plan, discharge and the like, stay a query each: joined here too, the case's
+    # query took PostgreSQL ~1.4 ms more to plan than the four queries cost.)
+    case = get_object_or_404(
+        clinical_cases_visible_to(request.user).select_related(
+            "patient", "assigned_physio", "intake"
+        ),
+        pk=pk,
+    )
     prefetch_related_objects([case], *CASE_PAGE_RECORDS)
     exams = list(case.examinations.all())
     diagnoses = list(case.diagnoses.all())
