@@ -464,7 +464,8 @@ def _refresh_batch(*, today: date | None) -> dict[str, int]:
             rebuild_episode_days(start, end)
     StaleMark.objects.filter(id__in=ids).delete()
     state.refreshed_at = now
-    state.save(update_fields=["refreshed_at"])
+    state.generation += 1  # the state row is locked (``_lock``): no update is lost
+    state.save(update_fields=["refreshed_at", "generation"])
     return {"marks": len(ids), "cases": len(case_ids), "day_ranges": len(ranges)}
 
 
@@ -494,5 +495,6 @@ def rebuild_all() -> dict[str, int]:
     )
     StaleMark.objects.filter(id__in=ids).delete()
     state.refreshed_at = now
-    state.save(update_fields=["refreshed_at"])
+    state.generation += 1  # the state row is locked (``_lock``): no update is lost
+    state.save(update_fields=["refreshed_at", "generation"])
     return counts

@@ -226,9 +226,12 @@ class StaleMark(models.Model):
 
 
 class AggregateState(models.Model):
-    """When the aggregates last folded in every pending change (one row, id 1)."""
+    """When the aggregates last folded in every pending change (one row, id 1), and how many
+    times they have: ``generation`` moves on with every write of the aggregates, so figures
+    worked out from them are known to be current while it has not (reports.memo)."""
 
     refreshed_at = models.DateTimeField(null=True)
+    generation = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Reports refreshed at {self.refreshed_at}"

@@ -43,6 +43,7 @@ from clinic import roles
 from clinic.models import Case, CaseStatus, Side
 from clinic.selectors import clinical_cases_visible_to, physios
 from rehab.instruments.catalogue import INSTRUMENTS
+from reports import memo
 from reports.availability import available_minutes
 from reports.models import AggregateState, EpisodeDay, OutcomeFact, SessionDay
 from reports.query import ReportQuery
@@ -482,21 +483,40 @@ def _outcome_counts(query: ReportQuery) -> dict[str, Count]:
     }
 
 
+def _outcome_totals(user, query: ReportQuery, at: int | None) -> dict[str, int]:
+    """The period's cases followed and reaching the MCID, of the query's physio and condition:
+    kept until the aggregates change (reports.memo), as the count grows with the clinic."""
+    return memo.kept(
+        ("outcomes.totals", query, roles.role_of(user)),
+        at,
+        lambda: _outcome_facts(user, query).aggregate(**_outcome_counts(query)),
+    )
+
+
+def _outcome_groups(user, query: ReportQuery, at: int | None) -> tuple[dict, ...]:
+    """The same counts per instrument, condition and physio id, kept likewise."""
+    return memo.kept(
+        ("outcomes.groups", query, roles.role_of(user)),
+        at,
+        lambda: tuple(
+            # By ids only: with the names in the key the planner expects a group per row and
+            # sorts a year of them (docs/benchmarks.md); the names come in one query after.
+            _outcome_facts(user, query)
+            .values("instrument", "condition", "assigned_physio_id")
+            .annotate(**_outcome_counts(query))
+            .order_by()
+        ),
+    )
+
+
 def outcomes(user, query: ReportQuery) -> Report:
     """Share of cases reaching the MCID, per instrument, condition and physio.
 
     A case counts for an instrument once it has a follow-up measure in the period (one whose
     ``mcid_reached`` is judged: not the first); it reached the MCID when any of them did.
     """
-    grouped = (
-        # By ids only: with the names in the key the planner expects a group per row and
-        # sorts a year of them (docs/benchmarks.md); the names come in one query after.
-        _outcome_facts(user, query)
-        .values("instrument", "condition", "assigned_physio_id")
-        .annotate(**_outcome_counts(query))
-        .order_by()
-    )
-    grouped = list(grouped)
+    as_of, at = memo.state()
+    grouped = _outcome_groups(user, query, at)
     names = _staff_names({row["assigned_physio_id"] for row in grouped} - {None})
     rows = _by_condition(
         {
@@ -545,7 +565,7 @@ def outcomes(user, query: ReportQuery) -> Report:
         label_key="group",
         value_key="share",
         aggregated=True,
-        as_of=refreshed_at(),
+        as_of=as_of,
     )
 
 
@@ -736,7 +756,7 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
     once for them all.
     """
     _analytical()
-    as_of = refreshed_at()
+    as_of, at = memo.state()
     per_physio = _sessions_per_physio(user, query, attendance=True)
     sessions = {
         key: sum(row[key] for row in per_physio) for key in ("booked", "attended", "no_show")
@@ -749,7 +769,7 @@ def headlines(user, query: ReportQuery) -> list[Headline]:
         **_episode_sums("episodes", "visits", "cleared", "sided", "recurrences")
     )
     facts = {key: value or 0 for key, value in facts.items()}
-    followed = _outcome_facts(user, query).aggregate(**_outcome_counts(query))
+    followed = _outcome_totals(user, query, at)
     referrals = _imaging_rows(user, query)
     ordered = sum(row["ordered"] for row in referrals)
     from_exam = sum(row["from_exam"] for row in referrals)

@@ -32,6 +32,15 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_report_memo():
+    """Report figures kept per process (reports.memo): each test starts with none, as its
+    database starts the aggregates' generation again."""
+    from reports import memo
+
+    memo.forget()
+
+
 def patch_with_etag(client, url: str, data: dict, **extra):
     """PATCH as a careful client does: read the ETag, send it back in If-Match."""
     etag = client.get(url)["ETag"]
