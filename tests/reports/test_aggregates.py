@@ -17,6 +17,7 @@ from reports import aggregates
 from reports.models import EpisodeDay, EpisodeFact, OutcomeFact, SessionDay, StaleMark
 from reports.tasks import refresh_aggregates
 from tests.factories import CaseFactory, PatientFactory, intake_for
+from tests.reports.helpers import measure
 
 NOV_2, NOV_3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
 NOV_4, NOV_9 = dt.date(2026, 11, 4), dt.date(2026, 11, 9)
@@ -243,20 +244,6 @@ def test_the_beat_refreshes_the_aggregates_every_two_minutes():
     assert entry["schedule"] == 120.0
 
 
-def _measure(case, physio, when, reached) -> OutcomeMeasure:
-    return OutcomeMeasure.objects.create(
-        case=case,
-        instrument="nprs",
-        answers=[],
-        score=3,
-        score_max=10,
-        interpretation="",
-        mcid_reached=reached,
-        recorded_by=physio,
-        recorded_at=when,
-    )
-
-
 @pytest.mark.parametrize(
     ("period", "followed", "reached"),
     [
@@ -270,12 +257,12 @@ def _measure(case, physio, when, reached) -> OutcomeMeasure:
 def test_outcomes_count_a_case_once_however_often_it_was_measured(
     emma_case, paula, api_as, dan, period, followed, reached
 ):
-    _measure(emma_case, paula, at(dt.date(2026, 10, 20)), True)
-    _measure(emma_case, paula, at(NOV_3), False)
-    _measure(emma_case, paula, at(NOV_4), True)
-    _measure(emma_case, paula, at(NOV_4), True)  # the same moment: still one case
-    _measure(emma_case, paula, at(NOV_9), True)
-    _measure(emma_case, paula, at(NOV_3, 8), None)  # not judged (a baseline): never counted
+    measure(emma_case, paula, at(dt.date(2026, 10, 20)), True)
+    measure(emma_case, paula, at(NOV_3), False)
+    measure(emma_case, paula, at(NOV_4), True)
+    measure(emma_case, paula, at(NOV_4), True)  # the same moment: still one case
+    measure(emma_case, paula, at(NOV_9), True)
+    measure(emma_case, paula, at(NOV_3, 8), None)  # not judged (a baseline): never counted
     refresh_aggregates()
 
     response = api_as(dan).get(f"/api/v1/reports/outcomes/?{period}")

@@ -11,29 +11,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinic.privacy import patient_restrict
-from rehab.models import OutcomeMeasure
 from reports import memo
 from reports.models import AggregateState
 from reports.tasks import refresh_aggregates
 from tests.factories import CaseFactory, PatientFactory
+from tests.reports.helpers import measure
 
 pytestmark = pytest.mark.django_db
 
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
 
 
-def measured(case, physio, day: int, reached=True) -> OutcomeMeasure:
-    return OutcomeMeasure.objects.create(
-        case=case,
-        instrument="nprs",
-        answers=[],
-        score=3,
-        score_max=10,
-        interpretation="",
-        mcid_reached=reached,
-        recorded_by=physio,
-        recorded_at=dt.datetime(2026, 11, day, 10, tzinfo=dt.UTC),
-    )
+def measured(case, physio, day: int, reached: bool = True):
+    return measure(case, physio, dt.datetime(2026, 11, day, 10, tzinfo=dt.UTC), reached)
 
 
 def followed(client) -> list[tuple[int, int]]:
