@@ -95,8 +95,13 @@ def test_each_wsgi_server_is_started_on_loopback_with_the_same_workers():
 
 
 def test_memory_is_read_per_worker_from_proc():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('up', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
+        child.stdout.readline()  # its interpreter is loaded (listed at exec, it had ~0.2 MiB)
         for _ in range(50):  # the child is listed once it has started
             memory = run.server_memory(os.getpid())
             if memory:

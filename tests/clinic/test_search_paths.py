@@ -15,6 +15,11 @@ URL = "/api/v1/patients/"
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only"
 )
+# The conditions these tests read are PostgreSQL's SQL (UPPER(…::text), LIKE on the ::text
+# cast of the trigram index); SQLite's rendering of the same lookups differs.
+postgres_sql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the SQL read is PostgreSQL's rendering"
+)
 
 
 @pytest.fixture
@@ -56,6 +61,7 @@ def test_it_knows_an_mrn_when_it_sees_one(term, expected):
     assert is_mrn(term) is expected
 
 
+@postgres_sql
 def test_an_mrn_takes_the_exact_path_alone(people, rita, api_as):
     hugo = people["hugo"]
 
@@ -66,6 +72,7 @@ def test_an_mrn_takes_the_exact_path_alone(people, rita, api_as):
     assert "search_name" not in _where(sql)
 
 
+@postgres_sql
 @pytest.mark.parametrize(
     ("term", "who"), [("martin", "emma"), ("MOREAU, Hugo", "hugo"), ("mor", "hugo")]
 )
@@ -77,6 +84,7 @@ def test_a_name_takes_the_name_path_alone_and_finds_the_same(people, rita, api_a
     assert '"mrn"' not in _where(sql)
 
 
+@postgres_sql
 def test_the_pages_search_takes_the_same_paths(people, dan):
     hugo = people["hugo"]
 
