@@ -38,17 +38,7 @@ def case_questionnaire_url(case_id: int) -> str:
 
     The discharge check-ins carry it: a runner asked at six weeks gets one message, not two.
     """
-    from portal.models import OutcomeRequest, OutcomeRequestStatus
-
-    link_id = (
-        OutcomeRequest.objects.filter(
-            case_id=case_id, status=OutcomeRequestStatus.SENT, link__isnull=False
-        )
-        .order_by("-sent_at", "-id")
-        .values_list("link_id", flat=True)
-        .first()
-    )
-    return link_url(link_id) if link_id else ""
+    return case_questionnaire_urls([case_id])[case_id]
 
 
 def case_questionnaire_urls(case_ids: list[int]) -> dict[int, str]:
@@ -72,28 +62,7 @@ def run_morning_url(run_id: int) -> str:
     """The link the next-morning message carries: the runner's newest working link, opening
     on that run's next-morning page; "" when they have no working link (the message then
     says to give the score on their runner page or to the physio)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from portal.models import PortalLink
-    from rehab.models import Run
-
-    patient_id = Run.objects.filter(pk=run_id).values_list("case__patient_id", flat=True).first()
-    link_id = (
-        PortalLink.objects.filter(
-            Q(patient_id=patient_id),
-            revoked_at__isnull=True,
-            locked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .order_by("-created_at", "-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    if patient_id is None or link_id is None:
-        return ""
-    morning = reverse("portal:run-morning", kwargs={"pk": run_id})
-    return f"{link_url(link_id)}?{urlencode({'next': morning})}"
+    return run_morning_urls([run_id])[run_id]
 
 
 def run_morning_urls(run_ids: list[int]) -> dict[int, str]:
