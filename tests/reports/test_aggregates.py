@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from clinic.privacy import patient_restrict
-from rehab.models import OutcomeMeasure, PhysioSession, ReturnToRun
+from rehab.models import PhysioSession, ReturnToRun
 from reports import aggregates
 from reports.models import EpisodeDay, EpisodeFact, OutcomeFact, SessionDay, StaleMark
 from reports.tasks import refresh_aggregates
@@ -178,17 +178,7 @@ def test_a_restriction_marks_the_patients_cases(emma_case, paula):
 
 
 def test_an_outcome_measure_is_folded_into_its_cases_rows(emma_case, paula):
-    OutcomeMeasure.objects.create(
-        case=emma_case,
-        instrument="nprs",
-        answers=[],
-        score=3,
-        score_max=10,
-        interpretation="",
-        mcid_reached=True,
-        recorded_by=paula,
-        recorded_at=at(NOV_4),
-    )
+    measure(emma_case, paula, at(NOV_4), True)
     refresh_aggregates()
 
     assert list(OutcomeFact.objects.values_list("case_id", "day", "instrument", "reached")) == [
